@@ -1,0 +1,23 @@
+"""Exceptions livewidget raises; each message says what was expected, what came, and the fix."""
+
+from __future__ import annotations
+
+
+class LiveWidgetError(Exception):
+    """Base class of every livewidget error."""
+
+
+class UnhandledEventError(LiveWidgetError):
+    """A view received an event its ``handle_event`` does not handle."""
+
+
+class TemplateNotFoundError(LiveWidgetError):
+    """A view has no template, or its ``template_file`` does not exist."""
+
+
+class BadMessageError(LiveWidgetError, ValueError):
+    """An inbound message from the frontend is malformed, oversized or not allowed."""
+
+
+class ClosedError(LiveWidgetError):
+    """The widget or session was closed and cannot take messages any more."""

@@ -1,0 +1,203 @@
+"""Drive a LiveView with no kernel and no browser: the Python twin of the JS client.
+
+:class:`LiveViewTest` mounts a view on a private event loop, keeps the rendered tree exactly
+as the browser would (merging the same diffs), finds elements by CSS selector and sends the
+same payloads the browser sends for ``phx-click``, ``phx-change`` and ``phx-submit``.
+
+>>> from livewidget import LiveView
+>>> class Greeter(LiveView):
+...     template = '<form phx-submit="hi"><input name="who"></form><p>{{ msg }}</p>'
+...     def mount(self, socket, session, params):
+...         socket.assign(msg="")
+...     def handle_event(self, event, params, socket):
+...         socket.assign(msg="Hello " + params["who"])
+>>> view = LiveViewTest(Greeter)
+>>> view.submit("form", who="<Ada>")
+'<form phx-submit="hi"><input name="who"></form><p>Hello &lt;Ada&gt;</p>'
+
+Needs BeautifulSoup: ``pip install "livewidget[testing]"``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from . import _protocol as p
+from ._html_forms import BeautifulSoup, Tag, click_value, closest_form, form_fields
+from .session import Session
+from .socket import Assigns
+from .template import merge, to_html
+from .view import LiveView
+
+
+class ViewError(AssertionError):
+    """The view answered an event with an error (what the widget would show)."""
+
+
+class LiveViewTest:
+    """A mounted LiveView and the page it would show.
+
+    Every interaction returns the HTML after the view's reply. ``messages`` holds every
+    outbound message as sent on the wire; ``errors`` the errors the widget would show.
+    An event whose handler raises raises :class:`ViewError` unless ``raise_errors=False``.
+    """
+
+    def __init__(
+        self,
+        view: type[LiveView],
+        *,
+        path: str = "/",
+        session: Mapping[str, Any] | None = None,
+        raise_errors: bool = True,
+    ) -> None:
+        self.messages: list[dict[str, Any]] = []
+        self.errors: list[dict[str, Any]] = []
+        self.raise_errors = raise_errors
+        self._tree: dict[str, Any] | None = None
+        self._refs = itertools.count(1)
+        self._loop = asyncio.new_event_loop()
+        self.session = Session(
+            view, send=self._on_message, session=session, url=path, loop=self._loop
+        )
+        self._run(self._start())
+        self._send({p.KIND: p.JOIN})
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def html(self) -> str:
+        """The view's current HTML, as the browser shows it."""
+        return "" if self._tree is None else to_html(self._tree)
+
+    @property
+    def assigns(self) -> Assigns:
+        """The view's assigns."""
+        return self.session.socket.assigns
+
+    @property
+    def view(self) -> LiveView:
+        """The live LiveView instance."""
+        return self.session.view
+
+    def find(self, selector: str) -> Tag:
+        """The one element matching ``selector``; raises LookupError for none or several."""
+        found = self._soup().select(selector)
+        if len(found) != 1:
+            raise LookupError(
+                f"expected exactly one element matching {selector!r}, found {len(found)} in:\n"
+                f"{self.html()[:2000]}"
+            )
+        return found[0]
+
+    def has_element(self, selector: str, text: str | None = None) -> bool:
+        """Whether an element matches ``selector`` (and contains ``text``, when given)."""
+        return any(
+            text is None or text in el.get_text() for el in self._soup().select(selector)
+        )
+
+    # -- interacting ------------------------------------------------------------------------
+
+    def click(self, selector: str, value: Mapping[str, Any] | None = None) -> str:
+        """Click the element with ``phx-click`` matched by ``selector``."""
+        el = self.find(selector)
+        event = el.get("phx-click")
+        if not isinstance(event, str):
+            raise LookupError(f"the element matching {selector!r} has no phx-click: {el}")
+        payload = {**click_value(el), **(value or {})}
+        return self._event(p.TYPE_CLICK, event, payload)
+
+    def submit(self, selector: str, form: Mapping[str, Any] | None = None, **values: Any) -> str:
+        """Submit the form with ``phx-submit`` matched by ``selector`` (or holding it).
+
+        Field values come from the form's HTML, overridden by ``form`` and ``values``.
+        """
+        el = closest_form(self.find(selector), "phx-submit")
+        fields = form_fields(el, {**(form or {}), **values})
+        return self._event(p.TYPE_FORM, str(el["phx-submit"]), urlencode(fields))
+
+    def change(
+        self, selector: str, form: Mapping[str, Any] | None = None, *, target: str | None = None,
+        **values: Any,
+    ) -> str:
+        """Fire ``phx-change`` on the form matched by ``selector`` (or holding it).
+
+        ``target`` names the field that changed (sent as ``_target``); by default the
+        first field given in ``values``.
+        """
+        el = closest_form(self.find(selector), "phx-change")
+        changed = {**(form or {}), **values}
+        fields = form_fields(el, changed)
+        name = target or next(iter(changed), None)
+        if name is not None:
+            fields.append(("_target", name))
+        return self._event(p.TYPE_FORM, str(el["phx-change"]), urlencode(fields))
+
+    def push_event(self, event: str, value: Mapping[str, Any] | None = None) -> str:
+        """Send an event as a client hook's ``pushEvent`` would."""
+        return self._event(p.TYPE_HOOK, event, dict(value or {}))
+
+    def send_raw(self, message: Any) -> list[dict[str, Any]]:
+        """Send any message, even a malformed one; return the replies it produced."""
+        before = len(self.messages)
+        self._send(message)
+        return self.messages[before:]
+
+    def close(self) -> None:
+        """Close the view (``terminate`` runs) and the private event loop."""
+        if self._loop.is_closed():
+            return
+        self.session.close("closed")
+        self._run(asyncio.sleep(0))
+        self._loop.close()
+
+    def __del__(self) -> None:
+        if not getattr(self, "_loop", None) or self._loop.is_closed():
+            return
+        self.close()
+
+    def __enter__(self) -> LiveViewTest:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _event(self, type_: str, event: str, value: Any) -> str:
+        ref = next(self._refs)
+        before = len(self.errors)
+        self._send({p.KIND: p.EVENT, p.REF: ref, p.EVENT_TYPE: type_,
+                    p.EVENT_NAME: event, p.EVENT_VALUE: value})
+        if self.raise_errors and len(self.errors) > before:
+            error = self.errors[-1]
+            raise ViewError(f"{error['message']}\n{error.get('traceback', '')}")
+        return self.html()
+
+    def _send(self, message: Any) -> None:
+        # A round trip through JSON, as on the wire, so nothing unsendable slips through.
+        self.session.receive(json.loads(json.dumps(message)))
+        self._run(self.session.drain())
+
+    def _on_message(self, message: dict[str, Any]) -> None:
+        message = json.loads(json.dumps(message))
+        self.messages.append(message)
+        if p.RENDERED in message:
+            self._tree = message[p.RENDERED]
+        if p.DIFF in message and self._tree is not None:
+            self._tree = merge(self._tree, message[p.DIFF])
+        if p.ERROR in message:
+            self.errors.append(message[p.ERROR])
+
+    async def _start(self) -> None:
+        self.session.start()
+        await self.session.drain()
+
+    def _run(self, awaitable: Any) -> Any:
+        return self._loop.run_until_complete(awaitable)
+
+    def _soup(self) -> BeautifulSoup:
+        return BeautifulSoup(self.html(), "html.parser")
