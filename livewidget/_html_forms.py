@@ -24,7 +24,7 @@ VALUE_PREFIX = "phx-value-"
 def click_value(el: Tag) -> dict[str, str]:
     """The ``phx-value-*`` attributes of ``el``, prefix stripped."""
     return {
-        name[len(VALUE_PREFIX):].lower(): str(value)
+        name[len(VALUE_PREFIX) :].lower(): str(value)
         for name, value in el.attrs.items()
         if name.startswith(VALUE_PREFIX)
     }

@@ -6,6 +6,7 @@ a list, as Phoenix decodes them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 from urllib.parse import parse_qsl
@@ -38,7 +39,7 @@ def _path(name: str) -> list[str]:
 
 def _put(params: dict[str, Any], path: list[str], value: str) -> None:
     node = params
-    for key, child in zip(path, path[1:], strict=False):
+    for key, child in itertools.pairwise(path):
         if child == "":
             existing = node.get(key)
             node[key] = [*existing, value] if isinstance(existing, list) else [value]

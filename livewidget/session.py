@@ -88,7 +88,9 @@ class Session:
         if self._closed:
             logger.error(
                 "livewidget: a message reached closed view %s (%s) and was dropped: %.200r",
-                self.socket.id, self.view_class.__name__, raw,
+                self.socket.id,
+                self.view_class.__name__,
+                raw,
             )
             return
         if threading.get_ident() == self._loop_thread:
@@ -178,7 +180,9 @@ class Session:
             self.socket._restore(snapshot)
             logger.error(
                 "livewidget: %s failed handling event %r",
-                self.view_class.__name__, event.name, exc_info=exc,
+                self.view_class.__name__,
+                event.name,
+                exc_info=exc,
             )
             self._emit({p.ERROR: self._error(exc, event.name), p.REF: event.ref})
             return
@@ -226,4 +230,11 @@ def _current_loop() -> asyncio.AbstractEventLoop:
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
+        pass
+    try:
         return asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        # No loop at all (a plain script): make one; it runs when the caller runs it.
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        return loop

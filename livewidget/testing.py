@@ -95,9 +95,7 @@ class LiveViewTest:
 
     def has_element(self, selector: str, text: str | None = None) -> bool:
         """Whether an element matches ``selector`` (and contains ``text``, when given)."""
-        return any(
-            text is None or text in el.get_text() for el in self._soup().select(selector)
-        )
+        return any(text is None or text in el.get_text() for el in self._soup().select(selector))
 
     # -- interacting ------------------------------------------------------------------------
 
@@ -120,7 +118,11 @@ class LiveViewTest:
         return self._event(p.TYPE_FORM, str(el["phx-submit"]), urlencode(fields))
 
     def change(
-        self, selector: str, form: Mapping[str, Any] | None = None, *, target: str | None = None,
+        self,
+        selector: str,
+        form: Mapping[str, Any] | None = None,
+        *,
+        target: str | None = None,
         **values: Any,
     ) -> str:
         """Fire ``phx-change`` on the form matched by ``selector`` (or holding it).
@@ -170,8 +172,15 @@ class LiveViewTest:
     def _event(self, type_: str, event: str, value: Any) -> str:
         ref = next(self._refs)
         before = len(self.errors)
-        self._send({p.KIND: p.EVENT, p.REF: ref, p.EVENT_TYPE: type_,
-                    p.EVENT_NAME: event, p.EVENT_VALUE: value})
+        self._send(
+            {
+                p.KIND: p.EVENT,
+                p.REF: ref,
+                p.EVENT_TYPE: type_,
+                p.EVENT_NAME: event,
+                p.EVENT_VALUE: value,
+            }
+        )
         if self.raise_errors and len(self.errors) > before:
             error = self.errors[-1]
             raise ViewError(f"{error['message']}\n{error.get('traceback', '')}")

@@ -62,8 +62,8 @@ class LiveView:
     def render(self, assigns: Mapping[str, Any]) -> str | Markup:
         """The view's HTML for ``assigns``; by default its compiled ``template``.
 
-        Override to build HTML yourself; the result is sent as one dynamic, so return
-        ``Markup`` for trusted HTML and escape what the user typed.
+        Override to build HTML yourself: the string you return is used as HTML, as is, and
+        sent whole on every change. Escape values you did not write with ``escape()``.
         """
         return Markup(str(self._render_tree(assigns, None, None)))
 
@@ -86,13 +86,11 @@ class LiveView:
                     f"{type(self).__name__}.render() must return a str or Markup, "
                     f"got {type(html).__name__}"
                 )
-            return Rendered(("", ""), [html if isinstance(html, Markup) else str(html)])
+            return Rendered(("", ""), [str(html)])
         return self._compiled_template().render(assigns, changed=changed, previous=previous)
 
 
-_COMPILED: weakref.WeakKeyDictionary[type[LiveView], CompiledTemplate] = (
-    weakref.WeakKeyDictionary()
-)
+_COMPILED: weakref.WeakKeyDictionary[type[LiveView], CompiledTemplate] = weakref.WeakKeyDictionary()
 
 
 def _compile(cls: type[LiveView]) -> CompiledTemplate:
@@ -110,8 +108,8 @@ def _compile(cls: type[LiveView]) -> CompiledTemplate:
         return CompiledTemplate(env, path.read_text(encoding="utf-8"), name=str(path.name))
     if cls.template is None:
         raise TemplateNotFoundError(
-            f"{cls.__name__} has no template; set `template = \"...\"` (Jinja2 source) or "
-            f"`template_file = \"name.html\"` on the class, or override render(assigns)"
+            f'{cls.__name__} has no template; set `template = "..."` (Jinja2 source) or '
+            f'`template_file = "name.html"` on the class, or override render(assigns)'
         )
     return CompiledTemplate(
         environment(module_dir), cls.template, name=f"{cls.__qualname__}.template"

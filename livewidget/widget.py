@@ -36,7 +36,7 @@ def in_voila() -> bool:
     )
 
 
-class LiveWidget(anywidget.AnyWidget):  # type: ignore[misc]
+class LiveWidget(anywidget.AnyWidget):
     """Display a LiveView in a notebook or a Voilà dashboard.
 
     >>> from livewidget import LiveView, LiveWidget

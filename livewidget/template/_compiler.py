@@ -43,9 +43,7 @@ class CompiledTemplate:
     ['5', '2']
     """
 
-    def __init__(
-        self, env: jinja2.Environment, source: str, *, name: str = "<template>"
-    ) -> None:
+    def __init__(self, env: jinja2.Environment, source: str, *, name: str = "<template>") -> None:
         self.name = name
         self.source = source
         tree = env.parse(source, name=name)
@@ -63,15 +61,18 @@ class CompiledTemplate:
         ``changed`` names the assigns that may differ from the render that gave ``previous``;
         ``None`` means all of them.
         """
-        reuse = previous is not None and changed is not None and previous.statics == self.statics
+        reusable = (
+            previous.dynamics
+            if previous is not None and changed is not None and previous.statics == self.statics
+            else None
+        )
         dynamics: list[str | Rendered] = []
         context = dict(assigns)
         for index, slot in enumerate(self._slots):
-            if reuse and previous is not None and changed is not None:
-                if slot.reads.isdisjoint(changed):
-                    dynamics.append(previous.dynamics[index])
-                    continue
-            dynamics.append(slot.template.render(context))
+            if reusable is not None and changed is not None and slot.reads.isdisjoint(changed):
+                dynamics.append(reusable[index])
+            else:
+                dynamics.append(slot.template.render(context))
         return Rendered(self.statics, dynamics)
 
 
@@ -92,7 +93,7 @@ def _split(
             if isinstance(child, nodes.TemplateData):
                 statics[-1] += child.data
             else:
-                body = [nodes.Output([child])] if child is not node else [node]
+                body: list[nodes.Node] = [nodes.Output([child]) if child is not node else node]
                 slots.append(_slot(env, list(definitions), body, name))
                 statics.append("")
     return tuple(statics), slots

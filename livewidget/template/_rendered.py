@@ -13,6 +13,7 @@ from typing import Any
 
 from .._protocol import STATICS
 
+
 @dataclass(eq=False, slots=True)
 class Rendered:
     """One render of a template: ``statics`` around ``dynamics``.

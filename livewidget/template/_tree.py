@@ -52,7 +52,10 @@ def to_html(tree: JSONTree | str) -> str:
         raise MalformedTreeError(f"expected a tree with statics 's', got {tree!r:.200}")
     statics: list[str] = tree[STATICS]
     if DYNAMICS in tree:
-        return "".join(_join(statics, row) for row in tree[DYNAMICS])
+        rows = tree[DYNAMICS]
+        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+            raise MalformedTreeError(f"a comprehension's 'd' must be a list of rows: {rows!r:.200}")
+        return "".join(_join(statics, row) for row in rows)
     values = [tree.get(str(index), "") for index in range(len(statics) - 1)]
     return _join(statics, values)
 

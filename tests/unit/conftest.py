@@ -1,0 +1,41 @@
+"""Views used across the unit tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from livewidget import LiveView
+from livewidget.testing import LiveViewTest
+
+COUNTER_TEMPLATE = """
+<button phx-click="dec">-</button>
+<span id="count">{{ count }}</span>
+<button phx-click="inc" phx-value-by="5">+5</button>
+<form phx-submit="set"><input name="n" value="{{ count }}"><button>set</button></form>
+"""
+
+
+class Counter(LiveView):
+    """The README's counter."""
+
+    template = COUNTER_TEMPLATE
+
+    def mount(self, socket, session, params):
+        socket.assign(count=session.get("start", 0))
+
+    def handle_event(self, event, params, socket):
+        if event == "inc":
+            socket.assign(count=socket.assigns.count + int(params["by"]))
+        elif event == "dec":
+            socket.assign(count=socket.assigns.count - 1)
+        elif event == "set":
+            socket.assign(count=int(params["n"]))
+        elif event == "boom":
+            socket.assign(count=999)
+            raise RuntimeError("kaboom")
+
+
+@pytest.fixture
+def counter():
+    with LiveViewTest(Counter) as client:
+        yield client
