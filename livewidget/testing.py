@@ -23,8 +23,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import Mapping
-from typing import Any
+import threading
+from collections.abc import Coroutine, Mapping
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from . import _protocol as p
@@ -33,6 +34,8 @@ from .session import Session
 from .socket import Assigns
 from .template import merge, to_html
 from .view import LiveView
+
+T = TypeVar("T")
 
 
 class ViewError(AssertionError):
@@ -47,6 +50,9 @@ class LiveViewTest:
     An event whose handler raises raises :class:`ViewError` unless ``raise_errors=False``.
     """
 
+    #: Seconds to wait for the view to answer before giving up.
+    timeout: float = 30.0
+
     def __init__(
         self,
         view: type[LiveView],
@@ -60,7 +66,13 @@ class LiveViewTest:
         self.raise_errors = raise_errors
         self._tree: dict[str, Any] | None = None
         self._refs = itertools.count(1)
+        # A private loop in its own thread: the client works the same in a script, in
+        # pytest and inside a notebook, where the kernel's loop is already running.
         self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="livewidget-test-client", daemon=True
+        )
+        self._thread.start()
         self.session = Session(
             view, send=self._on_message, session=session, url=path, loop=self._loop
         )
@@ -149,17 +161,18 @@ class LiveViewTest:
         return self.messages[before:]
 
     def close(self) -> None:
-        """Close the view (``terminate`` runs) and the private event loop."""
+        """Close the view (``terminate`` runs) and stop the private event loop."""
         if self._loop.is_closed():
             return
-        self.session.close("closed")
-        self._run(asyncio.sleep(0))
+        self._run(self._close())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
         self._loop.close()
 
     def __del__(self) -> None:
-        if not getattr(self, "_loop", None) or self._loop.is_closed():
-            return
-        self.close()
+        loop = getattr(self, "_loop", None)
+        if loop is not None and not loop.is_closed() and loop.is_running():
+            self.close()
 
     def __enter__(self) -> LiveViewTest:
         return self
@@ -188,8 +201,15 @@ class LiveViewTest:
 
     def _send(self, message: Any) -> None:
         # A round trip through JSON, as on the wire, so nothing unsendable slips through.
-        self.session.receive(json.loads(json.dumps(message)))
-        self._run(self.session.drain())
+        self._run(self._deliver(json.loads(json.dumps(message))))
+
+    async def _deliver(self, message: Any) -> None:
+        self.session.receive(message)
+        await self.session.drain()
+
+    async def _close(self) -> None:
+        self.session.close("closed")
+        await asyncio.sleep(0)
 
     def _on_message(self, message: dict[str, Any]) -> None:
         message = json.loads(json.dumps(message))
@@ -205,8 +225,16 @@ class LiveViewTest:
         self.session.start()
         await self.session.drain()
 
-    def _run(self, awaitable: Any) -> Any:
-        return self._loop.run_until_complete(awaitable)
+    def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        try:
+            return future.result(timeout=self.timeout)
+        except TimeoutError:
+            future.cancel()
+            raise TimeoutError(
+                f"the view did not answer within {self.timeout} s; a handler may be stuck "
+                f"(raise LiveViewTest.timeout for slow handlers)"
+            ) from None
 
     def _soup(self) -> BeautifulSoup:
         return BeautifulSoup(self.html(), "html.parser")

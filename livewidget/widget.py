@@ -10,7 +10,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from .errors import LiveWidgetError
+from .errors import ClosedError, LiveWidgetError
 from .session import Session
 from .socket import Assigns
 from .view import LiveView
@@ -100,5 +100,5 @@ class LiveWidget(anywidget.AnyWidget):
 
     def _send_message(self, message: dict[str, Any]) -> None:
         if self.comm is None:
-            raise LiveWidgetError("the widget's comm is closed")
+            raise ClosedError("the widget's comm is closed; display a new LiveWidget")
         self.send(message)

@@ -200,7 +200,7 @@ def test_terminate_runs_on_close():
 
 
 def test_a_message_to_a_closed_session_changes_nothing(counter, caplog):
-    counter.session.close()
+    counter.close()
     counter.session.receive(
         {"k": "event", "ref": 9, "type": "click", "event": "inc", "value": {"by": "1"}}
     )
