@@ -20,6 +20,11 @@ import livewidget
 _OWN_DIRS = tuple(
     str(Path(module.__file__ or "").parent) for module in (livewidget, asyncio, jinja2)
 )
+_PHASES = {
+    "mount": "mounting",
+    "handle_params": "in handle_params",
+    "handle_info": "in handle_info",
+}
 _GENERIC = "Something went wrong. The details are in the server's log."
 
 
@@ -30,7 +35,7 @@ def error_payload(exc: BaseException, *, view: str, during: str, verbose: bool) 
     """
     if not verbose:
         return {"message": _GENERIC}
-    where = "mounting" if during == "mount" else f"handling the event {during!r}"
+    where = _PHASES.get(during, f"handling the event {during!r}")
     return {
         "message": f"{view} raised {type(exc).__name__} while {where}: {exc}",
         "traceback": short_traceback(exc),

@@ -21,7 +21,20 @@ _SCALARS = (str, int, float, bool, type(None))
 
 @dataclass(frozen=True, slots=True)
 class Join:
-    """A frontend model asks for the whole tree."""
+    """A frontend model asks for the whole tree; ``url`` is the route the page asks for."""
+
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Navigate:
+    """A link was followed (``patch`` / ``redirect``) or the page moved in history (``go``)."""
+
+    ref: int
+    kind: str
+    url: str | None
+    replace: bool
+    index: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +47,8 @@ class Event:
     params: dict[str, Any]
 
 
-Message = Join | Event
+Message = Join | Event | Navigate
+_NAV_KINDS = frozenset({p.NAV_PATCH, p.NAV_REDIRECT, p.NAV_GO})
 
 
 def ref_of(raw: object) -> int | None:
@@ -57,10 +71,42 @@ def parse(raw: object) -> Message:
         )
     kind = raw.get(p.KIND)
     if kind == p.JOIN:
-        return Join()
+        url = raw.get(p.URL)
+        return Join(None if url is None else _url(url))
     if kind == p.EVENT:
         return _event(raw)
-    raise BadMessageError(f"unknown message kind {kind!r:.50}; expected 'join' or 'event'")
+    if kind == p.NAV:
+        return _navigate(raw)
+    raise BadMessageError(f"unknown message kind {kind!r:.50}; expected 'join', 'event' or 'nav'")
+
+
+def _url(url: object) -> str:
+    if not isinstance(url, str) or not url.startswith("/") or url.startswith("//"):
+        raise BadMessageError(f"a URL must be a path starting with '/', got {url!r:.80}")
+    if len(url) > p.MAX_URL:
+        raise BadMessageError(f"a URL may have at most {p.MAX_URL} characters")
+    return url
+
+
+def _navigate(raw: dict[str, Any]) -> Navigate:
+    ref = ref_of(raw)
+    if ref is None:
+        raise BadMessageError(f"a nav message needs an integer 'ref', got {raw.get(p.REF)!r:.50}")
+    kind = raw.get(p.NAV_KIND)
+    if kind not in _NAV_KINDS:
+        raise BadMessageError(
+            f"unknown nav kind {kind!r:.50}; expected one of {sorted(_NAV_KINDS)}"
+        )
+    replace = raw.get(p.NAV_REPLACE, False)
+    if not isinstance(replace, bool):
+        raise BadMessageError(f"'replace' must be true or false, got {replace!r:.50}")
+    if kind == p.NAV_GO:
+        index = raw.get(p.NAV_INDEX)
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            raise BadMessageError(f"a 'go' needs a history index >= 0, got {index!r:.50}")
+        url = raw.get(p.URL)
+        return Navigate(ref, kind, None if url is None else _url(url), False, index)
+    return Navigate(ref, kind, _url(raw.get(p.URL)), replace, None)
 
 
 def _event(raw: dict[str, Any]) -> Event:

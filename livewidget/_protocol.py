@@ -6,17 +6,29 @@ this file is ``js/src/constants.js``; keep both in step.
 Frontend → kernel (``model.send``)::
 
     {"k": "join"}                                    # a frontend model wants the full tree
+    {"k": "join", "url": "/users/7"}                 # … at the route the page's URL names
     {"k": "event", "ref": 3, "type": "click",        # phx-click / a hook's pushEvent
      "event": "inc", "value": {"by": "5"}}
     {"k": "event", "ref": 4, "type": "form",         # phx-submit / phx-change
      "event": "set", "value": "n=5&_target=n"}       # URL-encoded form fields
+    {"k": "nav", "ref": 5, "kind": "patch",          # a data-phx-link="patch" / "redirect"
+     "url": "/users/8", "replace": false}
+    {"k": "nav", "ref": 6, "kind": "go", "index": 2, # the browser's back/forward (sync_url)
+     "url": "/users/7"}
 
 Kernel → frontend (``widget.send``)::
 
-    {"r": TREE}                  # replace the whole rendered tree (join reply, new template)
+    {"r": TREE, "h": HOOKS}      # replace the whole tree (join reply, redirect); hook sources
     {"d": DIFF, "ref": 3}        # merge a diff; "ref" echoes the event it answers
     {"ref": 4}                   # the event changed nothing visible
     {"err": {"message": "...", "traceback": "..."}, "ref": 5}   # show an error in the widget
+
+and, beside "r" / "d" in the same message::
+
+    "e": [["my-event", {"foo": "bar"}], ...]   # push_event: dispatched after the DOM patch
+    "t": "Title"                               # page_title changed
+    "rep": {...}                               # handle_event's reply to a hook's pushEvent
+    "nav": {"url": "/foo?bar=baz", "replace": false, "index": 3}   # the widget's URL moved
 
 Every inbound event is answered by exactly one outbound message carrying its ``ref``.
 
@@ -36,6 +48,16 @@ REF: Final = "ref"
 # Inbound message kinds.
 JOIN: Final = "join"
 EVENT: Final = "event"
+NAV: Final = "nav"
+
+# Keys of a nav message (inbound) and of the "nav" object (outbound).
+URL: Final = "url"
+NAV_KIND: Final = "kind"
+NAV_REPLACE: Final = "replace"
+NAV_INDEX: Final = "index"
+NAV_PATCH: Final = "patch"
+NAV_REDIRECT: Final = "redirect"
+NAV_GO: Final = "go"
 
 # Keys of an inbound event.
 EVENT_TYPE: Final = "type"
@@ -51,6 +73,11 @@ TYPE_HOOK: Final = "hook"
 RENDERED: Final = "r"
 DIFF: Final = "d"
 ERROR: Final = "err"
+EVENTS: Final = "e"
+TITLE: Final = "t"
+REPLY: Final = "rep"
+NAVIGATION: Final = "nav"
+HOOKS: Final = "h"
 
 # Keys of a rendered tree.
 STATICS: Final = "s"
@@ -60,3 +87,8 @@ DYNAMICS: Final = "d"
 MAX_MESSAGE_BYTES: Final = 1_000_000
 # An event name longer than this is refused.
 MAX_EVENT_NAME: Final = 200
+# A URL longer than this is refused.
+MAX_URL: Final = 4096
+
+# The event name that clears a flash message (phx-value-key names which one).
+CLEAR_FLASH: Final = "lv:clear-flash"

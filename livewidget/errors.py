@@ -21,3 +21,11 @@ class BadMessageError(LiveWidgetError, ValueError):
 
 class ClosedError(LiveWidgetError):
     """The widget or session was closed and cannot take messages any more."""
+
+
+class RouteError(LiveWidgetError, ValueError):
+    """A route table, route pattern or URL is malformed."""
+
+
+class NavigationError(LiveWidgetError):
+    """A push_patch or push_redirect that cannot be done as asked."""

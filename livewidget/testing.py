@@ -24,13 +24,14 @@ import asyncio
 import itertools
 import json
 import threading
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from . import _protocol as p
 from ._html_forms import BeautifulSoup, Tag, click_value, closest_form, form_fields
-from .session import Session
+from .session import Routes, Session
 from .socket import Assigns
 from .template import merge, to_html
 from .view import LiveView
@@ -55,14 +56,24 @@ class LiveViewTest:
 
     def __init__(
         self,
-        view: type[LiveView],
+        view: Routes,
         *,
         path: str = "/",
         session: Mapping[str, Any] | None = None,
+        hooks: Mapping[str, str | Path] | None = None,
         raise_errors: bool = True,
     ) -> None:
         self.messages: list[dict[str, Any]] = []
         self.errors: list[dict[str, Any]] = []
+        #: Every ``push_event`` that reached the page, in order, as ``(event, payload)``.
+        self.pushed_events: list[tuple[str, dict[str, Any]]] = []
+        #: Every reply a handle_event returned (what a hook's ``onReply`` gets).
+        self.replies: list[Any] = []
+        #: The URL inside the widget, as the page knows it.
+        self.url = path
+        #: The page title, as the page knows it.
+        self.title: str | None = None
+        self.hooks: dict[str, str] = {}
         self.raise_errors = raise_errors
         self._tree: dict[str, Any] | None = None
         self._refs = itertools.count(1)
@@ -74,7 +85,7 @@ class LiveViewTest:
         )
         self._thread.start()
         self.session = Session(
-            view, send=self._on_message, session=session, url=path, loop=self._loop
+            view, send=self._on_message, session=session, url=path, loop=self._loop, hooks=hooks
         )
         self._run(self._start())
         self._send({p.KIND: p.JOIN})
@@ -112,8 +123,15 @@ class LiveViewTest:
     # -- interacting ------------------------------------------------------------------------
 
     def click(self, selector: str, value: Mapping[str, Any] | None = None) -> str:
-        """Click the element with ``phx-click`` matched by ``selector``."""
+        """Click the element matched by ``selector``: its ``phx-click``, or a live link.
+
+        A link with ``data-phx-link="patch"`` or ``"redirect"`` navigates inside the widget.
+        """
         el = self.find(selector)
+        link = el.get("data-phx-link")
+        if el.name == "a" and link in (p.NAV_PATCH, p.NAV_REDIRECT):
+            replace = el.get("data-phx-link-state") == "replace"
+            return self._navigate(str(link), str(el.get("href", "")), replace)
         event = el.get("phx-click")
         if not isinstance(event, str):
             raise LookupError(f"the element matching {selector!r} has no phx-click: {el}")
@@ -153,6 +171,22 @@ class LiveViewTest:
     def push_event(self, event: str, value: Mapping[str, Any] | None = None) -> str:
         """Send an event as a client hook's ``pushEvent`` would."""
         return self._event(p.TYPE_HOOK, event, dict(value or {}))
+
+    def navigate(self, url: str, *, replace: bool = False) -> str:
+        """Go to ``url`` as ``widget.navigate`` does (a patch if the view serves it)."""
+        return self._command(lambda: self.session.navigate(url, replace=replace))
+
+    def back(self) -> str:
+        """Move back in the widget's history, as ``widget.back()`` does."""
+        return self._command(self.session.back)
+
+    def forward(self) -> str:
+        """Move forward in the widget's history, as ``widget.forward()`` does."""
+        return self._command(self.session.forward)
+
+    def send_info(self, info: Any) -> str:
+        """Deliver ``info`` to the view's ``handle_info``."""
+        return self._command(lambda: self.session.send_info(info))
 
     def send_raw(self, message: Any) -> list[dict[str, Any]]:
         """Send any message, even a malformed one; return the replies it produced."""
@@ -199,6 +233,21 @@ class LiveViewTest:
             raise ViewError(f"{error['message']}\n{error.get('traceback', '')}")
         return self.html()
 
+    def _navigate(self, kind: str, url: str, replace: bool) -> str:
+        ref = next(self._refs)
+        self._send(
+            {p.KIND: p.NAV, p.REF: ref, p.NAV_KIND: kind, p.URL: url, p.NAV_REPLACE: replace}
+        )
+        return self.html()
+
+    def _command(self, call: Callable[[], None]) -> str:
+        async def run() -> None:
+            call()
+            await self.session.drain()
+
+        self._run(run())
+        return self.html()
+
     def _send(self, message: Any) -> None:
         # A round trip through JSON, as on the wire, so nothing unsendable slips through.
         self._run(self._deliver(json.loads(json.dumps(message))))
@@ -220,6 +269,16 @@ class LiveViewTest:
             self._tree = merge(self._tree, message[p.DIFF])
         if p.ERROR in message:
             self.errors.append(message[p.ERROR])
+        for event, payload in message.get(p.EVENTS, []):
+            self.pushed_events.append((event, payload))
+        if p.REPLY in message:
+            self.replies.append(message[p.REPLY])
+        if p.NAVIGATION in message:
+            self.url = message[p.NAVIGATION][p.URL]
+        if p.TITLE in message:
+            self.title = message[p.TITLE]
+        if p.HOOKS in message:
+            self.hooks = message[p.HOOKS]
 
     async def _start(self) -> None:
         self.session.start()

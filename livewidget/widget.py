@@ -11,7 +11,7 @@ import anywidget
 import traitlets
 
 from .errors import ClosedError, LiveWidgetError
-from .session import Session
+from .session import Routes, Session
 from .socket import Assigns
 from .view import LiveView
 
@@ -37,7 +37,7 @@ def in_voila() -> bool:
 
 
 class LiveWidget(anywidget.AnyWidget):
-    """Display a LiveView in a notebook or a Voilà dashboard.
+    """Display a LiveView, or a table of routes to LiveViews, in a notebook or Voilà.
 
     >>> from livewidget import LiveView, LiveWidget
     >>> class Hello(LiveView):
@@ -46,8 +46,12 @@ class LiveWidget(anywidget.AnyWidget):
     ...         socket.assign(name=session.get("name", "world"))
     >>> widget = LiveWidget(Hello, session={"name": "Ada"})   # the cell's output shows it
 
-    ``session`` is handed to ``mount``; ``path`` is the widget's initial URL. Tracebacks
-    show inside the widget in notebooks; in Voilà visitors get a short message unless
+    ``view`` is one LiveView class (served on every path) or a route table such as
+    ``{"/": Home, "/users/:id": User}``; ``path`` is the initial URL inside the widget;
+    ``session`` is handed to ``mount``; ``hooks`` adds client hooks (name → ES module source
+    or ``pathlib.Path``) to those of the views. With ``sync_url=True`` the widget's route is
+    mirrored in the browser's address bar in Voilà (never in JupyterLab). Tracebacks show
+    inside the widget in notebooks; in Voilà visitors get a short message unless
     ``debug=True`` (or the environment variable ``LIVEWIDGET_DEBUG=1``).
     """
 
@@ -56,23 +60,35 @@ class LiveWidget(anywidget.AnyWidget):
 
     #: The widget's current URL inside the widget: path and query string.
     url = traitlets.Unicode("/").tag(sync=True)
-    #: The page title the view set.
+    #: The page title the view set (``socket.page_title``).
     title = traitlets.Unicode("").tag(sync=True)
+    #: Mirror the route into the browser URL (Voilà only).
+    sync_url = traitlets.Bool(False).tag(sync=True)
+    #: Whether this kernel runs under Voilà (decides what the frontend may touch).
+    _voila = traitlets.Bool(False).tag(sync=True)
 
     def __init__(
         self,
-        view: type[LiveView],
+        view: Routes,
         *,
         path: str = "/",
         session: Mapping[str, Any] | None = None,
+        hooks: Mapping[str, str | Path] | None = None,
+        sync_url: bool = False,
         debug: bool | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(url=path, **kwargs)
+        super().__init__(url=path, sync_url=sync_url, _voila=in_voila(), **kwargs)
         if debug is None:
             debug = os.environ.get("LIVEWIDGET_DEBUG") == "1" or not in_voila()
         self._session = Session(
-            view, send=self._send_message, session=session, url=path, show_tracebacks=debug
+            view,
+            send=self._send_message,
+            session=session,
+            url=path,
+            show_tracebacks=debug,
+            hooks=hooks,
+            on_state=self._on_state,
         )
         self.on_msg(self._on_custom_msg)
         self._session.start()
@@ -87,6 +103,21 @@ class LiveWidget(anywidget.AnyWidget):
         """The view's current assigns, for inspection in the next cell."""
         return self._session.socket.assigns
 
+    def navigate(self, url: str, *, replace: bool = False) -> None:
+        """Go to ``url`` as a link would (a patch when the current view serves it).
+
+        Like every change from Python, it runs on the kernel's loop right after the cell.
+        """
+        self._session.navigate(url, replace=replace)
+
+    def back(self) -> None:
+        """Go back one entry in the widget's history."""
+        self._session.back()
+
+    def forward(self) -> None:
+        """Go forward one entry in the widget's history."""
+        self._session.forward()
+
     def close(self) -> None:
         """Close the widget and end its view (``terminate`` runs)."""
         self._session.close("closed")
@@ -97,6 +128,11 @@ class LiveWidget(anywidget.AnyWidget):
 
     def _on_custom_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
         self._session.receive(content)
+
+    def _on_state(self, url: str, title: str | None) -> None:
+        self.url = url
+        if title is not None:
+            self.title = title
 
     def _send_message(self, message: dict[str, Any]) -> None:
         if self.comm is None:

@@ -9,6 +9,8 @@ from functools import lru_cache
 
 import jinja2
 
+from ._helpers import HELPERS
+
 
 @lru_cache(maxsize=64)
 def environment(search_path: str | None = None) -> jinja2.Environment:
@@ -18,9 +20,11 @@ def environment(search_path: str | None = None) -> jinja2.Environment:
     '&lt;script&gt;'
     """
     loader = jinja2.FileSystemLoader(search_path) if search_path else None
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=loader,
         autoescape=True,
         keep_trailing_newline=True,
         auto_reload=True,
     )
+    env.globals.update(HELPERS)
+    return env

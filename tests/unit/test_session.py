@@ -16,8 +16,9 @@ from .conftest import Counter
 def test_mount_renders_and_join_sends_the_full_tree(counter):
     assert counter.find("#count").get_text() == "0"
     [first] = counter.messages
-    assert set(first) == {"r"}
+    assert set(first) == {"r", "h", "nav"}
     assert "s" in first["r"]
+    assert first["nav"] == {"url": "/", "replace": False, "index": 0}
 
 
 def test_click_sends_phx_value_and_only_changed_dynamics(counter):
@@ -154,7 +155,8 @@ def test_a_failing_mount_shows_its_error_and_events_are_refused():
     with LiveViewTest(Broken, raise_errors=False) as view:
         assert "KeyError" in view.errors[0]["message"]
         view.push_event("anything")
-        assert "did not mount" in view.errors[-1]["message"]
+        assert "Broken did not mount" in view.errors[-1]["message"]
+        assert "could not be shown" in view.html()
 
 
 def test_template_file_next_to_the_module(tmp_path, monkeypatch):
