@@ -65,7 +65,8 @@ class Session:
         self._send = send
         self._on_state = on_state
         self._session = dict(session or {})
-        self._hooks = dict(hooks or {})
+        self._hooks = {name: _hook_source(name, src) for name, src in (hooks or {}).items()}
+        self._view_hooks: dict[str, str] = {}
         self._loop = loop or _current_loop()
         self._loop_thread: int | None = None
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
@@ -358,6 +359,10 @@ class Session:
         match = self.router.match(url)
         self._pending_error = None
         try:
+            self._view_hooks = {
+                name: _hook_source(name, src)
+                for name, src in (getattr(self.view_class, "hooks", None) or {}).items()
+            }
             params = url_params(url, match.path_params if match else {})
             await _call(self.view.mount, self.socket, self._session_for(url), params)
             await _call(self.view.handle_params, params, url, self.socket)
@@ -444,8 +449,7 @@ class Session:
         return {p.URL: self.socket.url, p.NAV_REPLACE: replace, p.NAV_INDEX: self.history.index}
 
     def _hook_sources(self) -> dict[str, str]:
-        hooks = {**self._hooks, **(getattr(self.view_class, "hooks", None) or {})}
-        return {name: _hook_source(name, source) for name, source in hooks.items()}
+        return {**self._hooks, **self._view_hooks}
 
     def _state_changed(self) -> None:
         if self._on_state is not None:
@@ -479,11 +483,21 @@ class _Command:
         self.run = run
 
 
-def _hook_source(name: str, source: str | Path) -> str:
+def _hook_source(name: object, source: object) -> str:
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"hook names must be non-empty strings, got {name!r}")
     if isinstance(source, Path):
+        if not source.is_file():
+            raise FileNotFoundError(
+                f"hook {name!r}: {source} does not exist; give the path of a .js file whose "
+                f"default export is the hook object"
+            )
         return source.read_text(encoding="utf-8")
     if not isinstance(source, str):
-        raise TypeError(f"hook {name!r} must be ES module source text or a pathlib.Path")
+        raise TypeError(
+            f"hook {name!r} must be ES module source text or a pathlib.Path, "
+            f"got {type(source).__name__}"
+        )
     return source
 
 

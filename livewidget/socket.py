@@ -27,9 +27,11 @@ class Navigation:
 class Assigns(Mapping[str, Any]):
     """A LiveView's state: read it as a mapping or by attribute; change it with ``assign``.
 
-    >>> a = Assigns({"count": 1})
-    >>> a.count, a["count"], dict(a)
-    (1, 1, {'count': 1})
+    >>> a = Assigns({"count": 1, "items": [1, 2]})
+    >>> a.count, a["count"], a.items
+    (1, 1, [1, 2])
+
+    An attribute always reads the assign of that name, even ``items`` or ``keys``.
     """
 
     __slots__ = ("_data",)
@@ -45,6 +47,15 @@ class Assigns(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._data)
+
+    def __getattribute__(self, name: str) -> Any:
+        # An assign wins over a mapping method of the same name: `assigns.items` is the
+        # assign called "items" when there is one.
+        if not name.startswith("_"):
+            data = object.__getattribute__(self, "_data")
+            if name in data:
+                return data[name]
+        return object.__getattribute__(self, name)
 
     def __getattr__(self, name: str) -> Any:
         try:

@@ -80,13 +80,22 @@ class LiveViewTest:
         # A private loop in its own thread: the client works the same in a script, in
         # pytest and inside a notebook, where the kernel's loop is already running.
         self._loop = asyncio.new_event_loop()
+        try:
+            self.session = Session(
+                view,
+                send=self._on_message,
+                session=session,
+                url=path,
+                loop=self._loop,
+                hooks=hooks,
+            )
+        except BaseException:
+            self._loop.close()
+            raise
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="livewidget-test-client", daemon=True
         )
         self._thread.start()
-        self.session = Session(
-            view, send=self._on_message, session=session, url=path, loop=self._loop, hooks=hooks
-        )
         self._run(self._start())
         self._send({p.KIND: p.JOIN})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,8 @@ class LiveWidget(anywidget.AnyWidget):
     sync_url = traitlets.Bool(False).tag(sync=True)
     #: Whether this kernel runs under Voilà (decides what the frontend may touch).
     _voila = traitlets.Bool(False).tag(sync=True)
+    #: A unique id the frontend keys its per-widget state by (shared by every view).
+    _lw_id = traitlets.Unicode().tag(sync=True)
 
     def __init__(
         self,
@@ -78,7 +81,9 @@ class LiveWidget(anywidget.AnyWidget):
         debug: bool | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(url=path, sync_url=sync_url, _voila=in_voila(), **kwargs)
+        super().__init__(
+            url=path, sync_url=sync_url, _voila=in_voila(), _lw_id=uuid.uuid4().hex, **kwargs
+        )
         if debug is None:
             debug = os.environ.get("LIVEWIDGET_DEBUG") == "1" or not in_voila()
         self._session = Session(

@@ -1,0 +1,124 @@
+/**
+ * Names of the wire format between the kernel and the frontend, in one place.
+ *
+ * This is the JavaScript twin of `livewidget/_protocol.py`: every name that exists there
+ * exists here with the same value (a test compares both files). Keep them in step.
+ *
+ * Frontend → kernel (`model.send`):
+ *
+ *     {"k": "join"}                                  a frontend model wants the full tree
+ *     {"k": "event", "ref": 3, "type": "click",      phx-click / a hook's pushEvent
+ *      "event": "inc", "value": {"by": "5"}}
+ *     {"k": "event", "ref": 4, "type": "form",       phx-submit / phx-change
+ *      "event": "set", "value": "n=5&_target=n"}     URL-encoded form fields
+ *     {"k": "nav", "ref": 5, "kind": "patch", "url": "/users/8", "replace": false}
+ *
+ * Kernel → frontend (`msg:custom`):
+ *
+ *     {"r": TREE, "h": HOOKS}                        replace the whole rendered tree
+ *     {"d": DIFF, "ref": 3}                          merge a diff
+ *     {"ref": 4}                                     the event changed nothing visible
+ *     {"err": {"message": "...", "traceback": "..."}, "ref": 5}
+ *
+ * and beside "r" / "d": "e" pushed events, "t" title, "rep" a hook's reply, "nav" the URL.
+ *
+ * The rest of this file names the DOM side: binding attributes read from the rendered
+ * HTML and the classes of the elements the widget creates around it.
+ */
+
+// ---------------------------------------------------------------------------------------
+// Wire format (mirrors livewidget/_protocol.py).
+
+/** Key of every outbound message: its kind. */
+export const KIND = "k";
+/** Key carrying an event's reference number (echoed by the reply). */
+export const REF = "ref";
+
+/** Message kind: a frontend model asks for the full tree. */
+export const JOIN = "join";
+/** Message kind: a DOM or hook event. */
+export const EVENT = "event";
+/** Message kind: a navigation intent (a patch/redirect link, the browser's back/forward). */
+export const NAV = "nav";
+
+/** Keys of a nav message (outbound) and of the `"nav"` object (inbound). */
+export const URL = "url";
+export const NAV_KIND = "kind";
+export const NAV_REPLACE = "replace";
+export const NAV_INDEX = "index";
+export const NAV_PATCH = "patch";
+export const NAV_REDIRECT = "redirect";
+export const NAV_GO = "go";
+
+/** Keys of an event message. */
+export const EVENT_TYPE = "type";
+export const EVENT_NAME = "event";
+export const EVENT_VALUE = "value";
+
+/** Event types. */
+export const TYPE_CLICK = "click";
+export const TYPE_FORM = "form";
+export const TYPE_HOOK = "hook";
+
+/** Keys of an inbound (kernel → frontend) message. */
+export const RENDERED = "r";
+export const DIFF = "d";
+export const ERROR = "err";
+/** Keys that travel beside `"r"` / `"d"`: pushed events, title, hook reply, URL, hooks. */
+export const EVENTS = "e";
+export const TITLE = "t";
+export const REPLY = "rep";
+export const NAVIGATION = "nav";
+export const HOOKS = "h";
+
+/** Keys of a rendered tree: statics, and a comprehension's rows of dynamics. */
+export const STATICS = "s";
+export const DYNAMICS = "d";
+
+/** Limits the kernel enforces on inbound messages. */
+export const MAX_MESSAGE_BYTES = 1_000_000;
+export const MAX_EVENT_NAME = 200;
+export const MAX_URL = 4096;
+
+/** The event name that clears a flash message (`phx-value-key` names which one). */
+export const CLEAR_FLASH = "lv:clear-flash";
+
+// ---------------------------------------------------------------------------------------
+// Parts of messages that _protocol.py spells inline.
+
+/** Keys of the object under `"err"`. */
+export const ERROR_MESSAGE = "message";
+export const ERROR_TRACEBACK = "traceback";
+
+/** The form field naming the input that triggered a phx-change event. */
+export const FORM_TARGET = "_target";
+
+/** The anywidget model event carrying custom messages from the kernel. */
+export const MSG_CUSTOM = "msg:custom";
+
+// ---------------------------------------------------------------------------------------
+// Binding attributes read from the rendered HTML.
+
+export const PHX_CLICK = "phx-click";
+/** Prefix of the attributes whose values travel with a click (`phx-value-id="3"`). */
+export const PHX_VALUE_PREFIX = "phx-value-";
+export const PHX_SUBMIT = "phx-submit";
+export const PHX_CHANGE = "phx-change";
+
+// ---------------------------------------------------------------------------------------
+// Classes of the elements the widget creates (styled by widget.css).
+
+export const CLASS_ROOT = "lw-root";
+export const CLASS_VIEW = "lw-view";
+export const CLASS_CONNECTING = "lw-connecting";
+export const CLASS_ERROR = "lw-error";
+export const CLASS_ERROR_HEADER = "lw-error-header";
+export const CLASS_ERROR_MESSAGE = "lw-error-message";
+export const CLASS_ERROR_TRACEBACK = "lw-error-traceback";
+export const CLASS_ERROR_DISMISS = "lw-error-dismiss";
+
+/** Text of the placeholder shown until the first tree arrives. */
+export const CONNECTING_TEXT = "connecting…";
+
+/** Prefix of every console message of this package. */
+export const LOG_PREFIX = "[livewidget]";

@@ -1,0 +1,76 @@
+/**
+ * Patching the DOM: morph a container's children into new HTML with morphdom.
+ *
+ * The existing nodes are updated in place wherever they match the new HTML, so element
+ * identity, scroll positions and event listeners attached by others survive a render.
+ * The container itself (its attributes and its own listeners) is never touched.
+ *
+ * The focused form control is special: the user is typing in it, and the server's render
+ * may lag behind by a keystroke or two. Its focus, its caret or selection and the text
+ * the user typed survive the patch, even when the server sent another `value`; its other
+ * attributes (class, disabled, placeholder, …) still follow the server. Once it loses
+ * focus, the next patch brings it fully in line with the server again.
+ */
+
+import morphdom from "morphdom";
+
+/** Tag names of the form controls whose user state is kept while they are focused. */
+const FORM_CONTROLS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
+
+/** Attributes of a focused control that stay as the user left them. */
+const USER_OWNED_ATTRIBUTES = new Set(["value"]);
+
+/**
+ * Morph the children of `container` into `html`.
+ *
+ * @param {Element} container the element whose children are replaced
+ * @param {string} html the new inner HTML
+ */
+export function patch(container, html) {
+  // Parse into a detached copy of the container, so that the HTML is read in the same
+  // context (a <tbody> container keeps its <tr> children, for instance).
+  const target = /** @type {Element} */ (container.cloneNode(false));
+  target.innerHTML = html;
+  const focused = focusedElement(container);
+
+  morphdom(container, target, {
+    childrenOnly: true,
+    onBeforeElUpdated(fromEl, toEl) {
+      if (fromEl === focused && FORM_CONTROLS.has(fromEl.tagName)) {
+        mergeFocusedControl(fromEl, toEl);
+        return false;
+      }
+      return true;
+    },
+  });
+}
+
+/**
+ * The element that has focus in the document or shadow root holding `container`.
+ *
+ * @param {Element} container
+ * @returns {Element | null}
+ */
+export function focusedElement(container) {
+  const root = container.getRootNode();
+  const active = "activeElement" in root ? /** @type {Document | ShadowRoot} */ (root).activeElement : null;
+  return active && container.contains(active) ? active : null;
+}
+
+/**
+ * Bring the attributes of a focused control in line with `source`, except those the user
+ * owns, without touching its children (a textarea's text) or its value.
+ *
+ * @param {Element} target the focused control, in the page
+ * @param {Element} source the same control as the server rendered it
+ */
+function mergeFocusedControl(target, source) {
+  for (const { name, value } of Array.from(source.attributes)) {
+    if (USER_OWNED_ATTRIBUTES.has(name)) continue;
+    if (target.getAttribute(name) !== value) target.setAttribute(name, value);
+  }
+  for (const { name } of Array.from(target.attributes)) {
+    if (USER_OWNED_ATTRIBUTES.has(name)) continue;
+    if (!source.hasAttribute(name)) target.removeAttribute(name);
+  }
+}

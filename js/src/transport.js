@@ -1,0 +1,198 @@
+/**
+ * The transport: the anywidget model's custom messages, as the socket of a LiveView.
+ *
+ * Outbound, it numbers events (`ref`) so that the kernel's reply can name the event it
+ * answers. Inbound, it checks the shape of every message before anything acts on it:
+ * the kernel is trusted, but a message mangled on the way (or sent by another version of
+ * the package) must not break the widget; such a message is logged and dropped.
+ */
+
+import {
+  DIFF,
+  ERROR,
+  ERROR_MESSAGE,
+  ERROR_TRACEBACK,
+  EVENT,
+  EVENTS,
+  HOOKS,
+  EVENT_NAME,
+  EVENT_TYPE,
+  EVENT_VALUE,
+  KIND,
+  MSG_CUSTOM,
+  NAVIGATION,
+  REF,
+  RENDERED,
+  REPLY,
+  TITLE,
+} from "./constants.js";
+import { logError } from "./log.js";
+import { isObject, isTree } from "./rendered.js";
+
+/** @typedef {import("./rendered.js").Tree} Tree */
+/** @typedef {import("./rendered.js").JsonObject} JsonObject */
+
+/**
+ * @callback Listener
+ * @param {...any} args
+ * @returns {void}
+ */
+
+/**
+ * The part of anywidget's `AnyModel` this package uses.
+ *
+ * @typedef {object} AnyModel
+ * @property {(name: string, callback: Listener) => void} on
+ * @property {(name: string, callback: Listener) => void} off
+ * @property {(content: JsonObject, callbacks?: unknown, buffers?: unknown[]) => void} send
+ * @property {(key: string) => unknown} get
+ * @property {(key: string, value: unknown) => void} set
+ */
+
+/**
+ * @typedef {object} ErrorInfo what the kernel reports when a handler raised
+ * @property {string} message one line for the user
+ * @property {string} traceback the traceback, empty when the kernel keeps it to itself
+ */
+
+/**
+ * An inbound message, checked. At most one of `tree` and `diff` is set.
+ *
+ * @typedef {object} Inbound
+ * @property {Tree} [tree] a whole tree replacing the current one (`"r"`)
+ * @property {JsonObject} [diff] a diff to merge (`"d"`)
+ * @property {ErrorInfo} [error] an error to show (`"err"`)
+ * @property {number} [ref] the event this message answers
+ * @property {JsonObject} [extra] the keys that travel beside `"r"` / `"d"` (`"e"`, `"t"`,
+ *   `"rep"`, `"nav"`, `"h"`), as received: their shape is checked by whoever uses them
+ */
+
+/** Keys passed through unchecked, for the modules that act on them. */
+const EXTRA_KEYS = [EVENTS, TITLE, REPLY, NAVIGATION, HOOKS];
+
+/**
+ * Check an inbound message's shape; log and return null when it is malformed.
+ *
+ * @param {unknown} content the message as anywidget delivered it
+ * @returns {Inbound | null}
+ */
+export function parseInbound(content) {
+  if (!isObject(content)) return reject("a message that is not an object", content);
+  /** @type {Inbound} */
+  const msg = {};
+  if (REF in content) {
+    const ref = content[REF];
+    if (typeof ref !== "number" || !Number.isInteger(ref) || ref < 0) {
+      return reject(`a message whose "${REF}" is not a non-negative integer`, content);
+    }
+    msg.ref = ref;
+  }
+  if (RENDERED in content && DIFF in content) {
+    return reject(`a message carrying both "${RENDERED}" and "${DIFF}"`, content);
+  }
+  if (RENDERED in content) {
+    const tree = content[RENDERED];
+    if (!isTree(tree)) return reject(`a message whose "${RENDERED}" is not a tree`, content);
+    msg.tree = tree;
+  }
+  if (DIFF in content) {
+    const diff = content[DIFF];
+    if (!isObject(diff)) return reject(`a message whose "${DIFF}" is not an object`, content);
+    msg.diff = diff;
+  }
+  if (ERROR in content) {
+    const error = parseError(content[ERROR]);
+    if (!error) return reject(`a message whose "${ERROR}" lacks a message string`, content);
+    msg.error = error;
+  }
+  /** @type {JsonObject} */
+  const extra = {};
+  for (const key of EXTRA_KEYS) if (key in content) extra[key] = content[key];
+  if (Object.keys(extra).length > 0) msg.extra = extra;
+  if (Object.keys(msg).length === 0) return reject("a message of no known kind", content);
+  return msg;
+}
+
+/**
+ * @param {unknown} value the object under `"err"`
+ * @returns {ErrorInfo | null}
+ */
+function parseError(value) {
+  if (!isObject(value) || typeof value[ERROR_MESSAGE] !== "string") return null;
+  const traceback = value[ERROR_TRACEBACK];
+  return {
+    message: value[ERROR_MESSAGE],
+    traceback: typeof traceback === "string" ? traceback : "",
+  };
+}
+
+/**
+ * @param {string} what
+ * @param {unknown} content
+ * @returns {null}
+ */
+function reject(what, content) {
+  logError(`ignoring ${what}:`, content);
+  return null;
+}
+
+/** The socket of one frontend model: sends to the kernel, receives checked messages. */
+export class Transport {
+  /**
+   * @param {AnyModel} model the anywidget model
+   * @param {(msg: Inbound) => void} onMessage called once per well-formed inbound message
+   */
+  constructor(model, onMessage) {
+    /** @private */
+    this.model = model;
+    /** @private */
+    this.lastRef = 0;
+    /**
+     * @private
+     * @param {unknown} content
+     */
+    this.handler = (content) => {
+      const msg = parseInbound(content);
+      if (msg) onMessage(msg);
+    };
+    model.on(MSG_CUSTOM, this.handler);
+  }
+
+  /**
+   * Send a message to the kernel. An event gets the next `ref`.
+   *
+   * @param {JsonObject} msg
+   * @returns {number | null} the event's ref, or null for other messages
+   */
+  send(msg) {
+    let ref = null;
+    let out = msg;
+    if (msg[KIND] === EVENT) {
+      ref = ++this.lastRef;
+      out = { ...msg, [REF]: ref };
+    }
+    try {
+      this.model.send(out);
+    } catch (error) {
+      logError("could not send a message to the kernel:", error);
+    }
+    return ref;
+  }
+
+  /**
+   * Send an event (a binding fired, or a hook pushed one).
+   *
+   * @param {string} type the event type (`click`, `form`, `hook`)
+   * @param {string} event the event name
+   * @param {unknown} value the payload
+   * @returns {number | null} the event's ref
+   */
+  pushEvent(type, event, value) {
+    return this.send({ [KIND]: EVENT, [EVENT_TYPE]: type, [EVENT_NAME]: event, [EVENT_VALUE]: value });
+  }
+
+  /** Stop listening to the model. */
+  close() {
+    this.model.off(MSG_CUSTOM, this.handler);
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * One displayed view of a widget: its elements, its bindings and its error box.
+ *
+ *     el                        the element anywidget gives `render`
+ *     └─ div.lw-root            the root: event listeners live here
+ *        ├─ div.lw-error        an error box, when the kernel reported one
+ *        └─ div.lw-view         the rendered HTML, patched by morphdom
+ *
+ * The error box sits beside the rendered HTML, not inside it, so patches leave it alone.
+ * Until the first tree arrives, the view shows a small "connecting…" placeholder.
+ */
+
+import { bindEvents } from "./bindings.js";
+import {
+  CLASS_CONNECTING,
+  CLASS_ERROR,
+  CLASS_ERROR_DISMISS,
+  CLASS_ERROR_HEADER,
+  CLASS_ERROR_MESSAGE,
+  CLASS_ERROR_TRACEBACK,
+  CLASS_ROOT,
+  CLASS_VIEW,
+  CONNECTING_TEXT,
+} from "./constants.js";
+import { patch } from "./dom_patch.js";
+
+/** @typedef {import("./store.js").WidgetStore} WidgetStore */
+/** @typedef {import("./transport.js").ErrorInfo} ErrorInfo */
+
+/** One view of a widget, attached to its model's store. */
+export class LiveViewElement {
+  /**
+   * Build the view inside `el`, bind its events and show the store's current tree.
+   *
+   * @param {HTMLElement} el the element anywidget gives `render`
+   * @param {WidgetStore} store the model's store
+   */
+  constructor(el, store) {
+    const doc = el.ownerDocument;
+    /** @private */
+    this.store = store;
+    /** The widget's root element. */
+    this.root = doc.createElement("div");
+    this.root.className = CLASS_ROOT;
+    /** The element holding the rendered HTML. */
+    this.container = doc.createElement("div");
+    this.container.className = CLASS_VIEW;
+    /** @private Whether the placeholder is still shown. */
+    this.connecting = true;
+    /** @private The error box shown, if any. @type {HTMLElement | null} */
+    this.errorBox = null;
+    this.container.append(connectingPlaceholder(doc));
+    this.root.append(this.container);
+    el.append(this.root);
+
+    /** @private */
+    this.unbind = bindEvents(this.root, (type, event, value) => {
+      store.pushEvent(type, event, value);
+    });
+    store.attach(this);
+  }
+
+  /**
+   * Show `html`, patching what is on screen.
+   *
+   * @param {string} html
+   */
+  update(html) {
+    if (this.connecting) {
+      this.connecting = false;
+      this.container.replaceChildren();
+    }
+    patch(this.container, html);
+  }
+
+  /**
+   * Show an error box, replacing the one shown, if any.
+   *
+   * @param {ErrorInfo} error
+   */
+  showError(error) {
+    this.errorBox?.remove();
+    this.errorBox = errorBox(this.root.ownerDocument, error);
+    this.root.insertBefore(this.errorBox, this.container);
+  }
+
+  /** Remove the view: listeners, elements, and its place in the store. */
+  destroy() {
+    this.unbind();
+    this.store.detach(this);
+    this.root.remove();
+  }
+}
+
+/**
+ * @param {Document} doc
+ * @returns {HTMLElement}
+ */
+function connectingPlaceholder(doc) {
+  const placeholder = doc.createElement("div");
+  placeholder.className = CLASS_CONNECTING;
+  placeholder.textContent = CONNECTING_TEXT;
+  return placeholder;
+}
+
+/**
+ * The error box: message, traceback (when there is one) and a dismiss button.
+ * All text goes in as text, never as HTML.
+ *
+ * @param {Document} doc
+ * @param {ErrorInfo} error
+ * @returns {HTMLElement}
+ */
+function errorBox(doc, error) {
+  const box = doc.createElement("div");
+  box.className = CLASS_ERROR;
+  box.setAttribute("role", "alert");
+
+  const header = doc.createElement("div");
+  header.className = CLASS_ERROR_HEADER;
+  const message = doc.createElement("span");
+  message.className = CLASS_ERROR_MESSAGE;
+  message.textContent = error.message;
+  const dismiss = doc.createElement("button");
+  dismiss.type = "button";
+  dismiss.className = CLASS_ERROR_DISMISS;
+  dismiss.setAttribute("aria-label", "Dismiss");
+  dismiss.title = "Dismiss";
+  dismiss.textContent = "×";
+  dismiss.addEventListener("click", () => box.remove());
+  header.append(message, dismiss);
+  box.append(header);
+
+  if (error.traceback) {
+    const traceback = doc.createElement("pre");
+    traceback.className = CLASS_ERROR_TRACEBACK;
+    traceback.textContent = error.traceback;
+    box.append(traceback);
+  }
+  return box;
+}

@@ -1,0 +1,202 @@
+/**
+ * Shared test helpers: a DOM, a fake anywidget model, the render fixtures, console capture.
+ *
+ * `node --test test/` runs every file of this folder, this one too; run directly, it
+ * checks its own helpers (see the end of the file), so it counts as real tests.
+ */
+
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { test } from "node:test";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Window } from "happy-dom";
+
+/** The folder of the render fixtures shared with the Python tests. */
+export const FIXTURES_DIR = fileURLToPath(new URL("../../tests/fixtures/render/", import.meta.url));
+
+/**
+ * @typedef {object} Fixture
+ * @property {string} file the fixture's file name
+ * @property {string} description
+ * @property {import("../src/rendered.js").Tree} tree
+ * @property {string} html
+ * @property {{diff: unknown, html: string}[]} diffs
+ */
+
+/**
+ * Every JSON file of the render fixtures, parsed, in file-name order.
+ *
+ * @returns {Fixture[]}
+ */
+export function readFixtures() {
+  return readdirSync(FIXTURES_DIR)
+    .filter((name) => name.endsWith(".json"))
+    .sort()
+    .map((file) => ({ file, ...JSON.parse(readFileSync(FIXTURES_DIR + file, "utf8")) }));
+}
+
+/**
+ * A fresh happy-dom window. Close it when done (`after(() => closeWindow(window))`).
+ *
+ * morphdom reads the global `HTMLElement` (there always is one in a browser), so the
+ * window's is installed on `globalThis` too; the source itself reads no globals.
+ *
+ * @returns {Window}
+ */
+export function createWindow() {
+  const window = new Window({
+    url: "http://localhost/",
+    // Tests never load anything: a form submission that slips through goes nowhere.
+    settings: {
+      disableJavaScriptFileLoading: true,
+      disableCSSFileLoading: true,
+      navigation: { disableMainFrameNavigation: true },
+    },
+  });
+  Object.assign(globalThis, { HTMLElement: window.HTMLElement });
+  return window;
+}
+
+/** @param {Window} window */
+export async function closeWindow(window) {
+  await window.happyDOM.close();
+}
+
+/**
+ * The happy-dom document, typed as the DOM's own (the source is typed against it).
+ *
+ * @param {Window} window
+ * @returns {Document}
+ */
+export function documentOf(window) {
+  return /** @type {Document} */ (/** @type {unknown} */ (window.document));
+}
+
+/**
+ * A DOM event of the window's own kind, typed as the DOM's (`"Event"` or `"MouseEvent"`).
+ *
+ * @param {Window} window
+ * @param {string} type the event type, e.g. `"input"`
+ * @param {{kind?: "Event" | "MouseEvent"}} [options]
+ * @returns {Event}
+ */
+export function newEvent(window, type, { kind = "Event" } = {}) {
+  const event = new window[kind](type, { bubbles: true, cancelable: true });
+  return /** @type {Event} */ (/** @type {unknown} */ (event));
+}
+
+/**
+ * Replace console.error for the duration of a test; return what it was called with.
+ *
+ * @param {import("node:test").TestContext} t
+ * @returns {unknown[][]} one array of arguments per call
+ */
+export function captureErrors(t) {
+  /** @type {unknown[][]} */
+  const calls = [];
+  t.mock.method(console, "error", (/** @type {unknown[]} */ ...args) => {
+    calls.push(args);
+  });
+  return calls;
+}
+
+/** @typedef {import("../src/transport.js").Listener} Listener */
+
+/**
+ * A stand-in for the frontend model of a widget. anywidget hands `initialize` and
+ * `render` a new proxy of the real model each time; `proxy()` does the same.
+ */
+export class FakeModel {
+  constructor() {
+    /** @type {Map<string, Set<Listener>>} */
+    this.listeners = new Map();
+    /** Every message sent to the kernel. @type {unknown[]} */
+    this.sent = [];
+    /** @type {Map<string, unknown>} */
+    this.attributes = new Map();
+  }
+
+  /** @param {string} name @param {Listener} callback */
+  on(name, callback) {
+    const set = this.listeners.get(name) ?? new Set();
+    set.add(callback);
+    this.listeners.set(name, set);
+  }
+
+  /** @param {string} name @param {Listener} callback */
+  off(name, callback) {
+    this.listeners.get(name)?.delete(callback);
+  }
+
+  /** @param {unknown} content */
+  send(content) {
+    this.sent.push(content);
+  }
+
+  /** @param {string} key */
+  get(key) {
+    return this.attributes.get(key);
+  }
+
+  /** @param {string} key @param {unknown} value */
+  set(key, value) {
+    this.attributes.set(key, value);
+  }
+
+  /**
+   * Deliver a custom message from the kernel, as the comm does.
+   *
+   * @param {unknown} content
+   */
+  emit(content) {
+    for (const callback of [...(this.listeners.get("msg:custom") ?? [])]) callback(content, []);
+  }
+
+  /** How many listeners a model event has. @param {string} name */
+  listenerCount(name) {
+    return this.listeners.get(name)?.size ?? 0;
+  }
+
+  /** A new object forwarding to this model, like anywidget's model proxy. */
+  proxy() {
+    return {
+      /** @param {string} name @param {Listener} cb */
+      on: (name, cb) => this.on(name, cb),
+      /** @param {string} name @param {Listener} cb */
+      off: (name, cb) => this.off(name, cb),
+      /** @param {import("../src/rendered.js").JsonObject} content */
+      send: (content) => this.send(content),
+      /** @param {string} key */
+      get: (key) => this.get(key),
+      /** @param {string} key @param {unknown} value */
+      set: (key, value) => this.set(key, value),
+    };
+  }
+}
+
+// Run directly (as `node --test test/` does), this file checks its own helpers.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  test("the render fixtures are found and well-formed", () => {
+    const fixtures = readFixtures();
+    assert.ok(fixtures.length >= 4, `expected the shared fixtures in ${FIXTURES_DIR}`);
+    for (const fixture of fixtures) {
+      assert.equal(typeof fixture.html, "string", fixture.file);
+      assert.ok(Array.isArray(fixture.tree.s), fixture.file);
+      assert.ok(Array.isArray(fixture.diffs), fixture.file);
+    }
+  });
+
+  test("the fake model delivers messages to its listeners until they are removed", () => {
+    const model = new FakeModel();
+    /** @type {unknown[]} */
+    const got = [];
+    const proxy = model.proxy();
+    const listener = (/** @type {unknown} */ content) => got.push(content);
+    proxy.on("msg:custom", listener);
+    model.emit({ r: 1 });
+    model.proxy().off("msg:custom", listener);
+    model.emit({ r: 2 });
+    assert.deepEqual(got, [{ r: 1 }]);
+    assert.equal(model.listenerCount("msg:custom"), 0);
+  });
+}

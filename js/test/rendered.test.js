@@ -1,0 +1,163 @@
+/**
+ * rendered.js: the shared fixtures, then merge and render edge cases.
+ */
+
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { isTree, mergeDiff, toHTML } from "../src/rendered.js";
+import { captureErrors, readFixtures } from "./helpers.js";
+
+/** @typedef {import("../src/rendered.js").Tree} Tree */
+
+/**
+ * @param {unknown} value
+ * @returns {Tree}
+ */
+function tree(value) {
+  assert.ok(isTree(value), "not a tree");
+  return value;
+}
+
+describe("render fixtures (shared with the Python client)", () => {
+  const fixtures = readFixtures();
+
+  test("there are fixtures to run", () => {
+    assert.ok(fixtures.length > 0);
+  });
+
+  for (const fixture of fixtures) {
+    test(`${fixture.file}: ${fixture.description}`, (t) => {
+      const errors = captureErrors(t);
+      let current = /** @type {Tree | null} */ (fixture.tree);
+      assert.equal(toHTML(current), fixture.html, "initial tree");
+      fixture.diffs.forEach(({ diff, html }, index) => {
+        const before = structuredClone(current);
+        const next = mergeDiff(current, diff);
+        assert.deepEqual(current, before, `diff ${index} mutated the tree it merged into`);
+        assert.equal(toHTML(next), html, `after diff ${index}: ${JSON.stringify(diff)}`);
+        current = next;
+      });
+      assert.deepEqual(errors, [], "a fixture logged an error");
+    });
+  }
+});
+
+describe("mergeDiff", () => {
+  const base = tree({ s: ["<p>", "|", "</p>"], 0: "a", 1: { s: ["<i>", "</i>"], 0: "b" } });
+
+  test("merges into nested trees and shares unchanged branches", () => {
+    const next = tree(mergeDiff(base, { 1: { 0: "c" } }));
+    assert.equal(toHTML(next), "<p>a|<i>c</i></p>");
+    assert.equal(toHTML(base), "<p>a|<i>b</i></p>");
+    const unchanged = tree(mergeDiff(base, { 0: "z" }));
+    assert.equal(unchanged[1], base[1], "the untouched subtree is shared");
+  });
+
+  test("a top-level diff with statics replaces the tree", () => {
+    const replacement = { s: ["<b>", "</b>"], 0: "x" };
+    assert.equal(mergeDiff(base, replacement), replacement);
+    assert.equal(mergeDiff(null, replacement), replacement);
+  });
+
+  test("a comprehension diff keeps the statics unless it carries new ones", () => {
+    const list = tree({ s: ["<ul>", "</ul>"], 0: { s: ["<li>", "</li>"], d: [["a"]] } });
+    const rows = tree(mergeDiff(list, { 0: { d: [["b"], ["c"]] } }));
+    assert.equal(toHTML(rows), "<ul><li>b</li><li>c</li></ul>");
+    const restyled = tree(mergeDiff(rows, { 0: { s: ["<li><b>", "</b></li>"], d: [["d"]] } }));
+    assert.equal(toHTML(restyled), "<ul><li><b>d</b></li></ul>");
+    assert.equal(mergeDiff(list, { 0: {} })?.[0], list[0], "an empty comprehension diff keeps it");
+  });
+
+  test("comprehension rows may hold nested trees", () => {
+    const list = tree({ s: ["", ""], 0: { s: ["<a>", "</a>"], d: [[{ s: ["<b>", "</b>"], 0: "1" }]] } });
+    assert.equal(toHTML(list), "<a><b>1</b></a>");
+  });
+
+  test("keys that are not dynamics are ignored", (t) => {
+    const errors = captureErrors(t);
+    const next = tree(mergeDiff(base, { 0: "q", t: "title", "01": "bad", "-1": "bad" }));
+    assert.deepEqual(Object.keys(next).sort(), ["0", "1", "s"]);
+    assert.equal(toHTML(next), "<p>q|<i>b</i></p>");
+    assert.equal(errors.length, 0);
+  });
+
+  const malformed = [
+    ["a diff that is not an object", "nope"],
+    ["a diff that is a list", [1, 2]],
+    ["a diff that is null", null],
+    ["statics that are not a list", { s: "abc" }],
+    ["statics that are not strings", { s: ["<a>", 1] }],
+    ["empty statics", { s: [] }],
+    ["a dynamic that is a number", { 0: 5 }],
+    ["a dynamic that is null", { 0: null }],
+    ["a subtree with bad statics", { 1: { s: [null] } }],
+    ["a statics-less diff for a string dynamic", { 0: { 0: "x" } }],
+    ["a statics-less diff for a dynamic the tree lacks", { 7: { 0: "x" } }],
+    ["a dynamic beyond the statics", { 2: "x" }],
+  ];
+  for (const [what, diff] of malformed) {
+    test(`logs and skips ${what}`, (t) => {
+      const errors = captureErrors(t);
+      const snapshot = structuredClone(base);
+      const next = mergeDiff(base, diff);
+      assert.ok(errors.length >= 1, "nothing was logged");
+      assert.match(String(errors[0][0]), /^\[livewidget\] /);
+      assert.equal(toHTML(next), toHTML(base), "the bad part changed the HTML");
+      assert.deepEqual(base, snapshot, "the tree was mutated");
+      assert.deepEqual(Object.keys(next ?? {}).sort(), ["0", "1", "s"], "a key was added");
+    });
+  }
+
+  test("a comprehension diff whose rows are not a list is logged and skipped", (t) => {
+    const errors = captureErrors(t);
+    const list = tree({ s: ["", ""], 0: { s: ["<li>", "</li>"], d: [["a"]] } });
+    const next = mergeDiff(list, { 0: { d: "rows" } });
+    assert.equal(toHTML(next), "<li>a</li>");
+    assert.equal(errors.length, 1);
+  });
+
+  test("a statics-less diff before any tree is logged and returns null", (t) => {
+    const errors = captureErrors(t);
+    assert.equal(mergeDiff(null, { 0: "x" }), null);
+    assert.equal(errors.length, 1);
+  });
+});
+
+describe("toHTML", () => {
+  test("interleaves statics and dynamics, recursing", () => {
+    const html = toHTML(tree({ s: ["a", "c", "e"], 0: "b", 1: { s: ["<", ">"], 0: "d" } }));
+    assert.equal(html, "abc<d>e");
+  });
+
+  test("null renders nothing", () => {
+    assert.equal(toHTML(null), "");
+  });
+
+  test("a missing dynamic logs and renders as empty", (t) => {
+    const errors = captureErrors(t);
+    assert.equal(toHTML(tree({ s: ["<a>", "</a><b>", "</b>"], 0: "1" })), "<a>1</a><b></b>");
+    assert.equal(errors.length, 1);
+    assert.match(String(errors[0][0]), /missing its dynamic 1/);
+  });
+
+  test("malformed dynamics and rows log and render as empty, without throwing", (t) => {
+    const errors = captureErrors(t);
+    const bad = tree({
+      s: ["[", "|", "|", "|", "]"],
+      0: 42,
+      1: { nope: true },
+      2: { s: ["<li>", "</li>"], d: ["not a row", ["ok"], ["x", "extra"]] },
+      3: "fine",
+    });
+    assert.equal(toHTML(bad), "[||<li>ok</li><li>x</li>|fine]");
+    assert.equal(errors.length, 4);
+    for (const call of errors) assert.match(String(call[0]), /^\[livewidget\] /);
+  });
+
+  test("a row shorter than its statics renders what it has", (t) => {
+    const errors = captureErrors(t);
+    const list = tree({ s: ["", ""], 0: { s: ["<td>", "</td><td>", "</td>"], d: [["1"]] } });
+    assert.equal(toHTML(list), "<td>1</td><td></td>");
+    assert.equal(errors.length, 1);
+  });
+});
