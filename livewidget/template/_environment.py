@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import jinja2
 
+from ._blocks import keyed
 from ._helpers import HELPERS
 
 
@@ -27,4 +28,5 @@ def environment(search_path: str | None = None) -> jinja2.Environment:
         auto_reload=True,
     )
     env.globals.update(HELPERS)
+    env.filters["keyed"] = keyed
     return env

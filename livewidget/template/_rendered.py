@@ -2,16 +2,36 @@
 
 A :class:`Rendered` is what the server keeps after a render. Its JSON form is Phoenix
 LiveView's: ``{"s": [static, ...], "0": dynamic, "1": dynamic, ...}``, with one more static
-than dynamics. :func:`diff` compares two renders of the same template and keeps only the
-dynamics that changed, so statics travel once per template.
+than dynamics. A :class:`Comprehension` is a ``{% for %}`` whose rows share one list of
+statics: ``{"s": [...], "d": [[row 0 dynamics], [row 1 dynamics], ...]}``.
+
+:func:`diff` compares two renders of the same template and keeps only what changed, so
+statics travel once per template. Comprehensions diff by row key, in the keyed shape::
+
+    {"k": {"499": {"4": "51"},      # row 499 changed: only its changed dynamics
+           "1000": {"0": ..., ...}, # a new row: all its dynamics
+           "7": 3,                  # row 7 is the old row 3, unchanged
+           "8": [4, {"1": "x"}],    # row 8 is the old row 4, changed
+           "m": [[499, 500, 500]],  # rows 499..998 are old rows 500..999, unchanged
+           "kc": 999}}              # the new row count (absent: unchanged)
+
+Rows not named keep the old row at the same index. ``"m"`` (runs of moved rows) is
+livewidget's addition to Phoenix's format: removing one row of a thousand costs one run, not
+one entry per shifted row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .._protocol import STATICS
+
+DYNAMICS = "d"
+KEYED = "k"
+KEY_COUNT = "kc"
+MOVES = "m"
 
 
 @dataclass(eq=False, slots=True)
@@ -26,7 +46,7 @@ class Rendered:
     """
 
     statics: tuple[str, ...]
-    dynamics: list[str | Rendered] = field(default_factory=list)
+    dynamics: list[Dynamic] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if len(self.statics) != len(self.dynamics) + 1:
@@ -38,23 +58,44 @@ class Rendered:
     def to_json(self) -> dict[str, Any]:
         """The full tree, statics included, in Phoenix LiveView's JSON shape."""
         out: dict[str, Any] = {STATICS: list(self.statics)}
-        for index, value in enumerate(self.dynamics):
-            out[str(index)] = value.to_json() if isinstance(value, Rendered) else value
+        out.update(_dynamics_json(self.dynamics))
         return out
 
     def __str__(self) -> str:
-        parts = [self.statics[0]]
-        for value, static in zip(self.dynamics, self.statics[1:], strict=True):
-            parts.append(str(value))
-            parts.append(static)
-        return "".join(parts)
+        return _join(self.statics, self.dynamics)
+
+
+@dataclass(eq=False, slots=True)
+class Comprehension:
+    """The rows of a ``{% for %}``: each row's dynamics around the shared ``statics``.
+
+    ``keys`` identify rows across renders; ``snapshots`` are what change tracking compares.
+    """
+
+    statics: tuple[str, ...]
+    rows: list[list[Dynamic]]
+    keys: list[Hashable]
+    snapshots: list[Any] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The full comprehension, statics included."""
+        return {
+            STATICS: list(self.statics),
+            DYNAMICS: [[_dynamic_json(value) for value in row] for row in self.rows],
+        }
+
+    def __str__(self) -> str:
+        return "".join(_join(self.statics, row) for row in self.rows)
+
+
+Dynamic = str | Rendered | Comprehension
 
 
 def diff(old: Rendered | None, new: Rendered) -> dict[str, Any]:
     """What the client, holding ``old``, needs to reach ``new``.
 
     A different template (other statics) sends the whole tree; otherwise only the changed
-    dynamics, recursing into nested trees.
+    dynamics, recursing into nested trees and comprehensions.
 
     >>> a = Rendered(("<b>", "</b><i>", "</i>"), ["1", "x"])
     >>> diff(a, Rendered(a.statics, ["2", "x"]))
@@ -64,17 +105,88 @@ def diff(old: Rendered | None, new: Rendered) -> dict[str, Any]:
     """
     if old is None or old.statics != new.statics:
         return new.to_json()
+    return _diff_dynamics(old.dynamics, new.dynamics)
+
+
+def _diff_dynamics(old: list[Dynamic], new: list[Dynamic]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for index, (before, after) in enumerate(zip(old.dynamics, new.dynamics, strict=True)):
+    for index, (before, after) in enumerate(zip(old, new, strict=True)):
         if before is after:
             continue
-        if isinstance(after, Rendered):
-            if isinstance(before, Rendered):
-                sub = diff(before, after)
-                if sub:
-                    out[str(index)] = sub
-            else:
-                out[str(index)] = after.to_json()
-        elif before != after:
-            out[str(index)] = after
+        change = _diff_dynamic(before, after)
+        if change is not None:
+            out[str(index)] = change
     return out
+
+
+def _diff_dynamic(before: Dynamic, after: Dynamic) -> Any:
+    """The change from ``before`` to ``after``, or None when there is none."""
+    if isinstance(after, str):
+        return None if before == after else after
+    if isinstance(after, Rendered):
+        if isinstance(before, Rendered) and before.statics == after.statics:
+            return _diff_dynamics(before.dynamics, after.dynamics) or None
+        return after.to_json()
+    if isinstance(before, Comprehension) and before.statics == after.statics:
+        return _diff_rows(before, after)
+    return after.to_json()
+
+
+def _diff_rows(old: Comprehension, new: Comprehension) -> dict[str, Any] | None:
+    old_index = {key: index for index, key in enumerate(old.keys)}
+    keyed: dict[str, Any] = {}
+    moves: list[tuple[int, int]] = []
+    for index, (key, row) in enumerate(zip(new.keys, new.rows, strict=True)):
+        was = old_index.get(key)
+        if was is None:
+            keyed[str(index)] = _row_json(row)
+            continue
+        before = old.rows[was]
+        change = None if before is row else _diff_dynamics(before, row) or None
+        if was == index:
+            if change is not None:
+                keyed[str(index)] = change
+        elif change is None:
+            moves.append((index, was))
+        else:
+            keyed[str(index)] = [was, change]
+    _encode_moves(moves, keyed)
+    if len(new.rows) != len(old.rows):
+        keyed[KEY_COUNT] = len(new.rows)
+    return {KEYED: keyed} if keyed else None
+
+
+def _encode_moves(moves: list[tuple[int, int]], keyed: dict[str, Any]) -> None:
+    """Write single moves as ``"i": j`` and runs of consecutive ones as ``"m"`` entries."""
+    runs: list[list[int]] = []
+    for index, was in moves:
+        if runs and runs[-1][0] + runs[-1][2] == index and runs[-1][1] + runs[-1][2] == was:
+            runs[-1][2] += 1
+        else:
+            runs.append([index, was, 1])
+    long_runs = [run for run in runs if run[2] > 1]
+    for index, was, length in runs:
+        if length == 1:
+            keyed[str(index)] = was
+    if long_runs:
+        keyed[MOVES] = long_runs
+
+
+def _row_json(row: list[Dynamic]) -> dict[str, Any]:
+    return _dynamics_json(row)
+
+
+def _dynamics_json(values: list[Dynamic]) -> dict[str, Any]:
+    return {str(index): _dynamic_json(value) for index, value in enumerate(values)}
+
+
+def _dynamic_json(value: Dynamic) -> Any:
+    return value if isinstance(value, str) else value.to_json()
+
+
+def _join(statics: tuple[str, ...], dynamics: list[Dynamic]) -> str:
+    parts = [statics[0]]
+    for value, static in zip(dynamics, statics[1:], strict=True):
+        parts.append(str(value))
+        parts.append(static)
+    return "".join(parts)

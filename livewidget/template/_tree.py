@@ -2,14 +2,15 @@
 
 This is the Python twin of ``js/src/rendered.js``; both are tested against the JSON files in
 ``tests/fixtures/render``. :mod:`livewidget.testing` uses it to see exactly what a browser
-would show.
+would show. The shapes are described in :mod:`livewidget.template._rendered`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .._protocol import DYNAMICS, STATICS
+from .._protocol import STATICS
+from ._rendered import DYNAMICS, KEY_COUNT, KEYED, MOVES
 
 JSONTree = dict[str, Any]
 
@@ -28,16 +29,76 @@ def merge(tree: JSONTree | None, diff: JSONTree) -> JSONTree:
         raise MalformedTreeError(f"expected a diff object, got {type(diff).__name__}")
     if tree is None or STATICS in diff:
         return _copy(diff)
-    if DYNAMICS in tree and DYNAMICS in diff:
-        return {STATICS: tree[STATICS], DYNAMICS: diff[DYNAMICS]}
+    if DYNAMICS in tree:
+        if KEYED in diff:
+            return {STATICS: tree[STATICS], DYNAMICS: _merge_rows(tree[DYNAMICS], diff[KEYED])}
+        if DYNAMICS in diff:
+            return {STATICS: tree[STATICS], DYNAMICS: diff[DYNAMICS]}
+        raise MalformedTreeError(f"a comprehension diff needs 'k' or 'd': {diff!r:.200}")
     out = dict(tree)
     for key, value in diff.items():
-        before = out.get(key)
-        if isinstance(value, dict) and isinstance(before, dict):
-            out[key] = merge(before, value)
-        else:
-            out[key] = _copy(value) if isinstance(value, dict) else value
+        out[key] = _merge_value(out.get(key), value)
     return out
+
+
+def _merge_value(before: Any, value: Any) -> Any:
+    if isinstance(value, dict):
+        return merge(before, value) if isinstance(before, dict) else _copy(value)
+    return value
+
+
+def _merge_rows(rows: list[list[Any]], keyed: Any) -> list[list[Any]]:
+    if not isinstance(keyed, dict):
+        raise MalformedTreeError(f"'k' must be an object, got {keyed!r:.200}")
+    count = keyed.get(KEY_COUNT, len(rows))
+    if not isinstance(count, int) or count < 0:
+        raise MalformedTreeError(f"'kc' must be a count, got {count!r:.50}")
+    new: list[list[Any] | None] = [rows[i] if i < len(rows) else None for i in range(count)]
+    for run in keyed.get(MOVES, []):
+        if not (isinstance(run, list) and len(run) == 3 and all(isinstance(n, int) for n in run)):
+            raise MalformedTreeError(f"a move run must be [index, old index, length]: {run!r}")
+        index, was, length = run
+        for offset in range(length):
+            new[index + offset] = _old_row(rows, was + offset)
+    for key, value in keyed.items():
+        if key in (KEY_COUNT, MOVES):
+            continue
+        index = _index(key, count)
+        if isinstance(value, int) and not isinstance(value, bool):
+            new[index] = _old_row(rows, value)
+        elif isinstance(value, list) and len(value) == 2 and isinstance(value[0], int):
+            new[index] = _merge_row(_old_row(rows, value[0]), value[1])
+        elif isinstance(value, dict):
+            new[index] = _merge_row(rows[index] if index < len(rows) else [], value)
+        else:
+            raise MalformedTreeError(f"bad keyed entry {key!r}: {value!r:.200}")
+    if any(row is None for row in new):
+        raise MalformedTreeError("a keyed diff left rows without content")
+    return [row for row in new if row is not None]
+
+
+def _merge_row(row: list[Any], diff: Any) -> list[Any]:
+    if not isinstance(diff, dict):
+        raise MalformedTreeError(f"a row diff must be an object, got {diff!r:.200}")
+    out = list(row)
+    for key, value in diff.items():
+        index = int(key)
+        while len(out) <= index:
+            out.append("")
+        out[index] = _merge_value(out[index], value)
+    return out
+
+
+def _old_row(rows: list[list[Any]], index: Any) -> list[Any]:
+    if not isinstance(index, int) or not 0 <= index < len(rows):
+        raise MalformedTreeError(f"no old row {index!r} (there are {len(rows)})")
+    return rows[index]
+
+
+def _index(key: str, count: int) -> int:
+    if not key.isdigit() or int(key) >= count:
+        raise MalformedTreeError(f"row index {key!r} is out of range 0..{count - 1}")
+    return int(key)
 
 
 def to_html(tree: JSONTree | str) -> str:

@@ -48,7 +48,12 @@ def test_statics_and_dynamics_split(env):
     compiled = CompiledTemplate(env, "<b>{{ a }}</b>{% if flag %}x{% endif %}<i>{{ b }}</i>")
     rendered = compiled.render(ASSIGNS_A)
     assert rendered.statics == ("<b>", "</b>", "<i>", "</i>")
-    assert rendered.dynamics == ["&lt;x&gt; &amp; &#39;y&#39;", "x", "bee"]
+    assert rendered.to_json() == {
+        "s": ["<b>", "</b>", "<i>", "</i>"],
+        "0": "&lt;x&gt; &amp; &#39;y&#39;",
+        "1": {"s": ["x"]},
+        "2": "bee",
+    }
 
 
 def test_extends_falls_back_to_one_dynamic(env):
