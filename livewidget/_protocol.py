@@ -82,6 +82,10 @@ HOOKS: Final = "h"
 # Keys of a rendered tree.
 STATICS: Final = "s"
 DYNAMICS: Final = "d"
+# Keys of a keyed comprehension diff (see livewidget/template/_rendered.py).
+KEYED: Final = "k"
+KEY_COUNT: Final = "kc"
+MOVES: Final = "m"
 
 # Inbound messages larger than this (in bytes of JSON) are refused.
 MAX_MESSAGE_BYTES: Final = 1_000_000

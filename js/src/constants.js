@@ -7,11 +7,13 @@
  * Frontend → kernel (`model.send`):
  *
  *     {"k": "join"}                                  a frontend model wants the full tree
+ *     {"k": "join", "url": "/users/7"}               … at the route the page's URL names
  *     {"k": "event", "ref": 3, "type": "click",      phx-click / a hook's pushEvent
  *      "event": "inc", "value": {"by": "5"}}
  *     {"k": "event", "ref": 4, "type": "form",       phx-submit / phx-change
  *      "event": "set", "value": "n=5&_target=n"}     URL-encoded form fields
  *     {"k": "nav", "ref": 5, "kind": "patch", "url": "/users/8", "replace": false}
+ *     {"k": "nav", "ref": 6, "kind": "go", "index": 2, "url": "/users/7"}   back/forward
  *
  * Kernel → frontend (`msg:custom`):
  *
@@ -74,6 +76,10 @@ export const HOOKS = "h";
 /** Keys of a rendered tree: statics, and a comprehension's rows of dynamics. */
 export const STATICS = "s";
 export const DYNAMICS = "d";
+// Keys of a keyed comprehension diff (see livewidget/template/_rendered.py).
+export const KEYED = "k";
+export const KEY_COUNT = "kc";
+export const MOVES = "m";
 
 /** Limits the kernel enforces on inbound messages. */
 export const MAX_MESSAGE_BYTES = 1_000_000;
@@ -95,6 +101,30 @@ export const FORM_TARGET = "_target";
 
 /** The anywidget model event carrying custom messages from the kernel. */
 export const MSG_CUSTOM = "msg:custom";
+/**
+ * The model event ipywidgets fires when its comm dies or comes back (the widget
+ * manager sets `comm_live`, e.g. to false when the kernel restarts).
+ */
+export const COMM_LIVE_UPDATE = "comm_live_update";
+
+/** A `"go"` index past any history: the kernel then navigates to the message's URL. */
+export const NAV_INDEX_BEYOND = 1_000_000_000;
+
+/** Prefix of the window events a pushed event becomes (`phx:my-event`). */
+export const PHX_EVENT_PREFIX = "phx:";
+
+// ---------------------------------------------------------------------------------------
+// Synced traits of the widget (livewidget/widget.py).
+
+/** A unique id per widget, shared by all its frontend views: keys the store. */
+export const TRAIT_ID = "_lw_id";
+/** Whether to mirror the widget's URL into the browser's address bar (Voilà only). */
+export const TRAIT_SYNC_URL = "sync_url";
+/** Whether the kernel runs under Voilà. */
+export const TRAIT_VOILA = "_voila";
+
+/** The key of this package's entry in `history.state`: `{id, index}`. */
+export const HISTORY_STATE_KEY = "livewidget";
 
 // ---------------------------------------------------------------------------------------
 // Binding attributes read from the rendered HTML.
@@ -104,6 +134,13 @@ export const PHX_CLICK = "phx-click";
 export const PHX_VALUE_PREFIX = "phx-value-";
 export const PHX_SUBMIT = "phx-submit";
 export const PHX_CHANGE = "phx-change";
+/** Attaches a client hook to an element (which needs an `id`). */
+export const PHX_HOOK = "phx-hook";
+/** Marks a link that navigates inside the widget: `"patch"` or `"redirect"`. */
+export const PHX_LINK = "data-phx-link";
+/** `"push"` (default) or `"replace"`: how a link's navigation enters the history. */
+export const PHX_LINK_STATE = "data-phx-link-state";
+export const LINK_STATE_REPLACE = "replace";
 
 // ---------------------------------------------------------------------------------------
 // Classes of the elements the widget creates (styled by widget.css).

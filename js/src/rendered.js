@@ -9,13 +9,16 @@
  * - an object carrying `"s"` replaces the subtree (or the whole tree, at the top level);
  * - a string replaces the dynamic;
  * - an object without `"s"` merges into the nested tree it names;
- * - on a comprehension, `"d"` replaces all rows and the statics are kept.
+ * - on a comprehension, `"d"` replaces all rows and the statics are kept; `"k"` is a keyed
+ *   diff: `{"7": {...}}` merges into row 7, `"7": 3` takes the old row 3, `"7": [3, {...}]`
+ *   the old row 3 merged with a diff, `"m": [[i, j, n], ...]` takes old rows j..j+n-1 as
+ *   rows i..i+n-1, `"kc"` is the new row count; rows not named keep the old row there.
  *
  * Everything here is pure: inputs are never mutated, merging returns a new tree that
  * shares unchanged branches with the old one. Malformed input is logged and skipped.
  */
 
-import { DYNAMICS, STATICS } from "./constants.js";
+import { DYNAMICS, KEY_COUNT, KEYED, MOVES, STATICS } from "./constants.js";
 import { logError } from "./log.js";
 
 /**
@@ -121,12 +124,93 @@ function mergeInto(tree, diff) {
  * @returns {Tree}
  */
 function mergeComprehension(comprehension, diff) {
+  if (KEYED in diff) {
+    const rows = mergeKeyed(/** @type {unknown[]} */ (comprehension[DYNAMICS]), diff[KEYED]);
+    return rows === null ? comprehension : { ...comprehension, [DYNAMICS]: rows };
+  }
   if (!(DYNAMICS in diff)) return comprehension;
   if (!Array.isArray(diff[DYNAMICS])) {
     logError('ignoring a comprehension diff whose "d" is not a list:', diff);
     return comprehension;
   }
   return { ...comprehension, [DYNAMICS]: diff[DYNAMICS] };
+}
+
+/**
+ * Apply a keyed diff to a comprehension's rows; null (and a log) when it is malformed.
+ *
+ * @param {unknown[]} rows the old rows
+ * @param {unknown} keyed the `"k"` object
+ * @returns {unknown[] | null}
+ */
+function mergeKeyed(rows, keyed) {
+  if (!isObject(keyed)) {
+    logError('ignoring a keyed diff whose "k" is not an object:', keyed);
+    return null;
+  }
+  const count = KEY_COUNT in keyed ? keyed[KEY_COUNT] : rows.length;
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 0) {
+    logError('ignoring a keyed diff with a bad "kc":', keyed);
+    return null;
+  }
+  /** @param {unknown} index */
+  const oldRow = (index) =>
+    typeof index === "number" && Number.isInteger(index) && index >= 0 && index < rows.length
+      ? rows[index]
+      : undefined;
+  /** @type {unknown[]} */
+  const next = rows.slice(0, count);
+  for (let i = rows.length; i < count; i++) next.push(undefined);
+  const moves = keyed[MOVES] ?? [];
+  if (!Array.isArray(moves)) {
+    logError('ignoring a keyed diff whose "m" is not a list:', keyed);
+    return null;
+  }
+  for (const run of moves) {
+    if (!Array.isArray(run) || run.length !== 3 || !run.every(Number.isInteger)) {
+      logError("ignoring a keyed diff with a bad run of moves:", run);
+      return null;
+    }
+    const [index, was, length] = /** @type {number[]} */ (run);
+    for (let offset = 0; offset < length; offset++) {
+      if (index + offset >= count) break;
+      next[index + offset] = oldRow(was + offset);
+    }
+  }
+  for (const [key, value] of Object.entries(keyed)) {
+    if (key === KEY_COUNT || key === MOVES) continue;
+    const index = Number(key);
+    if (!isDynamicKey(key) || index >= count) {
+      logError(`ignoring keyed row ${key}: out of range for ${count} rows`, keyed);
+      return null;
+    }
+    if (typeof value === "number") next[index] = oldRow(value);
+    else if (Array.isArray(value) && value.length === 2) {
+      next[index] = mergeRow(oldRow(value[0]), value[1]);
+    } else next[index] = mergeRow(index < rows.length ? rows[index] : [], value);
+  }
+  if (next.some((row) => !Array.isArray(row))) {
+    logError("ignoring a keyed diff that leaves rows without content:", keyed);
+    return null;
+  }
+  return next;
+}
+
+/**
+ * @param {unknown} row an old row (a list of dynamics)
+ * @param {unknown} diff the row's diff: dynamics by index
+ * @returns {unknown[] | undefined}
+ */
+function mergeRow(row, diff) {
+  if (!Array.isArray(row) || !isObject(diff)) return undefined;
+  const merged = row.slice();
+  for (const [key, value] of Object.entries(diff)) {
+    if (!isDynamicKey(key)) continue;
+    const index = Number(key);
+    while (merged.length <= index) merged.push("");
+    merged[index] = mergeDynamic(merged[index], value);
+  }
+  return merged;
 }
 
 /**

@@ -26,12 +26,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._protocol import STATICS
-
-DYNAMICS = "d"
-KEYED = "k"
-KEY_COUNT = "kc"
-MOVES = "m"
+from .._protocol import DYNAMICS, KEY_COUNT, KEYED, MOVES, STATICS
 
 
 @dataclass(eq=False, slots=True)

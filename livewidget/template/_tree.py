@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._protocol import STATICS
-from ._rendered import DYNAMICS, KEY_COUNT, KEYED, MOVES
+from .._protocol import DYNAMICS, KEY_COUNT, KEYED, MOVES, STATICS
 
 JSONTree = dict[str, Any]
 
