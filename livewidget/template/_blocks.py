@@ -99,7 +99,7 @@ class ForSlot:
         for index, (key, item) in enumerate(zip(keys, items, strict=True)):
             snap = _snapshot(item, (index, count) if self.uses_loop else None)
             found = old_rows.get(key)
-            if found is not None and snap is not _UNCOMPARABLE and found[1] == snap:
+            if found is not None and _same(found[1], snap):
                 rows.append(found[0])
             else:
                 rows.append(self._row(context, item, index, count))
@@ -236,6 +236,15 @@ def _key(item: Any, attr: str | None) -> Hashable | None:
     except TypeError:
         return None
     return ("k", value) if value is not None else None
+
+
+def _same(before: Any, after: Any) -> bool:
+    if before is _UNCOMPARABLE or after is _UNCOMPARABLE:
+        return False
+    try:
+        return bool(before == after)
+    except Exception:  # values whose == is not a bool (arrays): render the row again
+        return False
 
 
 def _snapshot(item: Any, loop: tuple[int, int] | None) -> Any:
