@@ -1,6 +1,6 @@
 """The update scenarios of the diff benchmark, shared with the tests that pin their sizes.
 
-A page with a ``title`` above a 1,000-row × 5-column table (rows are dicts: id, name, email,
+A page with a ``title`` above a 1,000-row by 5-column table (rows are dicts: id, name, email,
 city, score), and a counter page. Each scenario is a function that changes the state the way
 a handler would and returns the names of the assigns it changed.
 """

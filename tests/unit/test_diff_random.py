@@ -12,7 +12,8 @@ from livewidget.template import CompiledTemplate, diff, environment, merge, to_h
 
 TEMPLATES = {
     "keyed table": """<h1>{{ title }}</h1><ul>{% for r in rows %}<li id="{{ r.id }}">{{ r.name }}
-{% if r.vip %}<b>vip {{ r.score }}</b>{% else %}<i>{{ r.score }}</i>{% endif %}</li>{% endfor %}</ul>""",
+{% if r.vip %}<b>vip {{ r.score }}</b>{% else %}<i>{{ r.score }}</i>{% endif %}</li>
+{% endfor %}</ul>""",
     "loop variables": """{% for r in rows %}<p class="{{ loop.cycle('odd', 'even') }}">
 {{ loop.index }}/{{ loop.length }} {{ r.name }}{% if loop.last %}!{% endif %}</p>{% endfor %}""",
     "nested loops": """{% for r in rows %}<tr>{% for t in r.tags %}<td>{{ t }}</td>{% endfor %}
@@ -20,7 +21,8 @@ TEMPLATES = {
     "unkeyed strings": """{% for name in names %}<li>{{ name }}</li>{% endfor %}""",
     "if around for": """{% if rows %}<ol>{% for r in rows %}<li>{{ r.name }}</li>{% endfor %}</ol>
 {% else %}<p>empty</p>{% endif %}{{ title }}""",
-    "keyed filter": """{% for r in rows | keyed("name") %}<li>{{ r.name }}={{ r.score }}</li>{% endfor %}""",
+    "keyed filter": """{% for r in rows | keyed("name") %}<li>{{ r.name }}={{ r.score }}</li>
+{% endfor %}""",
     "set and macro": """{% set n = rows | length %}{% macro cell(v) %}<td>{{ v }}</td>{% endmacro %}
 <p>{{ n }} rows</p>{% for r in rows %}{{ cell(r.name) }}{{ cell(n) }}{% endfor %}""",
 }

@@ -46,7 +46,7 @@ def test_a_cell_change_rerenders_one_row_only():
     assigns = make()
     before = compiled.render(assigns)
     after = compiled.render(assigns, changed=update(assigns), previous=before)
-    same = sum(a is b for a, b in zip(before.dynamics[1].rows, after.dynamics[1].rows))
+    same = sum(a is b for a, b in zip(before.dynamics[1].rows, after.dynamics[1].rows, strict=True))
     assert same == 999
 
 

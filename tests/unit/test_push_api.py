@@ -117,7 +117,7 @@ def test_hooks_of_the_view_and_of_the_widget_are_sent_with_the_tree(tmp_path):
 
 
 def test_hooks_must_be_text_or_paths():
-    with pytest.raises(TypeError, match="ES module source text or a pathlib.Path, got int"):
+    with pytest.raises(TypeError, match=r"ES module source text or a pathlib\.Path, got int"):
         LiveViewTest(Pusher, hooks={"Bad": 5})
 
 
