@@ -57,3 +57,17 @@ def test_removing_a_row_is_one_run_of_moves():
     before = compiled.render(assigns)
     after = compiled.render(assigns, changed=update(assigns), previous=before)
     assert diff(before, after) == {"1": {"k": {"m": [[499, 500, 500]], "kc": 999}}}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_the_message_adds_at_most_40_bytes_of_envelope(name):
+    from bench.diff import scenario_view
+    from livewidget.testing import LiveViewTest
+
+    template, make, update, target = SCENARIOS[name]
+    with LiveViewTest(scenario_view(template, make, update)) as view:
+        view.push_event("update")
+        message = view.messages[-1]
+    assert set(message) == {"d", "ref"}
+    assert compact(message) - compact(message["d"]) <= 40
+    assert compact(message["d"]) <= target

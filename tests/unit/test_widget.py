@@ -109,3 +109,13 @@ def test_synced_url_trait(monkeypatch, loop):
     assert widget.url == "/x?y=1"
     assert widget.get_state()["url"] == "/x?y=1"
     widget.close()
+
+
+def test_a_displayed_counter_holds_at_most_100_kb_of_heap(monkeypatch, loop):
+    from bench.memory import Counter as BenchCounter
+    from bench.memory import QuietComm, heap_per_widget
+
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: QuietComm(**kw))
+    LiveWidget(BenchCounter).close()  # warm up the template cache
+    per_widget = heap_per_widget(lambda: LiveWidget(BenchCounter), 200, loop)
+    assert per_widget <= 100 * 1024
