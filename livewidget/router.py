@@ -105,6 +105,20 @@ class Router:
                 return Match(route.view, route.pattern, params)
         return None
 
+    def replace(self, old: type[LiveView], new: type[LiveView]) -> bool:
+        """Serve ``new`` wherever ``old`` was served (a redefined class); True if any was."""
+        found = False
+        if self.single is old:
+            self.single, found = new, True
+        for route in self._routes:
+            if route.view is old:
+                route.view, found = new, True
+        return found
+
+    def views(self) -> list[type[LiveView]]:
+        """Every view class the router serves."""
+        return [self.single] if self.single else [route.view for route in self._routes]
+
     @property
     def patterns(self) -> list[str]:
         """The route patterns, in the order they are tried."""

@@ -19,7 +19,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from . import _messages
+from . import _messages, _reload
 from . import _protocol as p
 from ._builtin_views import MountFailed, NotFound
 from ._errors_format import error_payload
@@ -76,6 +76,7 @@ class Session:
         self._mounts = itertools.count(1)
         self._mount_id = 0
         self._closed = False
+        self._watch: asyncio.Task[None] | None = None
         self.view_class, self.view, self.socket = self._new_view(url)
 
     # -- transport side ---------------------------------------------------------------------
@@ -97,6 +98,7 @@ class Session:
         self._loop_thread = threading.get_ident()
         self._queue.put_nowait(_Command(self._first_mount))
         self._task = self._loop.create_task(self._run(), name=f"livewidget {self.socket.id}")
+        _reload.register(self)
 
     def receive(self, raw: object) -> None:
         """Queue an inbound message from the frontend; safe to call from any thread."""
@@ -118,6 +120,19 @@ class Session:
         """Deliver ``info`` to the view's ``handle_info``, after what is queued; any thread."""
         self._enqueue(_Command(lambda: self._info(info)))
 
+    def redefine(self, view_class: type[LiveView]) -> None:
+        """A class was (re)defined: if it replaces one this session serves, take it over."""
+        if self._closed:
+            return
+        key = _reload.class_key(view_class)
+        if any(_reload.class_key(v) == key and v is not view_class for v in self.router.views()):
+            self._enqueue(_Command(lambda: self._redefine(view_class)))
+
+    def watch_templates(self, interval: float = 0.5) -> None:
+        """Re-render when the current view's ``template_file`` changes on disk."""
+        if self._watch is None and not self._closed:
+            self._watch = self._loop.create_task(self._watch_templates(interval))
+
     async def drain(self) -> None:
         """Wait until every queued message has been handled."""
         await self._queue.join()
@@ -127,6 +142,9 @@ class Session:
         if self._closed:
             return
         self._closed = True
+        _reload.unregister(self)
+        if self._watch is not None:
+            self._watch.cancel()
         if self._task is not None:
             self._task.cancel()
         self._terminate(reason)
@@ -262,6 +280,75 @@ class Session:
         else:
             assert message.url is not None
             await self._navigate(Navigation("redirect", message.url, message.replace), message.ref)
+
+    # -- prototyping ------------------------------------------------------------------------
+
+    async def _redefine(self, new: type[LiveView]) -> None:
+        key = _reload.class_key(new)
+        olds = [v for v in self.router.views() if _reload.class_key(v) == key and v is not new]
+        for old in olds:
+            self.router.replace(old, new)
+        if _reload.class_key(self.view_class) != key or self.view_class is new:
+            return
+        old = self.view_class
+        await self._swap_class(old, new, f"the new definition of {new.__name__}")
+
+    async def _swap_class(self, old: type[LiveView], new: type[LiveView], what: str) -> None:
+        self._set_class(new)
+        try:
+            self._view_hooks = {
+                name: _hook_source(name, src)
+                for name, src in (getattr(new, "hooks", None) or {}).items()
+            }
+            tree = self.view._render_tree(self.socket.assigns, None, None)
+        except Exception as exc:
+            self._set_class(old)
+            self.router.replace(new, old)
+            logger.error("livewidget: %s failed to render", what, exc_info=exc)
+            error = self._error(exc, "render")
+            error["message"] = f"{error['message']} ({what} is not used; the last one runs on)"
+            self._emit({p.ERROR: error})
+            return
+        self._tree = tree
+        self._emit(self._full_reply())
+
+    def _set_class(self, cls: type[LiveView]) -> None:
+        self.view.__class__ = cls
+        self.view_class = cls
+        self.socket._view_class = cls
+
+    async def _watch_templates(self, interval: float) -> None:
+        seen: dict[Path, float] = {}
+        start = _reload.template_path(self.view_class)
+        if start is not None and start.is_file():
+            seen[start] = start.stat().st_mtime
+        while True:
+            await asyncio.sleep(interval)
+            path = _reload.template_path(self.view_class)
+            if path is None or not path.is_file():
+                continue
+            mtime = path.stat().st_mtime
+            if seen.setdefault(path, mtime) != mtime:
+                seen[path] = mtime
+                cls = self.view_class
+                self._enqueue(_Command(lambda cls=cls: self._template_changed(cls)))  # type: ignore[misc]
+
+    async def _template_changed(self, cls: type[LiveView]) -> None:
+        if self.view_class is not cls:
+            return
+        previous = LiveView._compiled_template_or_none(cls)
+        cls._forget_template()
+        try:
+            tree = self.view._render_tree(self.socket.assigns, None, None)
+        except Exception as exc:
+            LiveView._restore_template(cls, previous)
+            logger.error("livewidget: the edited template of %s failed", cls.__name__, exc_info=exc)
+            error = self._error(exc, "render")
+            error["message"] = f"{error['message']} (the edited template is not used)"
+            self._emit({p.ERROR: error})
+            return
+        self._tree = tree
+        self._emit(self._full_reply())
 
     # -- navigation -------------------------------------------------------------------------
 

@@ -197,6 +197,11 @@ class LiveViewTest:
         """Deliver ``info`` to the view's ``handle_info``."""
         return self._command(lambda: self.session.send_info(info))
 
+    def flush(self) -> str:
+        """Wait until everything queued for the view (e.g. by a redefined class) is handled."""
+        self._run(self.session.drain())
+        return self.html()
+
     def send_raw(self, message: Any) -> list[dict[str, Any]]:
         """Send any message, even a malformed one; return the replies it produced."""
         before = len(self.messages)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from markupsafe import Markup
 
+from . import _reload
 from .errors import TemplateNotFoundError, UnhandledEventError
 from .template import CompiledTemplate, Rendered, environment
 
@@ -67,6 +68,10 @@ class LiveView:
         """
         return Markup(str(self._render_tree(assigns, None, None)))
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _reload.class_defined(cls)
+
     # -- used by the session ----------------------------------------------------------------
 
     @classmethod
@@ -75,6 +80,22 @@ class LiveView:
         if compiled is None:
             compiled = _COMPILED[cls] = _compile(cls)
         return compiled
+
+    @classmethod
+    def _forget_template(cls) -> None:
+        """Compile the template again on next use (its file changed)."""
+        _COMPILED.pop(cls, None)
+
+    @staticmethod
+    def _compiled_template_or_none(cls: type[LiveView]) -> CompiledTemplate | None:
+        return _COMPILED.get(cls)
+
+    @staticmethod
+    def _restore_template(cls: type[LiveView], compiled: CompiledTemplate | None) -> None:
+        if compiled is None:
+            _COMPILED.pop(cls, None)
+        else:
+            _COMPILED[cls] = compiled
 
     def _render_tree(
         self, assigns: Mapping[str, Any], changed: set[str] | None, previous: Rendered | None
@@ -93,12 +114,22 @@ class LiveView:
 _COMPILED: weakref.WeakKeyDictionary[type[LiveView], CompiledTemplate] = weakref.WeakKeyDictionary()
 
 
+def template_file_path(cls: type[LiveView]) -> Path | None:
+    """Where ``cls.template_file`` is: relative to the module that defines the class (or to
+    the working directory, for a class defined in a notebook)."""
+    if cls.template_file is None:
+        return None
+    path = Path(cls.template_file)
+    module_dir = _module_dir(cls)
+    if not path.is_absolute() and module_dir is not None:
+        path = Path(module_dir) / path
+    return path
+
+
 def _compile(cls: type[LiveView]) -> CompiledTemplate:
     module_dir = _module_dir(cls)
-    if cls.template_file is not None:
-        path = Path(cls.template_file)
-        if not path.is_absolute() and module_dir is not None:
-            path = Path(module_dir) / path
+    path = template_file_path(cls)
+    if path is not None:
         if not path.is_file():
             raise TemplateNotFoundError(
                 f"{cls.__name__}.template_file is {str(cls.template_file)!r} but {path} does not "

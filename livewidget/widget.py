@@ -51,7 +51,9 @@ class LiveWidget(anywidget.AnyWidget):
     ``{"/": Home, "/users/:id": User}``; ``path`` is the initial URL inside the widget;
     ``session`` is handed to ``mount``; ``hooks`` adds client hooks (name → ES module source
     or ``pathlib.Path``) to those of the views. With ``sync_url=True`` the widget's route is
-    mirrored in the browser's address bar in Voilà (never in JupyterLab). Tracebacks show
+    mirrored in the browser's address bar in Voilà (never in JupyterLab). Re-running the cell
+    that defines a view's class updates the widget in place; with ``watch_templates=True`` (or
+    ``LIVEWIDGET_WATCH=1``) so does editing its ``template_file``. Tracebacks show
     inside the widget in notebooks; in Voilà visitors get a short message unless
     ``debug=True`` (or the environment variable ``LIVEWIDGET_DEBUG=1``).
     """
@@ -78,6 +80,7 @@ class LiveWidget(anywidget.AnyWidget):
         session: Mapping[str, Any] | None = None,
         hooks: Mapping[str, str | Path] | None = None,
         sync_url: bool = False,
+        watch_templates: bool | None = None,
         debug: bool | None = None,
         **kwargs: Any,
     ) -> None:
@@ -97,6 +100,10 @@ class LiveWidget(anywidget.AnyWidget):
         )
         self.on_msg(self._on_custom_msg)
         self._session.start()
+        if watch_templates or (
+            watch_templates is None and os.environ.get("LIVEWIDGET_WATCH") == "1"
+        ):
+            self._session.watch_templates()
 
     @property
     def view(self) -> LiveView:

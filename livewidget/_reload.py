@@ -1,0 +1,59 @@
+"""Prototype by re-running cells: a redefined LiveView class takes over its displayed widgets.
+
+Defining a LiveView subclass whose module and qualified name match a class that live sessions
+show (the same cell run again, or a reloaded module) hands the new class to those sessions:
+each swaps the class under its live view, keeps assigns and URL, renders the new template and
+sends it with the new hooks. A new definition that fails to render is rolled back: its error
+shows and the last good version keeps running.
+
+With template watching on (``LiveWidget(..., watch_templates=True)`` or
+``LIVEWIDGET_WATCH=1``), a view's ``template_file`` edited on disk is picked up the same way.
+"""
+
+from __future__ import annotations
+
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .view import LiveView
+
+ClassKey = tuple[str, str]
+
+
+class Redefinable(Protocol):
+    """What a session offers to take a redefined class."""
+
+    def redefine(self, view_class: type[LiveView]) -> None: ...
+
+
+_live: weakref.WeakSet[Redefinable] = weakref.WeakSet()
+
+
+def class_key(cls: type) -> ClassKey:
+    """What identifies "the same class" across redefinitions: its module and qualified name."""
+    return (cls.__module__, cls.__qualname__)
+
+
+def register(session: Redefinable) -> None:
+    """Let ``session`` hear of redefinitions while it lives."""
+    _live.add(session)
+
+
+def unregister(session: Redefinable) -> None:
+    """Stop telling ``session`` of redefinitions (it closed)."""
+    _live.discard(session)
+
+
+def class_defined(cls: type[LiveView]) -> None:
+    """Called for every new LiveView subclass: offer it to every live session."""
+    for session in list(_live):
+        session.redefine(cls)
+
+
+def template_path(cls: type[LiveView]) -> Path | None:
+    """The file a view's template comes from, when it has one."""
+    from .view import template_file_path
+
+    return template_file_path(cls)
