@@ -12,6 +12,9 @@
 
 from markupsafe import Markup, escape
 
+from . import pubsub
+from .async_work import AsyncResult, AsyncValue
+from .config import configure
 from .errors import (
     BadMessageError,
     ClosedError,
@@ -21,6 +24,7 @@ from .errors import (
 )
 from .session import Session
 from .socket import Assigns, Socket
+from .timers import Timer
 from .view import LiveView
 from .widget import LiveWidget
 
@@ -28,6 +32,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Assigns",
+    "AsyncResult",
+    "AsyncValue",
     "BadMessageError",
     "ClosedError",
     "LiveView",
@@ -37,6 +43,9 @@ __all__ = [
     "Session",
     "Socket",
     "TemplateNotFoundError",
+    "Timer",
     "UnhandledEventError",
+    "configure",
     "escape",
+    "pubsub",
 ]

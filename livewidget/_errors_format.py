@@ -24,6 +24,7 @@ _PHASES = {
     "mount": "mounting",
     "handle_params": "in handle_params",
     "handle_info": "in handle_info",
+    "handle_async": "in handle_async",
 }
 _GENERIC = "Something went wrong. The details are in the server's log."
 

@@ -23,6 +23,7 @@ from . import _messages, _reload
 from . import _protocol as p
 from ._builtin_views import MountFailed, NotFound
 from ._errors_format import error_payload
+from ._runtime import LiveCallback, LiveRuntime, Run
 from .errors import BadMessageError, NavigationError
 from .history import History
 from .router import Router, url_params
@@ -458,6 +459,7 @@ class Session:
             logger.error("livewidget: %s failed to mount", self.view_class.__name__, exc_info=exc)
             self._pending_error = self._error(exc, "mount")
             failed = self.view_class.__name__
+            self._stop_live()
             self.view_class, self.view, self.socket = MountFailed, MountFailed(), self.socket
             self.socket._assigns._data.clear()
             self.socket.assign(flash={})
@@ -470,7 +472,30 @@ class Session:
         view_class = match.view if match is not None else NotFound
         socket = Socket(f"lw-{next(_ids)}", url=url, router=self.router, view_class=view_class)
         socket._send_info = self._info_for(socket)
+        socket._live = LiveRuntime(
+            socket, loop=self._loop, run=self._live_run(socket), view=view_class.__name__
+        )
         return view_class, view_class(), socket
+
+    def _live_run(self, socket: Socket) -> Run:
+        """How a view's timers, tasks and subscriptions queue work for that view."""
+
+        def run(during: str, callback: LiveCallback, done: Callable[[], None] | None) -> None:
+            async def command() -> None:
+                try:
+                    if self.socket is socket:  # only while that view is the one mounted
+
+                        async def handler() -> None:
+                            await _call(callback, self.view, socket)
+
+                        await self._dispatch(handler, None, during)
+                finally:
+                    if done is not None:
+                        done()
+
+            self._enqueue(_Command(command))
+
+        return run
 
     def _info_for(self, socket: Socket) -> Callable[[Any], None]:
         def send_info(info: Any) -> None:
@@ -498,6 +523,13 @@ class Session:
                 self._loop.create_task(_await(result))
         except Exception:
             logger.exception("livewidget: %s.terminate raised", self.view_class.__name__)
+        finally:
+            self._stop_live()
+
+    def _stop_live(self) -> None:
+        # Timers, background work and subscriptions end with the view.
+        if self.socket._live is not None:
+            self.socket._live.stop()
 
     # -- replies ----------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._socket_live import LiveSocketMixin
 from .errors import NavigationError
 from .router import ParamsLike, build_url
 
@@ -76,7 +77,7 @@ class Assigns(Mapping[str, Any]):
         return f"Assigns({self._data!r})"
 
 
-class Socket:
+class Socket(LiveSocketMixin):
     """What a LiveView's callbacks receive: its id, URL and assigns.
 
     ``assign`` changes state; the change becomes visible to the page when the callback

@@ -15,6 +15,7 @@ from .errors import TemplateNotFoundError, UnhandledEventError
 from .template import CompiledTemplate, Rendered, environment
 
 if TYPE_CHECKING:
+    from .async_work import AsyncResult
     from .socket import Socket
 
 
@@ -56,6 +57,14 @@ class LiveView:
 
     def handle_info(self, info: Any, socket: Socket) -> Any:
         """React to a message sent to this view from Python."""
+
+    def handle_async(self, name: str, result: AsyncResult, socket: Socket) -> Any:
+        """Work started with ``socket.start_async(name, work)`` ended: ``result.ok``/``.error``."""
+        raise UnhandledEventError(
+            f"{type(self).__name__} started background work {name!r} with start_async but "
+            f"does not define handle_async; define handle_async(self, name, result, socket) "
+            f"and read result.ok, result.result and result.error there"
+        )
 
     def terminate(self, reason: str) -> Any:
         """The view is going away (widget closed, redirected); release what it holds."""
