@@ -208,6 +208,43 @@ class LiveViewTest:
         self._send(message)
         return self.messages[before:]
 
+    def run_for(self, seconds: float) -> str:
+        """Let ``seconds`` pass, then wait until the view handled all it was sent; the HTML.
+
+        The view's loop runs all along (timers fire, background work ends, broadcasts
+        arrive); this only waits, so that what was due in that time has reached the page.
+        """
+
+        async def run() -> None:
+            await asyncio.sleep(seconds)
+            await self.session.drain()
+
+        self._run(run())
+        return self.html()
+
+    def wait_until(self, predicate: Callable[[], object], timeout: float = 5.0) -> str:
+        """Wait until ``predicate()`` is true (e.g. ``lambda: view.has_element("#done")``).
+
+        The predicate runs on the view's loop between two steps, so it sees a settled page;
+        it must only read (not click). Returns the HTML; raises TimeoutError with the HTML
+        after ``timeout`` seconds.
+        """
+
+        async def wait() -> bool:
+            deadline = self._loop.time() + timeout
+            while not predicate():
+                if self._loop.time() > deadline:
+                    return False
+                await asyncio.sleep(0.002)
+            return True
+
+        if not self._run(wait()):
+            raise TimeoutError(
+                f"wait_until: the condition was still false after {timeout} s; the page is:\n"
+                f"{self.html()[:2000]}"
+            )
+        return self.html()
+
     def close(self) -> None:
         """Close the view (``terminate`` runs) and stop the private event loop."""
         if self._loop.is_closed():

@@ -164,7 +164,7 @@ class RedisPubSub(PubSubBackend):
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
 
-    def _client(self) -> Any:
+    def _client(self, role: str) -> Any:
         import redis.asyncio as aioredis
         from redis.asyncio.retry import Retry
         from redis.backoff import NoBackoff
@@ -176,12 +176,13 @@ class RedisPubSub(PubSubBackend):
             socket_keepalive=True,
             health_check_interval=10,
             single_connection_client=True,
+            client_name=f"livewidget:{role}:{self.node}",  # visible in CLIENT LIST
         )
 
     async def _read_forever(self) -> None:
         backoff = 0.05
         while True:
-            client = self._client()
+            client = self._client("subscribe")
             pubsub = client.pubsub()
             try:
                 channels = [CHANNEL_PREFIX + t for t in self.topics()]
@@ -224,7 +225,7 @@ class RedisPubSub(PubSubBackend):
             logger.debug("livewidget.pubsub: (un)subscribing failed: %s", exc)
 
     async def _publish_forever(self) -> None:
-        client = self._client()
+        client = self._client("publish")
         try:
             while True:
                 topic, envelope = await self._outbox.get()

@@ -1,0 +1,109 @@
+"""Everything a view starts ends with it: 1,000 mount/close cycles leave no task, no timer
+handle, no subscription and no session behind; a closed widget stops its timers."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import weakref
+
+import comm
+import pytest
+
+import livewidget
+from livewidget import LiveView, LiveWidget, Session, pubsub
+
+from .test_widget import RecordingComm
+
+CYCLES = 1000
+
+
+@pytest.fixture(autouse=True)
+def local_pubsub(monkeypatch):
+    monkeypatch.delenv(pubsub.ENV, raising=False)
+    livewidget.configure(pubsub="local")
+    yield pubsub.backend()
+    livewidget.configure(pubsub="local")
+
+
+class Busy(LiveView):
+    """Starts one of everything."""
+
+    template = "{{ n }} {{ data.loading }}"
+
+    def mount(self, socket, session, params):
+        socket.assign(n=0)
+        socket.every(0.001, "tick")
+        socket.send_info_after(60, "never")
+        socket.start_async("forever", asyncio.sleep(60))
+        socket.start_async("sleepy", self.sleepy)
+        socket.assign_async("data", lambda: 1)
+        socket.subscribe("leaks")
+        socket.subscribe(f"own-{socket.id}")
+
+    async def sleepy(self):
+        await asyncio.sleep(60)
+
+    def handle_info(self, info, socket):
+        socket.assign(n=socket.assigns.n + 1)
+
+    def handle_async(self, name, result, socket):
+        pass
+
+
+def live_timer_handles(loop):
+    return [h for h in loop._scheduled if not h.cancelled()]
+
+
+def test_a_thousand_mount_close_cycles_leave_nothing_behind(local_pubsub):
+    loop = asyncio.new_event_loop()
+    sessions: list[weakref.ref[Session]] = []
+    sent: list[dict] = []
+
+    async def cycles():
+        for i in range(CYCLES):
+            session = Session(Busy, send=sent.append, loop=loop)
+            session.start()
+            session.receive({"k": "join"})
+            await session.drain()
+            if i % 50 == 0:  # now and then let ticks fire and threads finish mid-life
+                await asyncio.sleep(0.005)
+            pubsub.broadcast("leaks", i)
+            assert local_pubsub.subscription_count() == 2
+            session.close()
+            sessions.append(weakref.ref(session))
+        await asyncio.sleep(0.05)  # cancelled tasks finish
+
+    try:
+        loop.run_until_complete(cycles())
+        assert asyncio.all_tasks(loop) == set()
+        assert live_timer_handles(loop) == []
+        assert local_pubsub.subscription_count() == 0
+        assert local_pubsub.topics() == []
+        gc.collect()
+        assert [ref for ref in sessions if ref() is not None] == []
+        assert len(sent) >= CYCLES  # they did run: a full render per join, and ticks
+    finally:
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
+
+
+def test_closing_the_widget_stops_its_timers_tasks_and_subscriptions(monkeypatch, local_pubsub):
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
+    try:
+        widget = LiveWidget(Busy)
+        loop.run_until_complete(asyncio.sleep(0.02))
+        live = widget._session.socket._live
+        assert live.timers and len(live.tasks) and live.topics
+        widget.close()
+        loop.run_until_complete(asyncio.sleep(0.01))
+        assert live.stopped and not live.timers and not len(live.tasks) and not live.topics
+        assert live_timer_handles(loop) == []
+        assert local_pubsub.subscription_count() == 0
+        assert asyncio.all_tasks(loop) == set()
+    finally:
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
+        asyncio.set_event_loop(None)
