@@ -157,7 +157,7 @@ export function serializeForm(form, { submitter = null, target = null } = {}) {
  * @param {Event} e
  * @returns {Element | null}
  */
-function eventElement(e) {
+export function eventElement(e) {
   const node = /** @type {Node | null} */ (e.target);
   if (!node) return null;
   if (node.nodeType === 1) return /** @type {Element} */ (node);
@@ -171,7 +171,7 @@ function eventElement(e) {
  * @param {Element} root
  * @param {Element} el
  */
-function owns(root, el) {
+export function owns(root, el) {
   if (!root.contains(el)) return false;
   const nearest = el.closest(`.${CLASS_ROOT}`);
   return nearest === null || nearest === root || nearest.contains(root);

@@ -122,6 +122,9 @@ export const TRAIT_ID = "_lw_id";
 export const TRAIT_SYNC_URL = "sync_url";
 /** Whether the kernel runs under Voilà. */
 export const TRAIT_VOILA = "_voila";
+/** The widget's URL (path and query) and its view's page title, as the kernel last set them. */
+export const TRAIT_URL = "url";
+export const TRAIT_TITLE = "title";
 
 /** The key of this package's entry in `history.state`: `{id, index}`. */
 export const HISTORY_STATE_KEY = "livewidget";

@@ -21,12 +21,23 @@ const FORM_CONTROLS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
 const USER_OWNED_ATTRIBUTES = new Set(["value"]);
 
 /**
+ * Who wants to hear about a patch as it runs (the view's hooks).
+ *
+ * @typedef {object} PatchObserver
+ * @property {(fromEl: Element, toEl: Element) => boolean} beforeElUpdated
+ *   an element of the page is about to be morphed into its new version (its attributes,
+ *   then its children); called for every element kept, changed or not. Returning false
+ *   leaves that element and its subtree exactly as they are
+ */
+
+/**
  * Morph the children of `container` into `html`.
  *
  * @param {Element} container the element whose children are replaced
  * @param {string} html the new inner HTML
+ * @param {PatchObserver} [observer] hears about each element before it is updated
  */
-export function patch(container, html) {
+export function patch(container, html, observer) {
   // Parse into a detached copy of the container, so that the HTML is read in the same
   // context (a <tbody> container keeps its <tr> children, for instance).
   const target = /** @type {Element} */ (container.cloneNode(false));
@@ -36,6 +47,7 @@ export function patch(container, html) {
   morphdom(container, target, {
     childrenOnly: true,
     onBeforeElUpdated(fromEl, toEl) {
+      if (observer && !observer.beforeElUpdated(fromEl, toEl)) return false;
       if (fromEl === focused && FORM_CONTROLS.has(fromEl.tagName)) {
         mergeFocusedControl(fromEl, toEl);
         return false;

@@ -1,13 +1,14 @@
 /**
  * The anywidget module of livewidget: `export default { initialize, render }`.
  *
- * `initialize` runs once per frontend model: it creates the model's store, which asks the
- * kernel for the full tree (`{"k": "join"}`) and keeps it up to date from then on.
- * `render` runs once per displayed view: it builds the view inside `el`, shows the
- * current tree and binds the `phx-*` events. Each returns its cleanup function.
+ * `initialize` runs once per frontend model: it gets the widget's store (by the `_lw_id`
+ * trait), which asks the kernel for the full tree (`{"k": "join"}`) and keeps it up to
+ * date from then on. `render` runs once per displayed view: it builds the view inside
+ * `el`, shows the current tree and binds the `phx-*` events, links and hooks. Each
+ * returns its cleanup function; the last one to run disposes of the store.
  */
 
-import { createStore, storeOf } from "./store.js";
+import { acquireStore } from "./registry.js";
 import { LiveViewElement } from "./view.js";
 
 /** @typedef {import("./transport.js").AnyModel} AnyModel */
@@ -16,10 +17,10 @@ import { LiveViewElement } from "./view.js";
  * Set up the model-level store (once per frontend model).
  *
  * @param {{model: AnyModel}} context
- * @returns {() => void} disposes of the store
+ * @returns {() => void} lets go of the store
  */
 function initialize({ model }) {
-  return createStore(model);
+  return acquireStore(model).release;
 }
 
 /**
@@ -29,8 +30,12 @@ function initialize({ model }) {
  * @returns {() => void} removes the view and its listeners
  */
 function render({ model, el }) {
-  const view = new LiveViewElement(el, storeOf(model));
-  return () => view.destroy();
+  const { store, release } = acquireStore(model);
+  const view = new LiveViewElement(el, store);
+  return () => {
+    view.destroy();
+    release();
+  };
 }
 
 export default { initialize, render };

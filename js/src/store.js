@@ -1,21 +1,54 @@
 /**
- * The model-level store: one per frontend model, shared by all its views.
+ * The model-level store: one per widget, shared by all its views.
  *
  * anywidget calls `initialize` once per model and `render` once per displayed view (a
  * widget shown in two cells has two views). The rendered tree lives here, at model level:
  * each message from the kernel is handled once, the HTML is built once, and every view
  * patches itself from it. A view created later renders the current tree at once.
  *
- * anywidget hands `initialize` and `render` a fresh proxy of the model each time, so the
- * proxy's identity cannot link a view to its store. `initialize` therefore also stores a
- * token in a frontend-only model attribute (never saved to the kernel by this package),
- * and `render` finds the store through it.
+ * Stores are found by the widget's `_lw_id` (see `registry.js`), not by model proxy.
+ *
+ * Per message, in order: hook sources (`"h"`), the tree or diff patched into every view
+ * (hooks' `beforeUpdate` / `updated` / `mounted` / `destroyed` with it), the error box,
+ * the navigation state and title, the pushed events (`"e"`: one `phx:` window event each,
+ * then every `handleEvent` callback of this widget's hooks), and last the reply (`"rep"`)
+ * to the hook's pushEvent that the message answers.
+ *
+ * Disconnected / reconnected: ipywidgets' model fires `comm_live_update` when its
+ * `comm_live` changes; anywidget's proxy forwards `on()` to the model, so the event
+ * arrives, but the proxy exposes neither `comm_live` nor the model itself. As of
+ * ipywidgets 8, the widget manager sets `comm_live` only to false after a model is made
+ * (on kernel restart): a model never comes back; a restarted kernel makes new ones. So an
+ * update is read as "disconnected", unless the model exposes `comm_live` (a proxy that
+ * forwards it, or another host), which is then believed, "reconnected" included.
  */
 
-import { JOIN, KIND } from "./constants.js";
+import {
+  COMM_LIVE_UPDATE,
+  EVENTS,
+  HOOKS,
+  JOIN,
+  KIND,
+  NAV,
+  NAV_GO,
+  NAV_INDEX,
+  NAV_KIND,
+  NAV_REPLACE,
+  NAVIGATION,
+  TITLE,
+  TRAIT_TITLE,
+  TRAIT_URL,
+  TYPE_HOOK,
+  URL,
+} from "./constants.js";
+import { environment } from "./environment.js";
+import { HookLibrary } from "./hooks.js";
 import { logError } from "./log.js";
+import { parseNavigation } from "./navigation.js";
+import { dispatchPushedEvents } from "./push_events.js";
 import { mergeDiff, toHTML } from "./rendered.js";
 import { Transport } from "./transport.js";
+import { UrlSync } from "./url_sync.js";
 
 /** @typedef {import("./transport.js").AnyModel} AnyModel */
 /** @typedef {import("./transport.js").ErrorInfo} ErrorInfo */
@@ -28,24 +61,59 @@ import { Transport } from "./transport.js";
  * @typedef {object} ViewHandle
  * @property {(html: string) => void} update show this HTML
  * @property {(error: ErrorInfo) => void} showError show an error box
+ * @property {(event: string, payload: unknown) => void} deliver hand a pushed event to the hooks
+ * @property {() => void} hooksLoaded a hook module finished loading
+ * @property {(live: boolean) => void} setLive the comm went away or came back
  */
 
-/** The frontend-only model attribute linking `render` to the store of `initialize`. */
-export const STORE_TOKEN_ATTRIBUTE = "_lw_frontend_store";
-
-/** State and traffic of one frontend model. */
+/** State and traffic of one widget. */
 export class WidgetStore {
-  /** @param {AnyModel} model */
-  constructor(model) {
+  /**
+   * @param {AnyModel} model
+   * @param {string} id the widget's `_lw_id`
+   */
+  constructor(model, id) {
     /** The current tree, null until the first one arrives. @type {Tree | null} */
     this.tree = null;
     /** The HTML of the current tree, null until the first one arrives. @type {string | null} */
     this.html = null;
+    /** The widget's URL (path and query). @type {string | null} */
+    this.currentUrl = stringTrait(model, TRAIT_URL);
+    /** The current entry's index in the kernel's history, once reported. @type {number | null} */
+    this.historyIndex = null;
+    /** The view's page title, once set. @type {string | null} */
+    this.title = stringTrait(model, TRAIT_TITLE);
+    /** The widget's hooks. */
+    this.library = new HookLibrary({
+      onReady: () => this.eachView((view) => view.hooksLoaded()),
+      onError: (name, message) => this.hookFailed(name, message),
+    });
     /** @private @type {Set<ViewHandle>} */
     this.views = new Set();
     /** @private */
+    this.model = model;
+    /** @private Whether the comm is alive, as far as this store knows. */
+    this.live = true;
+    /** @private */
+    this.onLiveUpdate = () => this.liveUpdate();
+    model.on(COMM_LIVE_UPDATE, this.onLiveUpdate);
+    /** @private */
     this.transport = new Transport(model, (msg) => this.receive(msg));
-    this.transport.send({ [KIND]: JOIN });
+    /** @private */
+    this.urlSync = new UrlSync({
+      model,
+      id,
+      window: environment.window,
+      current: () => ({ url: this.currentUrl, index: this.historyIndex }),
+      go: (index, url, onAnswer) => {
+        const msg = { [KIND]: NAV, [NAV_KIND]: NAV_GO, [NAV_INDEX]: index };
+        this.transport.send(url === null ? msg : { ...msg, [URL]: url }, onAnswer);
+      },
+    });
+    /** @private Whether the reply to the join is still to come. */
+    this.joining = true;
+    const url = this.urlSync.joinUrl();
+    this.transport.send(url === null ? { [KIND]: JOIN } : { [KIND]: JOIN, [URL]: url });
   }
 
   /**
@@ -76,12 +144,42 @@ export class WidgetStore {
   }
 
   /**
+   * Send a hook's event; `reply` resolves with the kernel's `"rep"` (undefined without).
+   *
+   * @param {string} event
+   * @param {unknown} payload
+   * @returns {{ref: number | null, reply: Promise<unknown>}}
+   */
+  pushHookEvent(event, payload) {
+    /** @type {(reply: unknown) => void} */
+    let settle = () => {};
+    const reply = new Promise((resolve) => (settle = resolve));
+    const ref = this.transport.pushEvent(TYPE_HOOK, event, payload, (rep) => settle(rep));
+    return { ref, reply };
+  }
+
+  /**
+   * Ask the kernel to follow a link.
+   *
+   * @param {"patch" | "redirect"} kind
+   * @param {string} url
+   * @param {boolean} replace
+   */
+  navigate(kind, url, replace) {
+    this.transport.send({ [KIND]: NAV, [NAV_KIND]: kind, [URL]: url, [NAV_REPLACE]: replace });
+  }
+
+  /**
    * Handle one checked message from the kernel.
    *
    * @private
    * @param {Inbound} msg
    */
   receive(msg) {
+    const extra = msg.extra ?? {};
+    if (HOOKS in extra) this.library.define(extra[HOOKS]);
+    const joined = this.joining && msg.tree !== undefined && msg.ref === undefined;
+    if (joined) this.joining = false;
     if (msg.tree) {
       this.show(msg.tree);
     } else if (msg.diff) {
@@ -91,8 +189,27 @@ export class WidgetStore {
         this.show(mergeDiff(this.tree, msg.diff));
       }
     }
-    if (msg.error) {
-      for (const view of this.views) view.showError(msg.error);
+    const error = msg.error;
+    if (error) this.eachView((view) => view.showError(error));
+    if (NAVIGATION in extra) {
+      const nav = parseNavigation(extra[NAVIGATION]);
+      if (nav) {
+        this.currentUrl = nav.url;
+        this.historyIndex = nav.index;
+        this.urlSync.record(nav, joined);
+      }
+    }
+    if (TITLE in extra) {
+      const title = extra[TITLE];
+      if (typeof title === "string") {
+        this.title = title;
+        this.urlSync.setTitle(title);
+      } else {
+        logError(`ignoring a title ("${TITLE}") that is not a string:`, title);
+      }
+    }
+    if (EVENTS in extra) {
+      dispatchPushedEvents(environment.window, extra[EVENTS], (event, payload) => this.eachView((view) => view.deliver(event, payload)));
     }
   }
 
@@ -103,61 +220,65 @@ export class WidgetStore {
   show(tree) {
     if (tree === null || tree === this.tree) return;
     this.tree = tree;
-    this.html = toHTML(tree);
-    for (const view of this.views) {
+    const html = toHTML(tree);
+    this.html = html;
+    this.eachView((view) => view.update(html));
+  }
+
+  /**
+   * @private
+   * @param {string} name
+   * @param {string} message
+   */
+  hookFailed(name, message) {
+    const text = `Hook "${name}" cannot be used: ${message}`;
+    logError(text);
+    this.eachView((view) => view.showError({ message: text, traceback: "" }));
+  }
+
+  /** @private */
+  liveUpdate() {
+    const flag = this.model.comm_live;
+    const live = typeof flag === "boolean" ? flag : false;
+    if (live === this.live) return;
+    this.live = live;
+    this.eachView((view) => view.setLive(live));
+  }
+
+  /**
+   * Do something with every view; one failing view does not stop the others.
+   *
+   * @private
+   * @param {(view: ViewHandle) => void} action
+   */
+  eachView(action) {
+    for (const view of [...this.views]) {
       try {
-        view.update(this.html);
+        action(view);
       } catch (error) {
         logError("a view failed to update:", error);
       }
     }
   }
 
-  /** Stop listening to the model and forget the views. */
+  /** Stop listening to the model and the page, and forget the views. */
   dispose() {
     this.transport.close();
+    this.urlSync.close();
+    this.library.dispose();
+    this.model.off(COMM_LIVE_UPDATE, this.onLiveUpdate);
     this.views.clear();
   }
 }
 
-/** @type {WeakMap<object, WidgetStore>} */
-const storesByModel = new WeakMap();
-/** @type {Map<string, WidgetStore>} */
-const storesByToken = new Map();
-let lastToken = 0;
-
 /**
- * Create the store of a model (anywidget's `initialize`).
+ * A trait's value when it is a non-empty string, else null.
  *
  * @param {AnyModel} model
- * @returns {() => void} disposes of the store
+ * @param {string} name
+ * @returns {string | null}
  */
-export function createStore(model) {
-  const store = new WidgetStore(model);
-  const token = `lw-${Date.now().toString(36)}-${++lastToken}`;
-  storesByModel.set(model, store);
-  storesByToken.set(token, store);
-  try {
-    model.set(STORE_TOKEN_ATTRIBUTE, token);
-  } catch (error) {
-    logError("could not tag the model; views will look their store up by model:", error);
-  }
-  return () => {
-    store.dispose();
-    storesByModel.delete(model);
-    storesByToken.delete(token);
-  };
-}
-
-/**
- * The store of a model, created when `initialize` never ran for it.
- *
- * @param {AnyModel} model
- * @returns {WidgetStore}
- */
-export function storeOf(model) {
-  const known = storesByModel.get(model) ?? storesByToken.get(String(model.get(STORE_TOKEN_ATTRIBUTE)));
-  if (known) return known;
-  createStore(model);
-  return /** @type {WidgetStore} */ (storesByModel.get(model));
+function stringTrait(model, name) {
+  const value = model.get(name);
+  return typeof value === "string" && value ? value : null;
 }

@@ -1,8 +1,9 @@
 /**
  * The transport: the anywidget model's custom messages, as the socket of a LiveView.
  *
- * Outbound, it numbers events (`ref`) so that the kernel's reply can name the event it
- * answers. Inbound, it checks the shape of every message before anything acts on it:
+ * Outbound, it numbers events and navigation intents (`ref`) so that the kernel's reply
+ * can name the message it answers, and hands a reply's `"rep"` to whoever waits for that
+ * ref (a hook's pushEvent). Inbound, it checks the shape of every message before anything acts on it:
  * the kernel is trusted, but a message mangled on the way (or sent by another version of
  * the package) must not break the widget; such a message is logged and dropped.
  */
@@ -20,6 +21,7 @@ import {
   EVENT_VALUE,
   KIND,
   MSG_CUSTOM,
+  NAV,
   NAVIGATION,
   REF,
   RENDERED,
@@ -47,6 +49,8 @@ import { isObject, isTree } from "./rendered.js";
  * @property {(content: JsonObject, callbacks?: unknown, buffers?: unknown[]) => void} send
  * @property {(key: string) => unknown} get
  * @property {(key: string, value: unknown) => void} set
+ * @property {boolean} [comm_live] whether the comm is alive: ipywidgets' model has it,
+ *   anywidget's proxy of the model does not (see `store.js`)
  */
 
 /**
@@ -136,6 +140,15 @@ function reject(what, content) {
   return null;
 }
 
+/**
+ * Called with the kernel's answer to an event: its `"rep"`, undefined when it has none
+ * (the handler returned nothing, or failed) or when the event could not be sent.
+ *
+ * @callback OnAnswer
+ * @param {unknown} reply
+ * @returns {void}
+ */
+
 /** The socket of one frontend model: sends to the kernel, receives checked messages. */
 export class Transport {
   /**
@@ -147,34 +160,47 @@ export class Transport {
     this.model = model;
     /** @private */
     this.lastRef = 0;
+    /** @private Who waits for the answer to which ref. @type {Map<number, OnAnswer>} */
+    this.pending = new Map();
     /**
      * @private
      * @param {unknown} content
      */
     this.handler = (content) => {
       const msg = parseInbound(content);
-      if (msg) onMessage(msg);
+      if (!msg) return;
+      try {
+        onMessage(msg);
+      } catch (error) {
+        logError("failed to handle a message from the kernel:", error, content);
+      }
+      // After the message is handled (patch, events), as Phoenix calls onReply.
+      if (msg.ref !== undefined) this.answer(msg.ref, msg.extra?.[REPLY]);
     };
     model.on(MSG_CUSTOM, this.handler);
   }
 
   /**
-   * Send a message to the kernel. An event gets the next `ref`.
+   * Send a message to the kernel. Events and navigation intents get the next `ref`,
+   * which the kernel's answer echoes; `onAnswer` then receives the answer's `"rep"`.
    *
    * @param {JsonObject} msg
-   * @returns {number | null} the event's ref, or null for other messages
+   * @param {OnAnswer} [onAnswer]
+   * @returns {number | null} the message's ref, or null for other messages
    */
-  send(msg) {
+  send(msg, onAnswer) {
     let ref = null;
     let out = msg;
-    if (msg[KIND] === EVENT) {
+    if (msg[KIND] === EVENT || msg[KIND] === NAV) {
       ref = ++this.lastRef;
       out = { ...msg, [REF]: ref };
+      if (onAnswer) this.pending.set(ref, onAnswer);
     }
     try {
       this.model.send(out);
     } catch (error) {
       logError("could not send a message to the kernel:", error);
+      if (ref !== null) this.answer(ref, undefined);
     }
     return ref;
   }
@@ -185,14 +211,37 @@ export class Transport {
    * @param {string} type the event type (`click`, `form`, `hook`)
    * @param {string} event the event name
    * @param {unknown} value the payload
+   * @param {OnAnswer} [onAnswer] receives the kernel's reply
    * @returns {number | null} the event's ref
    */
-  pushEvent(type, event, value) {
-    return this.send({ [KIND]: EVENT, [EVENT_TYPE]: type, [EVENT_NAME]: event, [EVENT_VALUE]: value });
+  pushEvent(type, event, value, onAnswer) {
+    return this.send({ [KIND]: EVENT, [EVENT_TYPE]: type, [EVENT_NAME]: event, [EVENT_VALUE]: value }, onAnswer);
   }
 
-  /** Stop listening to the model. */
+  /** How many events still wait for their answer. */
+  get pendingCount() {
+    return this.pending.size;
+  }
+
+  /**
+   * @private
+   * @param {number} ref
+   * @param {unknown} reply
+   */
+  answer(ref, reply) {
+    const onAnswer = this.pending.get(ref);
+    if (!onAnswer) return;
+    this.pending.delete(ref);
+    try {
+      onAnswer(reply);
+    } catch (error) {
+      logError(`the reply callback of event ${ref} failed:`, error);
+    }
+  }
+
+  /** Stop listening to the model; pending answers are dropped. */
   close() {
     this.model.off(MSG_CUSTOM, this.handler);
+    this.pending.clear();
   }
 }

@@ -8,6 +8,8 @@
  *
  * The error box sits beside the rendered HTML, not inside it, so patches leave it alone.
  * Until the first tree arrives, the view shows a small "connecting…" placeholder.
+ * The root also catches clicks on `data-phx-link` links (`navigation.js`), and the view
+ * keeps the hook instances of its elements (`view_hooks.js`).
  */
 
 import { bindEvents } from "./bindings.js";
@@ -23,6 +25,8 @@ import {
   CONNECTING_TEXT,
 } from "./constants.js";
 import { patch } from "./dom_patch.js";
+import { bindLinks } from "./navigation.js";
+import { ViewHooks } from "./view_hooks.js";
 
 /** @typedef {import("./store.js").WidgetStore} WidgetStore */
 /** @typedef {import("./transport.js").ErrorInfo} ErrorInfo */
@@ -57,6 +61,16 @@ export class LiveViewElement {
     this.unbind = bindEvents(this.root, (type, event, value) => {
       store.pushEvent(type, event, value);
     });
+    /** @private */
+    this.unbindLinks = bindLinks(this.root, (kind, url, replace) => store.navigate(kind, url, replace));
+    /** The hook instances of this view's elements. */
+    this.hooks = new ViewHooks({
+      root: this.root,
+      container: this.container,
+      library: store.library,
+      push: (event, payload) => store.pushHookEvent(event, payload),
+      showError: (error) => this.showError(error),
+    });
     store.attach(this);
   }
 
@@ -70,7 +84,32 @@ export class LiveViewElement {
       this.connecting = false;
       this.container.replaceChildren();
     }
-    patch(this.container, html);
+    patch(this.container, html, this.hooks);
+    this.hooks.afterPatch();
+  }
+
+  /**
+   * Hand a pushed event to this view's hooks.
+   *
+   * @param {string} event
+   * @param {unknown} payload
+   */
+  deliver(event, payload) {
+    this.hooks.deliver(event, payload);
+  }
+
+  /** A hook module finished loading: its elements get mounted. */
+  hooksLoaded() {
+    this.hooks.mountPending();
+  }
+
+  /**
+   * The widget's comm went away or came back.
+   *
+   * @param {boolean} live
+   */
+  setLive(live) {
+    this.hooks.setLive(live);
   }
 
   /**
@@ -84,9 +123,11 @@ export class LiveViewElement {
     this.root.insertBefore(this.errorBox, this.container);
   }
 
-  /** Remove the view: listeners, elements, and its place in the store. */
+  /** Remove the view: hooks (`destroyed`), listeners, elements, and its place in the store. */
   destroy() {
+    this.hooks.destroyAll();
     this.unbind();
+    this.unbindLinks();
     this.store.detach(this);
     this.root.remove();
   }

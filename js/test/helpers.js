@@ -102,18 +102,26 @@ export function captureErrors(t) {
 
 /** @typedef {import("../src/transport.js").Listener} Listener */
 
+let lastModelId = 0;
+
 /**
  * A stand-in for the frontend model of a widget. anywidget hands `initialize` and
- * `render` a new proxy of the real model each time; `proxy()` does the same.
+ * `render` a new proxy of the real model each time; `proxy()` does the same. Its synced
+ * traits start as the kernel's do (`_lw_id` unique per model), overridable by `traits`.
  */
 export class FakeModel {
-  constructor() {
+  /** @param {Record<string, unknown>} [traits] */
+  constructor(traits = {}) {
     /** @type {Map<string, Set<Listener>>} */
     this.listeners = new Map();
-    /** Every message sent to the kernel. @type {unknown[]} */
+    /** Every message sent to the kernel. @type {any[]} */
     this.sent = [];
     /** @type {Map<string, unknown>} */
-    this.attributes = new Map();
+    this.attributes = new Map(
+      Object.entries({ url: "/", title: "", sync_url: false, _voila: false, _lw_id: `model-${++lastModelId}`, ...traits }),
+    );
+    /** Whether the comm is alive (ipywidgets' `comm_live`; the proxy hides it). */
+    this.comm_live = true;
   }
 
   /** @param {string} name @param {Listener} callback */
@@ -152,14 +160,39 @@ export class FakeModel {
     for (const callback of [...(this.listeners.get("msg:custom") ?? [])]) callback(content, []);
   }
 
+  /**
+   * Fire a model event, as Backbone's `trigger` does (e.g. `comm_live_update`).
+   *
+   * @param {string} name
+   */
+  trigger(name) {
+    for (const callback of [...(this.listeners.get(name) ?? [])]) callback();
+  }
+
+  /**
+   * The widget manager sets `comm_live` (ipywidgets: on kernel restart, to false).
+   *
+   * @param {boolean} live
+   */
+  setCommLive(live) {
+    this.comm_live = live;
+    this.trigger("comm_live_update");
+  }
+
   /** How many listeners a model event has. @param {string} name */
   listenerCount(name) {
     return this.listeners.get(name)?.size ?? 0;
   }
 
-  /** A new object forwarding to this model, like anywidget's model proxy. */
-  proxy() {
-    return {
+  /**
+   * A new object forwarding to this model, like anywidget's model proxy (which does not
+   * expose `comm_live`; `{commLive: true}` makes one that does).
+   *
+   * @param {{commLive?: boolean}} [options]
+   */
+  proxy({ commLive = false } = {}) {
+    const model = this;
+    const proxy = {
       /** @param {string} name @param {Listener} cb */
       on: (name, cb) => this.on(name, cb),
       /** @param {string} name @param {Listener} cb */
@@ -171,6 +204,8 @@ export class FakeModel {
       /** @param {string} key @param {unknown} value */
       set: (key, value) => this.set(key, value),
     };
+    if (!commLive) return proxy;
+    return Object.defineProperty(proxy, "comm_live", { get: () => model.comm_live, enumerable: true });
   }
 }
 

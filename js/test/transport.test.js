@@ -69,6 +69,73 @@ describe("Transport receiving", () => {
   });
 });
 
+describe("Transport replies", () => {
+  test("nav messages get refs too, from the same sequence as events", () => {
+    const model = new FakeModel();
+    const transport = new Transport(model, () => {});
+    transport.pushEvent("click", "a", {});
+    assert.equal(transport.send({ k: "nav", kind: "patch", url: "/x", replace: false }), 2);
+    assert.deepEqual(model.sent.at(-1), { k: "nav", kind: "patch", url: "/x", replace: false, ref: 2 });
+  });
+
+  test("the answer to a ref gets its rep, after the message is handled, and only once", () => {
+    const model = new FakeModel();
+    /** @type {string[]} */
+    const order = [];
+    const transport = new Transport(model, (msg) => order.push(`handled ${msg.ref}`));
+    transport.pushEvent("hook", "ask", {}, (rep) => order.push(`answer ${JSON.stringify(rep)}`));
+    transport.pushEvent("hook", "other", {}, (rep) => order.push(`other ${JSON.stringify(rep)}`));
+    assert.equal(transport.pendingCount, 2);
+    model.emit({ d: {}, rep: { a: 1 }, ref: 1 });
+    model.emit({ rep: { a: 2 }, ref: 1 });
+    model.emit({ err: { message: "x" }, ref: 2 });
+    assert.deepEqual(order, ["handled 1", 'answer {"a":1}', "handled 1", "handled 2", "other undefined"]);
+    assert.equal(transport.pendingCount, 0);
+  });
+
+  test("an event that cannot be sent is answered at once, with nothing", (t) => {
+    captureErrors(t);
+    const model = new FakeModel();
+    model.send = () => {
+      throw new Error("comm closed");
+    };
+    /** @type {unknown[]} */
+    const answers = [];
+    const transport = new Transport(model, () => {});
+    transport.pushEvent("hook", "x", {}, (rep) => answers.push(rep));
+    assert.deepEqual(answers, [undefined]);
+    assert.equal(transport.pendingCount, 0);
+  });
+
+  test("a handler or answer that throws is logged; the transport keeps going", (t) => {
+    const errors = captureErrors(t);
+    const model = new FakeModel();
+    let handled = 0;
+    const transport = new Transport(model, () => {
+      handled++;
+      throw new Error("handler");
+    });
+    transport.pushEvent("hook", "x", {}, () => {
+      throw new Error("answer");
+    });
+    model.emit({ ref: 1 });
+    model.emit({ ref: 2 });
+    assert.equal(handled, 2);
+    assert.equal(errors.length, 3);
+  });
+
+  test("close() drops pending answers", () => {
+    const model = new FakeModel();
+    let answered = false;
+    const transport = new Transport(model, () => {});
+    transport.pushEvent("hook", "x", {}, () => (answered = true));
+    transport.close();
+    model.emit({ ref: 1 });
+    assert.equal(answered, false);
+    assert.equal(transport.pendingCount, 0);
+  });
+});
+
 describe("parseInbound", () => {
   test("accepts every shape of the protocol", () => {
     assert.deepEqual(parseInbound({ r: { s: ["<b>", "</b>"], 0: "1" } }), { tree: { s: ["<b>", "</b>"], 0: "1" } });
