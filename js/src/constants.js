@@ -162,3 +162,6 @@ export const CONNECTING_TEXT = "connecting…";
 
 /** Prefix of every console message of this package. */
 export const LOG_PREFIX = "[livewidget]";
+
+/** Marks an element the patch must keep as it is (an unchanged comprehension row). */
+export const SKIP_ATTRIBUTE = "data-lw-skip";

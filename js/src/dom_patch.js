@@ -13,6 +13,7 @@
  */
 
 import morphdom from "morphdom";
+import { SKIP_ATTRIBUTE } from "./constants.js";
 
 /** Tag names of the form controls whose user state is kept while they are focused. */
 const FORM_CONTROLS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
@@ -36,6 +37,8 @@ const USER_OWNED_ATTRIBUTES = new Set(["value"]);
  * @param {Element} container the element whose children are replaced
  * @param {string} html the new inner HTML
  * @param {PatchObserver} [observer] hears about each element before it is updated
+ * @returns {boolean} false when a skip placeholder (see `row_skip.js`) found no element to
+ *   keep and was inserted as is: the caller must patch again with the full HTML
  */
 export function patch(container, html, observer) {
   // Parse into a detached copy of the container, so that the HTML is read in the same
@@ -43,10 +46,22 @@ export function patch(container, html, observer) {
   const target = /** @type {Element} */ (container.cloneNode(false));
   target.innerHTML = html;
   const focused = focusedElement(container);
+  let orphanPlaceholder = false;
 
   morphdom(container, target, {
     childrenOnly: true,
+    onNodeAdded(node) {
+      // A placeholder that matched no element was inserted as is (noticed here, rather
+      // than by searching the whole container afterwards).
+      const el = /** @type {Element} */ (node);
+      if (el.nodeType === 1 && (el.hasAttribute(SKIP_ATTRIBUTE) || el.querySelector(`[${SKIP_ATTRIBUTE}]`))) {
+        orphanPlaceholder = true;
+      }
+      return node;
+    },
     onBeforeElUpdated(fromEl, toEl) {
+      // An unchanged row: its element stays exactly as it is, subtree and hooks included.
+      if (toEl.hasAttribute(SKIP_ATTRIBUTE)) return false;
       if (observer && !observer.beforeElUpdated(fromEl, toEl)) return false;
       if (fromEl === focused && FORM_CONTROLS.has(fromEl.tagName)) {
         mergeFocusedControl(fromEl, toEl);
@@ -55,6 +70,7 @@ export function patch(container, html, observer) {
       return true;
     },
   });
+  return !orphanPlaceholder;
 }
 
 /**

@@ -235,37 +235,64 @@ function mergeDynamic(old, value) {
 }
 
 /**
+ * @callback SkipRow
+ * @param {unknown[]} row a comprehension row
+ * @param {string[]} statics the comprehension's statics
+ * @returns {string | null} HTML to write instead of the row, or null to write the row
+ */
+
+/**
  * Build the HTML of a tree: statics[0] + dynamic 0 + statics[1] + … + statics[n].
  *
  * @param {Tree | null} tree
+ * @param {SkipRow} [skipRow] may stand in for comprehension rows (see `row_skip.js`)
  * @returns {string}
  */
-export function toHTML(tree) {
+export function toHTML(tree, skipRow) {
   if (tree === null) return "";
   /** @type {string[]} */
   const out = [];
-  renderNode(tree, out);
+  renderNode(tree, out, skipRow);
+  return out.join("");
+}
+
+/**
+ * The HTML of one comprehension row.
+ *
+ * @param {string[]} statics the comprehension's shared statics
+ * @param {unknown} row one row of dynamics
+ * @returns {string}
+ */
+export function renderRowHTML(statics, row) {
+  /** @type {string[]} */
+  const out = [];
+  renderRow(statics, row, out, undefined);
   return out.join("");
 }
 
 /**
  * @param {unknown} node a tree or a comprehension
  * @param {string[]} out the HTML parts, appended to
+ * @param {SkipRow | undefined} skipRow
  */
-function renderNode(node, out) {
+function renderNode(node, out, skipRow) {
   if (!isTree(node)) {
     logError("cannot render a node without statics:", node);
     return;
   }
   if (isComprehension(node)) {
-    for (const row of /** @type {unknown[]} */ (node[DYNAMICS])) renderRow(node.s, row, out);
+    for (const row of /** @type {unknown[]} */ (node[DYNAMICS])) {
+      const instead = skipRow && Array.isArray(row) ? skipRow(row, node.s) : null;
+      if (instead !== null) out.push(instead);
+      else renderRow(node.s, row, out, skipRow);
+    }
     return;
   }
   const statics = node.s;
   out.push(statics[0]);
   for (let i = 1; i < statics.length; i++) {
     const key = String(i - 1);
-    if (key in node) renderDynamic(node[key], out);
+    if (key in node) renderDynamic(node[key], out, skipRow);
     else logError(`a tree is missing its dynamic ${key}:`, node);
     out.push(statics[i]);
   }
@@ -275,8 +302,9 @@ function renderNode(node, out) {
  * @param {string[]} statics the comprehension's shared statics
  * @param {unknown} row one row of dynamics
  * @param {string[]} out
+ * @param {SkipRow | undefined} skipRow
  */
-function renderRow(statics, row, out) {
+function renderRow(statics, row, out, skipRow) {
   if (!Array.isArray(row)) {
     logError("cannot render a comprehension row that is not a list:", row);
     return;
@@ -286,7 +314,7 @@ function renderRow(statics, row, out) {
   }
   out.push(statics[0]);
   for (let i = 1; i < statics.length; i++) {
-    if (i - 1 < row.length) renderDynamic(row[i - 1], out);
+    if (i - 1 < row.length) renderDynamic(row[i - 1], out, skipRow);
     out.push(statics[i]);
   }
 }
@@ -294,9 +322,10 @@ function renderRow(statics, row, out) {
 /**
  * @param {unknown} value
  * @param {string[]} out
+ * @param {SkipRow | undefined} skipRow
  */
-function renderDynamic(value, out) {
+function renderDynamic(value, out, skipRow) {
   if (typeof value === "string") out.push(value);
-  else if (isObject(value)) renderNode(value, out);
+  else if (isObject(value)) renderNode(value, out, skipRow);
   else logError("cannot render a dynamic that is neither a string nor a tree:", value);
 }

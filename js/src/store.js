@@ -46,7 +46,7 @@ import { HookLibrary } from "./hooks.js";
 import { logError } from "./log.js";
 import { parseNavigation } from "./navigation.js";
 import { dispatchPushedEvents } from "./push_events.js";
-import { mergeDiff, toHTML } from "./rendered.js";
+import { mergeDiff } from "./rendered.js";
 import { Transport } from "./transport.js";
 import { UrlSync } from "./url_sync.js";
 
@@ -59,7 +59,7 @@ import { UrlSync } from "./url_sync.js";
  * What the store needs from a view.
  *
  * @typedef {object} ViewHandle
- * @property {(html: string) => void} update show this HTML
+ * @property {(tree: Tree) => void} update show this tree
  * @property {(error: ErrorInfo) => void} showError show an error box
  * @property {(event: string, payload: unknown) => void} deliver hand a pushed event to the hooks
  * @property {() => void} hooksLoaded a hook module finished loading
@@ -75,8 +75,6 @@ export class WidgetStore {
   constructor(model, id) {
     /** The current tree, null until the first one arrives. @type {Tree | null} */
     this.tree = null;
-    /** The HTML of the current tree, null until the first one arrives. @type {string | null} */
-    this.html = null;
     /** The widget's URL (path and query). @type {string | null} */
     this.currentUrl = stringTrait(model, TRAIT_URL);
     /** The current entry's index in the kernel's history, once reported. @type {number | null} */
@@ -123,7 +121,7 @@ export class WidgetStore {
    */
   attach(view) {
     this.views.add(view);
-    if (this.html !== null) view.update(this.html);
+    if (this.tree !== null) view.update(this.tree);
   }
 
   /** @param {ViewHandle} view */
@@ -220,9 +218,7 @@ export class WidgetStore {
   show(tree) {
     if (tree === null || tree === this.tree) return;
     this.tree = tree;
-    const html = toHTML(tree);
-    this.html = html;
-    this.eachView((view) => view.update(html));
+    this.eachView((view) => view.update(tree));
   }
 
   /**

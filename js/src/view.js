@@ -25,6 +25,7 @@ import {
   CONNECTING_TEXT,
 } from "./constants.js";
 import { patch } from "./dom_patch.js";
+import { RowSkipper } from "./row_skip.js";
 import { bindLinks } from "./navigation.js";
 import { ViewHooks } from "./view_hooks.js";
 
@@ -51,6 +52,8 @@ export class LiveViewElement {
     this.container.className = CLASS_VIEW;
     /** @private Whether the placeholder is still shown. */
     this.connecting = true;
+    /** @private Which comprehension rows the DOM shows, to skip them next time. */
+    this.rows = new RowSkipper(doc);
     /** @private The error box shown, if any. @type {HTMLElement | null} */
     this.errorBox = null;
     this.container.append(connectingPlaceholder(doc));
@@ -75,16 +78,22 @@ export class LiveViewElement {
   }
 
   /**
-   * Show `html`, patching what is on screen.
+   * Show `tree`, patching what is on screen; rows the DOM already shows are skipped.
    *
-   * @param {string} html
+   * @param {import("./rendered.js").Tree} tree
    */
-  update(html) {
+  update(tree) {
     if (this.connecting) {
       this.connecting = false;
       this.container.replaceChildren();
+      this.rows.reset();
     }
-    patch(this.container, html, this.hooks);
+    if (!patch(this.container, this.rows.html(tree), this.hooks)) {
+      // Something removed a row's element behind our back: patch with the full HTML.
+      this.rows.reset();
+      patch(this.container, this.rows.html(tree), this.hooks);
+    }
+    this.rows.commit();
     this.hooks.afterPatch();
   }
 

@@ -1,0 +1,131 @@
+"""Time to merge and patch one update in Chromium, measured in the page.
+
+    python -m bench.browser_patch
+
+Loads the built frontend (livewidget/static/widget.js) into a blank page in Debian's Chromium,
+renders the 1,000-row table of bench/scenarios.py, then applies each scenario's diff as the
+kernel would send it and measures, with performance.now() around the message handler, the time
+to merge the diff, patch the DOM and run hooks. Baseline, in the same page and run: replacing
+the table's HTML with innerHTML (what a widget without diffs does). Prints medians.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import statistics
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import sync_playwright
+
+from bench._table import print_table
+from bench.scenarios import SCENARIOS, TABLE_TEMPLATE
+from livewidget.template import CompiledTemplate, diff, environment
+
+BUNDLE = Path(__file__).parents[1] / "livewidget" / "static" / "widget.js"
+CHROMIUM = "/usr/bin/chromium"
+ROUNDS = 15
+
+PAGE_SCRIPT = """
+async ([bundleUrl, tree]) => {
+  const widget = (await import(bundleUrl)).default;
+  const listeners = {};
+  const attributes = {url: "/", title: "", sync_url: false, _voila: false, _lw_id: "bench"};
+  const model = {
+    on: (name, cb) => { (listeners[name] ??= new Set()).add(cb); },
+    off: (name, cb) => { listeners[name]?.delete(cb); },
+    send: () => {},
+    get: (key) => attributes[key],
+    set: (key, value) => { attributes[key] = value; },
+  };
+  window.__emit = (content) => { for (const cb of listeners["msg:custom"] ?? []) cb(content, []); };
+  widget.initialize?.({model});
+  const el = document.createElement("div");
+  document.body.append(el);
+  widget.render({model, el});
+  window.__emit({r: tree, h: {}});
+  return document.querySelectorAll("tbody tr").length;
+}
+"""
+
+TIME_APPLY = """
+(message) => {
+  const start = performance.now();
+  window.__emit(message);
+  return performance.now() - start;
+}
+"""
+
+TIME_INNER_HTML = """
+(html) => {
+  const host = document.createElement("div");
+  document.body.append(host);
+  host.innerHTML = html;
+  const start = performance.now();
+  host.innerHTML = html.replace("Leaderboard", "Leaderboard ");
+  const elapsed = performance.now() - start;
+  host.remove();
+  return elapsed;
+}
+"""
+
+
+def scenario_messages(name: str, rounds: int) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+    """The full tree, then ``rounds`` successive diffs of the scenario, and the last HTML."""
+    template, make, update, _ = SCENARIOS[name]
+    env = environment()
+    compiled = CompiledTemplate(env, template)
+    assigns = make()
+    previous = compiled.render(assigns)
+    first = previous.to_json()
+    messages = []
+    for ref in range(rounds):
+        changed = update(assigns)
+        after = compiled.render(assigns, changed=changed, previous=previous)
+        messages.append({"d": diff(previous, after), "ref": ref})
+        previous = after
+    return first, messages, str(previous)
+
+
+def main() -> None:
+    bundle_url = "data:text/javascript;base64," + base64.b64encode(BUNDLE.read_bytes()).decode()
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        for name in SCENARIOS:
+            if SCENARIOS[name][0] != TABLE_TEMPLATE:
+                continue
+            page = browser.new_page()
+            page.set_content("<html><body></body></html>")
+            first, messages, html = scenario_messages(name, ROUNDS)
+            assert page.evaluate(PAGE_SCRIPT, [bundle_url, first]) > 0
+            times = [page.evaluate(TIME_APPLY, m) for m in messages]
+            baseline = [page.evaluate(TIME_INNER_HTML, html) for _ in range(5)]
+            applied = page.evaluate("document.querySelector('.lw-view').innerHTML.length")
+            assert applied > 0
+            patch_ms, base_ms = statistics.median(times), statistics.median(baseline)
+            rows.append(
+                [
+                    name,
+                    len(json.dumps(messages[-1])),
+                    round(patch_ms, 2),
+                    round(base_ms, 2),
+                    round(patch_ms / base_ms, 2),
+                ]
+            )
+            page.close()
+        browser.close()
+    print_table(
+        f"Browser: merge + patch one update in Chromium (median of {ROUNDS}; baseline: "
+        "innerHTML of the full table, same page)",
+        ["scenario", "message B", "apply ms", "innerHTML ms", "apply/innerHTML"],
+        rows,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+/**
+ * Skip what the diff proves unchanged: comprehension rows stay out of the patch.
+ *
+ * A keyed diff leaves unchanged rows as the very same row objects in the merged tree. A view
+ * remembers which row objects its DOM shows. On the next patch, a row it already shows is
+ * written as an empty placeholder — its root element's tag and id plus `data-lw-skip` —
+ * instead of its HTML, and `dom_patch.js` keeps the element there as it is (morphdom matches
+ * it by id, also when it moved). So a one-cell change in a thousand-row table builds and
+ * walks one row, not a thousand.
+ *
+ * Only rows whose HTML is exactly one element with an id (whitespace around it allowed) can
+ * be skipped; any other row is rendered in full, as before. Placeholders are computed once
+ * per row object and cached.
+ */
+
+import { SKIP_ATTRIBUTE } from "./constants.js";
+import { renderRowHTML, toHTML } from "./rendered.js";
+
+/** @typedef {import("./rendered.js").Tree} Tree */
+
+/** Elements without an end tag cannot be placeholders (`<input></input>` is not one node). */
+const VOID = new Set([
+  "AREA", "BASE", "BR", "COL", "EMBED", "HR", "IMG", "INPUT", "LINK", "META", "SOURCE",
+  "TRACK", "WBR",
+]);
+
+/** row object → its placeholder HTML, or null when the row cannot be skipped. */
+const placeholders = new WeakMap();
+
+/** Builds a view's HTML with placeholders for the rows its DOM already shows. */
+export class RowSkipper {
+  /** @param {Document} doc the document the view lives in (to parse rows once) */
+  constructor(doc) {
+    /** @private */
+    this.doc = doc;
+    /** @private Rows the DOM shows since the last committed patch. */
+    this.shown = new WeakSet();
+    /** @private Rows of the HTML built last. */
+    this.pending = new WeakSet();
+  }
+
+  /**
+   * The HTML of `tree`, with placeholders for rows already shown.
+   *
+   * @param {Tree} tree
+   * @returns {string}
+   */
+  html(tree) {
+    const pending = new WeakSet();
+    this.pending = pending;
+    return toHTML(tree, (row, statics) => {
+      pending.add(row);
+      return this.shown.has(row) ? this.placeholder(row, statics) : null;
+    });
+  }
+
+  /** The HTML built last is on screen now. */
+  commit() {
+    this.shown = this.pending;
+  }
+
+  /** Forget what is on screen (the next HTML is complete). */
+  reset() {
+    this.shown = new WeakSet();
+  }
+
+  /**
+   * @private
+   * @param {unknown[]} row
+   * @param {string[]} statics
+   * @returns {string | null}
+   */
+  placeholder(row, statics) {
+    let cached = placeholders.get(row);
+    if (cached === undefined) {
+      cached = this.computePlaceholder(renderRowHTML(statics, row));
+      placeholders.set(row, cached);
+    }
+    return cached;
+  }
+
+  /**
+   * @private
+   * @param {string} html one row's HTML
+   * @returns {string | null}
+   */
+  computePlaceholder(html) {
+    const template = this.doc.createElement("template");
+    template.innerHTML = html;
+    const nodes = Array.from(template.content.childNodes);
+    const elements = nodes.filter((node) => node.nodeType === 1);
+    if (elements.length !== 1) return null;
+    const element = /** @type {Element} */ (elements[0]);
+    if (!element.id || VOID.has(element.tagName)) return null;
+    if (nodes.some((node) => node.nodeType !== 1 && !(node.nodeType === 3 && !node.textContent?.trim()))) {
+      return null;
+    }
+    const start = html.indexOf("<");
+    const end = html.lastIndexOf(">") + 1;
+    const tag = element.localName;
+    const id = element.id.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+    return `${html.slice(0, start)}<${tag} id="${id}" ${SKIP_ATTRIBUTE}></${tag}>${html.slice(end)}`;
+  }
+}
