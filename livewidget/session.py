@@ -178,6 +178,10 @@ class Session:
                 logger.exception("livewidget: internal error in %s", self.socket.id)
             finally:
                 self._queue.task_done()
+            if not self._queue.empty():
+                # A backlog (a burst of broadcasts, ticks) is handled one message per loop
+                # step, so other widgets and the kernel run in between.
+                await asyncio.sleep(0)
 
     async def _handle(self, raw: object) -> None:
         try:

@@ -14,6 +14,8 @@ import contextlib
 import json
 import logging
 import threading
+import weakref
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -192,9 +194,66 @@ class PubSubBackend:
         for loop, group in by_loop.items():
             if loop is running:
                 _receive_all(group, message)
-            elif not loop.is_closed():
-                with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-                    loop.call_soon_threadsafe(_receive_all, group, message)
+            else:
+                _inbox(loop).put(group, message)
+
+
+class _Inbox:
+    """Messages from other threads for one loop, handed over a bounded number per loop step.
+
+    A burst from Redis or a worker thread then costs the loop one wake-up, not one per
+    message, and never one long step that would stall the kernel's other work.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = weakref.ref(loop)  # the inbox is the value of a weak key: no cycle
+        self.items: deque[tuple[list[Subscriber], Any]] = deque()
+        self.lock = threading.Lock()
+        self.scheduled = False
+
+    def put(self, subscribers: list[Subscriber], message: Any) -> None:
+        with self.lock:
+            self.items.append((subscribers, message))
+            if self.scheduled:
+                return
+            self.scheduled = True
+        self._schedule(threadsafe=True)
+
+    def _schedule(self, *, threadsafe: bool) -> None:
+        loop = self.loop()
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            if threadsafe:
+                loop.call_soon_threadsafe(self._drain)
+            else:
+                loop.call_soon(self._drain)
+
+    def _drain(self) -> None:
+        budget = DELIVERIES_PER_STEP
+        while budget > 0:
+            with self.lock:
+                if not self.items:
+                    self.scheduled = False
+                    return
+                subscribers, message = self.items.popleft()
+            _receive_all(subscribers, message)
+            budget -= len(subscribers)
+        self._schedule(threadsafe=False)  # more next step, after the loop's other work
+
+
+#: How many subscriber deliveries one loop step takes from another thread's messages.
+DELIVERIES_PER_STEP = 256
+_inboxes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Inbox] = weakref.WeakKeyDictionary()
+_inboxes_lock = threading.Lock()
+
+
+def _inbox(loop: asyncio.AbstractEventLoop) -> _Inbox:
+    with _inboxes_lock:
+        inbox = _inboxes.get(loop)
+        if inbox is None:
+            inbox = _inboxes[loop] = _Inbox(loop)
+        return inbox
 
 
 def _receive_all(subscribers: list[Subscriber], message: Any) -> None:
