@@ -79,7 +79,9 @@ def test_rerunning_a_views_cell_updates_the_displayed_widget(
     expect(count).to_have_text("v2: 22")
 
 
-def test_a_livewidget_works_in_notebook_7(jupyter_lab: JupyterLab, page: Page, make_notebook) -> None:
+def test_a_livewidget_works_in_notebook_7(
+    jupyter_lab: JupyterLab, page: Page, make_notebook
+) -> None:
     notebook = make_notebook([COUNTER_V1], name="nb7.ipynb")
     data = json.loads(notebook.read_text())
     data["metadata"]["kernelspec"] = KERNELSPEC
