@@ -1,0 +1,58 @@
+"""notebooks/dashboard.ipynb served by a real Voilà: pages, the live chart, the form, errors."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+DASHBOARD = Path(__file__).parents[2] / "notebooks" / "dashboard.ipynb"
+
+
+def test_dashboard(voila, page: Page, tmp_path: Path) -> None:
+    notebook = tmp_path / "dashboard.ipynb"
+    shutil.copy(DASHBOARD, notebook)
+    page.goto(voila(notebook))
+
+    # the chart: points pushed every second reach the client hook
+    chart = page.locator("#chart")
+    expect(chart).to_have_attribute("data-points", re.compile(r"^[3-9]|\d\d"), timeout=60_000)
+    assert page.locator("#chart polyline").get_attribute("points").count(",") >= 3
+    expect(page).to_have_title("Overview")
+
+    # a failure shows a short message, never a traceback or a path
+    page.locator("#fail").click()
+    expect(page.locator(".lw-error-message")).to_have_text(
+        "Something went wrong. The details are in the server's log."
+    )
+    assert page.locator(".lw-error-traceback").count() == 0
+    page.locator(".lw-error-dismiss").click()
+
+    # pages, with the route in the address bar
+    page.locator("#nav-north").click()
+    expect(page.locator("#region-title")).to_have_text("Region North")
+    expect(page).to_have_url(re.compile(r"#/regions/north$"))
+    page.locator("#details-link").click()
+    expect(page.locator("#details")).to_have_text("Capacity per site: 8.3")
+    page.go_back()
+    expect(page.locator("#details")).to_have_count(0)
+
+    # the form: errors only for touched fields, all of them on submit, then a flash
+    page.locator("#nav-signup").click()
+    expect(page).to_have_url(re.compile(r"#/signup$"))
+    page.locator("input[name=email]").fill("nope")
+    expect(page.locator("#error-email")).to_have_text("An email address needs an @.")
+    expect(page.locator("#error-name")).to_have_count(0)
+    page.locator("#save").click()
+    expect(page.locator("#error-name")).to_have_text("Tell us your name.")
+    expect(page.locator("#error-age")).to_be_visible()
+    page.locator("input[name=name]").fill("Ada")
+    page.locator("input[name=email]").fill("ada@example.com")
+    page.locator("input[name=age]").fill("36")
+    page.locator("#save").click()
+    expect(page.locator("#flash-info")).to_have_text("Welcome, Ada! ✕")
+    expect(page).to_have_url(re.compile(r"#/$"))
+    page.locator("#flash-info").click()
+    expect(page.locator("#flash-info")).to_have_count(0)
