@@ -52,7 +52,11 @@ class Disconnected:
 
 @dataclass(frozen=True, slots=True)
 class Reconnected:
-    """``handle_info`` gets this when the broker is back and every topic is subscribed again."""
+    """``handle_info`` gets this when the broker is (back) up and every topic is subscribed.
+
+    Also sent once after the kernel's first connection, so that a view that mounted while the
+    kernel was still connecting (``pubsub.connected()`` was False) learns that it is up.
+    """
 
 
 def check_topic(topic: object) -> str:

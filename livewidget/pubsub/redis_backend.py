@@ -11,7 +11,8 @@ delivered as it is; a payload that is not JSON is logged and dropped.
 When Redis goes away, local views keep working and local broadcasts still arrive; each broadcast
 that cannot reach Redis is counted in ``failed_broadcasts`` and logged; subscribers get
 ``Disconnected(reason)`` in ``handle_info``. The reader reconnects with exponential backoff,
-subscribes to every topic again, and subscribers get ``Reconnected()``.
+subscribes to every topic again, and subscribers get ``Reconnected()`` (sent after the first
+connection too, so that a view that mounted while the kernel was connecting learns it is up).
 """
 
 from __future__ import annotations
@@ -287,6 +288,7 @@ class RedisPubSub(PubSubBackend):
                 len(self._subscribed) - 1,
                 self._outage_failures,
             )
+        if was is not True:  # also after the first connection: views mounted meanwhile learn it
             self._notify(Reconnected())
         self._outage_failures = 0
 

@@ -188,3 +188,12 @@ def test_a_view_that_mounts_while_redis_is_away_learns_it(redis_server):
         redis_server.start()
         late.wait_until(lambda: late.find("#status").get_text() == "online", timeout=15)
     assert backend.subscription_count() == 0
+
+
+def test_a_view_that_mounts_while_the_kernel_connects_learns_it_is_online(redis_server):
+    livewidget.configure(pubsub=redis_server.url)  # no waiting for the connection
+    with LiveViewTest(Chat) as view:
+        view.wait_until(lambda: view.find("#status").get_text() == "online", timeout=10)
+        pubsub.broadcast("room", {"text": "first"})  # waits for the connection, then publishes
+        assert pubsub.backend().flush()
+        assert pubsub.backend().failed_broadcasts == 0
