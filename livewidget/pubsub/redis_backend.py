@@ -136,11 +136,17 @@ class RedisPubSub(PubSubBackend):
 
     def _publish(self, topic: str, payload: str) -> None:
         envelope = f'{{"{_ENVELOPE}":1,"node":"{self.node}","message":{payload}}}'
-        if self._closed:
+        try:
+            if self._closed:
+                raise RuntimeError("closed")
+            self._loop.call_soon_threadsafe(self._outbox.put_nowait, (topic, envelope))
+        except RuntimeError:  # closed, or its loop closed meanwhile
             self.failed_broadcasts += 1
-            logger.warning("livewidget.pubsub: broadcast to %r after close() was not sent", topic)
-            return
-        self._loop.call_soon_threadsafe(self._outbox.put_nowait, (topic, envelope))
+            logger.warning(
+                "livewidget.pubsub: a broadcast to %r reached only this kernel: the Redis "
+                "backend was closed (livewidget.configure(pubsub=...) replaced it)",
+                topic,
+            )
 
     def _topic_added(self, topic: str) -> None:
         if not self._closed:
