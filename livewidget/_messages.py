@@ -15,7 +15,10 @@ from ._params import decode_form
 from .errors import BadMessageError
 
 _MAX_REF = 2**53
-_EVENT_TYPES = frozenset({p.TYPE_CLICK, p.TYPE_FORM, p.TYPE_HOOK})
+_EVENT_TYPES = frozenset(
+    {p.TYPE_CLICK, p.TYPE_FORM, p.TYPE_HOOK}
+    | {p.TYPE_KEYDOWN, p.TYPE_KEYUP, p.TYPE_FOCUS, p.TYPE_BLUR}
+)
 _SCALARS = (str, int, float, bool, type(None))
 
 

@@ -11,6 +11,8 @@ Frontend → kernel (``model.send``)::
      "event": "inc", "value": {"by": "5"}}
     {"k": "event", "ref": 4, "type": "form",         # phx-submit / phx-change
      "event": "set", "value": "n=5&_target=n"}       # URL-encoded form fields
+    {"k": "event", "ref": 5, "type": "keydown",      # phx-keydown (also keyup, focus, blur)
+     "event": "key", "value": {"key": "Enter"}}      # … with the phx-value-* attributes
     {"k": "nav", "ref": 5, "kind": "patch",          # a data-phx-link="patch" / "redirect"
      "url": "/users/8", "replace": false}
     {"k": "nav", "ref": 6, "kind": "go", "index": 2, # the browser's back/forward (sync_url)
@@ -68,6 +70,10 @@ EVENT_VALUE: Final = "value"
 TYPE_CLICK: Final = "click"
 TYPE_FORM: Final = "form"
 TYPE_HOOK: Final = "hook"
+TYPE_KEYDOWN: Final = "keydown"  # phx-keydown / phx-window-keydown: value {"key": ..., ...}
+TYPE_KEYUP: Final = "keyup"
+TYPE_FOCUS: Final = "focus"  # phx-focus / phx-window-focus
+TYPE_BLUR: Final = "blur"
 
 # Keys of an outbound message.
 RENDERED: Final = "r"

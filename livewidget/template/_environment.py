@@ -10,6 +10,7 @@ from functools import lru_cache
 import jinja2
 
 from ._blocks import keyed
+from ._form_helpers import FORM_HELPERS
 from ._helpers import HELPERS
 
 
@@ -28,5 +29,6 @@ def environment(search_path: str | None = None) -> jinja2.Environment:
         auto_reload=True,
     )
     env.globals.update(HELPERS)
+    env.globals.update(FORM_HELPERS)  # input, error_tag, … and JS
     env.filters["keyed"] = keyed
     return env
