@@ -22,6 +22,7 @@ from .errors import (
     TemplateNotFoundError,
     UnhandledEventError,
 )
+from .js import JS
 from .session import Session
 from .socket import Assigns, Socket
 from .timers import Timer
@@ -31,6 +32,7 @@ from .widget import LiveWidget
 __version__ = "0.1.0"
 
 __all__ = [
+    "JS",
     "Assigns",
     "AsyncResult",
     "AsyncValue",
