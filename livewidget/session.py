@@ -77,6 +77,7 @@ class Session:
         self._mounts = itertools.count(1)
         self._mount_id = 0
         self._closed = False
+        self._joined = False  # a frontend joined: until then, only a join gets the page
         self._watch: asyncio.Task[None] | None = None
         self.view_class, self.view, self.socket = self._new_view(url)
 
@@ -204,6 +205,7 @@ class Session:
     # -- joining and events -----------------------------------------------------------------
 
     async def _join(self, url: str | None) -> None:
+        self._joined = True
         if url is not None and url != self.socket.url:
             # The page's address names a route (a reload or a shared link, with sync_url).
             match = self.router.match(url)
@@ -270,6 +272,8 @@ class Session:
             reply[p.NAVIGATION] = self._nav_state(navigation.replace)
         if ref is None and not reply and not events and not self.socket._title_changed:
             return  # handle_info changed nothing: nothing to send
+        if ref is None and not self._joined:
+            return  # a timer or broadcast before any page joined: the join sends the tree
         self._finish(reply, events, ref, payload)
 
     async def _client_navigation(self, message: _messages.Navigate) -> None:

@@ -167,3 +167,28 @@ def test_bad_delays_say_what_was_expected(call, error, match):
 def test_a_socket_without_a_session_says_where_timers_work():
     with pytest.raises(RuntimeError, match=r"socket\.every\(\) needs a running view"):
         Socket("lone").every(1, "tick")
+
+
+def test_ticks_before_any_page_joined_send_nothing_and_the_join_shows_them():
+    import asyncio
+
+    from livewidget import Session
+
+    loop = asyncio.new_event_loop()
+    sent = []
+    session = Session(Ticker, send=sent.append, session={"every": 0.005}, loop=loop)
+
+    async def scenario():
+        session.start()
+        await asyncio.sleep(0.05)
+        assert sent == []  # no page yet: no diffs into the void
+        session.receive({"k": "join"})
+        await session.drain()
+        session.close()
+
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        loop.close()
+    join = sent[0]
+    assert int(join["r"]["0"]) >= 2  # the full tree carries the ticks that happened before
