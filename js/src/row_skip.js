@@ -24,8 +24,34 @@ const VOID = new Set([
   "TRACK", "WBR",
 ]);
 
-/** row object → its placeholder HTML, or null when the row cannot be skipped. */
-const placeholders = new WeakMap();
+/**
+ * What a row's HTML is: one element (its tag and id) with whitespace around it, or not.
+ *
+ * @typedef {object} RowShape
+ * @property {string} tag the root element's tag name (lowercase)
+ * @property {string} id the root element's id
+ * @property {string} placeholder the row's HTML with the element emptied and marked to skip
+ */
+
+/** row object → its shape, or null when the row is not one element with an id. */
+const shapes = new WeakMap();
+
+/**
+ * The shape of `row` (computed once per row object), or null when it cannot be skipped.
+ *
+ * @param {unknown[]} row
+ * @param {string[]} statics the comprehension's statics
+ * @param {Document} doc where to parse the row's HTML
+ * @returns {RowShape | null}
+ */
+export function rowShape(row, statics, doc) {
+  let shape = shapes.get(row);
+  if (shape === undefined) {
+    shape = computeShape(renderRowHTML(statics, row), doc);
+    shapes.set(row, shape);
+  }
+  return shape;
+}
 
 /** Builds a view's HTML with placeholders for the rows its DOM already shows. */
 export class RowSkipper {
@@ -50,7 +76,7 @@ export class RowSkipper {
     this.pending = pending;
     return toHTML(tree, (row, statics) => {
       pending.add(row);
-      return this.shown.has(row) ? this.placeholder(row, statics) : null;
+      return this.shown.has(row) ? rowShape(row, statics, this.doc)?.placeholder ?? null : null;
     });
   }
 
@@ -59,46 +85,41 @@ export class RowSkipper {
     this.shown = this.pending;
   }
 
+  /**
+   * These rows are on screen now (patched in place, see `row_patch.js`).
+   *
+   * @param {unknown[][]} rows
+   */
+  showing(rows) {
+    for (const row of rows) this.shown.add(row);
+  }
+
   /** Forget what is on screen (the next HTML is complete). */
   reset() {
     this.shown = new WeakSet();
   }
+}
 
-  /**
-   * @private
-   * @param {unknown[]} row
-   * @param {string[]} statics
-   * @returns {string | null}
-   */
-  placeholder(row, statics) {
-    let cached = placeholders.get(row);
-    if (cached === undefined) {
-      cached = this.computePlaceholder(renderRowHTML(statics, row));
-      placeholders.set(row, cached);
-    }
-    return cached;
+/**
+ * @param {string} html one row's HTML
+ * @param {Document} doc
+ * @returns {RowShape | null}
+ */
+function computeShape(html, doc) {
+  const template = doc.createElement("template");
+  template.innerHTML = html;
+  const nodes = Array.from(template.content.childNodes);
+  const elements = nodes.filter((node) => node.nodeType === 1);
+  if (elements.length !== 1) return null;
+  const element = /** @type {Element} */ (elements[0]);
+  if (!element.id || VOID.has(element.tagName)) return null;
+  if (nodes.some((node) => node.nodeType !== 1 && !(node.nodeType === 3 && !node.textContent?.trim()))) {
+    return null;
   }
-
-  /**
-   * @private
-   * @param {string} html one row's HTML
-   * @returns {string | null}
-   */
-  computePlaceholder(html) {
-    const template = this.doc.createElement("template");
-    template.innerHTML = html;
-    const nodes = Array.from(template.content.childNodes);
-    const elements = nodes.filter((node) => node.nodeType === 1);
-    if (elements.length !== 1) return null;
-    const element = /** @type {Element} */ (elements[0]);
-    if (!element.id || VOID.has(element.tagName)) return null;
-    if (nodes.some((node) => node.nodeType !== 1 && !(node.nodeType === 3 && !node.textContent?.trim()))) {
-      return null;
-    }
-    const start = html.indexOf("<");
-    const end = html.lastIndexOf(">") + 1;
-    const tag = element.localName;
-    const id = element.id.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
-    return `${html.slice(0, start)}<${tag} id="${id}" ${SKIP_ATTRIBUTE}></${tag}>${html.slice(end)}`;
-  }
+  const start = html.indexOf("<");
+  const end = html.lastIndexOf(">") + 1;
+  const tag = element.localName;
+  const id = element.id.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+  const placeholder = `${html.slice(0, start)}<${tag} id="${id}" ${SKIP_ATTRIBUTE}></${tag}>${html.slice(end)}`;
+  return { tag, id: element.id, placeholder };
 }
