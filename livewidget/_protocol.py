@@ -70,9 +70,11 @@ EVENT_VALUE: Final = "value"
 TYPE_CLICK: Final = "click"
 TYPE_FORM: Final = "form"
 TYPE_HOOK: Final = "hook"
-TYPE_KEYDOWN: Final = "keydown"  # phx-keydown / phx-window-keydown: value {"key": ..., ...}
+# phx-keydown / phx-window-keydown (and keyup): value {"key": ..., ...phx-value-*}
+TYPE_KEYDOWN: Final = "keydown"
 TYPE_KEYUP: Final = "keyup"
-TYPE_FOCUS: Final = "focus"  # phx-focus / phx-window-focus
+# phx-focus / phx-window-focus (and blur): value {...phx-value-*}
+TYPE_FOCUS: Final = "focus"
 TYPE_BLUR: Final = "blur"
 
 # Keys of an outbound message.

@@ -61,6 +61,10 @@ export const EVENT_VALUE = "value";
 export const TYPE_CLICK = "click";
 export const TYPE_FORM = "form";
 export const TYPE_HOOK = "hook";
+export const TYPE_KEYDOWN = "keydown";
+export const TYPE_KEYUP = "keyup";
+export const TYPE_FOCUS = "focus";
+export const TYPE_BLUR = "blur";
 
 /** Keys of an inbound (kernel → frontend) message. */
 export const RENDERED = "r";
@@ -98,6 +102,11 @@ export const ERROR_TRACEBACK = "traceback";
 
 /** The form field naming the input that triggered a phx-change event. */
 export const FORM_TARGET = "_target";
+/**
+ * Prefix of the markers a phx-change sends for fields the user has not changed yet
+ * (`user[_unused_email]=`), as Phoenix LiveView 1.0 does; see livewidget/forms.py.
+ */
+export const FORM_UNUSED_PREFIX = "_unused_";
 
 /** The anywidget model event carrying custom messages from the kernel. */
 export const MSG_CUSTOM = "msg:custom";
@@ -144,6 +153,35 @@ export const PHX_LINK = "data-phx-link";
 /** `"push"` (default) or `"replace"`: how a link's navigation enters the history. */
 export const PHX_LINK_STATE = "data-phx-link-state";
 export const LINK_STATE_REPLACE = "replace";
+/** A click anywhere outside the element (while it is visible). */
+export const PHX_CLICK_AWAY = "phx-click-away";
+/** Keys: on the focused element itself, or on the window for the `window-` ones. */
+export const PHX_KEYDOWN = "phx-keydown";
+export const PHX_KEYUP = "phx-keyup";
+export const PHX_WINDOW_KEYDOWN = "phx-window-keydown";
+export const PHX_WINDOW_KEYUP = "phx-window-keyup";
+/** Only this key (compared case-insensitively with `KeyboardEvent.key`) fires the binding. */
+export const PHX_KEY = "phx-key";
+/** Focus: the element itself gaining / losing it, or the browser window. */
+export const PHX_FOCUS = "phx-focus";
+export const PHX_BLUR = "phx-blur";
+export const PHX_WINDOW_FOCUS = "phx-window-focus";
+export const PHX_WINDOW_BLUR = "phx-window-blur";
+/** Rate limits, on the element an event comes from: milliseconds, or `"blur"` (debounce). */
+export const PHX_DEBOUNCE = "phx-debounce";
+export const PHX_THROTTLE = "phx-throttle";
+export const DEBOUNCE_BLUR = "blur";
+/** Text an element shows (disabled) while its event is in flight. */
+export const PHX_DISABLE_WITH = "phx-disable-with";
+/** `phx-update="ignore"`: patches leave the element's children alone (data-* still update). */
+export const PHX_UPDATE = "phx-update";
+export const UPDATE_IGNORE = "ignore";
+/** JS commands run when the element enters the page / leaves it. */
+export const PHX_MOUNTED = "phx-mounted";
+export const PHX_REMOVE = "phx-remove";
+/** Loading classes: `phx-click-loading`, `phx-submit-loading`, … while an event is in flight. */
+export const LOADING_CLASS_PREFIX = "phx-";
+export const LOADING_CLASS_SUFFIX = "-loading";
 
 // ---------------------------------------------------------------------------------------
 // Classes of the elements the widget creates (styled by widget.css).
@@ -156,6 +194,10 @@ export const CLASS_ERROR_HEADER = "lw-error-header";
 export const CLASS_ERROR_MESSAGE = "lw-error-message";
 export const CLASS_ERROR_TRACEBACK = "lw-error-traceback";
 export const CLASS_ERROR_DISMISS = "lw-error-dismiss";
+/** On the root, as Phoenix puts them on a LiveView's container: one at a time. */
+export const CLASS_PHX_CONNECTED = "phx-connected";
+export const CLASS_PHX_LOADING = "phx-loading";
+export const CLASS_PHX_ERROR = "phx-error";
 
 /** Text of the placeholder shown until the first tree arrives. */
 export const CONNECTING_TEXT = "connecting…";

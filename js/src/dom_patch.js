@@ -10,10 +10,13 @@
  * the user typed survive the patch, even when the server sent another `value`; its other
  * attributes (class, disabled, placeholder, …) still follow the server. Once it loses
  * focus, the next patch brings it fully in line with the server again.
+ *
+ * An element with `phx-update="ignore"` keeps its children (and what a hook or the user did
+ * to them) through every patch; only its `data-*` attributes follow the server, as in Phoenix.
  */
 
 import morphdom from "morphdom";
-import { SKIP_ATTRIBUTE } from "./constants.js";
+import { PHX_UPDATE, SKIP_ATTRIBUTE, UPDATE_IGNORE } from "./constants.js";
 
 /** Tag names of the form controls whose user state is kept while they are focused. */
 const FORM_CONTROLS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
@@ -29,6 +32,10 @@ const USER_OWNED_ATTRIBUTES = new Set(["value"]);
  *   an element of the page is about to be morphed into its new version (its attributes,
  *   then its children); called for every element kept, changed or not. Returning false
  *   leaves that element and its subtree exactly as they are
+ * @property {(el: Element) => void} [nodeAdded] an element was added (each of a new
+ *   subtree's elements too)
+ * @property {(el: Element) => boolean} [beforeNodeDiscarded] an element is about to be
+ *   removed; returning false keeps it for now
  */
 
 /**
@@ -57,11 +64,20 @@ export function patch(container, html, observer) {
       if (el.nodeType === 1 && (el.hasAttribute(SKIP_ATTRIBUTE) || el.querySelector(`[${SKIP_ATTRIBUTE}]`))) {
         orphanPlaceholder = true;
       }
+      if (el.nodeType === 1) observer?.nodeAdded?.(el);
       return node;
+    },
+    onBeforeNodeDiscarded(node) {
+      if (node.nodeType !== 1 || !observer?.beforeNodeDiscarded) return true;
+      return observer.beforeNodeDiscarded(/** @type {Element} */ (node));
     },
     onBeforeElUpdated(fromEl, toEl) {
       // An unchanged row: its element stays exactly as it is, subtree and hooks included.
       if (toEl.hasAttribute(SKIP_ATTRIBUTE)) return false;
+      if (fromEl.getAttribute(PHX_UPDATE) === UPDATE_IGNORE) {
+        mergeDataAttributes(fromEl, toEl);
+        return false;
+      }
       if (observer && !observer.beforeElUpdated(fromEl, toEl)) return false;
       if (fromEl === focused && FORM_CONTROLS.has(fromEl.tagName)) {
         mergeFocusedControl(fromEl, toEl);
@@ -100,5 +116,20 @@ function mergeFocusedControl(target, source) {
   for (const { name } of Array.from(target.attributes)) {
     if (USER_OWNED_ATTRIBUTES.has(name)) continue;
     if (!source.hasAttribute(name)) target.removeAttribute(name);
+  }
+}
+
+/**
+ * Bring the `data-*` attributes of an ignored element in line with `source`.
+ *
+ * @param {Element} target
+ * @param {Element} source
+ */
+function mergeDataAttributes(target, source) {
+  for (const { name, value } of Array.from(source.attributes)) {
+    if (name.startsWith("data-") && target.getAttribute(name) !== value) target.setAttribute(name, value);
+  }
+  for (const { name } of Array.from(target.attributes)) {
+    if (name.startsWith("data-") && !source.hasAttribute(name)) target.removeAttribute(name);
   }
 }

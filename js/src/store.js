@@ -64,6 +64,7 @@ import { UrlSync } from "./url_sync.js";
  * @property {(event: string, payload: unknown) => void} deliver hand a pushed event to the hooks
  * @property {() => void} hooksLoaded a hook module finished loading
  * @property {(live: boolean) => void} setLive the comm went away or came back
+ * @property {(ref: number) => void} [answered] the kernel answered event `ref` (before its patch)
  */
 
 /** State and traffic of one widget. */
@@ -135,10 +136,11 @@ export class WidgetStore {
    * @param {string} type
    * @param {string} event
    * @param {unknown} value
+   * @param {() => void} [onAnswer] called once the kernel answered it (or sending failed)
    * @returns {number | null} the event's ref
    */
-  pushEvent(type, event, value) {
-    return this.transport.pushEvent(type, event, value);
+  pushEvent(type, event, value, onAnswer) {
+    return this.transport.pushEvent(type, event, value, onAnswer && (() => onAnswer()));
   }
 
   /**
@@ -176,6 +178,8 @@ export class WidgetStore {
   receive(msg) {
     const extra = msg.extra ?? {};
     if (HOOKS in extra) this.library.define(extra[HOOKS]);
+    const ref = msg.ref;
+    if (ref !== undefined) this.eachView((view) => view.answered?.(ref));
     const joined = this.joining && msg.tree !== undefined && msg.ref === undefined;
     if (joined) this.joining = false;
     if (msg.tree) {

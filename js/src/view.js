@@ -7,14 +7,19 @@
  *        └─ div.lw-view         the rendered HTML, patched by morphdom
  *
  * The error box sits beside the rendered HTML, not inside it, so patches leave it alone.
- * Until the first tree arrives, the view shows a small "connecting…" placeholder.
+ * Until the first tree arrives, the view shows a small "connecting…" placeholder. The root
+ * carries one of Phoenix's state classes: `phx-loading` until the first tree, then
+ * `phx-connected`, and `phx-error` once the widget's comm is gone.
  * The root also catches clicks on `data-phx-link` links (`navigation.js`), and the view
  * keeps the hook instances of its elements (`view_hooks.js`).
  */
 
-import { bindEvents } from "./bindings.js";
+import { Bindings } from "./bindings.js";
 import {
   CLASS_CONNECTING,
+  CLASS_PHX_CONNECTED,
+  CLASS_PHX_ERROR,
+  CLASS_PHX_LOADING,
   CLASS_ERROR,
   CLASS_ERROR_DISMISS,
   CLASS_ERROR_HEADER,
@@ -25,6 +30,7 @@ import {
   CONNECTING_TEXT,
 } from "./constants.js";
 import { patch } from "./dom_patch.js";
+import { patchRowsInPlace } from "./row_patch.js";
 import { RowSkipper } from "./row_skip.js";
 import { bindLinks } from "./navigation.js";
 import { ViewHooks } from "./view_hooks.js";
@@ -47,6 +53,7 @@ export class LiveViewElement {
     /** The widget's root element. */
     this.root = doc.createElement("div");
     this.root.className = CLASS_ROOT;
+    this.root.classList.add(CLASS_PHX_LOADING);
     /** The element holding the rendered HTML. */
     this.container = doc.createElement("div");
     this.container.className = CLASS_VIEW;
@@ -54,15 +61,18 @@ export class LiveViewElement {
     this.connecting = true;
     /** @private Which comprehension rows the DOM shows, to skip them next time. */
     this.rows = new RowSkipper(doc);
+    /** @private The tree the DOM shows. @type {import("./rendered.js").Tree | null} */
+    this.onScreen = null;
     /** @private The error box shown, if any. @type {HTMLElement | null} */
     this.errorBox = null;
     this.container.append(connectingPlaceholder(doc));
     this.root.append(this.container);
     el.append(this.root);
 
-    /** @private */
-    this.unbind = bindEvents(this.root, (type, event, value) => {
-      store.pushEvent(type, event, value);
+    /** @private The `phx-*` bindings, their loading states and JS commands. */
+    this.bindings = new Bindings(this.root, (type, event, value, onAnswer) => store.pushEvent(type, event, value, onAnswer), {
+      container: this.container,
+      navigate: (kind, url, replace) => store.navigate(kind, url, replace),
     });
     /** @private */
     this.unbindLinks = bindLinks(this.root, (kind, url, replace) => store.navigate(kind, url, replace));
@@ -87,14 +97,53 @@ export class LiveViewElement {
       this.connecting = false;
       this.container.replaceChildren();
       this.rows.reset();
+      this.onScreen = null;
+      this.root.classList.replace(CLASS_PHX_LOADING, CLASS_PHX_CONNECTED);
     }
-    if (!patch(this.container, this.rows.html(tree), this.hooks)) {
+    const patched = this.onScreen && patchRowsInPlace(this.container, this.onScreen, tree, this.observer);
+    this.onScreen = tree;
+    if (patched) {
+      this.rows.showing(patched);
+      this.hooks.afterPatch();
+      this.bindings.afterPatch();
+      return;
+    }
+    if (!patch(this.container, this.rows.html(tree), this.observer)) {
       // Something removed a row's element behind our back: patch with the full HTML.
       this.rows.reset();
-      patch(this.container, this.rows.html(tree), this.hooks);
+      patch(this.container, this.rows.html(tree), this.observer);
     }
     this.rows.commit();
     this.hooks.afterPatch();
+    this.bindings.afterPatch();
+  }
+
+  /**
+   * The kernel answered event `ref` (called before that answer's patch).
+   *
+   * @param {number} ref
+   */
+  answered(ref) {
+    this.bindings.answered(ref);
+  }
+
+  /**
+   * What hears about a patch as it runs: the hooks first (an unchanged hooked element is
+   * not patched at all), then the bindings (JS commands' sticky changes, loading states).
+   *
+   * @private
+   * @returns {import("./dom_patch.js").PatchObserver}
+   */
+  get observer() {
+    return {
+      beforeElUpdated: (fromEl, toEl) => {
+        if (!this.hooks.beforeElUpdated(fromEl, toEl)) return false;
+        this.bindings.beforeElUpdated(fromEl, toEl);
+        return true;
+      },
+      nodeAdded: (el) => this.bindings.nodeAdded(el),
+      beforeNodeDiscarded: (el) => this.bindings.beforeNodeDiscarded(el),
+    };
   }
 
   /**
@@ -119,6 +168,10 @@ export class LiveViewElement {
    */
   setLive(live) {
     this.hooks.setLive(live);
+    if (!this.connecting) this.root.classList.replace(live ? CLASS_PHX_ERROR : CLASS_PHX_CONNECTED, live ? CLASS_PHX_CONNECTED : CLASS_PHX_ERROR);
+    else if (!live) this.root.classList.replace(CLASS_PHX_LOADING, CLASS_PHX_ERROR);
+    // No answer will come for what is in flight: its elements are usable again.
+    if (!live) this.bindings.loading.finishAll();
   }
 
   /**
@@ -135,7 +188,7 @@ export class LiveViewElement {
   /** Remove the view: hooks (`destroyed`), listeners, elements, and its place in the store. */
   destroy() {
     this.hooks.destroyAll();
-    this.unbind();
+    this.bindings.destroy();
     this.unbindLinks();
     this.store.detach(this);
     this.root.remove();

@@ -166,10 +166,10 @@ describe("phx-submit", () => {
 describe("phx-change", () => {
   const FORM = '<form phx-change="validate"><input name="email" value=""><select name="role"><option>a</option><option>b</option></select></form>';
 
-  test("an input event sends the form's fields and the changed field's name", () => {
+  test("an input event sends the form's fields, unused markers and the changed field's name", () => {
     const { root, pushed } = widget(FORM);
     typeInto($(root, "input"), "me@x");
-    assert.deepEqual(pushed, [{ type: "form", event: "validate", value: "email=me%40x&role=a&_target=email" }]);
+    assert.deepEqual(pushed, [{ type: "form", event: "validate", value: "email=me%40x&_unused_role=&role=a&_target=email" }]);
   });
 
   test("a change event after the input event of the same edit is not sent twice", () => {
@@ -180,7 +180,7 @@ describe("phx-change", () => {
     typeInto(input, "ab");
     assert.deepEqual(
       pushed.map((p) => p.value),
-      ["email=a&role=a&_target=email", "email=ab&role=a&_target=email"],
+      ["email=a&_unused_role=&role=a&_target=email", "email=ab&_unused_role=&role=a&_target=email"],
     );
   });
 
@@ -189,7 +189,7 @@ describe("phx-change", () => {
     const select = /** @type {HTMLSelectElement} */ ($(root, "select"));
     select.value = "b";
     select.dispatchEvent(newEvent(window, "change"));
-    assert.deepEqual(pushed, [{ type: "form", event: "validate", value: "email=&role=b&_target=role" }]);
+    assert.deepEqual(pushed, [{ type: "form", event: "validate", value: "_unused_email=&email=&role=b&_target=role" }]);
   });
 
   test("fields of a form without phx-change send nothing", () => {

@@ -1,0 +1,184 @@
+/**
+ * Loading states: what an element looks like while its event is in flight.
+ *
+ * Every event the kernel gets is answered by exactly one message carrying its `ref`. From
+ * the moment an event is sent until that answer arrives:
+ * - the element the binding is on gets `phx-<type>-loading` (`phx-click-loading`,
+ *   `phx-keydown-loading`, …); a phx-change puts `phx-change-loading` on the input and its
+ *   form; a phx-submit puts `phx-submit-loading` on the form, its buttons and its fields,
+ *   disables the buttons and makes the fields read-only;
+ * - an element carrying `phx-disable-with="Saving…"` shows that text, disabled;
+ * - the fields of a form whose change or submit is in flight keep what the user typed:
+ *   patches bring their other attributes in line with the kernel, not their values.
+ *
+ * The kernel's own renders arriving meanwhile keep all of this (the loading state is put
+ * back on each element's new version). The answer undoes it just before its own patch, so
+ * that patch shows the kernel's reply as it is. Overlapping events on the same element are
+ * counted: the element is restored when the last one is answered.
+ */
+
+import { PHX_DISABLE_WITH } from "./constants.js";
+
+/**
+ * @typedef {object} Loading one element's part in an event
+ * @property {Element} el
+ * @property {string} cls the loading class
+ * @property {boolean} [disable] disable it (a form's buttons on submit)
+ * @property {boolean} [readonly] make it read-only (a form's fields on submit)
+ */
+
+/**
+ * @typedef {object} ElementState
+ * @property {Map<number, string>} refs the events in flight on the element, and their class
+ * @property {boolean | null} disabled whether the kernel had it disabled (null: we did not touch it)
+ * @property {boolean | null} readonly whether the kernel had it read-only (null: untouched)
+ * @property {Node[] | null} restore the children `phx-disable-with` replaced
+ */
+
+export class LoadingStates {
+  constructor() {
+    /** @private @type {Map<Element, ElementState>} */
+    this.elements = new Map();
+    /** @private @type {Map<number, {elements: Element[], form: Element | null}>} */
+    this.events = new Map();
+    /** @private Forms whose fields keep their values, and the events holding them. @type {Map<Element, Set<number>>} */
+    this.forms = new Map();
+  }
+
+  /**
+   * Event `ref` is in flight: put `parts` in their loading state.
+   *
+   * @param {number} ref
+   * @param {Loading[]} parts
+   * @param {Element | null} [form] a form whose fields keep what the user typed meanwhile
+   */
+  start(ref, parts, form = null) {
+    /** @type {Element[]} */
+    const elements = [];
+    for (const part of parts) {
+      const { el, cls } = part;
+      let state = this.elements.get(el);
+      if (!state) {
+        state = { refs: new Map(), disabled: null, readonly: null, restore: null };
+        this.elements.set(el, state);
+      }
+      if (state.refs.has(ref)) continue;
+      state.refs.set(ref, cls);
+      elements.push(el);
+      el.classList.add(cls);
+      const disableWith = el.getAttribute(PHX_DISABLE_WITH);
+      if ((part.disable || disableWith !== null) && state.disabled === null) {
+        state.disabled = el.hasAttribute("disabled");
+        el.setAttribute("disabled", "");
+      }
+      if (part.readonly && state.readonly === null) {
+        state.readonly = el.hasAttribute("readonly");
+        el.setAttribute("readonly", "");
+      }
+      if (disableWith && state.restore === null) {
+        state.restore = Array.from(el.childNodes);
+        el.textContent = disableWith;
+      }
+    }
+    this.events.set(ref, { elements, form });
+    if (form) {
+      const refs = this.forms.get(form) ?? new Set();
+      refs.add(ref);
+      this.forms.set(form, refs);
+    }
+  }
+
+  /**
+   * Event `ref` was answered: undo what it put in place (idempotent; unknown refs ignored).
+   *
+   * @param {number} ref
+   */
+  finish(ref) {
+    const event = this.events.get(ref);
+    if (!event) return;
+    this.events.delete(ref);
+    if (event.form) {
+      const refs = this.forms.get(event.form);
+      refs?.delete(ref);
+      if (refs && refs.size === 0) this.forms.delete(event.form);
+    }
+    for (const el of event.elements) {
+      const state = this.elements.get(el);
+      if (!state) continue;
+      const cls = state.refs.get(ref);
+      state.refs.delete(ref);
+      if (cls !== undefined && ![...state.refs.values()].includes(cls)) el.classList.remove(cls);
+      if (state.refs.size > 0) continue;
+      this.elements.delete(el);
+      if (state.disabled !== null) el.toggleAttribute("disabled", state.disabled);
+      if (state.readonly !== null) el.toggleAttribute("readonly", state.readonly);
+      if (state.restore !== null) el.replaceChildren(...state.restore);
+    }
+  }
+
+  /** Undo every loading state (the comm is gone: no answer will come). */
+  finishAll() {
+    for (const ref of [...this.events.keys()]) this.finish(ref);
+  }
+
+  /** Whether any event is in flight. */
+  get busy() {
+    return this.events.size > 0;
+  }
+
+  /**
+   * A patch is about to update `fromEl` to `toEl` (the kernel's new version): put the
+   * loading state back on `toEl`, and keep the user's value in a held form's fields.
+   *
+   * @param {Element} fromEl
+   * @param {Element} toEl
+   */
+  beforeElUpdated(fromEl, toEl) {
+    const state = this.elements.get(fromEl);
+    if (state) {
+      for (const cls of state.refs.values()) toEl.classList.add(cls);
+      if (state.disabled !== null) {
+        state.disabled = toEl.hasAttribute("disabled");
+        toEl.setAttribute("disabled", "");
+      }
+      if (state.readonly !== null) {
+        state.readonly = toEl.hasAttribute("readonly");
+        toEl.setAttribute("readonly", "");
+      }
+      if (state.restore !== null) {
+        // The kernel's new content is what the element shows once the answer arrives.
+        state.restore = Array.from(toEl.childNodes);
+        toEl.textContent = toEl.getAttribute(PHX_DISABLE_WITH) || fromEl.textContent || "";
+      }
+    }
+    const form = /** @type {{form?: Element | null}} */ (fromEl).form;
+    if (form && this.forms.has(form)) keepUserValue(fromEl, toEl);
+  }
+}
+
+/**
+ * Make `toEl` (the kernel's version of a form field) carry the value the user left in
+ * `fromEl`, so that morphing leaves it as it is.
+ *
+ * @param {Element} fromEl
+ * @param {Element} toEl
+ */
+function keepUserValue(fromEl, toEl) {
+  if (fromEl.tagName === "INPUT") {
+    const input = /** @type {HTMLInputElement} */ (fromEl);
+    const type = (input.getAttribute("type") ?? "").toLowerCase();
+    if (type === "checkbox" || type === "radio") toEl.toggleAttribute("checked", input.checked);
+    else if (type !== "file") toEl.setAttribute("value", input.value);
+  } else if (fromEl.tagName === "TEXTAREA") {
+    /** @type {HTMLTextAreaElement} */ (toEl).value = /** @type {HTMLTextAreaElement} */ (fromEl).value;
+  } else if (fromEl.tagName === "SELECT") {
+    const chosen = new Set(
+      Array.from(/** @type {HTMLSelectElement} */ (fromEl).options)
+        .filter((o) => o.selected)
+        .map((o) => o.value),
+    );
+    for (const option of Array.from(toEl.querySelectorAll("option"))) {
+      option.toggleAttribute("selected", chosen.has(option.getAttribute("value") ?? option.textContent ?? ""));
+    }
+  }
+}
