@@ -430,9 +430,9 @@ export function isHidden(el) {
   const style = /** @type {HTMLElement} */ (el).style;
   const inline = style?.display;
   if (inline) return inline === "none";
+  if (el.hasAttribute("hidden")) return true;
   const view = el.ownerDocument.defaultView;
-  if (view) return view.getComputedStyle(el).display === "none";
-  return el.hasAttribute("hidden");
+  return view ? view.getComputedStyle(el).display === "none" : false;
 }
 
 /**
