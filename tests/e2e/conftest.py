@@ -131,15 +131,18 @@ def _shutdown_lab_kernels(request: pytest.FixtureRequest) -> Iterator[None]:
 def voila(
     request: pytest.FixtureRequest, tmp_path: Path, jupyter_env: dict[str, str]
 ) -> Iterator[Callable[..., str]]:
-    """Factory: `voila(notebook, *extra_args)` serves `notebook` with Voilà; its base URL.
+    """Factory: `voila(notebook, *extra_args, env=None)` serves `notebook` with Voilà; its URL.
+
+    `env` adds environment variables for the server (and so for its kernels).
 
     Each call starts its own server (from the notebook's folder); all end with the test.
     """
     servers: list[Server] = []
 
-    def start(notebook: Path, *args: str) -> str:
+    def start(notebook: Path, *args: str, env: dict[str, str] | None = None) -> str:
         log = tmp_path / f"voila-{len(servers)}.log"
-        server, url = start_voila(Path(notebook), *args, env=jupyter_env, log=log)
+        server_env = {**jupyter_env, **(env or {})}
+        server, url = start_voila(Path(notebook), *args, env=server_env, log=log)
         servers.append(server)
         request.node.stash.setdefault(SERVERS, []).append(server)
         return url
