@@ -16,9 +16,19 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         'install it with: pip install "livewidget[testing]"'
     ) from exc
 
-__all__ = ["BeautifulSoup", "Tag", "click_value", "closest_form", "form_fields"]
+__all__ = [
+    "BeautifulSoup",
+    "Tag",
+    "click_value",
+    "closest_form",
+    "element_value",
+    "form_fields",
+    "unused_name",
+    "with_unused_markers",
+]
 
 VALUE_PREFIX = "phx-value-"
+UNUSED_PREFIX = "_unused_"
 
 
 def click_value(el: Tag) -> dict[str, str]:
@@ -28,6 +38,52 @@ def click_value(el: Tag) -> dict[str, str]:
         for name, value in el.attrs.items()
         if name.startswith(VALUE_PREFIX)
     }
+
+
+def element_value(el: Tag) -> dict[str, str]:
+    """The ``phx-value-*`` of ``el`` and, for a form field, its ``value`` (key/focus events)."""
+    value = click_value(el)
+    if el.name in ("input", "textarea", "select"):
+        kind = str(el.get("type", "text")).lower()
+        if not (kind in ("checkbox", "radio") and not el.has_attr("checked")):
+            values = _values(el)
+            value["value"] = values[-1] if values else ""
+    return value
+
+
+def unused_name(name: str) -> str:
+    """The marker a phx-change sends for an untouched field, as the JS does.
+
+    >>> unused_name("user[address][city]"), unused_name("tags[]"), unused_name("n")
+    ('user[address][_unused_city]', '_unused_tags[]', '_unused_n')
+    """
+    is_list = name.endswith("[]")
+    base = name[:-2] if is_list else name
+    head, bracket, last = base.rpartition("[")
+    marked = f"{head}[{UNUSED_PREFIX}{last}" if bracket else UNUSED_PREFIX + base
+    return marked + "[]" if is_list else marked
+
+
+def with_unused_markers(
+    form: Tag, fields: list[tuple[str, str]], used: set[str]
+) -> list[tuple[str, str]]:
+    """``fields`` with an ``_unused_`` marker before the first value of each field not in
+    ``used`` (hidden fields get none), as the browser sends them with a phx-change."""
+    hidden: dict[str, bool] = {}
+    for el in form.find_all(["input", "textarea", "select"]):
+        name = el.get("name")
+        if isinstance(name, str):
+            is_hidden = el.name == "input" and str(el.get("type", "")).lower() == "hidden"
+            hidden[name] = hidden.get(name, True) and is_hidden
+    out: list[tuple[str, str]] = []
+    marked: set[str] = set()
+    for name, value in fields:
+        if name not in used and name not in marked:
+            marked.add(name)
+            if not hidden.get(name, False):
+                out.append((unused_name(name), ""))
+        out.append((name, value))
+    return out
 
 
 def closest_form(el: Tag, binding: str) -> Tag:

@@ -2,7 +2,10 @@
 
 :class:`LiveViewTest` mounts a view on a private event loop, keeps the rendered tree exactly
 as the browser would (merging the same diffs), finds elements by CSS selector and sends the
-same payloads the browser sends for ``phx-click``, ``phx-change`` and ``phx-submit``.
+same payloads the browser sends for ``phx-click``, ``phx-change``, ``phx-submit``, the key
+bindings and ``phx-focus`` / ``phx-blur``. A binding holding JS commands (``livewidget.JS``)
+has its ``push``, ``navigate`` and ``patch`` commands honoured; the others only change the
+page in a browser, and do nothing here.
 
 >>> from livewidget import LiveView
 >>> class Greeter(LiveView):
@@ -30,7 +33,16 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from . import _protocol as p
-from ._html_forms import BeautifulSoup, Tag, click_value, closest_form, form_fields
+from ._html_forms import (
+    BeautifulSoup,
+    Tag,
+    click_value,
+    closest_form,
+    element_value,
+    form_fields,
+    with_unused_markers,
+)
+from .js import parse_commands
 from .session import Routes, Session
 from .socket import Assigns
 from .template import merge, to_html
@@ -77,6 +89,8 @@ class LiveViewTest:
         self.raise_errors = raise_errors
         self._tree: dict[str, Any] | None = None
         self._refs = itertools.count(1)
+        # Per form: the fields changed since it was shown or submitted (for _unused_ markers).
+        self._used: dict[str, set[str]] = {}
         # A private loop in its own thread: the client works the same in a script, in
         # pytest and inside a notebook, where the kernel's loop is already running.
         self._loop = asyncio.new_event_loop()
@@ -141,11 +155,29 @@ class LiveViewTest:
         if el.name == "a" and link in (p.NAV_PATCH, p.NAV_REDIRECT):
             replace = el.get("data-phx-link-state") == "replace"
             return self._navigate(str(link), str(el.get("href", "")), replace)
-        event = el.get("phx-click")
-        if not isinstance(event, str):
+        if not isinstance(el.get("phx-click"), str):
             raise LookupError(f"the element matching {selector!r} has no phx-click: {el}")
-        payload = {**click_value(el), **(value or {})}
-        return self._event(p.TYPE_CLICK, event, payload)
+        return self._binding(el, "phx-click", p.TYPE_CLICK, {**click_value(el), **(value or {})})
+
+    def keydown(self, selector: str, key: str, value: Mapping[str, Any] | None = None) -> str:
+        """Press ``key`` on the element matched by ``selector``: its ``phx-keydown``, else its
+        ``phx-window-keydown``. Nothing is sent when its ``phx-key`` names another key.
+
+        The params are ``{"key": key, ...phx-value-*, "value": <a field's value>}`` and ``value``.
+        """
+        return self._key(selector, key, value, "keydown", p.TYPE_KEYDOWN)
+
+    def keyup(self, selector: str, key: str, value: Mapping[str, Any] | None = None) -> str:
+        """Release ``key`` on the element: its ``phx-keyup`` or ``phx-window-keyup``."""
+        return self._key(selector, key, value, "keyup", p.TYPE_KEYUP)
+
+    def focus(self, selector: str, value: Mapping[str, Any] | None = None) -> str:
+        """Fire the element's ``phx-focus`` (or ``phx-window-focus``)."""
+        return self._focus(selector, value, "focus", p.TYPE_FOCUS)
+
+    def blur(self, selector: str, value: Mapping[str, Any] | None = None) -> str:
+        """Fire the element's ``phx-blur`` (or ``phx-window-blur``)."""
+        return self._focus(selector, value, "blur", p.TYPE_BLUR)
 
     def submit(self, selector: str, form: Mapping[str, Any] | None = None, **values: Any) -> str:
         """Submit the form with ``phx-submit`` matched by ``selector`` (or holding it).
@@ -154,7 +186,8 @@ class LiveViewTest:
         """
         el = closest_form(self.find(selector), "phx-submit")
         fields = form_fields(el, {**(form or {}), **values})
-        return self._event(p.TYPE_FORM, str(el["phx-submit"]), urlencode(fields))
+        self._used.pop(_form_key(el), None)  # a submit starts the form over
+        return self._binding(el, "phx-submit", p.TYPE_FORM, urlencode(fields))
 
     def change(
         self,
@@ -167,15 +200,20 @@ class LiveViewTest:
         """Fire ``phx-change`` on the form matched by ``selector`` (or holding it).
 
         ``target`` names the field that changed (sent as ``_target``); by default the
-        first field given in ``values``.
+        first field given in ``values``. As in the browser, the fields not changed since the
+        form was shown or last submitted get an ``_unused_`` marker.
         """
         el = closest_form(self.find(selector), "phx-change")
         changed = {**(form or {}), **values}
-        fields = form_fields(el, changed)
         name = target or next(iter(changed), None)
+        used = self._used.setdefault(_form_key(el), set())
+        used.update(changed)
+        if name is not None:
+            used.add(name)
+        fields = with_unused_markers(el, form_fields(el, changed), used)
         if name is not None:
             fields.append(("_target", name))
-        return self._event(p.TYPE_FORM, str(el["phx-change"]), urlencode(fields))
+        return self._binding(el, "phx-change", p.TYPE_FORM, urlencode(fields))
 
     def push_event(self, event: str, value: Mapping[str, Any] | None = None) -> str:
         """Send an event as a client hook's ``pushEvent`` would."""
@@ -284,6 +322,52 @@ class LiveViewTest:
             raise ViewError(f"{error['message']}\n{error.get('traceback', '')}")
         return self.html()
 
+    def _key(
+        self, selector: str, key: str, value: Mapping[str, Any] | None, kind: str, type_: str
+    ) -> str:
+        el = self.find(selector)
+        attribute = _bound(el, f"phx-{kind}", f"phx-window-{kind}", selector)
+        only = el.get("phx-key")
+        if isinstance(only, str) and only.lower() != key.lower():
+            return self.html()
+        payload = {"key": key, **element_value(el), **(value or {})}
+        return self._binding(el, attribute, type_, payload)
+
+    def _focus(self, selector: str, value: Mapping[str, Any] | None, kind: str, type_: str) -> str:
+        el = self.find(selector)
+        attribute = _bound(el, f"phx-{kind}", f"phx-window-{kind}", selector)
+        return self._binding(el, attribute, type_, {**element_value(el), **(value or {})})
+
+    def _binding(self, el: Tag, attribute: str, type_: str, payload: Any, depth: int = 0) -> str:
+        """Fire ``el``'s binding: send its event, or honour its JS commands' push, navigate
+        and patch (the other commands only change the page, so do nothing here)."""
+        text = str(el.get(attribute, ""))
+        try:
+            ops = parse_commands(text)
+        except ValueError as exc:
+            raise ValueError(
+                f"the {attribute} of {el} holds malformed JS commands: {exc}"
+            ) from None
+        if ops is None:
+            if not text:
+                raise ValueError(f"the {attribute} attribute is empty on {el}")
+            return self._event(type_, text, payload)
+        for name, args in ops:
+            if name == "push":
+                self._event(type_, args["event"], _merged(payload, args.get("value")))
+            elif name in ("patch", "navigate"):
+                kind = p.NAV_PATCH if name == "patch" else p.NAV_REDIRECT
+                self._navigate(kind, args["href"], bool(args.get("replace", False)))
+            elif name == "exec" and depth < 8:
+                to = args.get("to")
+                targets = (
+                    [el] if to is None else self._soup().select(to) if isinstance(to, str) else []
+                )
+                for target in targets:
+                    if target.has_attr(args["attr"]):
+                        self._binding(target, args["attr"], type_, payload, depth + 1)
+        return self.html()
+
     def _navigate(self, kind: str, url: str, replace: bool) -> str:
         ref = next(self._refs)
         self._send(
@@ -348,3 +432,27 @@ class LiveViewTest:
 
     def _soup(self) -> BeautifulSoup:
         return BeautifulSoup(self.html(), "html.parser")
+
+
+def _form_key(form: Tag) -> str:
+    for attribute in ("id", "phx-change", "phx-submit"):
+        if form.has_attr(attribute):
+            return f"{attribute}={form[attribute]}"
+    return str(form.get("name", ""))
+
+
+def _bound(el: Tag, own: str, window: str, selector: str) -> str:
+    if el.has_attr(own):
+        return own
+    if el.has_attr(window):
+        return window
+    raise LookupError(f"the element matching {selector!r} has neither {own} nor {window}: {el}")
+
+
+def _merged(payload: Any, extra: Any) -> Any:
+    if not isinstance(extra, dict):
+        return payload
+    if isinstance(payload, str):
+        more = [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in extra.items()]
+        return "&".join(part for part in (payload, urlencode(more)) if part)
+    return {**payload, **extra}
