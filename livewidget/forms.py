@@ -124,6 +124,11 @@ class Form(Generic[M]):
     ) -> None:
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             raise TypeError(f"Form needs a pydantic model class, got {model!r}")
+        if not model.__pydantic_complete__ and not model.model_rebuild(raise_errors=False):
+            raise TypeError(
+                f"{model.__name__} is not fully defined: an annotation names a type pydantic "
+                f"cannot find yet; call {model.__name__}.model_rebuild() once it exists"
+            )
         if name is not None and (not isinstance(name, str) or not name):
             raise ValueError(f"a form's name is a non-empty string, got {name!r}")
         self.model = model

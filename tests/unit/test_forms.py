@@ -268,3 +268,11 @@ def test_a_view_validates_on_change_and_saves_on_submit():
         assert not view.has_element(".lw-field-error")
         view.change("#signup", {"user[name]": "B"})  # a fresh form: only the changed field
         assert [el["data-for"] for el in view._soup().select(".lw-field-error")] == ["user[name]"]
+
+
+def test_a_model_pydantic_cannot_complete_is_a_clear_error():
+    class Later(BaseModel):
+        other: Missing  # type: ignore[name-defined]  # noqa: F821
+
+    with pytest.raises(TypeError, match=r"Later is not fully defined.*model_rebuild"):
+        Form(Later)
