@@ -12,6 +12,8 @@
  *      "event": "inc", "value": {"by": "5"}}
  *     {"k": "event", "ref": 4, "type": "form",       phx-submit / phx-change
  *      "event": "set", "value": "n=5&_target=n"}     URL-encoded form fields
+ *     {"k": "event", "ref": 5, "type": "keydown",    phx-keydown (also keyup, focus, blur)
+ *      "event": "key", "value": {"key": "Enter"}}    … with the phx-value-* attributes
  *     {"k": "nav", "ref": 5, "kind": "patch", "url": "/users/8", "replace": false}
  *     {"k": "nav", "ref": 6, "kind": "go", "index": 2, "url": "/users/7"}   back/forward
  *
