@@ -1,0 +1,395 @@
+"""Click → DOM updated, end to end, in a real JupyterLab and a real Voilà, with TCP_NODELAY on/off.
+
+    python -m bench.latency [--clicks 50] [--gap 30] [--no-back-to-back]
+                            [--envs lab,voila[,lab-nosub]] [--nodelay on,off]
+
+One notebook shows three widgets, each a round trip through the kernel that ends in a span's
+text going from N to N+1:
+
+- ``livewidget``: ``LiveWidget`` of a Counter LiveView (``phx-click`` → handle_event → diff);
+- ``echo``: a bare anywidget (click → ``model.send`` → Python ``send`` → JS writes the span),
+  the transport's floor and the baseline of the ratios;
+- ``ipywidgets``: a ``Button`` whose ``on_click`` increments a ``Label``.
+
+For each environment (JupyterLab, Voilà) and each state of livewidget's nodelay hook (on; off
+by starting the server with ``LIVEWIDGET_NODELAY=0``), a fresh server runs the notebook in
+Debian's Chromium and the page itself measures: ``performance.now()`` just before
+``button.click()``, and again when a MutationObserver sees the expected text. Clicks go round
+robin over the three widgets (so load on this shared machine hits them alike), ``--gap`` ms
+after each update ("spaced"), then again with no gap ("back-to-back"). A few warm-up rounds
+are dropped. Prints p50 and p90 per widget, and the ratio of its p50 to the echo's p50 in the
+same server and page. Two more columns split the p50: click → the reply's websocket frame
+reaching the page (wire, server and kernel; taken as the last kernel-websocket frame before the
+DOM changed), and that frame → the DOM updated (the frontend's work). Times are noisy on a
+loaded machine; compare the ratios and on/off.
+``lab-nosub`` (not run by default) is JupyterLab with its ``commsOverSubshells`` setting off.
+About three minutes with the defaults; fewer ``--clicks`` or ``--envs`` make it shorter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from bench._table import print_table
+from tests.e2e._jupyter import JupyterLab, isolated_env, start_voila, write_notebook
+
+CHROMIUM = "/usr/bin/chromium"
+# As in tests/e2e/conftest.py: no sandbox (root), no GPU, nothing but loopback.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+]
+WARMUP_ROUNDS = 3
+READY_TIMEOUT_MS = 120_000
+
+LIVEWIDGET_CELL = '''
+from livewidget import LiveView, LiveWidget
+
+class Counter(LiveView):
+    template = """<button id="lw-inc" phx-click="inc">+1</button>
+<span id="lw-count">{{ count }}</span>"""
+
+    def mount(self, socket, session, params):
+        socket.assign(count=0)
+
+    def handle_event(self, event, params, socket):
+        socket.assign(count=socket.assigns.count + 1)
+
+LiveWidget(Counter)
+'''
+
+ECHO_CELL = '''
+import anywidget
+
+class Echo(anywidget.AnyWidget):
+    _esm = """
+    export default {
+      render({ model, el }) {
+        const button = Object.assign(document.createElement("button"),
+                                     { id: "echo-ping", textContent: "echo" });
+        const out = Object.assign(document.createElement("span"),
+                                  { id: "echo-out", textContent: "0" });
+        button.addEventListener("click", () => {
+          model.send({ n: Number(out.textContent) + 1 });
+        });
+        model.on("msg:custom", (msg) => { out.textContent = String(msg.n); });
+        el.append(button, out);
+      },
+    };
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.on_msg(lambda widget, content, buffers: self.send({"n": content["n"]}))
+
+Echo()
+'''
+
+IPYWIDGETS_CELL = """
+import ipywidgets as widgets
+
+ipw_button = widgets.Button(description="+1")
+ipw_button.add_class("ipw-inc")
+ipw_label = widgets.Label("0")
+ipw_label.add_class("ipw-count")
+
+def ipw_increment(_):
+    ipw_label.value = str(int(ipw_label.value) + 1)
+
+ipw_button.on_click(ipw_increment)
+widgets.HBox([ipw_button, ipw_label])
+"""
+
+CELLS = [LIVEWIDGET_CELL, ECHO_CELL, IPYWIDGETS_CELL]
+BASELINE = "echo"
+#: widget → (selector of what is clicked, selector of the text that goes N → N+1)
+WIDGETS = {
+    "livewidget": ("#lw-inc", "#lw-count"),
+    BASELINE: ("#echo-ping", "#echo-out"),
+    "ipywidgets": ("button.ipw-inc", ".ipw-count"),
+}
+
+FRAME_CLOCK = """
+(() => {
+  // Arrival times of the kernel websockets' frames (.../api/kernels/ID/channels), for the
+  // click → reply frame column. Installed before the page's own scripts run.
+  const Native = window.WebSocket;
+  const frames = (window.__lwFrames = []);
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      if (String(args[0]).includes("/channels")) {
+        this.addEventListener("message", () => frames.push(performance.now()));
+      }
+    }
+  };
+})();
+"""
+
+MEASURE = """
+async ({widgets, rounds, gapMs, timeoutMs}) => {
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const frames = window.__lwFrames;  // absent without FRAME_CLOCK
+  const once = ({name, button, output}) => new Promise((resolve, reject) => {
+    const target = document.querySelector(button);
+    const text = () => document.querySelector(output)?.textContent.trim();
+    const expected = String(Number(text()) + 1);
+    // Watch the smallest subtree holding both (a patch may replace the output element).
+    let scope = document.querySelector(output);
+    while (!scope.contains(target)) scope = scope.parentElement;
+    const mark = frames ? frames.length : 0;
+    let start = 0;
+    const finish = (sample, error) => {
+      observer.disconnect();
+      clearTimeout(timer);
+      if (error) reject(error); else resolve(sample);
+    };
+    const observer = new MutationObserver(() => {
+      const now = performance.now();
+      if (text() !== expected) return;
+      // The reply's frame: the last kernel frame that arrived before the DOM changed.
+      let frame = null;
+      for (let i = (frames?.length ?? 0) - 1; i >= mark; i--) {
+        if (frames[i] <= now) { frame = frames[i] - start; break; }
+      }
+      finish([now - start, frame]);
+    });
+    observer.observe(scope, {subtree: true, childList: true, characterData: true});
+    const timer = setTimeout(
+      () => finish(null, new Error(`${name}: no "${expected}" after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    start = performance.now();
+    target.click();
+  });
+  const samples = Object.fromEntries(widgets.map((w) => [w.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < widgets.length; i++) {
+      const widget = widgets[(round + i) % widgets.length];  // rotate who goes first
+      samples[widget.name].push(await once(widget));
+      if (gapMs > 0) await sleep(gapMs);
+    }
+  }
+  return samples;
+}
+"""
+
+
+def notebook(folder: Path) -> Path:
+    """The benchmark notebook (the three widgets, one per cell) written into ``folder``."""
+    return write_notebook(folder / "latency.ipynb", CELLS)
+
+
+def wait_for_widgets(page: Page, timeout_ms: float = READY_TIMEOUT_MS) -> None:
+    """Wait until every widget shows its button and its output (the kernel has run all)."""
+    for button, output in WIDGETS.values():
+        page.locator(button).wait_for(timeout=timeout_ms)
+        page.locator(output).wait_for(timeout=timeout_ms)
+
+
+@dataclass
+class Samples:
+    """Per widget, one entry per click: ms to the updated DOM, and to the reply's frame."""
+
+    dom: dict[str, list[float]]
+    #: None for every click when the page has no FRAME_CLOCK
+    frame: dict[str, list[float | None]]
+
+
+def measure(page: Page, clicks: int, gap_ms: float, *, warmup: int = WARMUP_ROUNDS) -> Samples:
+    """Time ``clicks`` clicks per widget, in the page: click → updated DOM (and → reply frame).
+
+    The widgets must be shown already (:func:`wait_for_widgets`). ``gap_ms`` is the pause after
+    each update before the next click (0: back-to-back). ``warmup`` rounds come first, dropped.
+    The reply-frame times need :data:`FRAME_CLOCK` added to the page before it loaded.
+    """
+    widgets = [{"name": n, "button": b, "output": o} for n, (b, o) in WIDGETS.items()]
+    args = {"widgets": widgets, "gapMs": gap_ms, "timeoutMs": 15_000}
+    if warmup:
+        page.evaluate(MEASURE, {**args, "rounds": warmup})
+    raw: dict[str, list[list[float | None]]] = page.evaluate(MEASURE, {**args, "rounds": clicks})
+    return Samples(
+        dom={name: [float(dom) for dom, _ in pairs] for name, pairs in raw.items()},
+        frame={name: [frame for _, frame in pairs] for name, pairs in raw.items()},
+    )
+
+
+def launch(playwright) -> Browser:
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def new_page(browser: Browser) -> Page:
+    """A page that records kernel websocket frames (:data:`FRAME_CLOCK`)."""
+    page = browser.new_page()
+    page.add_init_script(FRAME_CLOCK)
+    return page
+
+
+def run_lab(
+    browser: Browser, work: Path, env: dict[str, str], gaps: list[float], clicks: int
+) -> dict[float, Samples]:
+    """Samples per gap, in a fresh JupyterLab serving the notebook."""
+    root = work / "lab-root"
+    root.mkdir()
+    lab = JupyterLab(root_dir=root, env=env, log=work / "jupyter-lab.log")
+    page = new_page(browser)
+    try:
+        lab.open_notebook(page, notebook(work))
+        wait_for_widgets(page)
+        return {gap: measure(page, clicks, gap) for gap in gaps}
+    except Exception:
+        print(lab.log_tail(), file=sys.stderr)
+        raise
+    finally:
+        page.close()
+        lab.shutdown_kernels()
+        lab.stop()
+
+
+def run_voila(
+    browser: Browser, work: Path, env: dict[str, str], gaps: list[float], clicks: int
+) -> dict[float, Samples]:
+    """Samples per gap, in a fresh standalone Voilà serving the notebook."""
+    server, url = start_voila(notebook(work), env=env, log=work / "voila.log")
+    page = new_page(browser)
+    try:
+        page.goto(url)
+        wait_for_widgets(page)
+        return {gap: measure(page, clicks, gap) for gap in gaps}
+    except Exception:
+        print(server.log_tail(), file=sys.stderr)
+        raise
+    finally:
+        page.close()
+        server.stop()
+
+
+def run_lab_without_subshells(
+    browser: Browser, work: Path, env: dict[str, str], gaps: list[float], clicks: int
+) -> dict[float, Samples]:
+    """As :func:`run_lab`, with Lab's ``commsOverSubshells`` setting ``disabled``.
+
+    JupyterLab 4.6 sends comm messages to a kernel subshell by default ("perCommTarget").
+    """
+    settings = Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    kernels = settings / "kernels-settings.jupyterlab-settings"
+    kernels.write_text(json.dumps({"commsOverSubshells": "disabled"}))
+    return run_lab(browser, work, env, gaps, clicks)
+
+
+#: environment → runner; "lab-nosub" is not in the default run
+RUNNERS = {"lab": run_lab, "voila": run_voila, "lab-nosub": run_lab_without_subshells}
+
+
+def p90(samples: list[float]) -> float:
+    """The 90th percentile (linear interpolation between closest ranks)."""
+    return statistics.quantiles(samples, n=10, method="inclusive")[-1]
+
+
+def check(samples: Samples, clicks: int) -> None:
+    for name, values in samples.dom.items():
+        if len(values) != clicks or not all(math.isfinite(v) and v > 0 for v in values):
+            raise RuntimeError(f"{name}: bad samples {values!r}")
+
+
+def summary(samples: Samples) -> list[list[object]]:
+    """Per widget: clicks, p50, p90, the p50's ratio to the echo's, and the reply frame's p50s."""
+    floor = statistics.median(samples.dom[BASELINE])
+    rows: list[list[object]] = []
+    for name, values in samples.dom.items():
+        p50 = statistics.median(values)
+        row: list[object] = [name, len(values), f"{p50:.1f}", f"{p90(values):.1f}"]
+        row.append(f"{p50 / floor:.2f}")
+        pairs = [(d, f) for d, f in zip(values, samples.frame[name], strict=True) if f is not None]
+        if pairs:
+            row.append(f"{statistics.median(f for _, f in pairs):.1f}")
+            row.append(f"{statistics.median(d - f for d, f in pairs):.1f}")
+        else:
+            row += ["-", "-"]
+        rows.append(row)
+    return rows
+
+
+def header(browser_version: str) -> str:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    packages = ", ".join(
+        f"{name} {version(name)}"
+        for name in ("jupyterlab", "voila", "jupyter_server", "tornado", "ipywidgets", "anywidget")
+    )
+    return (
+        f"date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}\n"
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {load}\n"
+        f"python {platform.python_version()}, {packages}, chromium {browser_version}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clicks", type=int, default=50, help="measured clicks per widget")
+    parser.add_argument("--gap", type=float, default=30, help="ms after each update (spaced)")
+    parser.add_argument(
+        "--no-back-to-back", action="store_true", help="skip the pass with no gap between clicks"
+    )
+    parser.add_argument(
+        "--envs", default="lab,voila", help="comma-separated: lab, voila, lab-nosub"
+    )
+    parser.add_argument("--nodelay", default="on,off", help="comma-separated: on, off")
+    args = parser.parse_args()
+    envs = args.envs.split(",")
+    states = args.nodelay.split(",")
+    if not set(envs) <= set(RUNNERS) or not set(states) <= {"on", "off"}:
+        parser.error(f"--envs takes {', '.join(RUNNERS)}; --nodelay on and/or off")
+    gaps = [args.gap] if args.no_back_to_back else [args.gap, 0.0]
+
+    rows = []
+    started = time.monotonic()
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        print(header(browser.version), flush=True)
+        for env_name in envs:
+            for state in states:
+                with tempfile.TemporaryDirectory(prefix="lw-latency-") as tmp:
+                    work = Path(tmp)
+                    env = isolated_env(work / "jupyter")
+                    env["LIVEWIDGET_NODELAY"] = "1" if state == "on" else "0"
+                    by_gap = RUNNERS[env_name](browser, work, env, gaps, args.clicks)
+                for gap, samples in by_gap.items():
+                    check(samples, args.clicks)
+                    spacing = f"{gap:g} ms" if gap else "back-to-back"
+                    rows += [[env_name, state, spacing, *row] for row in summary(samples)]
+                print(f"  {env_name}, nodelay {state}: done", flush=True)
+        browser.close()
+    print_table(
+        f"Click → DOM updated, ms (measured in the page; ratio: p50 / echo p50 in the same run;"
+        f" {time.monotonic() - started:.0f} s)",
+        [
+            *("env", "nodelay", "spacing", "widget", "clicks", "p50 ms", "p90 ms", "p50/echo"),
+            *("→frame p50", "frame→DOM p50"),
+        ],
+        rows,
+    )
+
+
+if __name__ == "__main__":
+    main()
