@@ -149,6 +149,10 @@ export class Bindings {
     this.removing = new WeakSet();
     /** @private @type {Set<ReturnType<typeof setTimeout>>} */
     this.timers = new Set();
+    /** @private Submissions in flight, by ref. @type {Map<number, Element>} */
+    this.submits = new Map();
+    /** @private Forms whose submission the message being handled answers. @type {Set<Element>} */
+    this.answeredForms = new Set();
     useDocument(root.ownerDocument);
 
     const doc = root.ownerDocument;
@@ -182,6 +186,7 @@ export class Bindings {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.loading.finishAll();
+    this.submits.clear();
   }
 
   // -- the kernel's answers and patches ------------------------------------------------
@@ -193,6 +198,24 @@ export class Bindings {
    */
   answered(ref) {
     this.loading.finish(ref);
+    const form = this.submits.get(ref);
+    if (form) {
+      this.submits.delete(ref);
+      // For this message's patch only (it is handled synchronously, right after).
+      if (this.answeredForms.size === 0) queueMicrotask(() => this.answeredForms.clear());
+      this.answeredForms.add(form);
+    }
+  }
+
+  /**
+   * Whether the focused control `el` keeps the user's value through the running patch: not
+   * when the patch answers its form's submission (the kernel may have cleared the form).
+   *
+   * @param {Element} el
+   */
+  keepsFocusedValue(el) {
+    const form = /** @type {{form?: Element | null}} */ (el).form;
+    return !(form && this.answeredForms.has(form));
   }
 
   /**
@@ -457,6 +480,7 @@ export class Bindings {
     });
     if (typeof result !== "number" || answered) return;
     ref = result;
+    if (plan.kind === "submit") this.submits.set(ref, plan.form);
     const { parts, form } = loadingParts(plan);
     const cls = parts[0]?.cls ?? loadingClass(type);
     for (const el of extra) parts.push({ el, cls });

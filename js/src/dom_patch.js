@@ -36,6 +36,9 @@ const USER_OWNED_ATTRIBUTES = new Set(["value"]);
  *   subtree's elements too)
  * @property {(el: Element) => boolean} [beforeNodeDiscarded] an element is about to be
  *   removed; returning false keeps it for now
+ * @property {(el: Element) => boolean} [keepsFocusedValue] whether the focused control `el`
+ *   keeps what the user typed (default); false lets the kernel's value in (a form whose
+ *   submission this patch answers)
  */
 
 /**
@@ -79,7 +82,7 @@ export function patch(container, html, observer) {
         return false;
       }
       if (observer && !observer.beforeElUpdated(fromEl, toEl)) return false;
-      if (fromEl === focused && FORM_CONTROLS.has(fromEl.tagName)) {
+      if (fromEl === focused && FORM_CONTROLS.has(fromEl.tagName) && (observer?.keepsFocusedValue?.(fromEl) ?? true)) {
         mergeFocusedControl(fromEl, toEl);
         return false;
       }

@@ -142,6 +142,7 @@ export class LiveViewElement {
         return true;
       },
       nodeAdded: (el) => this.bindings.nodeAdded(el),
+      keepsFocusedValue: (el) => this.bindings.keepsFocusedValue(el),
       beforeNodeDiscarded: (el) => this.bindings.beforeNodeDiscarded(el),
     };
   }

@@ -95,6 +95,24 @@ describe("loading states and the answer's ref", () => {
   });
 });
 
+describe("a submission's answer", () => {
+  test("lets the kernel clear the focused field; other renders keep what the user typed", async () => {
+    const tree = { s: ['<form phx-submit="save"><input name="n" value="', '"><button>s</button></form><p>', "</p>"], 0: "", 1: "0" };
+    const { view, model } = shown(tree);
+    const input = /** @type {HTMLInputElement} */ (view.$("input"));
+    input.focus();
+    input.value = "Ada";
+    view.$("form").dispatchEvent(newEvent(window, "submit"));
+    model.emit({ d: { 0: "", 1: "saved" }, ref: 1 });
+    assert.equal(input.value, "");
+    assert.equal(view.el.ownerDocument.activeElement, input);
+    await Promise.resolve();
+    input.value = "typing";
+    model.emit({ d: { 1: "tick" } });
+    assert.equal(input.value, "typing");
+  });
+});
+
 describe("JS commands in a widget", () => {
   test("a menu opened by a command stays open across the kernel's renders", () => {
     const { view, model, events } = shown({
