@@ -77,6 +77,7 @@ class Session:
         self._mounts = itertools.count(1)
         self._mount_id = 0
         self._closed = False
+        self._idle = True  # no message is being handled right now
         self._joined = False  # a frontend joined: until then, only a join gets the page
         self._watch: asyncio.Task[None] | None = None
         self.view_class, self.view, self.socket = self._new_view(url)
@@ -103,8 +104,38 @@ class Session:
         _reload.register(self)
 
     def receive(self, raw: object) -> None:
-        """Queue an inbound message from the frontend; safe to call from any thread."""
-        self._enqueue(raw)
+        """Handle an inbound message from the frontend; safe to call from any thread.
+
+        On the loop's thread, with nothing queued or running, the message is handled at once,
+        inside the comm's own message handler, so the reply leaves in the same burst as the
+        kernel's busy/idle status (as a bare widget's would) instead of after it.
+        """
+        if (
+            not self._closed
+            and self._idle
+            and self._task is not None
+            and self._queue.empty()
+            and threading.get_ident() == self._loop_thread
+        ):
+            self._handle_now(raw)
+        else:
+            self._enqueue(raw)
+
+    def _handle_now(self, raw: object) -> None:
+        coroutine = self._handle(raw)
+        self._idle = False
+        try:
+            waiting_for = coroutine.send(None)
+        except StopIteration:
+            return
+        except Exception:
+            logger.exception("livewidget: internal error in %s", self.socket.id)
+            return
+        finally:
+            self._idle = True
+        # It awaits something real (an async handler): the queue's task carries it on, first
+        # in line, so what comes next still waits its turn.
+        self._queue.put_nowait(_Resume(coroutine, waiting_for))
 
     def navigate(self, url: str, *, replace: bool = False) -> None:
         """Go to ``url`` as a link would: a patch if the current view serves it, else a redirect."""
@@ -170,14 +201,16 @@ class Session:
     async def _run(self) -> None:
         while True:
             item = await self._queue.get()
+            self._idle = False
             try:
-                if isinstance(item, _Command):
+                if isinstance(item, _Command | _Resume):
                     await item.run()
                 else:
                     await self._handle(item)
             except Exception:
                 logger.exception("livewidget: internal error in %s", self.socket.id)
             finally:
+                self._idle = True
                 self._queue.task_done()
             if not self._queue.empty():
                 # A backlog (a burst of broadcasts, ticks) is handled one message per loop
@@ -601,6 +634,31 @@ class Session:
             self._send(message)
         except Exception:
             logger.exception("livewidget: sending to the frontend failed for %s", self.socket.id)
+
+
+class _Resume:
+    """A message handled at once that had to wait: carried on by the queue's task."""
+
+    def __init__(self, coroutine: Coroutine[Any, Any, None], waiting_for: Any) -> None:
+        self.coroutine = coroutine
+        self.waiting_for = waiting_for
+
+    async def run(self) -> None:
+        """Step the coroutine as a task would, waiting for each future it yields."""
+        coroutine, waiting_for = self.coroutine, self.waiting_for
+        try:
+            while True:
+                if waiting_for is None:
+                    await asyncio.sleep(0)  # a bare yield (asyncio.sleep(0))
+                else:
+                    await asyncio.wait([waiting_for])
+                try:
+                    waiting_for = coroutine.send(None)
+                except StopIteration:
+                    return
+        except asyncio.CancelledError:
+            coroutine.close()
+            raise
 
 
 class _Command:

@@ -217,3 +217,31 @@ def test_tracebacks_can_be_hidden_for_visitors():
         assert view.errors[-1] == {
             "message": "Something went wrong. The details are in the server's log."
         }
+
+
+def test_a_message_handled_at_once_that_awaits_keeps_its_place_in_line():
+    class Mixed(LiveView):
+        template = "{{ log | join(',') }}"
+
+        def mount(self, socket, session, params):
+            socket.assign(log=[])
+
+        async def handle_event(self, event, params, socket):
+            if event == "slow":
+                await asyncio.sleep(0.02)
+                await asyncio.sleep(0)
+            socket.assign(log=[*socket.assigns.log, event])
+
+    async def burst(view):
+        # On the loop's thread: the first is handled at once and has to wait; the others
+        # queue behind it.
+        for ref, name in enumerate(["slow", "fast", "last"], 1):
+            view.session.receive(
+                {"k": "event", "ref": ref, "type": "hook", "event": name, "value": {}}
+            )
+        await view.session.drain()
+
+    with LiveViewTest(Mixed) as view:
+        view._run(burst(view))
+        assert view.assigns.log == ["slow", "fast", "last"]
+        assert [m.get("ref") for m in view.messages[1:]] == [1, 2, 3]
