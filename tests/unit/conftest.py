@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from livewidget import LiveView
+import livewidget
+from livewidget import LiveView, pubsub
 from livewidget.testing import LiveViewTest
 
 COUNTER_TEMPLATE = """
@@ -39,3 +40,12 @@ class Counter(LiveView):
 def counter():
     with LiveViewTest(Counter) as client:
         yield client
+
+
+@pytest.fixture
+def local_pubsub(monkeypatch):
+    """In-process PubSub for the test, whatever the environment says; in-process after it."""
+    monkeypatch.delenv(pubsub.ENV, raising=False)
+    livewidget.configure(pubsub="local")
+    yield pubsub.backend()
+    livewidget.configure(pubsub="local")

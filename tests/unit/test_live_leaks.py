@@ -10,7 +10,6 @@ import weakref
 import comm
 import pytest
 
-import livewidget
 from livewidget import LiveView, LiveWidget, Session, pubsub
 
 from .test_widget import RecordingComm
@@ -18,12 +17,7 @@ from .test_widget import RecordingComm
 CYCLES = 1000
 
 
-@pytest.fixture(autouse=True)
-def local_pubsub(monkeypatch):
-    monkeypatch.delenv(pubsub.ENV, raising=False)
-    livewidget.configure(pubsub="local")
-    yield pubsub.backend()
-    livewidget.configure(pubsub="local")
+pytestmark = pytest.mark.usefixtures("local_pubsub")
 
 
 class Busy(LiveView):

@@ -14,13 +14,7 @@ from livewidget import LiveView, pubsub
 from livewidget.pubsub import Disconnected, LocalPubSub, Reconnected
 from livewidget.testing import LiveViewTest
 
-
-@pytest.fixture(autouse=True)
-def local_pubsub(monkeypatch):
-    monkeypatch.delenv(pubsub.ENV, raising=False)
-    livewidget.configure(pubsub="local")
-    yield pubsub.backend()
-    livewidget.configure(pubsub="local")
+pytestmark = pytest.mark.usefixtures("local_pubsub")
 
 
 class Room(LiveView):
