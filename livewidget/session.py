@@ -22,7 +22,9 @@ from typing import Any, Literal
 from . import _messages, _reload
 from . import _protocol as p
 from ._builtin_views import MountFailed, NotFound
+from ._callbacks import await_logged, call, current_loop, hook_source, noop, reply_payload
 from ._errors_format import error_payload
+from ._queue import Command, Resume
 from ._runtime import LiveCallback, LiveRuntime, Run
 from .errors import BadMessageError, NavigationError
 from .history import History
@@ -66,9 +68,9 @@ class Session:
         self._send = send
         self._on_state = on_state
         self._session = dict(session or {})
-        self._hooks = {name: _hook_source(name, src) for name, src in (hooks or {}).items()}
+        self._hooks = {name: hook_source(name, src) for name, src in (hooks or {}).items()}
         self._view_hooks: dict[str, str] = {}
-        self._loop = loop or _current_loop()
+        self._loop = loop or current_loop()
         self._loop_thread: int | None = None
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
@@ -99,7 +101,7 @@ class Session:
         if self._task is not None:
             return
         self._loop_thread = threading.get_ident()
-        self._queue.put_nowait(_Command(self._first_mount))
+        self._queue.put_nowait(Command(self._first_mount))
         self._task = self._loop.create_task(self._run(), name=f"livewidget {self.socket.id}")
         _reload.register(self)
 
@@ -135,23 +137,23 @@ class Session:
             self._idle = True
         # It awaits something real (an async handler): the queue's task carries it on, first
         # in line, so what comes next still waits its turn.
-        self._queue.put_nowait(_Resume(coroutine, waiting_for))
+        self._queue.put_nowait(Resume(coroutine, waiting_for))
 
     def navigate(self, url: str, *, replace: bool = False) -> None:
         """Go to ``url`` as a link would: a patch if the current view serves it, else a redirect."""
-        self._enqueue(_Command(lambda: self._navigate_smart(url, replace)))
+        self._enqueue(Command(lambda: self._navigate_smart(url, replace)))
 
     def back(self) -> None:
         """Move back one history entry (no-op at the start)."""
-        self._enqueue(_Command(lambda: self._go(self.history.index - 1)))
+        self._enqueue(Command(lambda: self._go(self.history.index - 1)))
 
     def forward(self) -> None:
         """Move forward one history entry (no-op at the end)."""
-        self._enqueue(_Command(lambda: self._go(self.history.index + 1)))
+        self._enqueue(Command(lambda: self._go(self.history.index + 1)))
 
     def send_info(self, info: Any) -> None:
         """Deliver ``info`` to the view's ``handle_info``, after what is queued; any thread."""
-        self._enqueue(_Command(lambda: self._info(info)))
+        self._enqueue(Command(lambda: self._info(info)))
 
     def redefine(self, view_class: type[LiveView]) -> None:
         """A class was (re)defined: if it replaces one this session serves, take it over."""
@@ -159,7 +161,7 @@ class Session:
             return
         key = _reload.class_key(view_class)
         if any(_reload.class_key(v) == key and v is not view_class for v in self.router.views()):
-            self._enqueue(_Command(lambda: self._redefine(view_class)))
+            self._enqueue(Command(lambda: self._redefine(view_class)))
 
     def watch_templates(self, interval: float = 0.5) -> None:
         """Re-render when the current view's ``template_file`` changes on disk."""
@@ -203,7 +205,7 @@ class Session:
             item = await self._queue.get()
             self._idle = False
             try:
-                if isinstance(item, _Command | _Resume):
+                if isinstance(item, Command | Resume):
                     await item.run()
                 else:
                     await self._handle(item)
@@ -263,13 +265,13 @@ class Session:
         else:
 
             async def handler() -> Any:
-                return await _call(self.view.handle_event, event.name, event.params, self.socket)
+                return await call(self.view.handle_event, event.name, event.params, self.socket)
 
         await self._dispatch(handler, event.ref, event.name)
 
     async def _info(self, info: Any) -> None:
         async def handler() -> Any:
-            await _call(self.view.handle_info, info, self.socket)
+            await call(self.view.handle_info, info, self.socket)
 
         await self._dispatch(handler, None, "handle_info")
 
@@ -281,7 +283,7 @@ class Session:
         try:
             if self._tree is None:
                 raise RuntimeError(f"{self.view_class.__name__} has not mounted yet")
-            payload = _reply_payload(await handler(), self.view_class, during)
+            payload = reply_payload(await handler(), self.view_class, during)
             navigation = self.socket._take_navigation()
             tree = None
             if navigation is None or navigation.kind == "patch":
@@ -339,7 +341,7 @@ class Session:
         self._set_class(new)
         try:
             self._view_hooks = {
-                name: _hook_source(name, src)
+                name: hook_source(name, src)
                 for name, src in (getattr(new, "hooks", None) or {}).items()
             }
             tree = self.view._render_tree(self.socket.assigns, None, None)
@@ -373,7 +375,7 @@ class Session:
             if seen.setdefault(path, mtime) != mtime:
                 seen[path] = mtime
                 cls = self.view_class
-                self._enqueue(_Command(lambda cls=cls: self._template_changed(cls)))  # type: ignore[misc]
+                self._enqueue(Command(lambda cls=cls: self._template_changed(cls)))  # type: ignore[misc]
 
     async def _template_changed(self, cls: type[LiveView]) -> None:
         if self.view_class is not cls:
@@ -462,7 +464,7 @@ class Session:
         if match is None or match.view is not self.view_class:
             raise NavigationError(f"{url!r} is not served by {self.view_class.__name__}")
         self.socket._url = url
-        await _call(self.view.handle_params, url_params(url, match.path_params), url, self.socket)
+        await call(self.view.handle_params, url_params(url, match.path_params), url, self.socket)
 
     async def _redirect(self, url: str, *, replace: bool) -> None:
         flash = dict(self.socket.assigns.get("flash", {}))
@@ -489,12 +491,12 @@ class Session:
         self._pending_error = None
         try:
             self._view_hooks = {
-                name: _hook_source(name, src)
+                name: hook_source(name, src)
                 for name, src in (getattr(self.view_class, "hooks", None) or {}).items()
             }
             params = url_params(url, match.path_params if match else {})
-            await _call(self.view.mount, self.socket, self._session_for(url), params)
-            await _call(self.view.handle_params, params, url, self.socket)
+            await call(self.view.mount, self.socket, self._session_for(url), params)
+            await call(self.view.handle_params, params, url, self.socket)
             self._tree = self._render(None)
         except Exception as exc:
             logger.error("livewidget: %s failed to mount", self.view_class.__name__, exc_info=exc)
@@ -504,7 +506,7 @@ class Session:
             self.view_class, self.view, self.socket = MountFailed, MountFailed(), self.socket
             self.socket._assigns._data.clear()
             self.socket.assign(flash={})
-            await _call(self.view.mount, self.socket, {"view": failed, "url": url}, {})
+            await call(self.view.mount, self.socket, {"view": failed, "url": url}, {})
             self._tree = self._render(None)
         self.socket._take_changed()
 
@@ -527,21 +529,21 @@ class Session:
                     if self.socket is socket:  # only while that view is the one mounted
 
                         async def handler() -> None:
-                            await _call(callback, self.view, socket)
+                            await call(callback, self.view, socket)
 
                         await self._dispatch(handler, None, during)
                 finally:
                     if done is not None:
                         done()
 
-            self._enqueue(_Command(command))
+            self._enqueue(Command(command))
 
         return run
 
     def _info_for(self, socket: Socket) -> Callable[[Any], None]:
         def send_info(info: Any) -> None:
             # Only while that socket's view is still the one mounted.
-            self._enqueue(_Command(lambda: self._info(info) if self.socket is socket else _noop()))
+            self._enqueue(Command(lambda: self._info(info) if self.socket is socket else noop()))
 
         return send_info
 
@@ -561,7 +563,7 @@ class Session:
         try:
             result = self.view.terminate(reason)
             if inspect.isawaitable(result):
-                self._loop.create_task(_await(result))
+                self._loop.create_task(await_logged(result))
         except Exception:
             logger.exception("livewidget: %s.terminate raised", self.view_class.__name__)
         finally:
@@ -634,94 +636,3 @@ class Session:
             self._send(message)
         except Exception:
             logger.exception("livewidget: sending to the frontend failed for %s", self.socket.id)
-
-
-class _Resume:
-    """A message handled at once that had to wait: carried on by the queue's task."""
-
-    def __init__(self, coroutine: Coroutine[Any, Any, None], waiting_for: Any) -> None:
-        self.coroutine = coroutine
-        self.waiting_for = waiting_for
-
-    async def run(self) -> None:
-        """Step the coroutine as a task would, waiting for each future it yields."""
-        coroutine, waiting_for = self.coroutine, self.waiting_for
-        try:
-            while True:
-                if waiting_for is None:
-                    await asyncio.sleep(0)  # a bare yield (asyncio.sleep(0))
-                else:
-                    await asyncio.wait([waiting_for])
-                try:
-                    waiting_for = coroutine.send(None)
-                except StopIteration:
-                    return
-        except asyncio.CancelledError:
-            coroutine.close()
-            raise
-
-
-class _Command:
-    """Work queued from Python (mount, navigate, back): trusted, ordered with messages."""
-
-    def __init__(self, run: Callable[[], Coroutine[Any, Any, None]]) -> None:
-        self.run = run
-
-
-def _hook_source(name: object, source: object) -> str:
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"hook names must be non-empty strings, got {name!r}")
-    if isinstance(source, Path):
-        if not source.is_file():
-            raise FileNotFoundError(
-                f"hook {name!r}: {source} does not exist; give the path of a .js file whose "
-                f"default export is the hook object"
-            )
-        return source.read_text(encoding="utf-8")
-    if not isinstance(source, str):
-        raise TypeError(
-            f"hook {name!r} must be ES module source text or a pathlib.Path, "
-            f"got {type(source).__name__}"
-        )
-    return source
-
-
-def _reply_payload(result: Any, view: type[LiveView], event: str) -> Any:
-    if result is None or isinstance(result, dict):
-        return result or None
-    raise TypeError(
-        f"{view.__name__}.handle_event({event!r}) returned {type(result).__name__}; return "
-        f"nothing, or a dict to reply to a hook's pushEvent"
-    )
-
-
-async def _call(fn: Callable[..., Any], *args: Any) -> Any:
-    result = fn(*args)
-    if inspect.isawaitable(result):
-        result = await result
-    return result
-
-
-async def _noop() -> None:
-    return None
-
-
-async def _await(awaitable: Any) -> None:
-    try:
-        await awaitable
-    except Exception:
-        logger.exception("livewidget: terminate raised")
-
-
-def _current_loop() -> asyncio.AbstractEventLoop:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    try:
-        return asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        # No loop at all (a plain script): make one; it runs when the caller runs it.
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        return loop
