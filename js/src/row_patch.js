@@ -1,14 +1,18 @@
 /**
- * The fast path for the commonest update: rows of a list changed in place.
+ * The fast path for the commonest updates of a list: rows changed in place, removed, or
+ * appended at the end.
  *
- * When the only differences between the tree on screen and the new one are rows of
- * comprehensions that changed at the same index — the row keeps its root element and id —
- * each such row is patched on its own element, found by id. Nothing else of the view is
- * rebuilt, parsed or walked: a changed cell in a thousand-row table costs one row.
+ * When the only differences between the tree on screen and the new one are in comprehension
+ * rows, every row (old and new) is one element with an id and the same whitespace around it,
+ * and the rows keep their order, the view is patched row by row: a changed row is morphed on
+ * its own element (found by id), a removed row's element goes with one whitespace separator,
+ * and appended rows are parsed and inserted after the last one. Nothing else of the view is
+ * rebuilt, parsed or walked, and the DOM ends up exactly as a full render would make it.
  *
- * Anything else (a scalar that changed, rows added, removed or moved, a row whose root is
- * not one element with an id, a hook on a row's root) returns false, and the view patches
- * as usual (`row_skip.js` + `dom_patch.js`).
+ * Anything else (a scalar that changed, rows inserted in the middle or moved, a row that is not
+ * one element with an id, hooks or `phx-mounted` / `phx-remove` on the rows involved) returns
+ * null before touching anything, and the view patches as usual (`row_skip.js` +
+ * `dom_patch.js`).
  */
 
 import { DYNAMICS, PHX_HOOK, STATICS } from "./constants.js";
@@ -19,46 +23,57 @@ import { rowShape } from "./row_skip.js";
 /** @typedef {import("./rendered.js").Tree} Tree */
 /** @typedef {import("./dom_patch.js").PatchObserver} PatchObserver */
 
+/** Attributes whose elements the full patch must handle (their lifecycle needs it). */
+const LIFECYCLE = [PHX_HOOK, "phx-mounted", "phx-remove"];
+const LIFECYCLE_SELECTOR = LIFECYCLE.map((name) => `[${name}]`).join(",");
+
 /**
- * @typedef {object} RowChange
- * @property {string[]} statics
- * @property {unknown[]} before
- * @property {unknown[]} after
+ * @typedef {object} ListChange
+ * @property {string[]} statics the rows' statics
+ * @property {unknown[][]} before the rows on screen
+ * @property {unknown[][]} after the new rows
  */
 
 /**
- * Patch rows changed in place, if that is all that changed; true when done.
+ * @typedef {object} Plan
+ * @property {{el: Element, html: string}[]} updates rows changed in place
+ * @property {Element[]} removed elements of removed rows, in order
+ * @property {Element[]} rows elements of the rows on screen, in order
+ * @property {string[]} appended HTML of the rows to add at the end
+ * @property {string} separator the whitespace between two rows
+ */
+
+/**
+ * Patch row changes in place, if that is all that changed.
  *
  * @param {Element} container the view's element, showing `before`
  * @param {Tree} before the tree on screen
  * @param {Tree} after the new tree
  * @param {PatchObserver} [observer]
- * @returns {unknown[][] | null} the new rows now on screen, or null (nothing was touched)
+ * @returns {unknown[][] | null} the rows now on screen (none when nothing changed), or null
+ *   when the fast path does not apply (nothing was touched)
  */
 export function patchRowsInPlace(container, before, after, observer) {
-  /** @type {RowChange[]} */
+  /** @type {ListChange[]} */
   const changes = [];
-  if (!collect(before, after, changes) || changes.length === 0) return null;
-  const doc = container.ownerDocument;
-  const targets = [];
+  if (!collect(before, after, changes)) return null;
+  const plans = [];
   for (const change of changes) {
-    const old = rowShape(change.before, change.statics, doc);
-    const now = rowShape(change.after, change.statics, doc);
-    if (!old || !now || old.placeholder !== now.placeholder) return null;
-    const el = doc.getElementById(old.id);
-    if (!el || !container.contains(el) || el.hasAttribute(PHX_HOOK)) return null;
-    targets.push({ el, html: renderRowHTML(change.statics, change.after) });
+    const plan = planList(container, change);
+    if (!plan) return null;
+    plans.push(plan);
   }
-  for (const { el, html } of targets) patchRoot(el, html, observer);
-  return changes.map((change) => change.after);
+  const doc = container.ownerDocument;
+  for (const plan of plans) apply(doc, plan, observer);
+  return changes.flatMap((change) => change.after);
 }
 
 /**
- * Walk both trees; collect rows changed in place; false at the first other difference.
+ * Walk both trees; collect the lists whose rows changed; false at any other difference.
  *
  * @param {unknown} before
  * @param {unknown} after
- * @param {RowChange[]} changes
+ * @param {ListChange[]} changes
  * @returns {boolean}
  */
 function collect(before, after, changes) {
@@ -67,15 +82,10 @@ function collect(before, after, changes) {
   const oldRows = before[DYNAMICS];
   const newRows = after[DYNAMICS];
   if (Array.isArray(oldRows) || Array.isArray(newRows)) {
-    if (!Array.isArray(oldRows) || !Array.isArray(newRows) || oldRows.length !== newRows.length) {
-      return false;
-    }
+    if (!Array.isArray(oldRows) || !Array.isArray(newRows)) return false;
+    if (!oldRows.every(Array.isArray) || !newRows.every(Array.isArray)) return false;
     const statics = /** @type {string[]} */ (after[STATICS]);
-    for (let i = 0; i < newRows.length; i++) {
-      if (oldRows[i] === newRows[i]) continue;
-      if (!Array.isArray(oldRows[i]) || !Array.isArray(newRows[i])) return false;
-      changes.push({ statics, before: oldRows[i], after: newRows[i] });
-    }
+    changes.push({ statics, before: oldRows, after: newRows });
     return true;
   }
   for (const key of Object.keys(after)) {
@@ -86,6 +96,120 @@ function collect(before, after, changes) {
 }
 
 /**
+ * What to do to one list, or null when the fast path does not apply.
+ *
+ * @param {Element} container
+ * @param {ListChange} change
+ * @returns {Plan | null}
+ */
+function planList(container, { statics, before, after }) {
+  const doc = container.ownerDocument;
+  if (before.length === 0 || after.length === 0) return null;
+  const oldShapes = before.map((row) => rowShape(row, statics, doc));
+  const newShapes = after.map((row) => rowShape(row, statics, doc));
+  const first = oldShapes[0];
+  if (!first) return null;
+  for (const shape of [...oldShapes, ...newShapes]) {
+    if (!shape || shape.lead !== first.lead || shape.trail !== first.trail) return null;
+  }
+  const oldIds = oldShapes.map((shape) => /** @type {{id: string}} */ (shape).id);
+  const newIds = newShapes.map((shape) => /** @type {{id: string}} */ (shape).id);
+  const oldSet = new Set(oldIds);
+  const newSet = new Set(newIds);
+  if (oldSet.size !== oldIds.length || newSet.size !== newIds.length) return null;
+  const kept = newIds.filter((id) => oldSet.has(id));
+  if (kept.length === 0 || kept.join("\u0000") !== oldIds.filter((id) => newSet.has(id)).join("\u0000")) {
+    return null; // nothing to anchor on, or rows moved
+  }
+  const tail = newIds.findIndex((id) => !oldSet.has(id));
+  if (tail !== -1 && newIds.slice(tail).some((id) => oldSet.has(id))) return null; // inserted mid-list
+
+  const rows = oldIds.map((id) => doc.getElementById(id));
+  const separator = first.trail + first.lead;
+  for (let i = 0; i < rows.length; i++) {
+    const el = rows[i];
+    if (!el || !container.contains(el) || el.parentNode !== rows[0]?.parentNode) return null;
+    if (i > 0 && !separatedBy(/** @type {Element} */ (rows[i - 1]), el, separator)) return null;
+  }
+  const elements = /** @type {Element[]} */ (rows);
+  const byId = new Map(oldIds.map((id, i) => [id, i]));
+  const updates = [];
+  for (let i = 0; i < after.length; i++) {
+    const at = byId.get(newIds[i]);
+    if (at === undefined || before[at] === after[i]) continue;
+    if (oldShapes[at]?.placeholder !== newShapes[i]?.placeholder) return null;
+    const el = elements[at];
+    if (el.hasAttribute(PHX_HOOK)) return null;
+    updates.push({ el, html: renderRowHTML(statics, after[i]) });
+  }
+  const removed = elements.filter((el) => !newSet.has(el.id));
+  if (removed.some((el) => hasLifecycle(el))) return null;
+  const appended = tail === -1 ? [] : after.slice(tail).map((row) => renderRowHTML(statics, row));
+  if (appended.some((html) => LIFECYCLE.some((name) => html.includes(name)))) return null;
+  return { updates, removed, rows: elements, appended, separator };
+}
+
+/**
+ * @param {Document} doc
+ * @param {Plan} plan
+ * @param {PatchObserver} [observer]
+ */
+function apply(doc, { updates, removed, rows, appended, separator }, observer) {
+  for (const { el, html } of updates) patchRoot(el, html, observer);
+  const current = rows.slice();
+  for (const el of removed) {
+    const index = current.indexOf(el);
+    // The first row takes the separator after it; any other, the one before it.
+    const gap = index > 0 ? el.previousSibling : el.nextSibling;
+    if (separator && gap) gap.remove();
+    el.remove();
+    current.splice(index, 1);
+  }
+  let anchor = current[current.length - 1];
+  for (const html of appended) {
+    const el = parseRow(doc, html);
+    if (separator) anchor.after(doc.createTextNode(separator), el);
+    else anchor.after(el);
+    observer?.nodeAdded?.(el);
+    anchor = el;
+  }
+}
+
+/**
+ * @param {Element} el
+ * @returns {boolean}
+ */
+function hasLifecycle(el) {
+  return LIFECYCLE.some((name) => el.hasAttribute(name)) || el.querySelector(LIFECYCLE_SELECTOR) !== null;
+}
+
+/**
+ * Whether `next` follows `previous` with exactly `separator` (one text node, or nothing).
+ *
+ * @param {Element} previous
+ * @param {Element} next
+ * @param {string} separator
+ */
+function separatedBy(previous, next, separator) {
+  const gap = previous.nextSibling;
+  if (!separator) return gap === next;
+  return gap !== null && gap.nodeType === 3 && gap.textContent === separator && gap.nextSibling === next;
+}
+
+/**
+ * The single element of a row's HTML, parsed where it will live.
+ *
+ * @param {Document} doc
+ * @param {string} html
+ * @returns {Element}
+ */
+function parseRow(doc, html) {
+  const template = doc.createElement("template");
+  template.innerHTML = html;
+  return /** @type {Element} */ (template.content.querySelector("*"));
+}
+
+/**
  * Morph `el` into the single element `html` holds: its attributes, then its children.
  *
  * @param {Element} el
@@ -93,9 +217,7 @@ function collect(before, after, changes) {
  * @param {PatchObserver} [observer]
  */
 function patchRoot(el, html, observer) {
-  const template = el.ownerDocument.createElement("template");
-  template.innerHTML = html;
-  const fresh = template.content.querySelector("*");
+  const fresh = parseRow(el.ownerDocument, html);
   if (!fresh) return;
   for (const { name, value } of Array.from(fresh.attributes)) {
     if (el.getAttribute(name) !== value) el.setAttribute(name, value);

@@ -31,6 +31,8 @@ const VOID = new Set([
  * @property {string} tag the root element's tag name (lowercase)
  * @property {string} id the root element's id
  * @property {string} placeholder the row's HTML with the element emptied and marked to skip
+ * @property {string} lead the whitespace before the element
+ * @property {string} trail the whitespace after the element
  */
 
 /** row object → its shape, or null when the row is not one element with an id. */
@@ -121,5 +123,5 @@ function computeShape(html, doc) {
   const tag = element.localName;
   const id = element.id.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
   const placeholder = `${html.slice(0, start)}<${tag} id="${id}" ${SKIP_ATTRIBUTE}></${tag}>${html.slice(end)}`;
-  return { tag, id: element.id, placeholder };
+  return { tag, id: element.id, placeholder, lead: html.slice(0, start), trail: html.slice(end) };
 }
