@@ -24,3 +24,9 @@ def test_readme_python_blocks_run():
         exec(compile(block, str(README), "exec"), namespace)
     widget = namespace.get("Counter")
     assert widget is not None
+
+
+def test_ci_runs_the_readmes_test_command():
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    commands = [line.strip() for line in ci.splitlines() if line.strip().startswith("exec ")]
+    assert commands == ["exec .ci/dev test"]
