@@ -22,9 +22,9 @@ from playwright.sync_api import sync_playwright
 from bench._table import print_table
 from bench.scenarios import SCENARIOS, TABLE_TEMPLATE
 from livewidget.template import CompiledTemplate, diff, environment
+from tests.e2e._jupyter import CHROMIUM, CHROMIUM_ARGS
 
 BUNDLE = Path(__file__).parents[1] / "livewidget" / "static" / "widget.js"
-CHROMIUM = "/usr/bin/chromium"
 ROUNDS = 15
 
 PAGE_SCRIPT = """
@@ -92,10 +92,7 @@ def main() -> None:
     bundle_url = "data:text/javascript;base64," + base64.b64encode(BUNDLE.read_bytes()).decode()
     rows = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name in SCENARIOS:
             if SCENARIOS[name][0] != TABLE_TEMPLATE:
                 continue

@@ -45,20 +45,15 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from bench._table import print_table
-from tests.e2e._jupyter import JupyterLab, isolated_env, start_voila, write_notebook
+from tests.e2e._jupyter import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    JupyterLab,
+    isolated_env,
+    start_voila,
+    write_notebook,
+)
 
-CHROMIUM = "/usr/bin/chromium"
-# As in tests/e2e/conftest.py: no sandbox (root), no GPU, nothing but loopback.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
-]
 WARMUP_ROUNDS = 3
 READY_TIMEOUT_MS = 120_000
 

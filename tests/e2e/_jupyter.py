@@ -27,6 +27,22 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "langua
 KERNEL_IDLE = "Python 3 (ipykernel) | Idle"
 
 
+# Debian's Chromium, driven by the end-to-end tests and the browser benchmarks.
+CHROMIUM = "/usr/bin/chromium"
+# Quiet on a closed network: no sandbox (root), no GPU, no background calls home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Any other host fails at once instead of waiting on DNS (Voilà links a CDN stylesheet).
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+]
+
+
 def free_port() -> int:
     """A loopback port free right now (the server gets port_retries=0, so a race fails loudly)."""
     with socket.socket() as s:

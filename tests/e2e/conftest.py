@@ -17,22 +17,17 @@ import pytest
 from playwright.sync_api import Page
 
 sys.path.insert(0, str(Path(__file__).parent))  # the helper imports under any --import-mode
-from _jupyter import JupyterLab, Server, isolated_env, start_voila, write_notebook
+from _jupyter import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    JupyterLab,
+    Server,
+    isolated_env,
+    start_voila,
+    write_notebook,
+)
 
 HERE = Path(__file__).parent
-CHROMIUM = "/usr/bin/chromium"
-# Quiet on a closed network: no sandbox (root), no GPU, no background calls home.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Any other host fails at once instead of waiting on DNS (Voilà links a CDN stylesheet).
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
-]
 CONSOLE = pytest.StashKey[list[str]]()
 SERVERS = pytest.StashKey[list[Server]]()  # the servers a test used, for its failure report
 ERROR_OUTPUTS = (
