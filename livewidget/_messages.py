@@ -91,15 +91,22 @@ def _url(url: object) -> str:
     return url
 
 
-def _navigate(raw: dict[str, Any]) -> Navigate:
+def _required_ref(raw: dict[str, Any], what: str) -> int:
     ref = ref_of(raw)
     if ref is None:
-        raise BadMessageError(f"a nav message needs an integer 'ref', got {raw.get(p.REF)!r:.50}")
-    kind = raw.get(p.NAV_KIND)
-    if kind not in _NAV_KINDS:
-        raise BadMessageError(
-            f"unknown nav kind {kind!r:.50}; expected one of {sorted(_NAV_KINDS)}"
-        )
+        raise BadMessageError(f"{what} needs an integer 'ref', got {raw.get(p.REF)!r:.50}")
+    return ref
+
+
+def _one_of(value: Any, allowed: frozenset[str], what: str) -> str:
+    if value not in allowed:
+        raise BadMessageError(f"unknown {what} {value!r:.50}; expected one of {sorted(allowed)}")
+    return str(value)
+
+
+def _navigate(raw: dict[str, Any]) -> Navigate:
+    ref = _required_ref(raw, "a nav message")
+    kind = _one_of(raw.get(p.NAV_KIND), _NAV_KINDS, "nav kind")
     replace = raw.get(p.NAV_REPLACE, False)
     if not isinstance(replace, bool):
         raise BadMessageError(f"'replace' must be true or false, got {replace!r:.50}")
@@ -113,14 +120,8 @@ def _navigate(raw: dict[str, Any]) -> Navigate:
 
 
 def _event(raw: dict[str, Any]) -> Event:
-    ref = ref_of(raw)
-    if ref is None:
-        raise BadMessageError(f"an event needs an integer 'ref', got {raw.get(p.REF)!r:.50}")
-    kind = raw.get(p.EVENT_TYPE)
-    if kind not in _EVENT_TYPES:
-        raise BadMessageError(
-            f"unknown event type {kind!r:.50}; expected one of {sorted(_EVENT_TYPES)}"
-        )
+    ref = _required_ref(raw, "an event")
+    kind = _one_of(raw.get(p.EVENT_TYPE), _EVENT_TYPES, "event type")
     name = raw.get(p.EVENT_NAME)
     if not isinstance(name, str) or not name or len(name) > p.MAX_EVENT_NAME:
         raise BadMessageError(
