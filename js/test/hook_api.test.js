@@ -4,18 +4,12 @@
  */
 
 import assert from "node:assert/strict";
-import { after, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import { dataUrl, importModuleSource } from "../src/environment.js";
-import { captureErrors, closeWindow, createWindow } from "./helpers.js";
-import { settle, WidgetHarness } from "./widget_harness.js";
+import { captureErrors } from "./helpers.js";
+import { settle, useHarness } from "./widget_harness.js";
 
-const window = createWindow();
-const harness = new WidgetHarness(window);
-after(() => {
-  harness.reset();
-  return closeWindow(window);
-});
-beforeEach(() => harness.reset());
+const { window, harness } = useHarness();
 
 const TREE = { s: ['<div id="h" phx-hook="Api">', '</div><p id="target">t</p>'], 0: "0" };
 

@@ -3,19 +3,13 @@
  */
 
 import assert from "node:assert/strict";
-import { after, beforeEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { isWidgetPath, parseNavigation } from "../src/navigation.js";
 import { storeById } from "../src/registry.js";
-import { captureErrors, closeWindow, createWindow } from "./helpers.js";
-import { WidgetHarness } from "./widget_harness.js";
+import { captureErrors } from "./helpers.js";
+import { useHarness } from "./widget_harness.js";
 
-const window = createWindow();
-const harness = new WidgetHarness(window);
-after(() => {
-  harness.reset();
-  return closeWindow(window);
-});
-beforeEach(() => harness.reset());
+const { window, harness } = useHarness();
 
 const LINKS = {
   s: [

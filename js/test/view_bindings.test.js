@@ -5,17 +5,11 @@
  */
 
 import assert from "node:assert/strict";
-import { after, beforeEach, describe, test } from "node:test";
-import { captureErrors, closeWindow, createWindow, newEvent } from "./helpers.js";
-import { WidgetHarness } from "./widget_harness.js";
+import { describe, test } from "node:test";
+import { captureErrors, newEvent } from "./helpers.js";
+import { useHarness } from "./widget_harness.js";
 
-const window = createWindow();
-const harness = new WidgetHarness(window);
-after(() => {
-  harness.reset();
-  return closeWindow(window);
-});
-beforeEach(() => harness.reset());
+const { window, harness } = useHarness();
 
 /**
  * A displayed widget showing `tree`.

@@ -10,7 +10,7 @@
  */
 
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { after, beforeEach, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { environment } from "../src/environment.js";
 import { resetHookCache } from "../src/hooks.js";
@@ -162,4 +162,20 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     harness.reset();
     await closeWindow(window);
   });
+}
+
+/**
+ * A window and a harness for one test file: reset before each test, closed after the file.
+ *
+ * @returns {{window: import("happy-dom").Window, harness: WidgetHarness}}
+ */
+export function useHarness() {
+  const window = createWindow();
+  const harness = new WidgetHarness(window);
+  after(() => {
+    harness.reset();
+    return closeWindow(window);
+  });
+  beforeEach(() => harness.reset());
+  return { window, harness };
 }
