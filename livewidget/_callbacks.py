@@ -48,10 +48,6 @@ async def call(fn: Callable[..., Any], *args: Any) -> Any:
     return result
 
 
-async def noop() -> None:
-    return None
-
-
 async def await_logged(awaitable: Any) -> None:
     try:
         await awaitable

@@ -70,7 +70,7 @@ class LiveRuntime:
         self._run(during, callback, done)
 
     def receive(self, message: Any) -> None:
-        """A pubsub message (or Disconnected/Reconnected) for ``handle_info``."""
+        """``message`` for ``handle_info``: send_info, a pubsub message, Disconnected/…"""
         self.deliver("handle_info", lambda view, socket: view.handle_info(message, socket))
 
     def stop(self) -> None:

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from . import _messages, _reload
 from . import _protocol as p
 from ._builtin_views import MountFailed, NotFound
-from ._callbacks import await_logged, call, current_loop, hook_source, noop, reply_payload
+from ._callbacks import await_logged, call, current_loop, hook_source, reply_payload
 from ._errors_format import error_payload
 from ._queue import Command, Resume
 from ._runtime import LiveCallback, LiveRuntime, Run
@@ -514,7 +514,6 @@ class Session:
         match = self.router.match(url)
         view_class = match.view if match is not None else NotFound
         socket = Socket(f"lw-{next(_ids)}", url=url, router=self.router, view_class=view_class)
-        socket._send_info = self._info_for(socket)
         socket._live = LiveRuntime(
             socket, loop=self._loop, run=self._live_run(socket), view=view_class.__name__
         )
@@ -539,13 +538,6 @@ class Session:
             self._enqueue(Command(command))
 
         return run
-
-    def _info_for(self, socket: Socket) -> Callable[[Any], None]:
-        def send_info(info: Any) -> None:
-            # Only while that socket's view is still the one mounted.
-            self._enqueue(Command(lambda: self._info(info) if self.socket is socket else noop()))
-
-        return send_info
 
     def _session_for(self, url: str) -> Mapping[str, Any]:
         if self.view_class is NotFound:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -110,7 +110,6 @@ class Socket(LiveSocketMixin):
         self._navigation: Navigation | None = None
         self._title: str | None = None
         self._title_changed = False
-        self._send_info: Callable[[Any], None] | None = None
 
     @property
     def id(self) -> str:
@@ -214,9 +213,7 @@ class Socket(LiveSocketMixin):
 
         Safe to call from any thread, e.g. from a worker that finished.
         """
-        if self._send_info is None:
-            raise RuntimeError("this socket is not attached to a running session")
-        self._send_info(info)
+        self._runtime("send_info").receive(info)
 
     @property
     def page_title(self) -> str | None:
