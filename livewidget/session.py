@@ -380,12 +380,12 @@ class Session:
     async def _template_changed(self, cls: type[LiveView]) -> None:
         if self.view_class is not cls:
             return
-        previous = LiveView._compiled_template_or_none(cls)
-        cls._forget_template()
+        previous = cls._compiled_template()
         try:
+            cls._recompile_template()
             tree = self.view._render_tree(self.socket.assigns, None, None)
         except Exception as exc:
-            LiveView._restore_template(cls, previous)
+            cls._use_template(previous)
             logger.error("livewidget: the edited template of %s failed", cls.__name__, exc_info=exc)
             error = self._error(exc, "render")
             error["message"] = f"{error['message']} (the edited template is not used)"

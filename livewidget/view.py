@@ -91,20 +91,15 @@ class LiveView:
         return compiled
 
     @classmethod
-    def _forget_template(cls) -> None:
-        """Compile the template again on next use (its file changed)."""
-        _COMPILED.pop(cls, None)
+    def _recompile_template(cls) -> CompiledTemplate:
+        """Compile the template again (its file changed) and use it from now on."""
+        compiled = _COMPILED[cls] = _compile(cls)
+        return compiled
 
-    @staticmethod
-    def _compiled_template_or_none(cls: type[LiveView]) -> CompiledTemplate | None:
-        return _COMPILED.get(cls)
-
-    @staticmethod
-    def _restore_template(cls: type[LiveView], compiled: CompiledTemplate | None) -> None:
-        if compiled is None:
-            _COMPILED.pop(cls, None)
-        else:
-            _COMPILED[cls] = compiled
+    @classmethod
+    def _use_template(cls, compiled: CompiledTemplate) -> None:
+        """Go back to an earlier compilation (the edited template failed)."""
+        _COMPILED[cls] = compiled
 
     def _render_tree(
         self, assigns: Mapping[str, Any], changed: set[str] | None, previous: Rendered | None
