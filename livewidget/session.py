@@ -3,33 +3,36 @@
 A :class:`Session` knows nothing of Jupyter. A transport (the widget, or the test client)
 hands it raw inbound messages with :meth:`Session.receive`, from any thread, and gives it a
 ``send`` callable for outbound ones. Messages are handled strictly in order by one task on
-the session's event loop: handler → render → diff → exactly one outbound message. The session
-also owns the widget's routes and history: a patch keeps the view and calls
-``handle_params``; a redirect terminates it and mounts the route's view.
+the session's event loop: handler → render → diff → exactly one outbound message.
+
+The session also owns the widget's routes and history (a patch keeps the view and calls
+``handle_params``; a redirect terminates it and mounts the route's view), in
+:mod:`livewidget._navigation`, and takes over redefined classes and edited templates while
+prototyping, in :mod:`livewidget._prototyping`. Both are mixins over this class's state.
 """
 
 from __future__ import annotations
 
 import asyncio
-import inspect
 import itertools
 import logging
 import threading
 from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from . import _messages, _reload
 from . import _protocol as p
-from ._builtin_views import MountFailed, NotFound
-from ._callbacks import await_logged, call, current_loop, hook_source, reply_payload
+from ._callbacks import call, current_loop, hook_source, reply_payload
 from ._errors_format import error_payload
+from ._navigation import NavigationMixin
+from ._prototyping import PrototypingMixin
 from ._queue import Command, Resume
-from ._runtime import LiveCallback, LiveRuntime, Run
-from .errors import BadMessageError, NavigationError
+from ._runtime import LiveCallback, Run
+from .errors import BadMessageError
 from .history import History
-from .router import Router, url_params
-from .socket import Navigation, Socket
+from .router import Router
+from .socket import Socket
 from .template import Rendered, diff
 from .view import LiveView
 
@@ -38,16 +41,19 @@ logger = logging.getLogger("livewidget")
 Send = Callable[[dict[str, Any]], None]
 OnState = Callable[[str, str | None], None]
 Routes = type[LiveView] | Mapping[str, type[LiveView]]
-_ids = itertools.count(1)
 
 
-class Session:
+class Session(NavigationMixin, PrototypingMixin):
     """Run a widget's LiveViews behind a transport.
 
     ``routes`` is one LiveView class (served on every path) or a route table such as
     ``{"/": Home, "/users/:id": User}``. ``send`` is called on the event loop with each
     outbound message (a JSON-able dict); ``on_state(url, title)`` when the URL or title moves.
     ``loop`` defaults to the running loop (the kernel's, in Jupyter).
+
+    :meth:`redefine` and :meth:`watch_templates` come from
+    :class:`~livewidget._prototyping.PrototypingMixin`; what :meth:`navigate`, :meth:`back`
+    and :meth:`forward` queue runs in :class:`~livewidget._navigation.NavigationMixin`.
     """
 
     def __init__(
@@ -154,19 +160,6 @@ class Session:
     def send_info(self, info: Any) -> None:
         """Deliver ``info`` to the view's ``handle_info``, after what is queued; any thread."""
         self._enqueue(Command(lambda: self._info(info)))
-
-    def redefine(self, view_class: type[LiveView]) -> None:
-        """A class was (re)defined: if it replaces one this session serves, take it over."""
-        if self._closed:
-            return
-        key = _reload.class_key(view_class)
-        if any(_reload.class_key(v) == key and v is not view_class for v in self.router.views()):
-            self._enqueue(Command(lambda: self._redefine(view_class)))
-
-    def watch_templates(self, interval: float = 0.5) -> None:
-        """Re-render when the current view's ``template_file`` changes on disk."""
-        if self._watch is None and not self._closed:
-            self._watch = self._loop.create_task(self._watch_templates(interval))
 
     async def drain(self) -> None:
         """Wait until every queued message has been handled."""
@@ -275,6 +268,26 @@ class Session:
 
         await self._dispatch(handler, None, "handle_info")
 
+    def _live_run(self, socket: Socket) -> Run:
+        """How a view's timers, tasks and subscriptions queue work for that view."""
+
+        def run(during: str, callback: LiveCallback, done: Callable[[], None] | None) -> None:
+            async def command() -> None:
+                try:
+                    if self.socket is socket:  # only while that view is the one mounted
+
+                        async def handler() -> None:
+                            await call(callback, self.view, socket)
+
+                        await self._dispatch(handler, None, during)
+                finally:
+                    if done is not None:
+                        done()
+
+            self._enqueue(Command(command))
+
+        return run
+
     async def _dispatch(
         self, handler: Callable[[], Coroutine[Any, Any, Any]], ref: int | None, during: str
     ) -> None:
@@ -311,261 +324,6 @@ class Session:
             return  # a timer or broadcast before any page joined: the join sends the tree
         self._finish(reply, events, ref, payload)
 
-    async def _client_navigation(self, message: _messages.Navigate) -> None:
-        if message.kind == p.NAV_GO:
-            assert message.index is not None
-            if message.index >= len(self.history.entries) and message.url is not None:
-                await self._navigate_smart(message.url, False, ref=message.ref)
-            else:
-                await self._go(message.index, ref=message.ref)
-        elif message.kind == p.NAV_PATCH:
-            assert message.url is not None
-            await self._navigate_smart(message.url, message.replace, ref=message.ref)
-        else:
-            assert message.url is not None
-            await self._navigate(Navigation("redirect", message.url, message.replace), message.ref)
-
-    # -- prototyping ------------------------------------------------------------------------
-
-    async def _redefine(self, new: type[LiveView]) -> None:
-        key = _reload.class_key(new)
-        olds = [v for v in self.router.views() if _reload.class_key(v) == key and v is not new]
-        for old in olds:
-            self.router.replace(old, new)
-        if _reload.class_key(self.view_class) != key or self.view_class is new:
-            return
-        old = self.view_class
-        await self._swap_class(old, new, f"the new definition of {new.__name__}")
-
-    async def _swap_class(self, old: type[LiveView], new: type[LiveView], what: str) -> None:
-        self._set_class(new)
-        try:
-            self._view_hooks = {
-                name: hook_source(name, src)
-                for name, src in (getattr(new, "hooks", None) or {}).items()
-            }
-            tree = self.view._render_tree(self.socket.assigns, None, None)
-        except Exception as exc:
-            self._set_class(old)
-            self.router.replace(new, old)
-            logger.error("livewidget: %s failed to render", what, exc_info=exc)
-            error = self._error(exc, "render")
-            error["message"] = f"{error['message']} ({what} is not used; the last one runs on)"
-            self._emit({p.ERROR: error})
-            return
-        self._tree = tree
-        self._emit(self._full_reply())
-
-    def _set_class(self, cls: type[LiveView]) -> None:
-        self.view.__class__ = cls
-        self.view_class = cls
-        self.socket._view_class = cls
-
-    async def _watch_templates(self, interval: float) -> None:
-        seen: dict[Path, float] = {}
-        start = _reload.template_path(self.view_class)
-        if start is not None and start.is_file():
-            seen[start] = start.stat().st_mtime
-        while True:
-            await asyncio.sleep(interval)
-            path = _reload.template_path(self.view_class)
-            if path is None or not path.is_file():
-                continue
-            mtime = path.stat().st_mtime
-            if seen.setdefault(path, mtime) != mtime:
-                seen[path] = mtime
-                cls = self.view_class
-                self._enqueue(Command(lambda cls=cls: self._template_changed(cls)))  # type: ignore[misc]
-
-    async def _template_changed(self, cls: type[LiveView]) -> None:
-        if self.view_class is not cls:
-            return
-        previous = cls._compiled_template()
-        try:
-            cls._recompile_template()
-            tree = self.view._render_tree(self.socket.assigns, None, None)
-        except Exception as exc:
-            cls._use_template(previous)
-            logger.error("livewidget: the edited template of %s failed", cls.__name__, exc_info=exc)
-            error = self._error(exc, "render")
-            error["message"] = f"{error['message']} (the edited template is not used)"
-            self._emit({p.ERROR: error})
-            return
-        self._tree = tree
-        self._emit(self._full_reply())
-
-    # -- navigation -------------------------------------------------------------------------
-
-    async def _navigate_smart(self, url: str, replace: bool, ref: int | None = None) -> None:
-        match = self.router.match(url)
-        same_view = match is not None and match.view is self.view_class and self._tree is not None
-        kind: Literal["patch", "redirect"] = "patch" if same_view else "redirect"
-        await self._navigate(Navigation(kind, url, replace), ref)
-
-    async def _navigate(self, navigation: Navigation, ref: int | None) -> None:
-        """A patch or redirect that no handler asked for: a link, or Python's navigate()."""
-        if navigation.kind == "redirect":
-            await self._redirect(navigation.url, replace=navigation.replace)
-            reply = self._full_reply()
-        else:
-            snapshot = self.socket._snapshot()
-            try:
-                await self._run_handle_params(navigation.url)
-                tree = self._render(self.socket._changed)
-            except Exception as exc:
-                self.socket._restore(snapshot)
-                self._emit_error(exc, "handle_params", ref)
-                return
-            reply = self._diff_reply(tree)
-            self._record(navigation.url, navigation.replace, self._mount_id)
-        reply[p.NAVIGATION] = self._nav_state(navigation.replace)
-        self._finish(reply, self.socket._take_events(), ref, None)
-
-    async def _go(self, index: int, ref: int | None = None) -> None:
-        current, current_index = self.history.current, self.history.index
-        entry = self.history.go(index)
-        if entry is None:
-            if ref is not None:
-                self._emit({p.REF: ref})
-            return
-        if entry.mount == current.mount and self._tree is not None:
-            snapshot = self.socket._snapshot()
-            try:
-                await self._run_handle_params(entry.url)
-                tree = self._render(self.socket._changed)
-            except Exception as exc:
-                self.socket._restore(snapshot)
-                self.history.go(current_index)
-                self._emit_error(exc, "handle_params", ref)
-                return
-            reply = self._diff_reply(tree)
-        else:
-            await self._mount_at(entry.url, entry.mount, flash=None)
-            reply = self._full_reply()
-        self._state_changed()
-        reply[p.NAVIGATION] = self._nav_state(False)
-        self._finish(reply, self.socket._take_events(), ref, None)
-
-    async def _patch(self, url: str) -> None:
-        snapshot = self.socket._snapshot()
-        try:
-            await self._run_handle_params(url)
-            self._tree = self._render(self.socket._changed)
-        except Exception as exc:
-            self.socket._restore(snapshot)
-            logger.error("livewidget: handle_params failed for %s", url, exc_info=exc)
-            self._pending_error = self._error(exc, "handle_params")
-            return
-        self.socket._take_changed()
-        self._record(url, True, self._mount_id)
-
-    async def _run_handle_params(self, url: str) -> None:
-        match = self.router.match(url)
-        if match is None or match.view is not self.view_class:
-            raise NavigationError(f"{url!r} is not served by {self.view_class.__name__}")
-        self.socket._url = url
-        await call(self.view.handle_params, url_params(url, match.path_params), url, self.socket)
-
-    async def _redirect(self, url: str, *, replace: bool) -> None:
-        flash = dict(self.socket.assigns.get("flash", {}))
-        mount_id = next(self._mounts)
-        await self._mount_at(url, mount_id, flash=flash)
-        self._record(url, replace, mount_id)
-
-    async def _mount_at(self, url: str, mount_id: int, flash: dict[str, Any] | None) -> None:
-        self._terminate("redirect")
-        self._tree = None
-        self._mount_id = mount_id
-        self.view_class, self.view, self.socket = self._new_view(url)
-        if flash:
-            self.socket.assign(flash=flash)
-        await self._mount_view()
-
-    async def _first_mount(self) -> None:
-        await self._mount_view()
-        self._state_changed()
-
-    async def _mount_view(self) -> None:
-        url = self.socket.url
-        match = self.router.match(url)
-        self._pending_error = None
-        try:
-            self._view_hooks = {
-                name: hook_source(name, src)
-                for name, src in (getattr(self.view_class, "hooks", None) or {}).items()
-            }
-            params = url_params(url, match.path_params if match else {})
-            await call(self.view.mount, self.socket, self._session_for(url), params)
-            await call(self.view.handle_params, params, url, self.socket)
-            self._tree = self._render(None)
-        except Exception as exc:
-            logger.error("livewidget: %s failed to mount", self.view_class.__name__, exc_info=exc)
-            self._pending_error = self._error(exc, "mount")
-            failed = self.view_class.__name__
-            self._stop_live()
-            self.view_class, self.view, self.socket = MountFailed, MountFailed(), self.socket
-            self.socket._assigns._data.clear()
-            self.socket.assign(flash={})
-            await call(self.view.mount, self.socket, {"view": failed, "url": url}, {})
-            self._tree = self._render(None)
-        self.socket._take_changed()
-
-    def _new_view(self, url: str) -> tuple[type[LiveView], LiveView, Socket]:
-        match = self.router.match(url)
-        view_class = match.view if match is not None else NotFound
-        socket = Socket(f"lw-{next(_ids)}", url=url, router=self.router, view_class=view_class)
-        socket._live = LiveRuntime(
-            socket, loop=self._loop, run=self._live_run(socket), view=view_class.__name__
-        )
-        return view_class, view_class(), socket
-
-    def _live_run(self, socket: Socket) -> Run:
-        """How a view's timers, tasks and subscriptions queue work for that view."""
-
-        def run(during: str, callback: LiveCallback, done: Callable[[], None] | None) -> None:
-            async def command() -> None:
-                try:
-                    if self.socket is socket:  # only while that view is the one mounted
-
-                        async def handler() -> None:
-                            await call(callback, self.view, socket)
-
-                        await self._dispatch(handler, None, during)
-                finally:
-                    if done is not None:
-                        done()
-
-            self._enqueue(Command(command))
-
-        return run
-
-    def _session_for(self, url: str) -> Mapping[str, Any]:
-        if self.view_class is NotFound:
-            return {"url": url, "routes": self.router.patterns}
-        return self._session
-
-    def _record(self, url: str, replace: bool, mount_id: int) -> None:
-        if replace:
-            self.history.replace(url, mount=mount_id)
-        else:
-            self.history.push(url, mount=mount_id)
-        self._state_changed()
-
-    def _terminate(self, reason: str) -> None:
-        try:
-            result = self.view.terminate(reason)
-            if inspect.isawaitable(result):
-                self._loop.create_task(await_logged(result))
-        except Exception:
-            logger.exception("livewidget: %s.terminate raised", self.view_class.__name__)
-        finally:
-            self._stop_live()
-
-    def _stop_live(self) -> None:
-        # Timers, background work and subscriptions end with the view.
-        if self.socket._live is not None:
-            self.socket._live.stop()
-
     # -- replies ----------------------------------------------------------------------------
 
     def _render(self, changed: set[str] | None) -> Rendered:
@@ -598,9 +356,6 @@ class Session:
         if ref is not None:
             reply[p.REF] = ref
         self._emit(reply)
-
-    def _nav_state(self, replace: bool) -> dict[str, Any]:
-        return {p.URL: self.socket.url, p.NAV_REPLACE: replace, p.NAV_INDEX: self.history.index}
 
     def _hook_sources(self) -> dict[str, str]:
         return {**self._hooks, **self._view_hooks}

@@ -1,0 +1,138 @@
+"""Prototyping in a notebook: a session takes over redefined classes and edited templates.
+
+:mod:`livewidget._reload` tells every live session of each new LiveView class; a session
+that serves an older class of the same module and qualified name (the cell run again) swaps
+the new class in under its live view, keeping assigns and URL. With template watching on, a
+view's ``template_file`` edited on disk is recompiled in place. Either way the view renders
+again and the frontend gets a full reply; a version that fails to render is rolled back, its
+error shows, and the last good one runs on.
+
+:class:`PrototypingMixin` holds this part of :class:`~livewidget.session.Session`. The swaps
+run as commands on the session's queue, so they never land in the middle of a handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import _protocol as p
+from . import _reload
+from ._callbacks import hook_source
+from ._queue import Command
+
+if TYPE_CHECKING:
+    from .router import Router
+    from .socket import Socket
+    from .template import Rendered
+    from .view import LiveView
+
+logger = logging.getLogger("livewidget")
+
+
+class PrototypingMixin:
+    """Redefined classes and edited templates taking over a Session's live view."""
+
+    # Session's state, set in Session.__init__: declared so mypy checks this half too.
+    router: Router
+    view_class: type[LiveView]
+    view: LiveView
+    socket: Socket
+    _loop: asyncio.AbstractEventLoop
+    _view_hooks: dict[str, str]
+    _tree: Rendered | None
+    _closed: bool
+    _watch: asyncio.Task[None] | None
+
+    if TYPE_CHECKING:
+        # Session's queue and replies, declared so mypy checks these calls against them.
+        def _enqueue(self, item: object) -> None: ...
+        def _full_reply(self) -> dict[str, Any]: ...
+        def _emit(self, message: dict[str, Any]) -> None: ...
+        def _error(self, exc: BaseException, during: str) -> dict[str, Any]: ...
+
+    # -- redefined classes ------------------------------------------------------------------
+
+    def redefine(self, view_class: type[LiveView]) -> None:
+        """A class was (re)defined: if it replaces one this session serves, take it over."""
+        if self._closed:
+            return
+        key = _reload.class_key(view_class)
+        if any(_reload.class_key(v) == key and v is not view_class for v in self.router.views()):
+            self._enqueue(Command(lambda: self._redefine(view_class)))
+
+    async def _redefine(self, new: type[LiveView]) -> None:
+        key = _reload.class_key(new)
+        olds = [v for v in self.router.views() if _reload.class_key(v) == key and v is not new]
+        for old in olds:
+            self.router.replace(old, new)
+        if _reload.class_key(self.view_class) != key or self.view_class is new:
+            return
+        old = self.view_class
+        await self._swap_class(old, new, f"the new definition of {new.__name__}")
+
+    async def _swap_class(self, old: type[LiveView], new: type[LiveView], what: str) -> None:
+        self._set_class(new)
+        try:
+            self._view_hooks = {
+                name: hook_source(name, src)
+                for name, src in (getattr(new, "hooks", None) or {}).items()
+            }
+            tree = self.view._render_tree(self.socket.assigns, None, None)
+        except Exception as exc:
+            self._set_class(old)
+            self.router.replace(new, old)
+            logger.error("livewidget: %s failed to render", what, exc_info=exc)
+            error = self._error(exc, "render")
+            error["message"] = f"{error['message']} ({what} is not used; the last one runs on)"
+            self._emit({p.ERROR: error})
+            return
+        self._tree = tree
+        self._emit(self._full_reply())
+
+    def _set_class(self, cls: type[LiveView]) -> None:
+        self.view.__class__ = cls
+        self.view_class = cls
+        self.socket._view_class = cls
+
+    # -- edited templates -------------------------------------------------------------------
+
+    def watch_templates(self, interval: float = 0.5) -> None:
+        """Re-render when the current view's ``template_file`` changes on disk."""
+        if self._watch is None and not self._closed:
+            self._watch = self._loop.create_task(self._watch_templates(interval))
+
+    async def _watch_templates(self, interval: float) -> None:
+        seen: dict[Path, float] = {}
+        start = _reload.template_path(self.view_class)
+        if start is not None and start.is_file():
+            seen[start] = start.stat().st_mtime
+        while True:
+            await asyncio.sleep(interval)
+            path = _reload.template_path(self.view_class)
+            if path is None or not path.is_file():
+                continue
+            mtime = path.stat().st_mtime
+            if seen.setdefault(path, mtime) != mtime:
+                seen[path] = mtime
+                cls = self.view_class
+                self._enqueue(Command(lambda cls=cls: self._template_changed(cls)))  # type: ignore[misc]
+
+    async def _template_changed(self, cls: type[LiveView]) -> None:
+        if self.view_class is not cls:
+            return
+        previous = cls._compiled_template()
+        try:
+            cls._recompile_template()
+            tree = self.view._render_tree(self.socket.assigns, None, None)
+        except Exception as exc:
+            cls._use_template(previous)
+            logger.error("livewidget: the edited template of %s failed", cls.__name__, exc_info=exc)
+            error = self._error(exc, "render")
+            error["message"] = f"{error['message']} (the edited template is not used)"
+            self._emit({p.ERROR: error})
+            return
+        self._tree = tree
+        self._emit(self._full_reply())
