@@ -209,3 +209,5 @@ export const LOG_PREFIX = "[livewidget]";
 
 /** Marks an element the patch must keep as it is (an unchanged comprehension row). */
 export const SKIP_ATTRIBUTE = "data-lw-skip";
+/** Starts the comment standing for a whole unchanged list in a patch (`<!--lw-list:3-->`). */
+export const LIST_MARKER = "lw-list:";

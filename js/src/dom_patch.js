@@ -51,45 +51,101 @@ const USER_OWNED_ATTRIBUTES = new Set(["value"]);
  *   keep and was inserted as is: the caller must patch again with the full HTML
  */
 export function patch(container, html, observer) {
-  // Parse into a detached copy of the container, so that the HTML is read in the same
-  // context (a <tbody> container keeps its <tr> children, for instance).
+  const target = parseLike(container, html);
+  const morph = new Morph(container, observer);
+  morphdom(container, target, { childrenOnly: true, ...morph.options });
+  return !morph.orphanPlaceholder;
+}
+
+/**
+ * Morph one element of the page (its attributes, then its children) into `source`, the same
+ * element as newly rendered; as `patch` does for each element it keeps.
+ *
+ * @param {Element} el an element of the page
+ * @param {Element} source its new version (its children may be moved into the page)
+ * @param {Morph} morph the patch this is part of
+ */
+export function patchElement(el, source, morph) {
+  morphdom(el, source, morph.options);
+}
+
+/**
+ * Parse `html` as the children of a detached copy of `container`, so that it is read in the
+ * same context (a <tbody> container keeps its <tr> children, for instance).
+ *
+ * @param {Element} container
+ * @param {string} html
+ * @returns {Element}
+ */
+export function parseLike(container, html) {
   const target = /** @type {Element} */ (container.cloneNode(false));
   target.innerHTML = html;
-  const focused = focusedElement(container);
-  let orphanPlaceholder = false;
+  return target;
+}
 
-  morphdom(container, target, {
-    childrenOnly: true,
-    onNodeAdded(node) {
-      // A placeholder that matched no element was inserted as is (noticed here, rather
-      // than by searching the whole container afterwards).
-      const el = /** @type {Element} */ (node);
-      if (el.nodeType === 1 && (el.hasAttribute(SKIP_ATTRIBUTE) || el.querySelector(`[${SKIP_ATTRIBUTE}]`))) {
-        orphanPlaceholder = true;
-      }
-      if (el.nodeType === 1) observer?.nodeAdded?.(el);
-      return node;
-    },
-    onBeforeNodeDiscarded(node) {
-      if (node.nodeType !== 1 || !observer?.beforeNodeDiscarded) return true;
-      return observer.beforeNodeDiscarded(/** @type {Element} */ (node));
-    },
-    onBeforeElUpdated(fromEl, toEl) {
-      // An unchanged row: its element stays exactly as it is, subtree and hooks included.
-      if (toEl.hasAttribute(SKIP_ATTRIBUTE)) return false;
-      if (fromEl.getAttribute(PHX_UPDATE) === UPDATE_IGNORE) {
-        mergeDataAttributes(fromEl, toEl);
-        return false;
-      }
-      if (observer && !observer.beforeElUpdated(fromEl, toEl)) return false;
-      if (fromEl === focused && FORM_CONTROLS.has(fromEl.tagName) && (observer?.keepsFocusedValue?.(fromEl) ?? true)) {
-        mergeFocusedControl(fromEl, toEl);
-        return false;
-      }
-      return true;
-    },
-  });
-  return !orphanPlaceholder;
+/**
+ * Bring the attributes of `el` in line with `source`.
+ *
+ * @param {Element} el
+ * @param {Element} source
+ */
+export function syncAttributes(el, source) {
+  for (const { name, value } of Array.from(source.attributes)) {
+    if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+  }
+  for (const { name } of Array.from(el.attributes)) {
+    if (!source.hasAttribute(name)) el.removeAttribute(name);
+  }
+}
+
+/** One patch of a view: morphdom's callbacks, and what they noticed. */
+export class Morph {
+  /**
+   * @param {Element} container the view's element (where focus is looked for)
+   * @param {PatchObserver} [observer] hears about each element before it is updated
+   */
+  constructor(container, observer) {
+    const focused = focusedElement(container);
+    /**
+     * Whether a skip placeholder (see `row_skip.js`) found no element to keep and was
+     * inserted as is: the caller must patch again with the full HTML.
+     */
+    this.orphanPlaceholder = false;
+    /** morphdom's options. */
+    this.options = {
+      /** @param {Node} node */
+      onNodeAdded: (node) => {
+        // A placeholder that matched no element was inserted as is (noticed here, rather
+        // than by searching the whole container afterwards).
+        const el = /** @type {Element} */ (node);
+        if (el.nodeType === 1 && (el.hasAttribute(SKIP_ATTRIBUTE) || el.querySelector(`[${SKIP_ATTRIBUTE}]`))) {
+          this.orphanPlaceholder = true;
+        }
+        if (el.nodeType === 1) observer?.nodeAdded?.(el);
+        return node;
+      },
+      /** @param {Node} node */
+      onBeforeNodeDiscarded: (node) => {
+        if (node.nodeType !== 1 || !observer?.beforeNodeDiscarded) return true;
+        return observer.beforeNodeDiscarded(/** @type {Element} */ (node));
+      },
+      /** @param {Element} fromEl @param {Element} toEl */
+      onBeforeElUpdated: (fromEl, toEl) => {
+        // An unchanged row: its element stays exactly as it is, subtree and hooks included.
+        if (toEl.hasAttribute(SKIP_ATTRIBUTE)) return false;
+        if (fromEl.getAttribute(PHX_UPDATE) === UPDATE_IGNORE) {
+          mergeDataAttributes(fromEl, toEl);
+          return false;
+        }
+        if (observer && !observer.beforeElUpdated(fromEl, toEl)) return false;
+        if (fromEl === focused && FORM_CONTROLS.has(fromEl.tagName) && (observer?.keepsFocusedValue?.(fromEl) ?? true)) {
+          mergeFocusedControl(fromEl, toEl);
+          return false;
+        }
+        return true;
+      },
+    };
+  }
 }
 
 /**

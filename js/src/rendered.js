@@ -242,17 +242,32 @@ function mergeDynamic(old, value) {
  */
 
 /**
+ * @callback SkipList
+ * @param {Tree} comprehension a comprehension (its statics and rows)
+ * @returns {string | null} HTML to write instead of all its rows, or null to write them
+ */
+
+/**
+ * What may stand in for parts of a tree when its HTML is built.
+ *
+ * @typedef {object} Skips
+ * @property {SkipRow} [row] may stand in for one comprehension row (see `row_skip.js`)
+ * @property {SkipList} [list] may stand in for a whole comprehension (see `list_skip.js`)
+ */
+
+/**
  * Build the HTML of a tree: statics[0] + dynamic 0 + statics[1] + … + statics[n].
  *
  * @param {Tree | null} tree
  * @param {SkipRow} [skipRow] may stand in for comprehension rows (see `row_skip.js`)
+ * @param {SkipList} [skipList] may stand in for whole comprehensions (see `list_skip.js`)
  * @returns {string}
  */
-export function toHTML(tree, skipRow) {
+export function toHTML(tree, skipRow, skipList) {
   if (tree === null) return "";
   /** @type {string[]} */
   const out = [];
-  renderNode(tree, out, skipRow);
+  renderNode(tree, out, { row: skipRow, list: skipList });
   return out.join("");
 }
 
@@ -266,25 +281,30 @@ export function toHTML(tree, skipRow) {
 export function renderRowHTML(statics, row) {
   /** @type {string[]} */
   const out = [];
-  renderRow(statics, row, out, undefined);
+  renderRow(statics, row, out, {});
   return out.join("");
 }
 
 /**
  * @param {unknown} node a tree or a comprehension
  * @param {string[]} out the HTML parts, appended to
- * @param {SkipRow | undefined} skipRow
+ * @param {Skips} skip
  */
-function renderNode(node, out, skipRow) {
+function renderNode(node, out, skip) {
   if (!isTree(node)) {
     logError("cannot render a node without statics:", node);
     return;
   }
   if (isComprehension(node)) {
+    const wholeList = skip.list ? skip.list(node) : null;
+    if (wholeList !== null) {
+      out.push(wholeList);
+      return;
+    }
     for (const row of /** @type {unknown[]} */ (node[DYNAMICS])) {
-      const instead = skipRow && Array.isArray(row) ? skipRow(row, node.s) : null;
+      const instead = skip.row && Array.isArray(row) ? skip.row(row, node.s) : null;
       if (instead !== null) out.push(instead);
-      else renderRow(node.s, row, out, skipRow);
+      else renderRow(node.s, row, out, skip);
     }
     return;
   }
@@ -292,7 +312,7 @@ function renderNode(node, out, skipRow) {
   out.push(statics[0]);
   for (let i = 1; i < statics.length; i++) {
     const key = String(i - 1);
-    if (key in node) renderDynamic(node[key], out, skipRow);
+    if (key in node) renderDynamic(node[key], out, skip);
     else logError(`a tree is missing its dynamic ${key}:`, node);
     out.push(statics[i]);
   }
@@ -302,9 +322,9 @@ function renderNode(node, out, skipRow) {
  * @param {string[]} statics the comprehension's shared statics
  * @param {unknown} row one row of dynamics
  * @param {string[]} out
- * @param {SkipRow | undefined} skipRow
+ * @param {Skips} skip
  */
-function renderRow(statics, row, out, skipRow) {
+function renderRow(statics, row, out, skip) {
   if (!Array.isArray(row)) {
     logError("cannot render a comprehension row that is not a list:", row);
     return;
@@ -314,7 +334,7 @@ function renderRow(statics, row, out, skipRow) {
   }
   out.push(statics[0]);
   for (let i = 1; i < statics.length; i++) {
-    if (i - 1 < row.length) renderDynamic(row[i - 1], out, skipRow);
+    if (i - 1 < row.length) renderDynamic(row[i - 1], out, skip);
     out.push(statics[i]);
   }
 }
@@ -322,10 +342,10 @@ function renderRow(statics, row, out, skipRow) {
 /**
  * @param {unknown} value
  * @param {string[]} out
- * @param {SkipRow | undefined} skipRow
+ * @param {Skips} skip
  */
-function renderDynamic(value, out, skipRow) {
+function renderDynamic(value, out, skip) {
   if (typeof value === "string") out.push(value);
-  else if (isObject(value)) renderNode(value, out, skipRow);
+  else if (isObject(value)) renderNode(value, out, skip);
   else logError("cannot render a dynamic that is neither a string nor a tree:", value);
 }

@@ -9,14 +9,15 @@
  * and appended rows are parsed and inserted after the last one. Nothing else of the view is
  * rebuilt, parsed or walked, and the DOM ends up exactly as a full render would make it.
  *
- * Anything else (a scalar that changed, rows inserted in the middle or moved, a row that is not
- * one element with an id, hooks or `phx-mounted` / `phx-remove` on the rows involved) returns
- * null before touching anything, and the view patches as usual (`row_skip.js` +
- * `dom_patch.js`).
+ * Other differences (a scalar that changed, a subtree replaced) are left to the caller, which
+ * patches them around the lists (`list_skip.js`). Lists it cannot patch this way (rows
+ * inserted in the middle or moved, a row that is not one element with an id, hooks or
+ * `phx-mounted` / `phx-remove` on the rows involved) return null before touching anything,
+ * and the view patches as usual (`row_skip.js` + `dom_patch.js`).
  */
 
 import { DYNAMICS, PHX_HOOK, STATICS } from "./constants.js";
-import { patch } from "./dom_patch.js";
+import { patch, syncAttributes } from "./dom_patch.js";
 import { renderRowHTML } from "./rendered.js";
 import { rowShape } from "./row_skip.js";
 
@@ -44,19 +45,27 @@ const LIFECYCLE_SELECTOR = LIFECYCLE.map((name) => `[${name}]`).join(",");
  */
 
 /**
- * Patch row changes in place, if that is all that changed.
+ * What `patchRowsInPlace` did.
+ *
+ * @typedef {object} RowsPatched
+ * @property {unknown[][]} shown the rows of the lists it patched, now on screen
+ * @property {boolean} rest whether the trees differ elsewhere too: the caller must patch that
+ */
+
+/**
+ * Patch the row changes of every list in place, if they all allow it.
  *
  * @param {Element} container the view's element, showing `before`
  * @param {Tree} before the tree on screen
  * @param {Tree} after the new tree
  * @param {PatchObserver} [observer]
- * @returns {unknown[][] | null} the rows now on screen (none when nothing changed), or null
- *   when the fast path does not apply (nothing was touched)
+ * @returns {RowsPatched | null} what was patched, or null when the fast path does not apply
+ *   to some list (nothing was touched)
  */
 export function patchRowsInPlace(container, before, after, observer) {
   /** @type {ListChange[]} */
   const changes = [];
-  if (!collect(before, after, changes)) return null;
+  const rest = !collect(before, after, changes);
   const plans = [];
   for (const change of changes) {
     const plan = planList(container, change);
@@ -65,11 +74,11 @@ export function patchRowsInPlace(container, before, after, observer) {
   }
   const doc = container.ownerDocument;
   for (const plan of plans) apply(doc, plan, observer);
-  return changes.flatMap((change) => change.after);
+  return { shown: changes.flatMap((change) => change.after), rest };
 }
 
 /**
- * Walk both trees; collect the lists whose rows changed; false at any other difference.
+ * Walk both trees; collect the lists whose rows changed; false when they differ elsewhere too.
  *
  * @param {unknown} before
  * @param {unknown} after
@@ -88,11 +97,13 @@ function collect(before, after, changes) {
     changes.push({ statics, before: oldRows, after: newRows });
     return true;
   }
+  let same = true;
   for (const key of Object.keys(after)) {
     if (key === STATICS) continue;
-    if (!collect(before[key], after[key], changes)) return false;
+    // Go on after a difference: the lists further on are patched all the same.
+    if (!collect(before[key], after[key], changes)) same = false;
   }
-  return true;
+  return same;
 }
 
 /**
@@ -219,12 +230,7 @@ function parseRow(doc, html) {
 function patchRoot(el, html, observer) {
   const fresh = parseRow(el.ownerDocument, html);
   if (!fresh) return;
-  for (const { name, value } of Array.from(fresh.attributes)) {
-    if (el.getAttribute(name) !== value) el.setAttribute(name, value);
-  }
-  for (const { name } of Array.from(el.attributes)) {
-    if (!fresh.hasAttribute(name)) el.removeAttribute(name);
-  }
+  syncAttributes(el, fresh);
   patch(el, fresh.innerHTML, observer);
 }
 

@@ -14,6 +14,7 @@
  */
 
 import { SKIP_ATTRIBUTE } from "./constants.js";
+import { listMarker } from "./list_skip.js";
 import { renderRowHTML, toHTML } from "./rendered.js";
 
 /** @typedef {import("./rendered.js").Tree} Tree */
@@ -68,18 +69,33 @@ export class RowSkipper {
   }
 
   /**
-   * The HTML of `tree`, with placeholders for rows already shown.
+   * The HTML of `tree`, with placeholders for rows already shown. With `lists`, a list whose
+   * rows are all shown becomes one marker instead, recorded in `lists` (see `list_skip.js`).
    *
    * @param {Tree} tree
+   * @param {import("./list_skip.js").SkippedList[]} [lists]
    * @returns {string}
    */
-  html(tree) {
+  html(tree, lists) {
     const pending = new WeakSet();
     this.pending = pending;
-    return toHTML(tree, (row, statics) => {
-      pending.add(row);
-      return this.shown.has(row) ? rowShape(row, statics, this.doc)?.placeholder ?? null : null;
-    });
+    /** @param {unknown[]} row @param {string[]} statics */
+    const shownShape = (row, statics) => (this.shown.has(row) ? rowShape(row, statics, this.doc) : null);
+    const skipList = lists
+      ? /** @param {Tree} comprehension */ (comprehension) => {
+          const marker = listMarker(comprehension, shownShape, lists);
+          if (marker !== null) for (const row of /** @type {unknown[][]} */ (comprehension.d)) pending.add(row);
+          return marker;
+        }
+      : undefined;
+    return toHTML(
+      tree,
+      (row, statics) => {
+        pending.add(row);
+        return shownShape(row, statics)?.placeholder ?? null;
+      },
+      skipList,
+    );
   }
 
   /** The HTML built last is on screen now. */

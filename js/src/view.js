@@ -30,6 +30,7 @@ import {
   CONNECTING_TEXT,
 } from "./constants.js";
 import { patch } from "./dom_patch.js";
+import { patchAroundLists } from "./list_skip.js";
 import { patchRowsInPlace } from "./row_patch.js";
 import { RowSkipper } from "./row_skip.js";
 import { bindLinks } from "./navigation.js";
@@ -88,7 +89,10 @@ export class LiveViewElement {
   }
 
   /**
-   * Show `tree`, patching what is on screen; rows the DOM already shows are skipped.
+   * Show `tree`, patching what is on screen. Rows changed, removed or appended are patched on
+   * their own elements (`row_patch.js`); anything else is patched around the lists that are
+   * on screen already (`list_skip.js`), or, when the page does not line up for that, with
+   * placeholders for the rows on screen (`row_skip.js`).
    *
    * @param {import("./rendered.js").Tree} tree
    */
@@ -100,22 +104,48 @@ export class LiveViewElement {
       this.onScreen = null;
       this.root.classList.replace(CLASS_PHX_LOADING, CLASS_PHX_CONNECTED);
     }
-    const patched = this.onScreen && patchRowsInPlace(this.container, this.onScreen, tree, this.observer);
+    const before = this.onScreen;
     this.onScreen = tree;
-    if (patched) {
-      this.rows.showing(patched);
-      this.hooks.afterPatch();
-      this.bindings.afterPatch();
-      return;
-    }
+    const rows = before && patchRowsInPlace(this.container, before, tree, this.observer);
+    if (rows) this.rows.showing(rows.shown);
+    const done = rows !== null && (!rows.rest || this.patchAroundLists(tree));
+    if (!done) this.patchAll(tree);
+    this.hooks.afterPatch();
+    this.bindings.afterPatch();
+  }
+
+  /**
+   * Patch `tree` in, leaving lists whose rows are all on screen as they are.
+   *
+   * @private
+   * @param {import("./rendered.js").Tree} tree
+   * @returns {boolean} false when that could not be done (nothing was touched)
+   */
+  patchAroundLists(tree) {
+    /** @type {import("./list_skip.js").SkippedList[]} */
+    const lists = [];
+    const html = this.rows.html(tree, lists);
+    if (lists.length === 0) return false;
+    const outcome = patchAroundLists(this.container, html, lists, this.observer);
+    if (outcome === "patched") this.rows.commit();
+    // Something removed a row's element behind our back: the next patch has the full HTML.
+    else if (outcome === "orphan placeholder") this.rows.reset();
+    return outcome === "patched";
+  }
+
+  /**
+   * Patch `tree` in, with placeholders for the rows on screen.
+   *
+   * @private
+   * @param {import("./rendered.js").Tree} tree
+   */
+  patchAll(tree) {
     if (!patch(this.container, this.rows.html(tree), this.observer)) {
       // Something removed a row's element behind our back: patch with the full HTML.
       this.rows.reset();
       patch(this.container, this.rows.html(tree), this.observer);
     }
     this.rows.commit();
-    this.hooks.afterPatch();
-    this.bindings.afterPatch();
   }
 
   /**

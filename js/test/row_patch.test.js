@@ -48,7 +48,8 @@ function merged(tree, diff) {
  */
 function patchTo(tree, diff) {
   const after = merged(tree, diff);
-  assert.ok(patchRowsInPlace(container, tree, after), `the fast path took ${JSON.stringify(diff)}`);
+  const result = patchRowsInPlace(container, tree, after);
+  assert.ok(result && !result.rest, `the fast path took ${JSON.stringify(diff)}`);
   return after;
 }
 
@@ -60,7 +61,7 @@ describe("patchRowsInPlace", () => {
     first.textContent = "not re-walked";
     const after = merged(before, { 1: { k: { 1: { 1: "B", 2: "Y" } } } });
     const rows = patchRowsInPlace(container, before, after);
-    assert.deepEqual(rows, /** @type {any} */ (after[1]).d);
+    assert.deepEqual(rows, { shown: /** @type {any} */ (after[1]).d, rest: false });
     const second = /** @type {HTMLElement} */ (container.querySelector("#r2"));
     assert.equal(second.className, "B");
     assert.equal(second.textContent, "Y");
@@ -82,8 +83,19 @@ describe("patchRowsInPlace", () => {
     assert.equal(container.querySelector("#r3"), third);
   });
 
+  test("patches the rows and reports the other differences, which it leaves alone", () => {
+    const before = page();
+    patch(container, toHTML(before));
+    const title = /** @type {HTMLElement} */ (container.querySelector("h1"));
+    const after = merged(before, { 0: "other", 1: { k: { 1: { 1: "B" } } } });
+    assert.deepEqual(patchRowsInPlace(container, before, after), { shown: /** @type {any} */ (after[1]).d, rest: true });
+    assert.equal(container.querySelector("#r2")?.className, "B");
+    assert.equal(title.textContent, "title", "the scalar is the caller's");
+    assert.deepEqual(patchRowsInPlace(container, after, merged(after, { 0: "again" })), { shown: [], rest: true });
+    assert.equal(title.textContent, "title");
+  });
+
   for (const [name, diff] of [
-    ["a scalar changed", { 0: "other" }],
     ["a row inserted in the middle", { 1: { k: { 1: { 0: "9", 1: "n", 2: "m" }, m: [[2, 1, 2]], kc: 4 } } }],
     ["rows moved", { 1: { k: { 0: 1, 1: 0 } } }],
     ["a row's id changed", { 1: { k: { 0: { 0: "9" } } } }],
@@ -120,7 +132,8 @@ describe("patchRowsInPlace", () => {
       } else if (op < 0.85) diff = { 0: `t${step}` };
       else diff = { 1: { k: { 0: { 0: String(next), 1: `i${next++}`, 2: "y" }, m: [[1, 0, n]], kc: n + 1 } } };
       const after = merged(tree, diff);
-      if (patchRowsInPlace(container, tree, after)) fast++;
+      const result = patchRowsInPlace(container, tree, after);
+      if (result && !result.rest) fast++;
       else patch(container, toHTML(after));
       assert.equal(container.innerHTML, toHTML(after), `step ${step}: ${JSON.stringify(diff)}`);
       tree = after;

@@ -1,0 +1,184 @@
+/**
+ * Patch around lists the diff proves unchanged: a title above a thousand-row table is one
+ * text change, not a walk over the table.
+ *
+ * A list (comprehension) whose rows are all on screen already, each one element with an id,
+ * is written into the new HTML as a single marker comment, `<!--lw-list:N-->`, with the rows'
+ * outer whitespace around it. Parsing that HTML costs nothing for the list. The patch then
+ * walks the page and the parsed HTML side by side, only down the elements that hold a
+ * marker: a marker must line up with the list's row elements on the page (ids in order, the
+ * same whitespace between them), which are left exactly as they are; every other node is
+ * morphed on its own (`dom_patch.js`), so nothing outside the lists is handled differently
+ * from a full patch.
+ *
+ * When the page and the HTML do not line up node for node along that path (an element
+ * added or removed beside a list, a list's parent with a hook or `phx-update`, rows that
+ * are not where they were), nothing is touched and the caller patches in full.
+ */
+
+import { LIST_MARKER, PHX_HOOK, PHX_UPDATE } from "./constants.js";
+import { Morph, parseLike, patchElement, syncAttributes } from "./dom_patch.js";
+
+/** @typedef {import("./rendered.js").Tree} Tree */
+/** @typedef {import("./dom_patch.js").PatchObserver} PatchObserver */
+/** @typedef {import("./row_skip.js").RowShape} RowShape */
+
+/**
+ * One list written as a marker: what its rows look like on the page.
+ *
+ * @typedef {object} SkippedList
+ * @property {string[]} ids the ids of its rows' elements, in order
+ * @property {string} separator the whitespace between two rows
+ */
+
+/**
+ * @typedef {object} Step
+ * @property {Node} from a node of the page
+ * @property {Node} to its new version, from the parsed HTML
+ * @property {"text" | "element" | "path"} kind a text or comment to set, an element to morph,
+ *   or an element holding a list: its attributes only (its children are steps of their own)
+ */
+
+/**
+ * The marker standing for all the rows of `comprehension`, or null when it cannot stand for
+ * them (a row not on screen, or not one element with an id, or rows with different
+ * whitespace around them).
+ *
+ * @param {Tree} comprehension
+ * @param {(row: unknown[], statics: string[]) => RowShape | null} shownShape the shape of a
+ *   row the page shows, or null for a row it does not show or that is not one element
+ * @param {SkippedList[]} lists the lists written as markers so far, appended to
+ * @returns {string | null}
+ */
+export function listMarker(comprehension, shownShape, lists) {
+  const rows = /** @type {unknown[]} */ (comprehension.d);
+  if (rows.length === 0) return null;
+  const ids = [];
+  let lead = "";
+  let trail = "";
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const shape = Array.isArray(row) ? shownShape(row, comprehension.s) : null;
+    if (!shape) return null;
+    if (i === 0) ({ lead, trail } = shape);
+    else if (shape.lead !== lead || shape.trail !== trail) return null;
+    ids.push(shape.id);
+  }
+  lists.push({ ids, separator: trail + lead });
+  return `${lead}<!--${LIST_MARKER}${lists.length - 1}-->${trail}`;
+}
+
+/**
+ * Morph the children of `container` into `html`, leaving the rows of `lists` as they are.
+ *
+ * @param {Element} container the view's element
+ * @param {string} html the new inner HTML, with markers for `lists` (see `listMarker`)
+ * @param {SkippedList[]} lists
+ * @param {PatchObserver} [observer]
+ * @returns {"patched" | "not lined up" | "orphan placeholder"} "not lined up" when the page
+ *   and the HTML do not line up: nothing was touched, and the caller must patch otherwise;
+ *   "orphan placeholder" when a row placeholder outside the lists found no element to keep
+ *   (see `row_skip.js`): the caller must patch again with the full HTML
+ */
+export function patchAroundLists(container, html, lists, observer) {
+  const target = parseLike(container, html);
+  const markers = findMarkers(target, lists);
+  if (markers === null) return "not lined up";
+  const path = new Set();
+  for (const marker of markers.keys()) {
+    for (let node = marker.parentNode; node && node !== target; node = node.parentNode) path.add(node);
+  }
+  /** @type {Step[]} */
+  const steps = [];
+  if (!plan(container, target, { markers, path }, steps)) return "not lined up";
+  const morph = new Morph(container, observer);
+  for (const { from, to, kind } of steps) {
+    if (kind === "text") from.nodeValue = to.nodeValue;
+    else if (kind === "element") patchElement(/** @type {Element} */ (from), /** @type {Element} */ (to), morph);
+    else if (observer?.beforeElUpdated(/** @type {Element} */ (from), /** @type {Element} */ (to)) ?? true) {
+      syncAttributes(/** @type {Element} */ (from), /** @type {Element} */ (to));
+    }
+  }
+  return morph.orphanPlaceholder ? "orphan placeholder" : "patched";
+}
+
+/**
+ * The marker comments of `target`, each with its list; null unless each list has exactly one.
+ *
+ * @param {Element} target
+ * @param {SkippedList[]} lists
+ * @returns {Map<Node, SkippedList> | null}
+ */
+function findMarkers(target, lists) {
+  const doc = target.ownerDocument;
+  const walker = doc.createTreeWalker(target, 128 /* NodeFilter.SHOW_COMMENT */);
+  /** @type {Map<Node, SkippedList>} */
+  const markers = new Map();
+  const seen = new Set();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const data = node.nodeValue ?? "";
+    if (!data.startsWith(LIST_MARKER)) continue;
+    const list = lists[Number(data.slice(LIST_MARKER.length))];
+    if (!list || seen.has(list)) return null;
+    seen.add(list);
+    markers.set(node, list);
+  }
+  return seen.size === lists.length ? markers : null;
+}
+
+/**
+ * Line up the children of `from` (on the page) with those of `to` (parsed), recording the
+ * steps; false at the first node that does not line up.
+ *
+ * @param {Node} from
+ * @param {Node} to
+ * @param {{markers: Map<Node, SkippedList>, path: Set<Node>}} context
+ * @param {Step[]} steps
+ * @returns {boolean}
+ */
+function plan(from, to, context, steps) {
+  let page = from.firstChild;
+  for (let next = to.firstChild; next; next = next.nextSibling) {
+    const list = context.markers.get(next);
+    if (list) {
+      const after = skipRows(page, list);
+      if (after === undefined) return false;
+      page = after;
+      continue;
+    }
+    if (!page || page.nodeType !== next.nodeType) return false;
+    if (next.nodeType === 1) {
+      const el = /** @type {Element} */ (page);
+      const source = /** @type {Element} */ (next);
+      if (el.nodeName !== source.nodeName || el.id !== source.id) return false;
+      if (context.path.has(next)) {
+        // Hooks and `phx-update` see an element whole; the full patch handles those.
+        if (el.hasAttribute(PHX_HOOK) || el.hasAttribute(PHX_UPDATE)) return false;
+        steps.push({ from: el, to: source, kind: "path" });
+        if (!plan(el, source, context, steps)) return false;
+      } else steps.push({ from: el, to: source, kind: "element" });
+    } else if (page.nodeValue !== next.nodeValue) steps.push({ from: page, to: next, kind: "text" });
+    page = page.nextSibling;
+  }
+  return page === null;
+}
+
+/**
+ * Step over a list's rows on the page, checking them: the node after them, or undefined when
+ * the page does not show exactly those rows there.
+ *
+ * @param {ChildNode | null} node the first row's element, if the page lines up
+ * @param {SkippedList} list
+ * @returns {ChildNode | null | undefined}
+ */
+function skipRows(node, { ids, separator }) {
+  for (let i = 0; i < ids.length; i++) {
+    if (i > 0 && separator) {
+      if (!node || node.nodeType !== 3 || node.nodeValue !== separator) return undefined;
+      node = node.nextSibling;
+    }
+    if (!node || node.nodeType !== 1 || /** @type {Element} */ (node).id !== ids[i]) return undefined;
+    node = node.nextSibling;
+  }
+  return node;
+}
