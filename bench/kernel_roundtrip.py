@@ -1,0 +1,213 @@
+"""The kernel's share of a click: a widget's round trip straight to a kernel, no server, no browser.
+
+    python -m bench.kernel_roundtrip [--clicks 100] [--gap 30]
+
+Starts a real IPython kernel with jupyter_client, creates the three widgets of
+``bench/latency.py`` in it (a livewidget counter, the bare anywidget echo, an ipywidgets
+Button + Label), and plays the frontend's part over ZMQ: for each click it sends the comm
+message the browser would send and times until the widget's reply reaches the client, then
+waits for the kernel's ``idle`` before the next click. Clicks go round robin over the widgets
+so the machine's load hits them alike. Prints p50 and p90 per widget, the ratio of its p50 to
+the echo's, and the kernel's messages per click on iopub (``busy``, the reply, ``idle``).
+
+This is the floor under every number of ``bench.latency``: the browser and jupyter_server only
+add to it. The message counts are deterministic; the times are this machine's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import queue
+import statistics
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from jupyter_client.blocking.client import BlockingKernelClient
+from jupyter_client.manager import KernelManager
+
+from bench._table import print_table
+from bench.latency import CELLS
+
+BASELINE = "echo"
+WARMUP_ROUNDS = 5
+TIMEOUT = 30.0
+
+#: Run after each of the cells: keeps the widget it displayed (IPython's ``_``).
+KEEP = "_bench_widgets = globals().setdefault('_bench_widgets', []); _bench_widgets.append(_)"
+
+#: Run after the cells: the comm ids the client talks to.
+COMM_IDS = """
+import json
+livewidget, echo, _ = _bench_widgets
+print(json.dumps({
+    "livewidget": livewidget.comm.comm_id,
+    "echo": echo.comm.comm_id,
+    "ipw_button": ipw_button.comm.comm_id,
+    "ipw_label": ipw_label.comm.comm_id,
+}))
+"""
+
+
+@dataclass
+class Target:
+    """One widget as the client drives it: what a click sends, and which comm replies."""
+
+    name: str
+    comm_id: str
+    reply_comm_id: str
+    click: Any
+    samples: list[float] = field(default_factory=list)
+    messages: list[int] = field(default_factory=list)
+
+
+def start_kernel() -> tuple[KernelManager, BlockingKernelClient]:
+    """A fresh python3 kernel and a started client."""
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel(env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+    client = manager.blocking_client()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    return manager, client
+
+
+def run_cell(client: BlockingKernelClient, code: str) -> str:
+    """Run ``code``; its stdout. Raises if it fails."""
+    out: list[str] = []
+
+    def output(msg: dict[str, Any]) -> None:
+        if msg["msg_type"] == "stream" and msg["content"]["name"] == "stdout":
+            out.append(msg["content"]["text"])
+
+    reply = client.execute_interactive(code, timeout=TIMEOUT, output_hook=output)
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"the benchmark's cell failed: {reply['content']}")
+    return "".join(out)
+
+
+def targets_in(client: BlockingKernelClient) -> list[Target]:
+    """Create the three widgets in the kernel and say how to click each."""
+    for cell in CELLS:
+        run_cell(client, cell)
+        run_cell(client, KEEP)
+    ids = json.loads(run_cell(client, COMM_IDS))
+    counter = iter(range(1, 10**9))
+    lw = Target("livewidget", ids["livewidget"], ids["livewidget"], None)
+    lw.click = lambda: {
+        "method": "custom",
+        "content": {
+            "k": "event",
+            "ref": next(counter),
+            "type": "click",
+            "event": "inc",
+            "value": {},
+        },
+    }
+    echo = Target(
+        BASELINE, ids["echo"], ids["echo"], lambda: {"method": "custom", "content": {"n": 1}}
+    )
+    ipw = Target(
+        "ipywidgets",
+        ids["ipw_button"],
+        ids["ipw_label"],
+        lambda: {"method": "custom", "content": {"event": "click"}},
+    )
+    send(client, lw.comm_id, {"method": "custom", "content": {"k": "join"}})
+    drain(client)
+    return [lw, echo, ipw]
+
+
+def send(client: BlockingKernelClient, comm_id: str, data: dict[str, Any]) -> None:
+    """Send a comm message as the frontend does."""
+    client.shell_channel.send(client.session.msg("comm_msg", {"comm_id": comm_id, "data": data}))
+
+
+def drain(client: BlockingKernelClient) -> int:
+    """Read iopub until the kernel is idle again; the number of messages read."""
+    count = 0
+    while True:
+        msg = client.get_iopub_msg(timeout=TIMEOUT)
+        count += 1
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return count
+
+
+def click(client: BlockingKernelClient, widget: Target) -> tuple[float, int]:
+    """One click: ms until the reply arrived, and the iopub messages it caused."""
+    start = time.perf_counter()
+    send(client, widget.comm_id, widget.click())
+    count = 0
+    while True:
+        try:
+            msg = client.get_iopub_msg(timeout=TIMEOUT)
+        except queue.Empty as exc:
+            raise TimeoutError(f"{widget.name}: no reply within {TIMEOUT} s") from exc
+        count += 1
+        if msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == widget.reply_comm_id:
+            elapsed = (time.perf_counter() - start) * 1000
+            break
+    return elapsed, count + drain(client)
+
+
+def measure(clicks: int, gap_ms: float) -> list[Target]:
+    """Click each widget ``clicks`` times (after warm-up rounds), round robin."""
+    manager, client = start_kernel()
+    try:
+        targets = targets_in(client)
+        for round_index in range(WARMUP_ROUNDS + clicks):
+            for widget in targets:
+                elapsed, count = click(client, widget)
+                if round_index >= WARMUP_ROUNDS:
+                    widget.samples.append(elapsed)
+                    widget.messages.append(count)
+                time.sleep(gap_ms / 1000)
+        return targets
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def p90(samples: list[float]) -> float:
+    """The 90th percentile (nearest rank)."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clicks", type=int, default=100, help="measured clicks per widget")
+    parser.add_argument("--gap", type=float, default=30, help="ms between clicks")
+    args = parser.parse_args()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {load}")
+    targets = measure(args.clicks, args.gap)
+    baseline = statistics.median(next(w for w in targets if w.name == BASELINE).samples)
+    rows = []
+    for widget in targets:
+        p50 = statistics.median(widget.samples)
+        counts = sorted(set(widget.messages))
+        rows.append(
+            [
+                widget.name,
+                len(widget.samples),
+                p50,
+                p90(widget.samples),
+                p50 / baseline,
+                "/".join(map(str, counts)),
+            ]
+        )
+    print_table(
+        f"Comm round trip straight to the kernel (jupyter_client over ZMQ; no server, no browser), "
+        f"ms, {args.gap:g} ms between clicks",
+        ["widget", "clicks", "p50 ms", "p90 ms", "p50/echo", "iopub msgs/click"],
+        rows,
+    )
+
+
+if __name__ == "__main__":
+    main()
