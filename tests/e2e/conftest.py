@@ -77,6 +77,16 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": args}
 
 
+@pytest.fixture(scope="session")
+def base_url() -> str | None:
+    """No base URL: every test opens the server it started.
+
+    This replaces pytest-playwright's fallback ``base_url`` fixture, an instance method,
+    which pytest 9 warns about (``PytestRemovedIn10Warning``) in every run.
+    """
+    return None
+
+
 @pytest.fixture(autouse=True)
 def _record_console(request: pytest.FixtureRequest) -> None:
     """Keep the page's console messages and uncaught errors for the failure report."""
