@@ -1,6 +1,6 @@
 """Build event payloads from parsed HTML the way the browser client does.
 
-Used by :mod:`livewidget.testing`; mirrors ``js/src/bindings.js``.
+Used by :mod:`livewidget.testing`; mirrors ``js/src/payloads.js``.
 """
 
 from __future__ import annotations

@@ -4,20 +4,19 @@
  * Listeners are delegated: one per DOM event type, on the widget's root element, so
  * elements added by later patches need no wiring. Several widgets share a page (and a
  * widget's output may even sit inside another's), so every event is checked to belong to
- * this root and to no widget root nested inside it. Window-level bindings (`phx-window-*`,
- * `phx-click-away`) listen on the window / document, act only on this widget's elements,
- * and are removed with the view.
+ * this root and to no widget root nested inside it (`ownership.js`). Window-level bindings
+ * (`phx-window-*`, `phx-click-away`) listen on the window / document, act only on this
+ * widget's elements, and are removed with the view.
  *
+ * This module holds the view's `Bindings`: the click and form bindings, and what every
+ * binding shares (sending, JS commands, rate limits, loading states). The key and focus
+ * bindings are in `key_bindings.js`; what each event sends is built by `payloads.js`.
  * Payloads (`value`), as Phoenix LiveView sends them:
  * - `phx-click` (closest element carrying it), `phx-click-away` (a click outside the
  *   element, while it is visible): `{type: "click"}` with the `phx-value-*` attributes,
  *   prefix stripped and names lowercased;
- * - `phx-keydown` / `phx-keyup` (on the focused element itself), `phx-window-keydown` /
- *   `phx-window-keyup` (any key on the page, unless the focused element has its own key
- *   binding): `{type: "keydown", value: {key, ...phx-value-*, value}}` where `value` is a
- *   form field's value; `phx-key="Enter"` lets only that key through;
- * - `phx-focus` / `phx-blur` (the element itself), `phx-window-focus` / `phx-window-blur`
- *   (the browser window): `{type: "focus" | "blur"}` with the `phx-value-*` (and a field's value);
+ * - `phx-keydown` / `phx-keyup`, `phx-focus` / `phx-blur` and their `phx-window-*` twins:
+ *   see `key_bindings.js`;
  * - `phx-submit` on a form: the submission is prevented and the fields are sent
  *   URL-encoded (`{type: "form"}`), the button that submitted it included; pending
  *   debounced changes of the form are sent first;
@@ -38,42 +37,20 @@
  * an ancestor of the form.
  */
 
-import {
-  CLASS_ROOT,
-  FORM_TARGET,
-  FORM_UNUSED_PREFIX,
-  LOADING_CLASS_PREFIX,
-  LOADING_CLASS_SUFFIX,
-  PHX_BLUR,
-  PHX_CHANGE,
-  PHX_CLICK,
-  PHX_CLICK_AWAY,
-  PHX_FOCUS,
-  PHX_KEY,
-  PHX_KEYDOWN,
-  PHX_KEYUP,
-  PHX_MOUNTED,
-  PHX_REMOVE,
-  PHX_SUBMIT,
-  PHX_VALUE_PREFIX,
-  PHX_WINDOW_BLUR,
-  PHX_WINDOW_FOCUS,
-  PHX_WINDOW_KEYDOWN,
-  PHX_WINDOW_KEYUP,
-  TYPE_BLUR,
-  TYPE_CLICK,
-  TYPE_FOCUS,
-  TYPE_FORM,
-  TYPE_KEYDOWN,
-  TYPE_KEYUP,
-} from "./constants.js";
-import { isCommands, isVisible, longestTransition, parseCommands, runCommands, execOps, Sticky, useDocument } from "./js_commands.js";
-import { LoadingStates } from "./loading.js";
+import { PHX_CHANGE, PHX_CLICK, PHX_CLICK_AWAY, PHX_MOUNTED, PHX_REMOVE, PHX_SUBMIT, TYPE_CLICK, TYPE_FORM } from "./constants.js";
+import { isCommands, parseCommands, useDocument } from "./js_command_check.js";
+import { isVisible, Sticky } from "./js_command_effects.js";
+import { execOps, longestTransition, runCommands } from "./js_commands.js";
+import { keyListeners } from "./key_bindings.js";
+import { LoadingStates, loadingClass, loadingOf, loadingParts } from "./loading.js";
 import { logError } from "./log.js";
+import { eventElement, owns } from "./ownership.js";
+import { clickValue, formOf, isSubmitControl, merge, serializeForm } from "./payloads.js";
 import { RateLimiter } from "./rate_limit.js";
 
-/** @typedef {import("./rendered.js").JsonObject} JsonObject */
-/** @typedef {Record<string, unknown> | string} Payload an event's value: an object, or URL-encoded fields */
+/** @typedef {import("./payloads.js").Payload} Payload */
+/** @typedef {import("./loading.js").LoadingPlan} LoadingPlan */
+/** @typedef {[EventTarget | null, string, (e: Event) => void, boolean]} Listener a DOM listener: target, event type, listener, capture */
 
 /**
  * Send an event to the kernel. Returns the event's ref when it has one (its answer then
@@ -100,9 +77,6 @@ import { RateLimiter } from "./rate_limit.js";
  * @property {Element} [container] the element holding the rendered HTML (default: the root)
  * @property {Navigate} [navigate] follows a JS `navigate` / `patch` command
  */
-
-/** How a sent event marks its elements while it is in flight. */
-/** @typedef {{kind: "element", el: Element, cls: string} | {kind: "change", field: Element, form: Element} | {kind: "submit", form: HTMLFormElement} | {kind: "none"}} LoadingPlan */
 
 /**
  * Listen to the events of `root` and hand bound ones to `push`.
@@ -156,24 +130,21 @@ export class Bindings {
     useDocument(root.ownerDocument);
 
     const doc = root.ownerDocument;
-    const win = doc.defaultView;
-    /** @type {[EventTarget | null, string, (e: Event) => void, boolean][]} */
+    /** @type {Listener[]} */
     this.listeners = [
       [root, "click", (e) => this.onClick(e), false],
       [root, "submit", (e) => this.onSubmit(e), false],
       [root, "input", (e) => this.onChange(e), false],
       [root, "change", (e) => this.onChange(e), false],
       [root, "reset", (e) => this.onReset(e), false],
-      [root, "keydown", (e) => this.onKey(e, PHX_KEYDOWN, TYPE_KEYDOWN), false],
-      [root, "keyup", (e) => this.onKey(e, PHX_KEYUP, TYPE_KEYUP), false],
-      [root, "focusin", (e) => this.onFocus(e, PHX_FOCUS, TYPE_FOCUS), false],
-      [root, "focusout", (e) => this.onFocus(e, PHX_BLUR, TYPE_BLUR), false],
       // Capture: click-away runs before the click's own binding (which may show the element).
       [doc, "click", (e) => this.onClickAway(e), true],
-      [win, "keydown", (e) => this.onWindowKey(e, PHX_KEYDOWN, PHX_WINDOW_KEYDOWN, TYPE_KEYDOWN), false],
-      [win, "keyup", (e) => this.onWindowKey(e, PHX_KEYUP, PHX_WINDOW_KEYUP, TYPE_KEYUP), false],
-      [win, "focus", (e) => this.onWindowFocus(e, PHX_WINDOW_FOCUS, TYPE_FOCUS), false],
-      [win, "blur", (e) => this.onWindowFocus(e, PHX_WINDOW_BLUR, TYPE_BLUR), false],
+      ...keyListeners({
+        root,
+        rate: this.rate,
+        bound: (attribute) => this.bound(attribute),
+        fire: (el, attribute, type, payload) => this.run(el, attribute, type, payload, loadingOf(el, type)),
+      }),
     ];
     for (const [target, type, listener, capture] of this.listeners) target?.addEventListener(type, listener, capture);
   }
@@ -349,75 +320,6 @@ export class Bindings {
     if (form) this.used.delete(form);
   }
 
-  /**
-   * @private
-   * @param {Event} e
-   * @param {string} attribute
-   * @param {string} type
-   */
-  onKey(e, attribute, type) {
-    const el = eventElement(e);
-    if (!el || !el.hasAttribute(attribute) || !owns(this.root, el)) return;
-    this.key(el, attribute, type, e);
-  }
-
-  /**
-   * @private
-   * @param {Event} e
-   * @param {string} elementAttribute
-   * @param {string} windowAttribute
-   * @param {string} type
-   */
-  onWindowKey(e, elementAttribute, windowAttribute, type) {
-    const target = eventElement(e);
-    // The focused element's own key binding takes the key (as in Phoenix).
-    if (target?.hasAttribute(elementAttribute)) return;
-    for (const el of this.bound(windowAttribute)) this.key(el, windowAttribute, type, e);
-  }
-
-  /**
-   * @private
-   * @param {Element} el
-   * @param {string} attribute
-   * @param {string} type
-   * @param {Event} e
-   */
-  key(el, attribute, type, e) {
-    const key = /** @type {{key?: unknown}} */ (e).key;
-    if (typeof key !== "string" || key === "") return; // e.g. an autofill's keydown
-    const only = el.getAttribute(PHX_KEY);
-    if (only !== null && only.toLowerCase() !== key.toLowerCase()) return;
-    this.rate.run(el, attribute, e, () => {
-      this.run(el, attribute, type, () => ({ key, ...elementValue(el) }), loadingOf(el, type));
-    });
-  }
-
-  /**
-   * @private
-   * @param {Event} e
-   * @param {string} attribute
-   * @param {string} type
-   */
-  onFocus(e, attribute, type) {
-    const el = eventElement(e);
-    if (!el || !owns(this.root, el)) return;
-    // Leaving a field sends what its debounce holds back, before the blur itself.
-    if (type === TYPE_BLUR) this.rate.flush(el);
-    if (!el.hasAttribute(attribute)) return;
-    this.run(el, attribute, type, () => elementValue(el), loadingOf(el, type));
-  }
-
-  /**
-   * @private
-   * @param {Event} e
-   * @param {string} attribute
-   * @param {string} type
-   */
-  onWindowFocus(e, attribute, type) {
-    if (e.target !== this.root.ownerDocument.defaultView) return; // an element's, not the window's
-    for (const el of this.bound(attribute)) this.run(el, attribute, type, () => clickValue(el), loadingOf(el, type));
-  }
-
   // -- sending -------------------------------------------------------------------------
 
   /**
@@ -515,184 +417,6 @@ export class Bindings {
 }
 
 /**
- * @param {string} type
- * @returns {string}
- */
-export function loadingClass(type) {
-  return `${LOADING_CLASS_PREFIX}${type}${LOADING_CLASS_SUFFIX}`;
-}
-
-/**
- * @param {Element} el
- * @param {string} type
- * @returns {LoadingPlan}
- */
-function loadingOf(el, type) {
-  return { kind: "element", el, cls: loadingClass(type) };
-}
-
-/**
- * @param {LoadingPlan} plan
- * @returns {{parts: import("./loading.js").Loading[], form: Element | null}}
- */
-function loadingParts(plan) {
-  if (plan.kind === "element") return { parts: [{ el: plan.el, cls: plan.cls }], form: null };
-  if (plan.kind === "change") {
-    const cls = loadingClass("change");
-    return { parts: [{ el: plan.field, cls }, { el: plan.form, cls }], form: plan.form };
-  }
-  if (plan.kind === "submit") {
-    const cls = loadingClass("submit");
-    /** @type {import("./loading.js").Loading[]} */
-    const parts = [{ el: plan.form, cls }];
-    for (const el of Array.from(plan.form.elements ?? [])) {
-      if (el.tagName === "BUTTON" || isSubmitControl(el)) parts.push({ el, cls, disable: true });
-      else if (el.tagName === "INPUT" || el.tagName === "TEXTAREA") parts.push({ el, cls, readonly: true });
-      else if (el.tagName === "SELECT") parts.push({ el, cls });
-    }
-    for (const el of Array.from(plan.form.querySelectorAll("[phx-disable-with]"))) {
-      if (!parts.some((part) => part.el === el)) parts.push({ el, cls });
-    }
-    return { parts, form: plan.form };
-  }
-  return { parts: [], form: null };
-}
-
-/**
- * The binding's payload with a JS push's `value` merged in (form fields are appended).
- *
- * @param {Payload} payload
- * @param {JsonObject | undefined} extra
- * @returns {Payload}
- */
-function merge(payload, extra) {
-  if (!extra) return payload;
-  if (typeof payload === "string") {
-    const params = new URLSearchParams(payload);
-    for (const [key, value] of Object.entries(extra)) params.append(key, typeof value === "string" ? value : JSON.stringify(value));
-    return params.toString();
-  }
-  return { ...payload, ...extra };
-}
-
-/**
- * The `phx-value-*` attributes of `el`, prefix stripped and names lowercased.
- *
- * @param {Element} el
- * @returns {Record<string, string>}
- */
-export function clickValue(el) {
-  /** @type {Record<string, string>} */
-  const value = {};
-  for (const { name, value: attr } of Array.from(el.attributes)) {
-    const lower = name.toLowerCase();
-    if (lower.startsWith(PHX_VALUE_PREFIX) && lower.length > PHX_VALUE_PREFIX.length) {
-      value[lower.slice(PHX_VALUE_PREFIX.length)] = attr;
-    }
-  }
-  return value;
-}
-
-/**
- * The `phx-value-*` attributes of `el`, and its `value` when it is a form field (an
- * unchecked checkbox or radio has none), as Phoenix sends with key and focus events.
- *
- * @param {Element} el
- * @returns {Record<string, string>}
- */
-export function elementValue(el) {
-  const value = clickValue(el);
-  if (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT") {
-    const field = /** @type {HTMLInputElement} */ (el);
-    const type = (el.getAttribute("type") ?? "").toLowerCase();
-    if (!((type === "checkbox" || type === "radio") && !field.checked)) value.value = field.value;
-  }
-  return value;
-}
-
-/**
- * The marker name Phoenix sends for an unused field: `_unused_` before the last name part
- * (`email` → `_unused_email`, `user[email]` → `user[_unused_email]`, `tags[]` →
- * `_unused_tags[]`).
- *
- * @param {string} name
- */
-export function unusedName(name) {
-  const list = name.endsWith("[]");
-  const base = list ? name.slice(0, -2) : name;
-  const marked = base.replace(/([^[\]]+)(\]?)$/, `${FORM_UNUSED_PREFIX}$1$2`);
-  return list ? `${marked}[]` : marked;
-}
-
-/**
- * The fields of `form`, URL-encoded, as a browser would submit them (files left out).
- *
- * @param {HTMLFormElement} form
- * @param {{submitter?: Element | null, target?: string | null, used?: Set<string> | null}} [extra]
- *   the button that submitted the form, the name of the field that changed, and the names
- *   of the fields the user changed (the others get an `_unused_` marker; null: no markers)
- * @returns {string}
- */
-export function serializeForm(form, { submitter = null, target = null, used = null } = {}) {
-  // The form's own window supplies FormData: it is the one that can read that form.
-  const FormDataOfWindow = form.ownerDocument.defaultView?.FormData ?? FormData;
-  const params = new URLSearchParams();
-  const marked = new Set();
-  for (const [key, value] of new FormDataOfWindow(form)) {
-    if (typeof value !== "string") continue;
-    if (used && !used.has(key) && !marked.has(key)) {
-      marked.add(key);
-      if (!onlyHidden(form, key)) params.append(unusedName(key), "");
-    }
-    params.append(key, value);
-  }
-  if (submitter && isSubmitControl(submitter)) {
-    const button = /** @type {HTMLButtonElement | HTMLInputElement} */ (submitter);
-    if (button.name && !button.disabled && button.form === form) params.append(button.name, button.value);
-  }
-  if (target) params.append(FORM_TARGET, target);
-  return params.toString();
-}
-
-/**
- * Whether every field of `form` named `name` is a hidden input.
- *
- * @param {HTMLFormElement} form
- * @param {string} name
- */
-function onlyHidden(form, name) {
-  const fields = Array.from(form.elements ?? []).filter((el) => el.getAttribute("name") === name);
-  return fields.length > 0 && fields.every((el) => el.tagName === "INPUT" && (el.getAttribute("type") ?? "").toLowerCase() === "hidden");
-}
-
-/**
- * The element an event happened on (a text node's parent element).
- *
- * @param {Event} e
- * @returns {Element | null}
- */
-export function eventElement(e) {
-  const node = /** @type {Node | null} */ (e.target);
-  if (!node) return null;
-  if (node.nodeType === 1) return /** @type {Element} */ (node);
-  if (node.nodeType === 3) return node.parentElement;
-  return null;
-}
-
-/**
- * Whether `el` belongs to the widget of `root`: inside it, and not inside another
- * widget's root nested in it.
- *
- * @param {Element} root
- * @param {Element} el
- */
-export function owns(root, el) {
-  if (!root.contains(el)) return false;
-  const nearest = el.closest(`.${CLASS_ROOT}`);
-  return nearest === null || nearest === root || nearest.contains(root);
-}
-
-/**
  * Whether a click on `target`, bound through `bound`, is only a phx-submit form's
  * submit button being pressed (and so no click of its own).
  *
@@ -705,23 +429,4 @@ function isFormsSubmitClick(target, bound) {
   if (!bound.contains(control)) return false;
   const form = formOf(control);
   return form !== null && form.hasAttribute(PHX_SUBMIT);
-}
-
-/** @param {Element} el */
-function isSubmitControl(el) {
-  const type = (el.getAttribute("type") ?? "").toLowerCase();
-  if (el.tagName === "BUTTON") return type === "" || type === "submit";
-  return el.tagName === "INPUT" && (type === "submit" || type === "image");
-}
-
-/**
- * The form a field belongs to (its `form` property, else its closest form).
- *
- * @param {Element} el
- * @returns {HTMLFormElement | null}
- */
-function formOf(el) {
-  const owner = /** @type {{form?: unknown}} */ (el).form;
-  if (owner && typeof owner === "object") return /** @type {HTMLFormElement} */ (owner);
-  return /** @type {HTMLFormElement | null} */ (el.closest("form"));
 }

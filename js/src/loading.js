@@ -15,9 +15,13 @@
  * back on each element's new version). The answer undoes it just before its own patch, so
  * that patch shows the kernel's reply as it is. Overlapping events on the same element are
  * counted: the element is restored when the last one is answered.
+ *
+ * A binding describes what its event marks with a `LoadingPlan`; `loadingParts` turns the
+ * plan into the elements and classes `LoadingStates.start` puts in place.
  */
 
-import { PHX_DISABLE_WITH } from "./constants.js";
+import { LOADING_CLASS_PREFIX, LOADING_CLASS_SUFFIX, PHX_DISABLE_WITH } from "./constants.js";
+import { isSubmitControl } from "./payloads.js";
 
 /**
  * @typedef {object} Loading one element's part in an event
@@ -26,6 +30,9 @@ import { PHX_DISABLE_WITH } from "./constants.js";
  * @property {boolean} [disable] disable it (a form's buttons on submit)
  * @property {boolean} [readonly] make it read-only (a form's fields on submit)
  */
+
+/** How a sent event marks its elements while it is in flight. */
+/** @typedef {{kind: "element", el: Element, cls: string} | {kind: "change", field: Element, form: Element} | {kind: "submit", form: HTMLFormElement} | {kind: "none"}} LoadingPlan */
 
 /**
  * @typedef {object} ElementState
@@ -181,4 +188,54 @@ function keepUserValue(fromEl, toEl) {
       option.toggleAttribute("selected", chosen.has(option.getAttribute("value") ?? option.textContent ?? ""));
     }
   }
+}
+
+/**
+ * The loading class of events of `type` (`phx-click-loading`, …).
+ *
+ * @param {string} type
+ * @returns {string}
+ */
+export function loadingClass(type) {
+  return `${LOADING_CLASS_PREFIX}${type}${LOADING_CLASS_SUFFIX}`;
+}
+
+/**
+ * The plan of an event that marks only the element its binding is on.
+ *
+ * @param {Element} el
+ * @param {string} type
+ * @returns {LoadingPlan}
+ */
+export function loadingOf(el, type) {
+  return { kind: "element", el, cls: loadingClass(type) };
+}
+
+/**
+ * The elements `plan` marks, and the form whose fields keep the user's values meanwhile.
+ *
+ * @param {LoadingPlan} plan
+ * @returns {{parts: Loading[], form: Element | null}}
+ */
+export function loadingParts(plan) {
+  if (plan.kind === "element") return { parts: [{ el: plan.el, cls: plan.cls }], form: null };
+  if (plan.kind === "change") {
+    const cls = loadingClass("change");
+    return { parts: [{ el: plan.field, cls }, { el: plan.form, cls }], form: plan.form };
+  }
+  if (plan.kind === "submit") {
+    const cls = loadingClass("submit");
+    /** @type {Loading[]} */
+    const parts = [{ el: plan.form, cls }];
+    for (const el of Array.from(plan.form.elements ?? [])) {
+      if (el.tagName === "BUTTON" || isSubmitControl(el)) parts.push({ el, cls, disable: true });
+      else if (el.tagName === "INPUT" || el.tagName === "TEXTAREA") parts.push({ el, cls, readonly: true });
+      else if (el.tagName === "SELECT") parts.push({ el, cls });
+    }
+    for (const el of Array.from(plan.form.querySelectorAll(`[${PHX_DISABLE_WITH}]`))) {
+      if (!parts.some((part) => part.el === el)) parts.push({ el, cls });
+    }
+    return { parts, form: plan.form };
+  }
+  return { parts: [], form: null };
 }

@@ -14,7 +14,6 @@
  *   where it stands in the kernel's history) and `"t"` (the view's page title).
  */
 
-import { eventElement, owns } from "./bindings.js";
 import {
   LINK_STATE_REPLACE,
   MAX_URL,
@@ -28,6 +27,7 @@ import {
   URL,
 } from "./constants.js";
 import { logError } from "./log.js";
+import { eventElement, owns } from "./ownership.js";
 import { isObject } from "./rendered.js";
 
 /**

@@ -16,10 +16,10 @@
  * view's error box, naming the hook; the view and its other hooks keep working.
  */
 
-import { owns } from "./bindings.js";
 import { PHX_HOOK } from "./constants.js";
 import { describeError } from "./hooks.js";
 import { logError } from "./log.js";
+import { owns } from "./ownership.js";
 
 /**
  * @typedef {import("./hooks.js").HookLibrary} HookLibrary

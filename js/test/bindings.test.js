@@ -1,10 +1,12 @@
 /**
- * bindings.js: phx-click, phx-submit, phx-change, delegated on one widget's root.
+ * bindings.js: phx-click, phx-submit, phx-change, delegated on one widget's root; the
+ * payloads they send (payloads.js).
  */
 
 import assert from "node:assert/strict";
 import { after, beforeEach, describe, test } from "node:test";
-import { bindEvents, clickValue, serializeForm } from "../src/bindings.js";
+import { bindEvents } from "../src/bindings.js";
+import { clickValue, serializeForm } from "../src/payloads.js";
 import { captureErrors, closeWindow, createWindow, documentOf, newEvent } from "./helpers.js";
 
 const window = createWindow();

@@ -1,11 +1,13 @@
 /**
- * bindings.js beyond clicks and forms: keys, focus, click-away, window bindings scoped to
- * their widget, rate limits, used fields (`_unused_` markers), loading states.
+ * bindings.js beyond clicks and forms: keys and focus (key_bindings.js), click-away,
+ * window bindings scoped to their widget, rate limits, used fields (`_unused_` markers),
+ * loading states.
  */
 
 import assert from "node:assert/strict";
 import { after, beforeEach, describe, test } from "node:test";
-import { bindEvents, serializeForm, unusedName } from "../src/bindings.js";
+import { bindEvents } from "../src/bindings.js";
+import { serializeForm, unusedName } from "../src/payloads.js";
 import { captureErrors, closeWindow, createWindow, documentOf, newEvent } from "./helpers.js";
 
 const window = createWindow();

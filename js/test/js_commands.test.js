@@ -1,11 +1,12 @@
 /**
- * js_commands.js: checking and running JS commands inside one widget's view.
+ * JS commands inside one widget's view: checking them (js_command_check.js), running them
+ * (js_commands.js) and what they do to elements (js_command_effects.js).
  */
 
 import assert from "node:assert/strict";
 import { after, beforeEach, describe, test } from "node:test";
 import { bindEvents } from "../src/bindings.js";
-import { parseCommands, useDocument } from "../src/js_commands.js";
+import { parseCommands, useDocument } from "../src/js_command_check.js";
 import { captureErrors, closeWindow, createWindow, documentOf } from "./helpers.js";
 
 const window = createWindow();
