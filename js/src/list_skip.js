@@ -12,8 +12,9 @@
  * from a full patch.
  *
  * When the page and the HTML do not line up node for node along that path (an element
- * added or removed beside a list, a list's parent with a hook or `phx-update`, rows that
- * are not where they were), nothing is touched and the caller patches in full.
+ * added or removed beside a list, a list's parent with a hook or `phx-update` or a select
+ * holding a list, rows that are not where they were, an element with an id that moves from
+ * one morphed element to another), nothing is touched and the caller patches in full.
  */
 
 import { LIST_MARKER, PHX_HOOK, PHX_UPDATE } from "./constants.js";
@@ -90,7 +91,7 @@ export function patchAroundLists(container, html, lists, observer) {
   }
   /** @type {Step[]} */
   const steps = [];
-  if (!plan(container, target, { markers, path }, steps)) return "not lined up";
+  if (!plan(container, target, { container, markers, path }, steps)) return "not lined up";
   const morph = new Morph(container, observer);
   for (const { from, to, kind } of steps) {
     if (kind === "text") from.nodeValue = to.nodeValue;
@@ -132,7 +133,7 @@ function findMarkers(target, lists) {
  *
  * @param {Node} from
  * @param {Node} to
- * @param {{markers: Map<Node, SkippedList>, path: Set<Node>}} context
+ * @param {{container: Element, markers: Map<Node, SkippedList>, path: Set<Node>}} context
  * @param {Step[]} steps
  * @returns {boolean}
  */
@@ -152,11 +153,16 @@ function plan(from, to, context, steps) {
       const source = /** @type {Element} */ (next);
       if (el.nodeName !== source.nodeName || el.id !== source.id) return false;
       if (context.path.has(next)) {
-        // Hooks and `phx-update` see an element whole; the full patch handles those.
-        if (el.hasAttribute(PHX_HOOK) || el.hasAttribute(PHX_UPDATE)) return false;
+        // Hooks and `phx-update` see an element whole, and a select's selection follows its
+        // options only when it is morphed whole (a focused one is left as the user has it):
+        // the full patch handles those.
+        if (el.hasAttribute(PHX_HOOK) || el.hasAttribute(PHX_UPDATE) || el.nodeName === "SELECT") return false;
         steps.push({ from: el, to: source, kind: "path" });
         if (!plan(el, source, context, steps)) return false;
-      } else steps.push({ from: el, to: source, kind: "element" });
+      } else {
+        if (!idsStayInside(el, source, context.container)) return false;
+        steps.push({ from: el, to: source, kind: "element" });
+      }
     } else if (page.nodeValue !== next.nodeValue) steps.push({ from: page, to: next, kind: "text" });
     page = page.nextSibling;
   }
@@ -181,4 +187,38 @@ function skipRows(node, { ids, separator }) {
     node = node.nextSibling;
   }
   return node;
+}
+
+/**
+ * Whether the elements with an id in `source` are new to the page or already inside `el`.
+ * The full patch keeps an element that moved elsewhere by its id (its hook, its focus, what
+ * the user typed in it); morphing `el` alone would make a new one.
+ *
+ * @param {Element} el an element of the page
+ * @param {Element} source its new version
+ * @param {Element} container the view's element
+ * @returns {boolean}
+ */
+function idsStayInside(el, source, container) {
+  for (const node of Array.from(source.querySelectorAll("[id]"))) {
+    const found = pageElement(container, node.id);
+    if (found && !el.contains(found)) return false;
+  }
+  return true;
+}
+
+/**
+ * The element of the view with this id, or null.
+ *
+ * @param {Element} container the view's element
+ * @param {string} id
+ * @returns {Element | null}
+ */
+function pageElement(container, id) {
+  const root = container.getRootNode();
+  const found = "getElementById" in root ? /** @type {Document | ShadowRoot} */ (root).getElementById(id) : undefined;
+  if (found === null || (found && container.contains(found))) return found;
+  // A view not in a document yet, or an element before it with the same id (another view of
+  // the same widget): look in the view itself.
+  return container.querySelector(`[id="${id.replace(/["\\]/g, "\\$&")}"]`);
 }

@@ -12,12 +12,13 @@
  * Other differences (a scalar that changed, a subtree replaced) are left to the caller, which
  * patches them around the lists (`list_skip.js`). Lists it cannot patch this way (rows
  * inserted in the middle or moved, a row that is not one element with an id, hooks or
- * `phx-mounted` / `phx-remove` on the rows involved) return null before touching anything,
- * and the view patches as usual (`row_skip.js` + `dom_patch.js`).
+ * `phx-mounted` / `phx-remove` on the rows involved, a list inside an element with a hook or
+ * `phx-update`) return null before touching anything, and the view patches as usual
+ * (`row_skip.js` + `dom_patch.js`).
  */
 
-import { DYNAMICS, PHX_HOOK, STATICS } from "./constants.js";
-import { patch, syncAttributes } from "./dom_patch.js";
+import { DYNAMICS, PHX_HOOK, PHX_UPDATE, STATICS } from "./constants.js";
+import { Morph, patch, syncAttributes } from "./dom_patch.js";
 import { renderRowHTML } from "./rendered.js";
 import { rowShape } from "./row_skip.js";
 
@@ -27,6 +28,8 @@ import { rowShape } from "./row_skip.js";
 /** Attributes whose elements the full patch must handle (their lifecycle needs it). */
 const LIFECYCLE = [PHX_HOOK, "phx-mounted", "phx-remove"];
 const LIFECYCLE_SELECTOR = LIFECYCLE.map((name) => `[${name}]`).join(",");
+/** Elements whose subtree the full patch must handle as a whole. */
+const WHOLE_SELECTOR = `[${PHX_HOOK}],[${PHX_UPDATE}]`;
 
 /**
  * @typedef {object} ListChange
@@ -143,6 +146,10 @@ function planList(container, { statics, before, after }) {
     if (i > 0 && !separatedBy(/** @type {Element} */ (rows[i - 1]), el, separator)) return null;
   }
   const elements = /** @type {Element[]} */ (rows);
+  // A hook sees its element whole (its `updated`, the copy it compares with) and
+  // `phx-update` keeps its children: the full patch handles lists inside them.
+  const owner = elements[0].parentElement?.closest(WHOLE_SELECTOR);
+  if (owner && container.contains(owner)) return null;
   const byId = new Map(oldIds.map((id, i) => [id, i]));
   const updates = [];
   for (let i = 0; i < after.length; i++) {
@@ -230,6 +237,9 @@ function parseRow(doc, html) {
 function patchRoot(el, html, observer) {
   const fresh = parseRow(el.ownerDocument, html);
   if (!fresh) return;
+  // The row's own element as the full patch sees it: JS commands' sticky changes and loading
+  // states carry over, a focused control keeps what the user typed, `phx-update` is kept.
+  if (!new Morph(el, observer).options.onBeforeElUpdated(el, fresh)) return;
   syncAttributes(el, fresh);
   patch(el, fresh.innerHTML, observer);
 }

@@ -137,6 +137,9 @@ function computeShape(html, doc) {
   const start = html.indexOf("<");
   const end = html.lastIndexOf(">") + 1;
   const tag = element.localName;
+  // The placeholder stands for the HTML up to the last ">": with the end tag left out
+  // (`<li id="a">text`, which HTML allows), that would leave the text beside it.
+  if (!html.slice(0, end).toLowerCase().endsWith(`</${tag}>`)) return null;
   const id = element.id.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
   const placeholder = `${html.slice(0, start)}<${tag} id="${id}" ${SKIP_ATTRIBUTE}></${tag}>${html.slice(end)}`;
   return { tag, id: element.id, placeholder, lead: html.slice(0, start), trail: html.slice(end) };
