@@ -119,6 +119,28 @@ export class RowSkipper {
 }
 
 /**
+ * A copy of `el` (new HTML, parsed) with each row placeholder in it replaced by a copy of that
+ * row as `previous` (an earlier copy of the same element) holds it: the element as the server
+ * renders it, to compare with `previous`. A placeholder `previous` does not hold stays.
+ *
+ * @param {Element} el
+ * @param {Element} previous
+ * @returns {Element}
+ */
+export function withRowsFrom(el, previous) {
+  const copy = /** @type {Element} */ (el.cloneNode(true));
+  const placeholders = copy.querySelectorAll(`[${SKIP_ATTRIBUTE}]`);
+  if (placeholders.length === 0) return copy;
+  const rows = new Map();
+  for (const row of Array.from(previous.querySelectorAll("[id]"))) if (!rows.has(row.id)) rows.set(row.id, row);
+  for (const placeholder of Array.from(placeholders)) {
+    const row = rows.get(placeholder.id);
+    if (row) placeholder.replaceWith(row.cloneNode(true));
+  }
+  return copy;
+}
+
+/**
  * @param {string} html one row's HTML
  * @param {Document} doc
  * @returns {RowShape | null}

@@ -108,39 +108,33 @@ export class LiveViewElement {
     this.onScreen = tree;
     const rows = before && patchRowsInPlace(this.container, before, tree, this.observer);
     if (rows) this.rows.showing(rows.shown);
-    const done = rows !== null && (!rows.rest || this.patchAroundLists(tree));
-    if (!done) this.patchAll(tree);
+    if (!rows || rows.rest) this.patchRest(tree);
     this.hooks.afterPatch();
     this.bindings.afterPatch();
   }
 
   /**
-   * Patch `tree` in, leaving lists whose rows are all on screen as they are.
+   * Patch in what the rows' fast path left: around the lists already on screen, or, when the
+   * page does not line up for that, with placeholders for the rows on screen.
    *
    * @private
    * @param {import("./rendered.js").Tree} tree
-   * @returns {boolean} false when that could not be done (nothing was touched)
    */
-  patchAroundLists(tree) {
+  patchRest(tree) {
     /** @type {import("./list_skip.js").SkippedList[]} */
     const lists = [];
-    const html = this.rows.html(tree, lists);
-    if (lists.length === 0) return false;
-    const outcome = patchAroundLists(this.container, html, lists, this.observer);
-    if (outcome === "patched") this.rows.commit();
-    // Something removed a row's element behind our back: the next patch has the full HTML.
-    else if (outcome === "orphan placeholder") this.rows.reset();
-    return outcome === "patched";
-  }
-
-  /**
-   * Patch `tree` in, with placeholders for the rows on screen.
-   *
-   * @private
-   * @param {import("./rendered.js").Tree} tree
-   */
-  patchAll(tree) {
-    if (!patch(this.container, this.rows.html(tree), this.observer)) {
+    let html = this.rows.html(tree, lists);
+    if (lists.length > 0) {
+      const outcome = patchAroundLists(this.container, html, lists, this.observer);
+      if (outcome === "patched") {
+        this.rows.commit();
+        return;
+      }
+      // Something removed a row's element behind our back: the full HTML repairs it.
+      if (outcome === "orphan placeholder") this.rows.reset();
+      html = this.rows.html(tree);
+    }
+    if (!patch(this.container, html, this.observer)) {
       // Something removed a row's element behind our back: patch with the full HTML.
       this.rows.reset();
       patch(this.container, this.rows.html(tree), this.observer);

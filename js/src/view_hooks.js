@@ -20,6 +20,7 @@ import { PHX_HOOK } from "./constants.js";
 import { describeError } from "./hooks.js";
 import { logError } from "./log.js";
 import { owns } from "./ownership.js";
+import { withRowsFrom } from "./row_skip.js";
 
 /**
  * @typedef {import("./hooks.js").HookLibrary} HookLibrary
@@ -74,8 +75,11 @@ export class ViewHooks {
   beforeElUpdated(fromEl, toEl) {
     const hooked = this.mounted.get(fromEl);
     if (!hooked) return true;
-    if (hooked.server.isEqualNode(toEl)) return false;
-    hooked.server = /** @type {Element} */ (toEl.cloneNode(true));
+    // Rows the patch skips are written as placeholders: compare with them filled in, or an
+    // element holding a list would look changed on every patch.
+    const server = withRowsFrom(toEl, hooked.server);
+    if (hooked.server.isEqualNode(server)) return false;
+    hooked.server = server;
     // An element changing hooks is not updated: its instance is destroyed after the patch.
     if (toEl.getAttribute(PHX_HOOK) !== hooked.name) return true;
     this.changed.add(fromEl);
