@@ -22,6 +22,7 @@
 
 import { LOADING_CLASS_PREFIX, LOADING_CLASS_SUFFIX, PHX_DISABLE_WITH } from "./constants.js";
 import { isSubmitControl } from "./payloads.js";
+import { withRowsFrom } from "./row_skip.js";
 
 /**
  * @typedef {object} Loading one element's part in an event
@@ -153,8 +154,11 @@ export class LoadingStates {
         toEl.setAttribute("readonly", "");
       }
       if (state.restore !== null) {
-        // The kernel's new content is what the element shows once the answer arrives.
-        state.restore = Array.from(toEl.childNodes);
+        // The kernel's new content is what the element shows once the answer arrives; rows
+        // the patch skipped are placeholders there, filled in from the content saved before.
+        const saved = toEl.ownerDocument.createElement(toEl.localName);
+        saved.append(...state.restore);
+        state.restore = Array.from(withRowsFrom(toEl, saved).childNodes);
         toEl.textContent = toEl.getAttribute(PHX_DISABLE_WITH) || fromEl.textContent || "";
       }
     }

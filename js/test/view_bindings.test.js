@@ -71,6 +71,17 @@ describe("loading states and the answer's ref", () => {
     assert.equal(view.$("button").hasAttribute("disabled"), false);
   });
 
+  test("phx-disable-with around a list shows its rows once answered, not the patch's placeholders", () => {
+    const rows = { s: ['<i id="r', '">', "</i>"], d: [["1", "a"], ["2", "b"]] };
+    const { view, model } = shown({ s: ['<h1>', '</h1><button phx-click="go" phx-disable-with="Wait">', "</button>"], 0: "t", 1: rows });
+    model.emit({ d: { 0: "t1" } }); // the rows are on screen now: later patches skip them
+    view.$("button").click();
+    model.emit({ d: { 0: "t2", 1: { k: { 1: { 1: "B" } } } } }); // a render meanwhile
+    assert.equal(view.$("button").textContent, "Wait");
+    model.emit({ ref: 1 });
+    assert.equal(view.$("button").innerHTML, '<i id="r1">a</i><i id="r2">B</i>');
+  });
+
   test("fields keep what the user typed while the form's change is in flight", () => {
     const tree = { s: ['<form phx-change="v"><input name="a" value="', '"><input name="b" value="', '"></form>'], 0: "", 1: "" };
     const { view, model } = shown(tree);
