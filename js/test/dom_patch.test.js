@@ -3,22 +3,17 @@
  */
 
 import assert from "node:assert/strict";
-import { after, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import { focusedElement, patch } from "../src/dom_patch.js";
-import { closeWindow, createWindow, documentOf } from "./helpers.js";
+import { usePage } from "./helpers.js";
 
-const window = createWindow();
-const document = documentOf(window);
-after(() => closeWindow(window));
+const { document, fresh } = usePage();
 
 /** @type {HTMLElement} */
 let container;
 
 beforeEach(() => {
-  document.body.replaceChildren();
-  container = document.createElement("div");
-  container.className = "lw-view";
-  document.body.append(container);
+  container = fresh("lw-view");
 });
 
 /**

@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { test } from "node:test";
+import { after, beforeEach, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Window } from "happy-dom";
 
@@ -55,6 +55,27 @@ export function createWindow() {
   });
   Object.assign(globalThis, { HTMLElement: window.HTMLElement });
   return window;
+}
+
+/**
+ * A window for one test file, closed after it, whose body is emptied before each test;
+ * `fresh()` appends a new `<div>` to the body (a container to patch) and returns it.
+ *
+ * @returns {{window: Window, document: Document, fresh: (className?: string) => HTMLElement}}
+ */
+export function usePage() {
+  const window = createWindow();
+  const document = documentOf(window);
+  after(() => closeWindow(window));
+  beforeEach(() => document.body.replaceChildren());
+  /** @param {string} [className] */
+  const fresh = (className = "") => {
+    const container = document.createElement("div");
+    if (className) container.className = className;
+    document.body.append(container);
+    return container;
+  };
+  return { window, document, fresh };
 }
 
 /** @param {Window} window */

@@ -4,17 +4,15 @@
  */
 
 import assert from "node:assert/strict";
-import { after, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import { patch } from "../src/dom_patch.js";
 import { patchAroundLists } from "../src/list_skip.js";
 import { mergeDiff, toHTML } from "../src/rendered.js";
 import { RowSkipper } from "../src/row_skip.js";
-import { closeWindow, createWindow, documentOf } from "./helpers.js";
+import { usePage } from "./helpers.js";
 import { useHarness } from "./widget_harness.js";
 
-const window = createWindow();
-const document = documentOf(window);
-after(() => closeWindow(window));
+const { document, fresh } = usePage();
 
 /** @typedef {import("../src/rendered.js").Tree} Tree */
 /** @typedef {import("../src/list_skip.js").SkippedList} SkippedList */
@@ -25,9 +23,7 @@ let container;
 let skipper;
 
 beforeEach(() => {
-  document.body.replaceChildren();
-  container = document.createElement("div");
-  document.body.append(container);
+  container = fresh();
   skipper = new RowSkipper(document);
 });
 

@@ -4,15 +4,13 @@
  */
 
 import assert from "node:assert/strict";
-import { after, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import { patch } from "../src/dom_patch.js";
 import { mergeDiff, toHTML } from "../src/rendered.js";
 import { patchRowsInPlace } from "../src/row_patch.js";
-import { closeWindow, createWindow, documentOf } from "./helpers.js";
+import { usePage } from "./helpers.js";
 
-const window = createWindow();
-const document = documentOf(window);
-after(() => closeWindow(window));
+const { fresh } = usePage();
 
 /** @typedef {import("../src/rendered.js").Tree} Tree */
 
@@ -20,9 +18,7 @@ after(() => closeWindow(window));
 let container;
 
 beforeEach(() => {
-  document.body.replaceChildren();
-  container = document.createElement("div");
-  document.body.append(container);
+  container = fresh();
 });
 
 const ROW = ['\n<li id="r', '" class="', '">', "</li>"];

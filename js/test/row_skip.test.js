@@ -3,15 +3,13 @@
  */
 
 import assert from "node:assert/strict";
-import { after, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import { patch } from "../src/dom_patch.js";
 import { mergeDiff, toHTML } from "../src/rendered.js";
 import { RowSkipper } from "../src/row_skip.js";
-import { closeWindow, createWindow, documentOf } from "./helpers.js";
+import { usePage } from "./helpers.js";
 
-const window = createWindow();
-const document = documentOf(window);
-after(() => closeWindow(window));
+const { document, fresh } = usePage();
 
 /** @typedef {import("../src/rendered.js").Tree} Tree */
 
@@ -21,9 +19,7 @@ let container;
 let skipper;
 
 beforeEach(() => {
-  document.body.replaceChildren();
-  container = document.createElement("div");
-  document.body.append(container);
+  container = fresh();
   skipper = new RowSkipper(document);
 });
 
