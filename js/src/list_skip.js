@@ -19,6 +19,7 @@
 
 import { LIST_MARKER, PHX_HOOK, PHX_UPDATE } from "./constants.js";
 import { Morph, parseLike, patchElement, syncAttributes } from "./dom_patch.js";
+import { elementsById } from "./ownership.js";
 
 /** @typedef {import("./rendered.js").Tree} Tree */
 /** @typedef {import("./dom_patch.js").PatchObserver} PatchObserver */
@@ -200,25 +201,6 @@ function skipRows(node, { ids, separator }) {
  * @returns {boolean}
  */
 function idsStayInside(el, source, container) {
-  for (const node of Array.from(source.querySelectorAll("[id]"))) {
-    const found = pageElement(container, node.id);
-    if (found && !el.contains(found)) return false;
-  }
-  return true;
-}
-
-/**
- * The element of the view with this id, or null.
- *
- * @param {Element} container the view's element
- * @param {string} id
- * @returns {Element | null}
- */
-function pageElement(container, id) {
-  const root = container.getRootNode();
-  const found = "getElementById" in root ? /** @type {Document | ShadowRoot} */ (root).getElementById(id) : undefined;
-  if (found === null || (found && container.contains(found))) return found;
-  // A view not in a document yet, or an element before it with the same id (another view of
-  // the same widget): look in the view itself.
-  return container.querySelector(`[id="${id.replace(/["\\]/g, "\\$&")}"]`);
+  const ids = Array.from(source.querySelectorAll("[id]"), (node) => node.id);
+  return elementsById(container, ids).every((found) => !found || el.contains(found));
 }

@@ -19,6 +19,7 @@
 
 import { DYNAMICS, PHX_HOOK, PHX_UPDATE, STATICS } from "./constants.js";
 import { Morph, patch, syncAttributes } from "./dom_patch.js";
+import { elementsById } from "./ownership.js";
 import { renderRowHTML } from "./rendered.js";
 import { rowShape } from "./row_skip.js";
 
@@ -138,7 +139,7 @@ function planList(container, { statics, before, after }) {
   const tail = newIds.findIndex((id) => !oldSet.has(id));
   if (tail !== -1 && newIds.slice(tail).some((id) => oldSet.has(id))) return null; // inserted mid-list
 
-  const rows = oldIds.map((id) => doc.getElementById(id));
+  const rows = elementsById(container, oldIds);
   const separator = first.trail + first.lead;
   for (let i = 0; i < rows.length; i++) {
     const el = rows[i];

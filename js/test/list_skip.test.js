@@ -210,6 +210,21 @@ describe("a view patching around its lists", () => {
     }
   });
 
+  test("two views of one widget each patch only what changed, though they show the same ids", () => {
+    const model = harness.model();
+    const views = [harness.display(model), harness.display(model)];
+    let tree = page(200);
+    model.emit({ r: tree, h: {} });
+    model.emit({ d: { 1: "Warm" } });
+    tree = merged(tree, { 1: "Warm" });
+    for (const diff of [{ 3: { k: { 100: { 1: "changed" } } } }, { 1: "Both", 3: { k: { 7: { 1: "x" } } } }]) {
+      const parsed = parsedBy(() => model.emit({ d: diff }));
+      tree = merged(tree, diff);
+      for (const view of views) assert.equal(view.html(), toHTML(tree));
+      assert.ok(parsed < 600, `${JSON.stringify(diff)} parsed ${parsed} characters for two views`);
+    }
+  });
+
   test("random edits leave exactly the full render", () => {
     const model = harness.model();
     const view = harness.display(model);
