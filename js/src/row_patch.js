@@ -21,7 +21,7 @@ import { DYNAMICS, PHX_HOOK, PHX_UPDATE, STATICS } from "./constants.js";
 import { Morph, patch, syncAttributes } from "./dom_patch.js";
 import { elementsById } from "./ownership.js";
 import { renderRowHTML } from "./rendered.js";
-import { rowShape } from "./row_skip.js";
+import { learnShapes, rowShape } from "./row_skip.js";
 
 /** @typedef {import("./rendered.js").Tree} Tree */
 /** @typedef {import("./dom_patch.js").PatchObserver} PatchObserver */
@@ -120,6 +120,8 @@ function collect(before, after, changes) {
 function planList(container, { statics, before, after }) {
   const doc = container.ownerDocument;
   if (before.length === 0 || after.length === 0) return null;
+  learnShapes(before, statics, doc);
+  learnShapes(after, statics, doc);
   const oldShapes = before.map((row) => rowShape(row, statics, doc));
   const newShapes = after.map((row) => rowShape(row, statics, doc));
   const first = oldShapes[0];

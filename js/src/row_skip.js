@@ -36,6 +36,9 @@ const VOID = new Set([
  * @property {string} trail the whitespace after the element
  */
 
+/** Between rows parsed together (see `learnShapes`). */
+const ROW_BREAK = "lw-row-break";
+
 /** row object → its shape, or null when the row is not one element with an id. */
 const shapes = new WeakMap();
 
@@ -54,6 +57,67 @@ export function rowShape(row, statics, doc) {
     shapes.set(row, shape);
   }
   return shape;
+}
+
+/**
+ * Learn the shapes of many rows at once (those not known yet): their HTML is parsed in one
+ * go, with a comment between rows, which costs a fraction of parsing each row alone (the
+ * first patch of a thousand-row table would otherwise parse a thousand times). When a row
+ * leaves an element open, so that a comment lands inside a row instead of between rows,
+ * nothing is learnt here and each row is parsed on its own when asked.
+ *
+ * @param {unknown[]} rows
+ * @param {string[]} statics the comprehension's statics
+ * @param {Document} doc
+ */
+export function learnShapes(rows, statics, doc) {
+  const missing = /** @type {unknown[][]} */ (rows.filter((row) => Array.isArray(row) && !shapes.has(row)));
+  if (missing.length < 2) return;
+  const htmls = missing.map((row) => renderRowHTML(statics, row));
+  const template = doc.createElement("template");
+  template.innerHTML = htmls.join(`<!--${ROW_BREAK}-->`);
+  /** @type {ChildNode[][]} */
+  const parts = [[]];
+  for (const node of Array.from(template.content.childNodes)) {
+    if (node.nodeType === 8 && node.nodeValue === ROW_BREAK) parts.push([]);
+    else parts[parts.length - 1].push(node);
+  }
+  if (parts.length !== missing.length) return;
+  missing.forEach((row, i) => shapes.set(row, shapeOf(htmls[i], parts[i])));
+}
+
+/**
+ * Learn the shapes of the rows of every list in `tree` once the page is idle, so that the
+ * first patch after a full render does not parse them then (tens of milliseconds for a
+ * thousand rows, on the user's first click).
+ *
+ * @param {Tree} tree
+ * @param {Document} doc
+ */
+export function learnShapesWhenIdle(tree, doc) {
+  const win = doc.defaultView;
+  if (!win) return;
+  const learn = () => eachList(tree, (rows, statics) => learnShapes(rows, statics, doc));
+  if (typeof win.requestIdleCallback === "function") win.requestIdleCallback(learn, { timeout: 1000 });
+  else win.setTimeout(learn, 0);
+}
+
+/**
+ * Call `visit` with the rows and statics of every comprehension in `node`, nested ones too.
+ *
+ * @param {unknown} node
+ * @param {(rows: unknown[], statics: string[]) => void} visit
+ */
+function eachList(node, visit) {
+  if (typeof node !== "object" || node === null || Array.isArray(node)) return;
+  const tree = /** @type {Tree} */ (node);
+  const rows = tree.d;
+  if (Array.isArray(rows)) {
+    if (Array.isArray(tree.s)) visit(rows, tree.s);
+    for (const row of rows) if (Array.isArray(row)) for (const value of row) eachList(value, visit);
+    return;
+  }
+  for (const [key, value] of Object.entries(tree)) if (key !== "s") eachList(value, visit);
 }
 
 /** Builds a view's HTML with placeholders for the rows its DOM already shows. */
@@ -81,13 +145,15 @@ export class RowSkipper {
     this.pending = pending;
     /** @param {unknown[]} row @param {string[]} statics */
     const shownShape = (row, statics) => (this.shown.has(row) ? rowShape(row, statics, this.doc) : null);
-    const skipList = lists
-      ? /** @param {Tree} comprehension */ (comprehension) => {
-          const marker = listMarker(comprehension, shownShape, lists);
-          if (marker !== null) for (const row of /** @type {unknown[][]} */ (comprehension.d)) pending.add(row);
-          return marker;
-        }
-      : undefined;
+    /** @param {Tree} comprehension */
+    const skipList = (comprehension) => {
+      const rows = /** @type {unknown[][]} */ (comprehension.d);
+      learnShapes(rows.filter((row) => this.shown.has(row)), comprehension.s, this.doc);
+      if (!lists) return null;
+      const marker = listMarker(comprehension, shownShape, lists);
+      if (marker !== null) for (const row of rows) pending.add(row);
+      return marker;
+    };
     return toHTML(
       tree,
       (row, statics) => {
@@ -148,7 +214,15 @@ export function withRowsFrom(el, previous) {
 function computeShape(html, doc) {
   const template = doc.createElement("template");
   template.innerHTML = html;
-  const nodes = Array.from(template.content.childNodes);
+  return shapeOf(html, Array.from(template.content.childNodes));
+}
+
+/**
+ * @param {string} html one row's HTML
+ * @param {ChildNode[]} nodes what it parses into
+ * @returns {RowShape | null}
+ */
+function shapeOf(html, nodes) {
   const elements = nodes.filter((node) => node.nodeType === 1);
   if (elements.length !== 1) return null;
   const element = /** @type {Element} */ (elements[0]);

@@ -32,7 +32,7 @@ import {
 import { patch } from "./dom_patch.js";
 import { patchAroundLists } from "./list_skip.js";
 import { patchRowsInPlace } from "./row_patch.js";
-import { RowSkipper } from "./row_skip.js";
+import { learnShapesWhenIdle, RowSkipper } from "./row_skip.js";
 import { bindLinks } from "./navigation.js";
 import { ViewHooks } from "./view_hooks.js";
 
@@ -140,6 +140,8 @@ export class LiveViewElement {
       patch(this.container, this.rows.html(tree), this.observer);
     }
     this.rows.commit();
+    // The next patch skips the rows shown now: learn what they look like before it comes.
+    learnShapesWhenIdle(tree, this.container.ownerDocument);
   }
 
   /**

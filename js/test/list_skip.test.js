@@ -210,6 +210,17 @@ describe("a view patching around its lists", () => {
     }
   });
 
+  test("rows are learnt while the page is idle after a full render: the first patch parses only what changed", async () => {
+    const model = harness.model();
+    const view = harness.display(model);
+    const tree = page(200);
+    model.emit({ r: tree, h: {} });
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the page is idle
+    const parsed = parsedBy(() => model.emit({ d: { 1: "First" } }));
+    assert.equal(view.html(), toHTML(merged(tree, { 1: "First" })));
+    assert.ok(parsed < 300, `the first patch parsed ${parsed} characters`);
+  });
+
   test("two views of one widget each patch only what changed, though they show the same ids", () => {
     const model = harness.model();
     const views = [harness.display(model), harness.display(model)];

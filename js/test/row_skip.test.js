@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { beforeEach, describe, test } from "node:test";
 import { patch } from "../src/dom_patch.js";
 import { mergeDiff, toHTML } from "../src/rendered.js";
-import { RowSkipper } from "../src/row_skip.js";
+import { learnShapes, rowShape, RowSkipper } from "../src/row_skip.js";
 import { usePage } from "./helpers.js";
 
 const { document, fresh } = usePage();
@@ -91,3 +91,56 @@ describe("RowSkipper", () => {
     assert.ok(!skipper.html(tree).includes("data-lw-skip"));
   });
 });
+
+describe("learnShapes", () => {
+  /** @param {() => void} run @returns {number} how many times HTML was parsed */
+  function parses(run) {
+    // happy-dom gives templates their own innerHTML (rows are parsed in a template).
+    const owner = /** @type {any} */ (document.defaultView).HTMLTemplateElement.prototype;
+    const original = /** @type {PropertyDescriptor} */ (Object.getOwnPropertyDescriptor(owner, "innerHTML"));
+    let count = 0;
+    Object.defineProperty(owner, "innerHTML", {
+      ...original,
+      /** @param {string} html */
+      set(html) {
+        count++;
+        original.set?.call(this, html);
+      },
+    });
+    try {
+      run();
+    } finally {
+      Object.defineProperty(owner, "innerHTML", original);
+    }
+    return count;
+  }
+
+  const STATICS = ["\n  ", ""];
+  const ROWS = [
+    '<tr id="a"><td>1</td></tr>',
+    "plain text",
+    '<li id="b">x</li><li id="c">y</li>',
+    '<input id="d">',
+    '<p id="e" class="x">with <b>markup</b> &amp; entities</p>',
+    "<div>no id</div>",
+    '<!-- a comment --><span id="f">s</span>',
+  ];
+
+  test("learns, in one parse, the same shapes as parsing each row alone", () => {
+    const rows = ROWS.map((html) => [html]);
+    assert.equal(parses(() => learnShapes(rows, STATICS, document)), 1);
+    assert.equal(parses(() => rows.forEach((row) => rowShape(row, STATICS, document))), 0, "all learnt");
+    for (const [i, row] of rows.entries()) {
+      assert.deepEqual(rowShape(row, STATICS, document), rowShape([ROWS[i]], STATICS, document), ROWS[i]);
+    }
+  });
+
+  test("learns nothing when a row leaves an element open: each row is parsed alone when asked", () => {
+    const rows = [['<li id="a">open'], ['<li id="b">x</li>'], ['<li id="c">y</li>']];
+    assert.equal(parses(() => learnShapes(rows, STATICS, document)), 1);
+    assert.equal(parses(() => rows.forEach((row) => rowShape(row, STATICS, document))), 3);
+    assert.equal(rowShape(rows[0], STATICS, document), null, "no end tag: never a placeholder");
+    assert.equal(rowShape(rows[1], STATICS, document)?.id, "b");
+  });
+});
+
