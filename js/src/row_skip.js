@@ -9,8 +9,9 @@
  * walks one row, not a thousand.
  *
  * Only rows whose HTML is exactly one element with an id (whitespace around it allowed) can
- * be skipped; any other row is rendered in full, as before. Placeholders are computed once
- * per row object and cached.
+ * be skipped; any other row is rendered in full, as before. A row's shape (that element, its
+ * placeholder) is computed once per row object and cached; the rows of a list are learnt
+ * together, in one parse, and after a full render while the page is idle.
  */
 
 import { SKIP_ATTRIBUTE } from "./constants.js";
