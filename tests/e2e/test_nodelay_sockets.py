@@ -8,19 +8,20 @@ livewidget installed; off when the server starts with ``LIVEWIDGET_NODELAY=0``.
 
 from __future__ import annotations
 
-import asyncio
+import base64
 import ctypes
 import json
 import os
 import re
 import socket
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from _jupyter import JupyterLab, Server, start_voila, write_notebook
-from tornado.websocket import websocket_connect
 
 SYS_PIDFD_GETFD = 438  # pidfd_getfd, on x86-64 and arm64 alike
 
@@ -62,19 +63,36 @@ def nodelay_of_connection(pid: int, client_port: int) -> bool:
 
 
 def kernel_websocket_nodelay(pid: int, url: str) -> bool:
-    """Open the kernel websocket at ``url`` and read TCP_NODELAY on the server's end of it."""
+    """Open the kernel websocket at ``url`` and read TCP_NODELAY on the server's end of it.
 
-    async def probe() -> bool:
-        connection = await websocket_connect(url)
-        try:
-            stream = connection.stream
-            assert stream is not None
-            client_port = stream.socket.getsockname()[1]
-            return nodelay_of_connection(pid, client_port)
-        finally:
-            connection.close()
-
-    return asyncio.run(probe())
+    The handshake is written by hand on a plain socket: no event loop, since Playwright's
+    sync API may have left one running in this thread.
+    """
+    parts = urlsplit(url)
+    assert parts.hostname and parts.port
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as client:
+        key = base64.b64encode(os.urandom(16)).decode()
+        client.sendall(
+            (
+                f"GET {parts.path}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        response = b""
+        while b"\r\n\r\n" not in response:
+            chunk = client.recv(4096)
+            assert chunk, f"the server closed the connection: {response!r}"
+            response += chunk
+        assert response.startswith(b"HTTP/1.1 101"), response.split(b"\r\n")[0]
+        # The server's handler opens right after it answers the handshake: give it a moment.
+        client_port = client.getsockname()[1]
+        deadline = time.monotonic() + 2
+        while True:
+            nodelay = nodelay_of_connection(pid, client_port)
+            if nodelay or time.monotonic() > deadline:
+                return nodelay
+            time.sleep(0.05)
 
 
 @pytest.fixture(params=["on", "off"])
