@@ -97,7 +97,8 @@ export function patchAroundLists(container, html, lists, observer) {
   for (const { from, to, kind } of steps) {
     if (kind === "text") from.nodeValue = to.nodeValue;
     else if (kind === "element") patchElement(/** @type {Element} */ (from), /** @type {Element} */ (to), morph);
-    else if (observer?.beforeElUpdated(/** @type {Element} */ (from), /** @type {Element} */ (to)) ?? true) {
+    // An element holding a list: its attributes only, through the same callbacks.
+    else if (morph.options.onBeforeElUpdated(/** @type {Element} */ (from), /** @type {Element} */ (to))) {
       syncAttributes(/** @type {Element} */ (from), /** @type {Element} */ (to));
     }
   }

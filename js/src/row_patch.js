@@ -18,7 +18,7 @@
  */
 
 import { DYNAMICS, PHX_HOOK, PHX_UPDATE, STATICS } from "./constants.js";
-import { Morph, patch, syncAttributes } from "./dom_patch.js";
+import { Morph, patchElement } from "./dom_patch.js";
 import { elementsById } from "./ownership.js";
 import { renderRowHTML } from "./rendered.js";
 import { learnShapes, rowShape } from "./row_skip.js";
@@ -77,7 +77,8 @@ export function patchRowsInPlace(container, before, after, observer) {
     plans.push(plan);
   }
   const doc = container.ownerDocument;
-  for (const plan of plans) apply(doc, plan, observer);
+  const morph = new Morph(container, observer);
+  for (const plan of plans) apply(doc, plan, morph, observer);
   return { shown: changes.flatMap((change) => change.after), rest };
 }
 
@@ -173,10 +174,11 @@ function planList(container, { statics, before, after }) {
 /**
  * @param {Document} doc
  * @param {Plan} plan
+ * @param {Morph} morph the patch, for rows changed in place
  * @param {PatchObserver} [observer]
  */
-function apply(doc, { updates, removed, rows, appended, separator }, observer) {
-  for (const { el, html } of updates) patchRoot(el, html, observer);
+function apply(doc, { updates, removed, rows, appended, separator }, morph, observer) {
+  for (const { el, html } of updates) patchRoot(el, html, morph);
   const current = rows.slice();
   for (const el of removed) {
     const index = current.indexOf(el);
@@ -231,20 +233,17 @@ function parseRow(doc, html) {
 }
 
 /**
- * Morph `el` into the single element `html` holds: its attributes, then its children.
+ * Morph `el` into the single element `html` holds, as the full patch morphs each element:
+ * JS commands' sticky changes and loading states carry over, a focused control keeps what
+ * the user typed, `phx-update` is kept.
  *
  * @param {Element} el
  * @param {string} html
- * @param {PatchObserver} [observer]
+ * @param {Morph} morph
  */
-function patchRoot(el, html, observer) {
+function patchRoot(el, html, morph) {
   const fresh = parseRow(el.ownerDocument, html);
-  if (!fresh) return;
-  // The row's own element as the full patch sees it: JS commands' sticky changes and loading
-  // states carry over, a focused control keeps what the user typed, `phx-update` is kept.
-  if (!new Morph(el, observer).options.onBeforeElUpdated(el, fresh)) return;
-  syncAttributes(el, fresh);
-  patch(el, fresh.innerHTML, observer);
+  if (fresh) patchElement(el, fresh, morph);
 }
 
 /**
