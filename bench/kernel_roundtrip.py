@@ -31,7 +31,7 @@ from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
 
 from bench._table import print_table
-from bench.latency import CELLS
+from bench.latency import CELLS, p90
 
 BASELINE = "echo"
 WARMUP_ROUNDS = 5
@@ -169,12 +169,6 @@ def measure(clicks: int, gap_ms: float) -> list[Target]:
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
-
-
-def p90(samples: list[float]) -> float:
-    """The 90th percentile (nearest rank)."""
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
 
 
 def main() -> None:
