@@ -70,9 +70,12 @@ export function rowShape(row, statics, doc) {
  * @param {unknown[]} rows
  * @param {string[]} statics the comprehension's statics
  * @param {Document} doc
+ * @param {(row: unknown[]) => boolean} [wanted] which of the rows to learn (default: all)
  */
-export function learnShapes(rows, statics, doc) {
-  const missing = /** @type {unknown[][]} */ (rows.filter((row) => Array.isArray(row) && !shapes.has(row)));
+export function learnShapes(rows, statics, doc, wanted) {
+  const missing = /** @type {unknown[][]} */ (
+    rows.filter((row) => Array.isArray(row) && !shapes.has(row) && (!wanted || wanted(row)))
+  );
   if (missing.length < 2) return;
   const htmls = missing.map((row) => renderRowHTML(statics, row));
   const template = doc.createElement("template");
@@ -149,7 +152,7 @@ export class RowSkipper {
     /** @param {Tree} comprehension */
     const skipList = (comprehension) => {
       const rows = /** @type {unknown[][]} */ (comprehension.d);
-      learnShapes(rows.filter((row) => this.shown.has(row)), comprehension.s, this.doc);
+      learnShapes(rows, comprehension.s, this.doc, (row) => this.shown.has(row));
       if (!lists) return null;
       const marker = listMarker(comprehension, shownShape, lists);
       if (marker !== null) for (const row of rows) pending.add(row);
