@@ -243,6 +243,9 @@ class Session(NavigationMixin, PrototypingMixin):
                 await self._redirect(url, replace=True)
         reply = self._full_reply()
         reply[p.NAVIGATION] = self._nav_state(False)
+        # The full reply carries the title, so the next reply must not send it again.
+        if self.socket._take_title() is not None:
+            self._state_changed()  # set before any page joined: the title trait follows it
         if self.socket.page_title is not None:
             reply[p.TITLE] = self.socket.page_title
         if self._pending_error is not None:
