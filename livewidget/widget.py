@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
+import threading
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,10 +19,19 @@ from .session import Routes, Session
 from .socket import Assigns
 from .view import LiveView
 
+logger = logging.getLogger("livewidget")
+
 _STATIC = Path(__file__).parent / "static"
 
 
-def _bundle(name: str) -> Path:
+@functools.cache
+def _bundle(name: str) -> str:
+    """The text of a frontend bundle file, read once per process.
+
+    anywidget is given the text, never a ``Path``: for a ``Path`` it connects every instance to
+    the class-level file contents' change signal, which keeps every widget ever displayed
+    alive. The text always spans lines, so anywidget never mistakes it for a file name.
+    """
     path = _STATIC / name
     if not path.is_file():
         raise LiveWidgetError(
@@ -27,7 +39,8 @@ def _bundle(name: str) -> Path:
             f"checkout that was not installed: run `pip install -e .` (it builds the bundle "
             f"with npm) or `npm --prefix js install && npm --prefix js run build`"
         )
-    return path
+    text = path.read_text(encoding="utf-8")
+    return text if "\n" in text else text + "\n"
 
 
 def in_voila() -> bool:
@@ -87,18 +100,28 @@ class LiveWidget(anywidget.AnyWidget):
         super().__init__(
             url=path, sync_url=sync_url, _voila=in_voila(), _lw_id=uuid.uuid4().hex, **kwargs
         )
+        # The Layout child ipywidgets made for us has a comm of its own: ours to close. A
+        # layout the caller passed may be shared with other widgets: theirs.
+        self._own_layout: Any = self.layout if "layout" not in kwargs else None
+        self._session: Session | None = None
         if debug is None:
             debug = os.environ.get("LIVEWIDGET_DEBUG") == "1" or not in_voila()
-        self._session = Session(
-            view,
-            send=self._send_message,
-            session=session,
-            url=path,
-            show_tracebacks=debug,
-            hooks=hooks,
-            on_state=self._on_state,
-        )
+        try:
+            self._session = Session(
+                view,
+                send=self._send_message,
+                session=session,
+                url=path,
+                show_tracebacks=debug,
+                hooks=hooks,
+                on_state=self._on_state,
+            )
+        except BaseException:
+            self.close()  # the comms are open already: a widget that failed must not stay
+            raise
+        self._loop_thread = threading.get_ident()
         self.on_msg(self._on_custom_msg)
+        self.comm.on_close(self._on_page_closed)
         self._session.start()
         if watch_templates or (
             watch_templates is None and os.environ.get("LIVEWIDGET_WATCH") == "1"
@@ -108,38 +131,104 @@ class LiveWidget(anywidget.AnyWidget):
     @property
     def view(self) -> LiveView:
         """The live LiveView instance, for inspection."""
-        return self._session.view
+        return self._live_session.view
 
     @property
     def assigns(self) -> Assigns:
         """The view's current assigns, for inspection in the next cell."""
-        return self._session.socket.assigns
+        return self._live_session.socket.assigns
+
+    @property
+    def closed(self) -> bool:
+        """True once the widget was closed, from Python or by the page."""
+        return self._session is None or self._session.closed
 
     def navigate(self, url: str, *, replace: bool = False) -> None:
         """Go to ``url`` as a link would (a patch when the current view serves it).
 
         Like every change from Python, it runs on the kernel's loop right after the cell.
         """
-        self._session.navigate(url, replace=replace)
+        self._live_session.navigate(url, replace=replace)
 
     def back(self) -> None:
         """Go back one entry in the widget's history."""
-        self._session.back()
+        self._live_session.back()
 
     def forward(self) -> None:
         """Go forward one entry in the widget's history."""
-        self._session.forward()
+        self._live_session.forward()
 
     def close(self) -> None:
-        """Close the widget and end its view (``terminate`` runs)."""
-        self._session.close("closed")
+        """Close the widget and end its view (``terminate`` runs).
+
+        Everything the view started ends (timers, background work, subscriptions), the widget's
+        comms close (its own and its layout's), and nothing in livewidget, anywidget, ipywidgets
+        or the comm layer keeps a reference to it: once your own names for it are gone, the
+        garbage collector frees it with its view and assigns. The page closing the widget's
+        comm does the same. Closing twice is a no-op.
+        """
+        session = getattr(self, "_session", None)  # None if __init__ failed half-way
+        if session is not None:
+            session.close("closed")
         super().close()
+        layout, self._own_layout = getattr(self, "_own_layout", None), None
+        if layout is not None:
+            layout.close()
+
+    def set_state(self, sync_data: Any) -> None:
+        """Refuse a state update from the page: the kernel owns every synced trait.
+
+        ``url``, ``title``, ``sync_url``, ``_esm``, ``_css``, ``_lw_id``, ``_voila``, the layout
+        and ipywidgets' own traits move only from Python; the page talks to the view through
+        custom messages. The refused update is logged and the kernel's values of the named
+        traits are sent back, so the page stays in step with the kernel.
+        """
+        names = [str(name) for name in sync_data] if isinstance(sync_data, dict) else []
+        logger.warning(
+            "livewidget: the page tried to set %s of %r; refused: the kernel owns the "
+            "widget's state (the page talks to the view through events)",
+            _names(names) if names else f"a {type(sync_data).__name__}",
+            self,
+        )
+        known = [name for name in names if name in self.keys]
+        if known and self.comm is not None:
+            self.send_state(known)
+
+    def _handle_msg(self, msg: dict[str, Any]) -> None:
+        # An update goes straight to the refusal: ipywidgets would first unpack its binary
+        # buffers into the state the page sent, work done for nothing.
+        data = msg.get("content", {}).get("data") if isinstance(msg, dict) else None
+        if isinstance(data, dict) and data.get("method") == "update":
+            self.set_state(data.get("state"))
+            return
+        super()._handle_msg(msg)
 
     def __repr__(self) -> str:
-        return f"<LiveWidget {self._session.view_class.__name__} url={self.url!r}>"
+        session = getattr(self, "_session", None)
+        name = session.view_class.__name__ if session is not None else "(not started)"
+        return f"<LiveWidget {name} url={self.url!r}>"
+
+    @property
+    def _live_session(self) -> Session:
+        if self._session is None:
+            raise ClosedError("this LiveWidget failed to start; create a new one")
+        return self._session
 
     def _on_custom_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        self._session.receive(content)
+        if self._session is not None:
+            self._session.receive(content)
+
+    def _on_page_closed(self, _msg: Any) -> None:
+        """The page closed the widget's comm: end the view exactly as :meth:`close` does."""
+        logger.info("livewidget: the page closed %r; ending its view", self)
+        if threading.get_ident() == self._loop_thread:
+            self.close()
+            return
+        # Comm messages may come on another thread (a kernel subshell): the view ends on its
+        # own loop, where its handlers run.
+        loop = self._live_session._loop
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(self.close)
 
     def _on_state(self, url: str, title: str | None) -> None:
         self.url = url
@@ -150,3 +239,9 @@ class LiveWidget(anywidget.AnyWidget):
         if self.comm is None:
             raise ClosedError("the widget's comm is closed; display a new LiveWidget")
         self.send(message)
+
+
+def _names(names: list[str], shown: int = 10) -> str:
+    """``'url', 'title'`` and at most ``shown`` names (the page decides how many come)."""
+    text = ", ".join(repr(name[:40]) for name in names[:shown])
+    return text + (f" and {len(names) - shown} more" if len(names) > shown else "")
