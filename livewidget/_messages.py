@@ -6,10 +6,10 @@ turned into an attribute lookup, an import or code.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+from . import _encoding, config
 from . import _protocol as p
 from ._params import decode_form
 from .errors import BadMessageError
@@ -64,14 +64,14 @@ def ref_of(raw: object) -> int | None:
 
 
 def parse(raw: object) -> Message:
-    """Check ``raw`` and return the message it stands for, or raise BadMessageError."""
+    """Check ``raw`` and return the message it stands for, or raise BadMessageError.
+
+    Never raises anything else, whatever ``raw`` holds: a refused message is answered with
+    an error reply by the session, and changes nothing.
+    """
     if not isinstance(raw, dict):
         raise BadMessageError(f"expected a JSON object, got {type(raw).__name__}")
-    size = len(json.dumps(raw, default=str))
-    if size > p.MAX_MESSAGE_BYTES:
-        raise BadMessageError(
-            f"message of {size} bytes exceeds the limit of {p.MAX_MESSAGE_BYTES} bytes"
-        )
+    _check_encodable(raw)
     kind = raw.get(p.KIND)
     if kind == p.JOIN:
         url = raw.get(p.URL)
@@ -80,12 +80,35 @@ def parse(raw: object) -> Message:
         return _event(raw)
     if kind == p.NAV:
         return _navigate(raw)
-    raise BadMessageError(f"unknown message kind {kind!r:.50}; expected 'join', 'event' or 'nav'")
+    raise BadMessageError(f"unknown message kind {_show(kind)}; expected 'join', 'event' or 'nav'")
+
+
+def _check_encodable(raw: dict[str, Any]) -> None:
+    """Size, and what could never be echoed back: lone surrogates, NaN, odd types."""
+    limit = config.limits.max_message_bytes
+    try:
+        size = _encoding.check(raw)
+    except _encoding.UnencodableError as exc:
+        # A string the kernel could not send back (a lone surrogate) is refused here, at
+        # the door, so no handler can echo it into assigns, a reply, an event or a URL.
+        raise BadMessageError(f"the message could not be sent back to a page: {exc}") from None
+    if size > limit:
+        raise BadMessageError(
+            f"message of {size} bytes exceeds the limit of {limit} bytes; send less, or raise "
+            f"the limit with livewidget.configure(max_message_bytes=...)"
+        )
+
+
+def _show(value: object) -> str:
+    """A short, safe rendering of a client value for an error message."""
+    if isinstance(value, str | int | float | bool | None):
+        return f"{value!r:.50}"
+    return f"of type {type(value).__name__}"
 
 
 def _url(url: object) -> str:
     if not isinstance(url, str) or not url.startswith("/") or url.startswith("//"):
-        raise BadMessageError(f"a URL must be a path starting with '/', got {url!r:.80}")
+        raise BadMessageError(f"a URL must be a path starting with '/', got {_show(url)}")
     if len(url) > p.MAX_URL:
         raise BadMessageError(f"a URL may have at most {p.MAX_URL} characters")
     return url
@@ -94,14 +117,15 @@ def _url(url: object) -> str:
 def _required_ref(raw: dict[str, Any], what: str) -> int:
     ref = ref_of(raw)
     if ref is None:
-        raise BadMessageError(f"{what} needs an integer 'ref', got {raw.get(p.REF)!r:.50}")
+        raise BadMessageError(f"{what} needs an integer 'ref', got {_show(raw.get(p.REF))}")
     return ref
 
 
 def _one_of(value: Any, allowed: frozenset[str], what: str) -> str:
-    if value not in allowed:
-        raise BadMessageError(f"unknown {what} {value!r:.50}; expected one of {sorted(allowed)}")
-    return str(value)
+    # A list or object is unhashable: test the type before the set lookup.
+    if not isinstance(value, str) or value not in allowed:
+        raise BadMessageError(f"unknown {what} {_show(value)}; expected one of {sorted(allowed)}")
+    return value
 
 
 def _navigate(raw: dict[str, Any]) -> Navigate:
@@ -109,11 +133,11 @@ def _navigate(raw: dict[str, Any]) -> Navigate:
     kind = _one_of(raw.get(p.NAV_KIND), _NAV_KINDS, "nav kind")
     replace = raw.get(p.NAV_REPLACE, False)
     if not isinstance(replace, bool):
-        raise BadMessageError(f"'replace' must be true or false, got {replace!r:.50}")
+        raise BadMessageError(f"'replace' must be true or false, got {_show(replace)}")
     if kind == p.NAV_GO:
         index = raw.get(p.NAV_INDEX)
         if not isinstance(index, int) or isinstance(index, bool) or index < 0:
-            raise BadMessageError(f"a 'go' needs a history index >= 0, got {index!r:.50}")
+            raise BadMessageError(f"a 'go' needs a history index >= 0, got {_show(index)}")
         url = raw.get(p.URL)
         return Navigate(ref, kind, None if url is None else _url(url), False, index)
     return Navigate(ref, kind, _url(raw.get(p.URL)), replace, None)
@@ -126,7 +150,7 @@ def _event(raw: dict[str, Any]) -> Event:
     if not isinstance(name, str) or not name or len(name) > p.MAX_EVENT_NAME:
         raise BadMessageError(
             f"an event name must be a non-empty string of at most {p.MAX_EVENT_NAME} "
-            f"characters, got {name!r:.50}"
+            f"characters, got {_show(name)}"
         )
     value = raw.get(p.EVENT_VALUE, {})
     if kind == p.TYPE_FORM:
@@ -143,20 +167,27 @@ def _event(raw: dict[str, Any]) -> Event:
 def _check_value(value: object) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise BadMessageError(f"an event's value must be an object, got {type(value).__name__}")
-    _check_json(value, depth=0)
+    _check_json(value)
     return value
 
 
-def _check_json(value: object, depth: int) -> None:
-    if depth > 32:
-        raise BadMessageError("an event's value is nested more than 32 levels deep")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise BadMessageError(f"object keys must be strings, got {key!r:.50}")
-            _check_json(item, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            _check_json(item, depth + 1)
-    elif not isinstance(value, _SCALARS):
-        raise BadMessageError(f"unexpected value of type {type(value).__name__}")
+def _check_json(value: object) -> None:
+    """Types and depth, walked without recursion (one step per value, never more)."""
+    limit = config.limits.max_depth
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            raise BadMessageError(
+                f"an event's value is nested more than {limit} levels deep; send flatter "
+                f"data, or raise the limit with livewidget.configure(max_depth=...)"
+            )
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if not isinstance(key, str):
+                    raise BadMessageError(f"object keys must be strings, got {_show(key)}")
+                stack.append((child, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        elif not isinstance(item, _SCALARS):
+            raise BadMessageError(f"unexpected value of type {type(item).__name__}")

@@ -2,16 +2,35 @@
 
 Repeated names become lists, ``user[address][city]`` becomes nested dicts and ``tags[]``
 a list, as Phoenix decodes them.
+
+The text comes from strangers (a Voilà page's visitors), so decoding costs work linear in its
+size: each field walks its own name once and adds its value in place (no list is copied to
+grow it), and a body with more fields than ``livewidget.configure(max_form_fields=...)``
+(10,000 by default), or a name nested deeper than ``max_depth``, is refused before decoding.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Any
 from urllib.parse import parse_qsl
 
+from . import config
+from .errors import BadMessageError
+
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+
+
+class _Work:
+    """Counts the decoder's steps: one per field, per name segment and per value placed.
+
+    Tests read it to pin decoding as linear (a count, never a time).
+    """
+
+    __slots__ = ("steps",)
+
+    def __init__(self) -> None:
+        self.steps = 0
 
 
 def decode_form(encoded: str) -> dict[str, Any]:
@@ -19,10 +38,34 @@ def decode_form(encoded: str) -> dict[str, Any]:
 
     >>> decode_form("n=5&tag=a&tag=b&user[name]=Ada&ids[]=1&ids[]=2")
     {'n': '5', 'tag': ['a', 'b'], 'user': {'name': 'Ada'}, 'ids': ['1', '2']}
+
+    Raises :class:`~livewidget.errors.BadMessageError` for more fields than the configured
+    ``max_form_fields``, or a field name nested deeper than ``max_depth``.
     """
+    return _decode(encoded, _Work())
+
+
+def _decode(encoded: str, work: _Work) -> dict[str, Any]:
+    limit = config.limits.max_form_fields
+    # An upper bound on the fields, counted before any is decoded: parse_qsl splits on "&".
+    if encoded.count("&") >= limit:
+        fields = sum(1 for part in encoded.split("&") if part)
+        if fields > limit:
+            raise BadMessageError(
+                f"a form or query string may have at most {limit} fields (_unused_ markers "
+                f"count), got {fields}; send fewer fields, or raise the limit with "
+                f"livewidget.configure(max_form_fields=...)"
+            )
     params: dict[str, Any] = {}
     for name, value in parse_qsl(encoded, keep_blank_values=True):
-        _put(params, _path(name), value)
+        path = _path(name)
+        if len(path) > config.limits.max_depth + 1:
+            raise BadMessageError(
+                f"a form field's name may be nested at most {config.limits.max_depth} levels "
+                f"deep, got {len(path) - 1} in {name!r:.80}"
+            )
+        work.steps += 1 + len(path)
+        _put(params, path, value, work)
     return params
 
 
@@ -32,25 +75,34 @@ def _path(name: str) -> list[str]:
         return [name]
     rest = "[" + rest
     segments = _SEGMENT.findall(rest)
-    if "".join(f"[{s}]" for s in segments) != rest:
+    if sum(len(s) + 2 for s in segments) != len(rest):
         return [name]
     return [head, *segments]
 
 
-def _put(params: dict[str, Any], path: list[str], value: str) -> None:
+def _put(params: dict[str, Any], path: list[str], value: str, work: _Work) -> None:
     node = params
-    for key, child in itertools.pairwise(path):
+    for index in range(len(path) - 1):
+        key, child = path[index], path[index + 1]
         if child == "":
-            existing = node.get(key)
-            node[key] = [*existing, value] if isinstance(existing, list) else [value]
+            _add(node, key, value, work, always_list=True)
             return
         sub = node.get(key)
         if not isinstance(sub, dict):
             sub = node[key] = {}
         node = sub
-    last = path[-1]
-    if last in node:
-        existing = node[last]
-        node[last] = [*existing, value] if isinstance(existing, list) else [existing, value]
+    _add(node, path[-1], value, work, always_list=False)
+
+
+def _add(node: dict[str, Any], key: str, value: str, work: _Work, *, always_list: bool) -> None:
+    """Put ``value`` under ``key``: a list grows in place; a second value makes a list."""
+    work.steps += 1
+    if key not in node:
+        node[key] = [value] if always_list else value
+        return
+    existing = node[key]
+    if isinstance(existing, list):
+        existing.append(value)  # in place: copying it would make n fields cost n² steps
     else:
-        node[last] = value
+        # ``a=1&a=2`` collects both; ``a=1&a[]=2`` lets the list form win, as before.
+        node[key] = [value] if always_list else [existing, value]

@@ -34,9 +34,14 @@ and, beside "r" / "d" in the same message::
 
 Every inbound event is answered by exactly one outbound message carrying its ``ref``.
 
-Trees and diffs use Phoenix LiveView's JSON shapes: ``"s"`` holds the statics (sent once per
-template), the keys ``"0"``, ``"1"``, … hold dynamics (strings, nested trees or
-comprehensions ``{"s": [...], "d": [[...], ...]}``); a diff holds only the changed dynamics.
+Trees and diffs use Phoenix LiveView 1.2's JSON shapes, exactly as its client reads them:
+``"s"`` holds the statics (sent once per template), the keys ``"0"``, ``"1"``, … hold
+dynamics: strings, nested trees, or comprehensions in the keyed shape
+``{"s": [...], "k": {"0": {row 0's dynamics}, "1": {...}, "kc": row count}}``. A diff holds
+only the changed dynamics; a comprehension's diff is ``{"k": {...}}`` with its changed, new
+and moved rows, ``"kc"`` always and ``"km": true`` when rows moved. ``"m"`` runs of moved
+rows inside ``"k"`` are livewidget's one extension; :mod:`livewidget.template._rendered`
+describes every entry.
 """
 
 from __future__ import annotations
@@ -89,10 +94,11 @@ HOOKS: Final = "h"
 
 # Keys of a rendered tree.
 STATICS: Final = "s"
-DYNAMICS: Final = "d"
-# Keys of a keyed comprehension diff (see livewidget/template/_rendered.py).
+# Keys of a comprehension, Phoenix's keyed shape (see livewidget/template/_rendered.py).
 KEYED: Final = "k"
 KEY_COUNT: Final = "kc"
+MOVED: Final = "km"
+# livewidget's extension inside "k": runs of moved rows, [[index, old index, length], ...].
 MOVES: Final = "m"
 
 # Inbound messages larger than this (in bytes of JSON) are refused.
@@ -104,3 +110,10 @@ MAX_URL: Final = 4096
 
 # The event name that clears a flash message (phx-value-key names which one).
 CLEAR_FLASH: Final = "lv:clear-flash"
+
+# Limits on inbound messages (defaults; ``livewidget.configure`` changes them per kernel).
+# More fields than this in one form body or query string are refused (``_unused_`` markers
+# count): decoding is linear, and this bounds the params a handler receives.
+MAX_FORM_FIELDS: Final = 10_000
+# Values (an event's value, a form field's name segments) nested deeper than this are refused.
+MAX_DEPTH: Final = 32

@@ -21,7 +21,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import _messages, _reload
+from . import _encoding, _messages, _reload
 from . import _protocol as p
 from ._callbacks import call, current_loop, hook_source, reply_payload
 from ._errors_format import error_payload
@@ -32,7 +32,7 @@ from ._runtime import LiveCallback, Run
 from .errors import BadMessageError
 from .history import History
 from .router import Router
-from .socket import Socket
+from .socket import Navigation, Socket
 from .template import Rendered, diff
 from .view import LiveView
 
@@ -215,8 +215,12 @@ class Session(NavigationMixin, PrototypingMixin):
     async def _handle(self, raw: object) -> None:
         try:
             message = _messages.parse(raw)
-        except BadMessageError as exc:
-            logger.error("livewidget: refused a message for %s: %s", self.socket.id, exc)
+        except Exception as exc:  # parse raises BadMessageError; anything else is a bug
+            if not isinstance(exc, BadMessageError):
+                logger.exception("livewidget: validating a message for %s failed", self.socket.id)
+            else:
+                logger.error("livewidget: refused a message for %s: %s", self.socket.id, exc)
+            # Every message gets exactly one answer, even one that could not be read.
             reply: dict[str, Any] = {p.ERROR: {"message": f"Bad message: {exc}"}}
             ref = _messages.ref_of(raw)
             if ref is not None:
@@ -302,17 +306,21 @@ class Session(NavigationMixin, PrototypingMixin):
             payload = reply_payload(await handler(), self.view_class, during)
             navigation = self.socket._take_navigation()
             tree = None
+            changes: dict[str, Any] = {}
             if navigation is None or navigation.kind == "patch":
                 if navigation is not None:
                     await self._run_handle_params(navigation.url)
                 tree = self._render(self.socket._changed)
+                changes = diff(self._tree, tree)
+            # Nothing is committed yet: what this transaction sends must be sendable first.
+            self._check_outbound(changes, payload, navigation)
         except Exception as exc:
             self.socket._restore(snapshot)
             self._emit_error(exc, during, ref)
             return
         events = self.socket._take_events()
         if tree is not None:
-            reply = self._diff_reply(tree)
+            reply = self._commit_tree(tree, changes)
             if navigation is not None:
                 self._record(navigation.url, navigation.replace, self._mount_id)
         else:
@@ -325,7 +333,21 @@ class Session(NavigationMixin, PrototypingMixin):
             return  # handle_info changed nothing: nothing to send
         if ref is None and not self._joined:
             return  # a timer or broadcast before any page joined: the join sends the tree
-        self._finish(reply, events, ref, payload)
+        # A redirect's full reply was not part of the check: _emit checks it.
+        self._finish(reply, events, ref, payload, checked=tree is not None)
+
+    def _check_outbound(
+        self, changes: dict[str, Any], payload: Any, navigation: Navigation | None
+    ) -> None:
+        """Raise UnencodableError unless the transaction's message can be sent, as a whole.
+
+        The diff, the pushed events, the title, the reply and the URL: everything the
+        message and the synced traits will carry. Checked once, before anything is
+        committed, so a failure rolls back like a raising handler.
+        """
+        title = self.socket._title if self.socket._title_changed else None
+        url = None if navigation is None else navigation.url
+        _encoding.check([changes, self.socket._events, title, payload, url])
 
     # -- replies ----------------------------------------------------------------------------
 
@@ -340,14 +362,23 @@ class Session(NavigationMixin, PrototypingMixin):
         return reply
 
     def _diff_reply(self, tree: Rendered) -> dict[str, Any]:
+        return self._commit_tree(tree, diff(self._tree, tree))
+
+    def _commit_tree(self, tree: Rendered, changes: dict[str, Any]) -> dict[str, Any]:
         self.socket._take_changed()
-        changes = diff(self._tree, tree)
         self._tree = tree
         return {p.DIFF: changes} if changes else {}
 
     def _finish(
-        self, reply: dict[str, Any], events: list[list[Any]], ref: int | None, payload: Any
+        self,
+        reply: dict[str, Any],
+        events: list[list[Any]],
+        ref: int | None,
+        payload: Any,
+        *,
+        checked: bool = False,
     ) -> None:
+        """Complete ``reply`` and send it; ``checked`` when its parts were checked already."""
         if events:
             reply[p.EVENTS] = events
         title = self.socket._take_title()
@@ -358,7 +389,7 @@ class Session(NavigationMixin, PrototypingMixin):
             reply[p.REPLY] = payload
         if ref is not None:
             reply[p.REF] = ref
-        self._emit(reply)
+        self._emit(reply, checked=checked)
 
     def _hook_sources(self) -> dict[str, str]:
         return {**self._hooks, **self._view_hooks}
@@ -381,8 +412,32 @@ class Session(NavigationMixin, PrototypingMixin):
             reply[p.REF] = ref
         self._emit(reply)
 
-    def _emit(self, message: dict[str, Any]) -> None:
+    def _emit(self, message: dict[str, Any], *, checked: bool = False) -> None:
+        if not checked:
+            message = self._sendable(message)
         try:
             self._send(message)
         except Exception:
             logger.exception("livewidget: sending to the frontend failed for %s", self.socket.id)
+
+    def _sendable(self, message: dict[str, Any]) -> dict[str, Any]:
+        """``message``, or an error in its place when a kernel could not send it.
+
+        The paths that cannot check before committing (a mount, a join, a navigation from
+        Python, an error's own text) end here: the page still gets its one answer.
+        """
+        try:
+            _encoding.check(message)
+        except _encoding.UnencodableError as exc:
+            logger.error("livewidget: %s could not send a message: %s", self.socket.id, exc)
+            text = (
+                f"{self.view_class.__name__}: a message could not be sent to the page: {exc}"
+                if self.show_tracebacks
+                else "Something went wrong. The details are in the server's log."
+            )
+            error: dict[str, Any] = {p.ERROR: {"message": text}}
+            ref = message.get(p.REF)
+            if ref is not None:
+                error[p.REF] = ref
+            return error
+        return message
