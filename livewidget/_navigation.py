@@ -21,7 +21,7 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import _messages
+from . import _encoding, _messages
 from . import _protocol as p
 from ._builtin_views import MountFailed, NotFound
 from ._callbacks import await_logged, call, hook_source
@@ -159,7 +159,7 @@ class NavigationMixin:
         await call(self.view.handle_params, url_params(url, match.path_params), url, self.socket)
 
     async def _redirect(self, url: str, *, replace: bool) -> None:
-        flash = dict(self.socket.assigns.get("flash", {}))
+        flash = self.socket._flash()  # not assigns.get: "get" may be an assign
         mount_id = next(self._mounts)
         await self._mount_at(url, mount_id, flash=flash)
         self._record(url, replace, mount_id)
@@ -186,7 +186,7 @@ class NavigationMixin:
         self._mount_id = mount_id
         self.view_class, self.view, self.socket = self._new_view(url)
         if flash:
-            self.socket.assign(flash=flash)
+            self.socket._set({"flash": flash})  # flash is reserved for assign()
         await self._mount_view()
 
     async def _mount_view(self) -> None:
@@ -202,6 +202,7 @@ class NavigationMixin:
             await call(self.view.mount, self.socket, self._session_for(url), params)
             await call(self.view.handle_params, params, url, self.socket)
             self._tree = self._render(None)
+            _encoding.check(self._tree.to_json())  # unsendable: a failed mount, not a lost page
         except Exception as exc:
             logger.error("livewidget: %s failed to mount", self.view_class.__name__, exc_info=exc)
             self._pending_error = self._error(exc, "mount")
@@ -209,7 +210,7 @@ class NavigationMixin:
             self._stop_live()
             self.view_class, self.view, self.socket = MountFailed, MountFailed(), self.socket
             self.socket._assigns._data.clear()
-            self.socket.assign(flash={})
+            self.socket._set({"flash": {}})
             await call(self.view.mount, self.socket, {"view": failed, "url": url}, {})
             self._tree = self._render(None)
         self.socket._take_changed()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from . import _encoding
 from ._socket_live import LiveSocketMixin
 from .errors import NavigationError
 from .router import ParamsLike, build_url
@@ -25,14 +25,26 @@ class Navigation:
     replace: bool
 
 
+#: Names ``socket.assign`` refuses: Jinja2's own (``self`` and the literals a template could
+#: never read as an assign) and the names livewidget's templates give a meaning.
+RESERVED_ASSIGNS: frozenset[str] = frozenset(
+    {"self", "true", "false", "none", "True", "False", "None"}
+    | {"flash", "streams", "uploads", "myself", "inner_content"}
+)
+
+
 class Assigns(Mapping[str, Any]):
     """A LiveView's state: read it as a mapping or by attribute; change it with ``assign``.
 
-    >>> a = Assigns({"count": 1, "items": [1, 2]})
-    >>> a.count, a["count"], a.items
-    (1, 1, [1, 2])
+    >>> a = Assigns({"count": 1, "items": [1, 2], "keys": "k"})
+    >>> a.count, a["count"], a.items, a["keys"]
+    (1, 1, [1, 2], 'k')
+    >>> dict(a) == {"count": 1, "items": [1, 2], "keys": "k"}
+    True
 
-    An attribute always reads the assign of that name, even ``items`` or ``keys``.
+    An attribute reads the assign of that name, even ``items``, ``values`` or ``get``; the one
+    exception is ``keys``, which stays the mapping method because ``dict(assigns)`` and
+    ``**assigns`` call it: read an assign called ``keys`` as ``assigns["keys"]``.
     """
 
     __slots__ = ("_data",)
@@ -51,8 +63,9 @@ class Assigns(Mapping[str, Any]):
 
     def __getattribute__(self, name: str) -> Any:
         # An assign wins over a mapping method of the same name: `assigns.items` is the
-        # assign called "items" when there is one.
-        if not name.startswith("_"):
+        # assign called "items" when there is one. Not `keys`: Python's mapping protocol
+        # (dict(a), {**a}, Jinja2's context) calls it, and must get the method.
+        if not name.startswith("_") and name != "keys":
             data = object.__getattribute__(self, "_data")
             if name in data:
                 return data[name]
@@ -67,6 +80,16 @@ class Assigns(Mapping[str, Any]):
                 f"no assign named {name!r} (assigns: {known}); "
                 f"set it with socket.assign({name}=...) first, e.g. in mount"
             ) from None
+
+    def __eq__(self, other: object) -> bool:
+        # Mapping.__eq__ reads self.items(), which an assign called "items" shadows.
+        if isinstance(other, Assigns):
+            return bool(self._data == other._data)
+        if isinstance(other, Mapping):
+            return bool(self._data == dict(other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a mapping, compared by value
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(
@@ -136,6 +159,10 @@ class Socket(LiveSocketMixin):
 
         Assigning marks a name changed even when the value is the same object, which is how
         to tell the template that a list or dict was changed in place.
+
+        Any identifier is a name, except those in :data:`RESERVED_ASSIGNS` (``self``,
+        ``true``/``false``/``none`` in either case, ``flash``, ``streams``, ``uploads``,
+        ``myself``, ``inner_content``), which templates read as something else.
         """
         if mapping is not None:
             if not isinstance(mapping, Mapping):
@@ -147,6 +174,12 @@ class Socket(LiveSocketMixin):
         for key in values:
             if not isinstance(key, str) or not key.isidentifier():
                 raise ValueError(f"assign names must be identifiers, got {key!r}")
+            if key in RESERVED_ASSIGNS:
+                raise ValueError(_reserved(key))
+        self._set(values)
+
+    def _set(self, values: Mapping[str, Any]) -> None:
+        """Assign without the name checks: livewidget's own names (``flash``) go here."""
         self._assigns._data.update(values)
         self._changed.update(values)
 
@@ -175,9 +208,12 @@ class Socket(LiveSocketMixin):
                 f'write push_event("my-event", {{...}}) or push_event({{"type": "my-event", ...}})'
             )
         try:
-            json.dumps(body)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"the payload of push_event({kind!r}) must be JSON: {exc}") from None
+            _encoding.check([kind, body])
+        except _encoding.UnencodableError as exc:
+            raise TypeError(
+                f"push_event({kind!r:.80}) cannot reach the page: {exc}; its name and payload "
+                f"must be JSON (str, int, float, bool, None, list, dict), UTF-8-encodable text"
+            ) from None
         self._events.append([kind, body])
 
     def push_patch(
@@ -188,7 +224,7 @@ class Socket(LiveSocketMixin):
         ``params`` (a dict, pairs or a query string) are added to ``path``'s query. The route
         must be served by this same view; otherwise use :meth:`push_redirect`.
         """
-        url = build_url(path, params)
+        url = _sendable_url(build_url(path, params), "push_patch")
         if self._router is not None and self._view_class is not None:
             match = self._router.match(url)
             if match is None or match.view is not self._view_class:
@@ -204,7 +240,8 @@ class Socket(LiveSocketMixin):
         self, path: str, params: ParamsLike = None, *, replace_history: bool = False
     ) -> None:
         """End this view and mount the view of ``path`` in the same widget."""
-        self._navigation = Navigation("redirect", build_url(path, params), replace_history)
+        url = _sendable_url(build_url(path, params), "push_redirect")
+        self._navigation = Navigation("redirect", url, replace_history)
 
     push_navigate = push_redirect
 
@@ -224,21 +261,30 @@ class Socket(LiveSocketMixin):
     def page_title(self, title: str) -> None:
         if not isinstance(title, str):
             raise TypeError(f"page_title must be a str, got {type(title).__name__}")
+        if _encoding.lone_surrogate(title) is not None:
+            raise ValueError(
+                f"page_title {title!r:.80} holds a lone surrogate, which cannot be sent as "
+                f"UTF-8; clean it first, e.g. title.encode('utf-8', 'replace').decode('utf-8')"
+            )
         self._title = title
         self._title_changed = True
 
     def put_flash(self, kind: str, message: str) -> None:
         """Show ``message`` under ``flash[kind]`` in the template (e.g. ``flash.info``)."""
-        self.assign(flash={**self._assigns.get("flash", {}), kind: message})
+        self._set({"flash": {**self._flash(), kind: message}})
 
     def clear_flash(self, kind: str | None = None) -> None:
         """Clear one flash message, or all of them."""
-        flash = dict(self._assigns.get("flash", {}))
+        flash = self._flash()
         if kind is None:
             flash.clear()
         else:
             flash.pop(kind, None)
-        self.assign(flash=flash)
+        self._set({"flash": flash})
+
+    def _flash(self) -> dict[str, Any]:
+        """A copy of the flash messages (read from the data: ``get`` may be an assign)."""
+        return dict(self._assigns._data.get("flash", None) or {})
 
     def __repr__(self) -> str:
         return f"<Socket {self._id} url={self._url!r} assigns={dict(self._assigns)!r}>"
@@ -282,3 +328,27 @@ class Socket(LiveSocketMixin):
     def _take_changed(self) -> set[str]:
         changed, self._changed = self._changed, set()
         return changed
+
+
+def _reserved(name: str) -> str:
+    meaning = (
+        "livewidget's templates read it as something else (flash messages, streams, "
+        "uploads, the component itself or the layout's content)"
+        if name in {"flash", "streams", "uploads", "myself", "inner_content"}
+        else "Jinja2 reads it as itself or a literal, never as an assign"
+    )
+    hint = (
+        "use put_flash(kind, message) for flash messages"
+        if name == "flash"
+        else (f"pick another name, e.g. {name.lower()}_value")
+    )
+    return f"{name!r} is a reserved name and cannot be an assign: {meaning}; {hint}"
+
+
+def _sendable_url(url: str, what: str) -> str:
+    if _encoding.lone_surrogate(url) is not None:
+        raise ValueError(
+            f"{what}({url!r:.80}): the URL holds a lone surrogate, which cannot be sent as "
+            f"UTF-8; clean it first"
+        )
+    return url
