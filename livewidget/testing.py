@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from . import _encoding
 from . import _protocol as p
 from ._html_forms import (
     BeautifulSoup,
@@ -396,7 +397,9 @@ class LiveViewTest:
         await asyncio.sleep(0)
 
     def _on_message(self, message: dict[str, Any]) -> None:
-        message = json.loads(json.dumps(message))
+        # Packed as a kernel packs it (no NaN, UTF-8 without lone surrogates): what a kernel
+        # could not send fails here too, with the same check the session makes.
+        message = json.loads(_encoding.encode(message))
         self.messages.append(message)
         if p.RENDERED in message:
             self._tree = message[p.RENDERED]
