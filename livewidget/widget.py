@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import anywidget
+import ipywidgets  # type: ignore[import-untyped]
 import traitlets
 
 from .errors import ClosedError, LiveWidgetError
@@ -84,6 +85,10 @@ class LiveWidget(anywidget.AnyWidget):
     _voila = traitlets.Bool(False).tag(sync=True)
     #: A unique id the frontend keys its per-widget state by (shared by every view).
     _lw_id = traitlets.Unicode().tag(sync=True)
+
+    @traitlets.default("layout")
+    def _default_layout(self) -> ipywidgets.Layout:
+        return _KernelLayout()
 
     def __init__(
         self,
@@ -183,25 +188,11 @@ class LiveWidget(anywidget.AnyWidget):
         custom messages. The refused update is logged and the kernel's values of the named
         traits are sent back, so the page stays in step with the kernel.
         """
-        names = [str(name) for name in sync_data] if isinstance(sync_data, dict) else []
-        logger.warning(
-            "livewidget: the page tried to set %s of %r; refused: the kernel owns the "
-            "widget's state (the page talks to the view through events)",
-            _names(names) if names else f"a {type(sync_data).__name__}",
-            self,
-        )
-        known = [name for name in names if name in self.keys]
-        if known and self.comm is not None:
-            self.send_state(known)
+        _refuse_update(self, sync_data)
 
     def _handle_msg(self, msg: dict[str, Any]) -> None:
-        # An update goes straight to the refusal: ipywidgets would first unpack its binary
-        # buffers into the state the page sent, work done for nothing.
-        data = msg.get("content", {}).get("data") if isinstance(msg, dict) else None
-        if isinstance(data, dict) and data.get("method") == "update":
-            self.set_state(data.get("state"))
-            return
-        super()._handle_msg(msg)
+        if not _refused_update(self, msg):
+            super()._handle_msg(msg)
 
     def __repr__(self) -> str:
         session = getattr(self, "_session", None)
@@ -239,6 +230,46 @@ class LiveWidget(anywidget.AnyWidget):
         if self.comm is None:
             raise ClosedError("the widget's comm is closed; display a new LiveWidget")
         self.send(message)
+
+
+class _KernelLayout(ipywidgets.Layout):  # type: ignore[misc]
+    """The layout a LiveWidget makes for itself: like the widget, it refuses the page's updates."""
+
+    def set_state(self, sync_data: Any) -> None:
+        """Refuse a state update from the page (see :meth:`LiveWidget.set_state`)."""
+        _refuse_update(self, sync_data)
+
+    def _handle_msg(self, msg: dict[str, Any]) -> None:
+        if not _refused_update(self, msg):
+            super()._handle_msg(msg)
+
+
+def _refused_update(widget: ipywidgets.Widget, msg: Any) -> bool:
+    """Refuse ``msg`` if it is ipywidgets' ``update``; True if it was one.
+
+    It goes straight to the refusal: ipywidgets would first unpack its binary buffers into the
+    state the page sent, work done for nothing.
+    """
+    content = msg.get("content") if isinstance(msg, dict) else None
+    data = content.get("data") if isinstance(content, dict) else None
+    if isinstance(data, dict) and data.get("method") == "update":
+        widget.set_state(data.get("state"))  # which refuses it
+        return True
+    return False
+
+
+def _refuse_update(widget: ipywidgets.Widget, sync_data: Any) -> None:
+    """Log a refused update and send the kernel's values of the traits it named."""
+    names = [str(name) for name in sync_data] if isinstance(sync_data, dict) else []
+    logger.warning(
+        "livewidget: the page tried to set %s of %r; refused: the kernel owns the widget's "
+        "state (the page talks to the view through events)",
+        _names(names) if names else f"a {type(sync_data).__name__}",
+        widget,
+    )
+    known = [name for name in names if name in widget.keys]
+    if known and widget.comm is not None:
+        widget.send_state(known)
 
 
 def _names(names: list[str], shown: int = 10) -> str:

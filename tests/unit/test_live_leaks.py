@@ -1,18 +1,21 @@
 """Everything a view starts ends with it: 1,000 mount/close cycles leave no task, no timer
-handle, no subscription and no session behind; a closed widget stops its timers."""
+handle, no subscription and no session behind; 1,000 widgets displayed and closed (from Python
+and by the page) leave nothing of themselves alive."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import threading
 import weakref
 
 import comm
+import ipywidgets
 import pytest
 
 from livewidget import LiveView, LiveWidget, Session, pubsub
 
-from .test_widget import RecordingComm
+from .test_widget import RecordingComm, page_closes
 
 CYCLES = 1000
 
@@ -97,6 +100,91 @@ def test_closing_the_widget_stops_its_timers_tasks_and_subscriptions(monkeypatch
         assert live_timer_handles(loop) == []
         assert local_pubsub.subscription_count() == 0
         assert asyncio.all_tasks(loop) == set()
+    finally:
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+class Blob:
+    """An assign we can hold a weak reference to: what a view keeps must go with it."""
+
+    def __len__(self) -> int:
+        return 3
+
+
+class Hooked(Busy):
+    """One of everything, a client hook that pushes events, and a big assign."""
+
+    template = '<div id="c" phx-hook="Chart">{{ n }} {{ data.loading }} {{ blob|length }}</div>'
+    hooks = {"Chart": "export default { mounted() { this.pushEvent('ping', {}) } }"}
+
+    def mount(self, socket, session, params):
+        super().mount(socket, session, params)
+        socket.assign(blob=session["blob"])
+
+    def handle_event(self, event, params, socket):
+        socket.push_event("pong", {"n": socket.assigns.n})
+        return {"ok": True}
+
+
+def open_widgets() -> int:
+    return len(ipywidgets.Widget.widgets)
+
+
+def test_a_thousand_widgets_displayed_and_closed_leave_nothing_alive(monkeypatch, local_pubsub):
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
+    manager = comm.get_comm_manager()
+    widgets_before, comms_before = open_widgets(), len(manager.comms)
+    threads_before = set(threading.enumerate())
+    alive: list[weakref.ref] = []
+    by_page = hook_replies = 0
+
+    async def cycles() -> None:
+        nonlocal by_page, hook_replies
+        for i in range(CYCLES):
+            blob = Blob()
+            widget = LiveWidget(Hooked, session={"blob": blob}, hooks={"Own": "export default {}"})
+            widget._repr_mimebundle_()  # displayed
+            page = widget.comm
+            page.from_frontend({"k": "join"})
+            page.from_frontend({"k": "event", "ref": 1, "type": "hook", "event": "ping"})
+            await widget._session.drain()
+            if i % 50 == 0:  # now and then let ticks fire and threads finish mid-life
+                await asyncio.sleep(0.005)
+            hook_replies += sum(m.get("rep") == {"ok": True} for m in page.custom())
+            session = widget._session
+            alive.extend(
+                weakref.ref(x)
+                for x in (widget, session, widget.view, session.socket, widget.layout, page, blob)
+            )
+            assert local_pubsub.subscription_count() == 2
+            if i % 2:
+                page_closes(page)
+                by_page += 1
+            else:
+                widget.close()
+            assert widget.closed
+            del widget, session, page, blob
+        await asyncio.sleep(0.05)  # cancelled tasks finish
+
+    try:
+        loop.run_until_complete(cycles())
+        assert by_page == CYCLES // 2
+        assert hook_replies == CYCLES  # they did run: joined, and the hook's event answered
+        assert asyncio.all_tasks(loop) == set()
+        assert live_timer_handles(loop) == []
+        assert local_pubsub.subscription_count() == 0
+        gc.collect()
+        assert [ref() for ref in alive if ref() is not None] == []
+        assert len(alive) == 7 * CYCLES
+        assert open_widgets() == widgets_before
+        assert len(manager.comms) == comms_before
+        # Worker threads of the loop's shared executor may idle on; none is the widgets' own.
+        extra = set(threading.enumerate()) - threads_before
+        assert [t.name for t in extra if not t.name.startswith("asyncio_")] == []
     finally:
         loop.run_until_complete(loop.shutdown_default_executor())
         loop.close()

@@ -6,10 +6,12 @@ import asyncio
 import threading
 
 import comm
+import ipywidgets
 import pytest
 from comm.base_comm import BaseComm
 
-from livewidget import LiveWidget
+from livewidget import LiveView, LiveWidget
+from livewidget.errors import RouteError
 
 from .conftest import Counter
 
@@ -119,3 +121,118 @@ def test_a_displayed_counter_holds_at_most_100_kb_of_heap(monkeypatch, loop):
     LiveWidget(BenchCounter).close()  # warm up the template cache
     per_widget = heap_per_widget(lambda: LiveWidget(BenchCounter), 200, loop)
     assert per_widget <= 100 * 1024
+
+
+class Ticking(LiveView):
+    """A view that starts a timer and a subscription, to see them end."""
+
+    template = "<p>{{ n }}</p>"
+
+    def mount(self, socket, session, params):
+        socket.assign(n=0)
+        socket.every(0.001, "tick")
+        socket.subscribe("ticking")
+
+    def handle_info(self, info, socket):
+        socket.assign(n=socket.assigns.n + 1)
+
+
+def page_closes(comm_: RecordingComm) -> None:
+    """What the kernel does with a comm_close from the frontend (ipykernel's own path)."""
+    msg = {"content": {"comm_id": comm_.comm_id, "data": {}}}
+    comm.get_comm_manager().comm_close(None, None, msg)
+
+
+def test_the_page_closing_the_comm_ends_the_view_as_close_does(monkeypatch, loop, local_pubsub):
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
+    widget = LiveWidget(Ticking)
+    widget.comm.from_frontend({"k": "join"})
+    settle(loop)
+    ended = []
+    widget.view.terminate = ended.append
+    live = widget._session.socket._live
+    assert live.timers and live.topics and widget.assigns.n > 0
+    comm_, layout = widget.comm, widget.layout
+    page_closes(comm_)
+    assert ended == ["closed"]
+    assert widget.closed and widget.comm is None and layout.comm is None
+    settle(loop)  # cancelled timers let go of their loop handles on the loop's next step
+    assert live.stopped and not live.timers and not live.topics
+    assert local_pubsub.subscription_count() == 0
+    assert comm_.comm_id not in comm.get_comm_manager().comms
+    assert [m for m in comm_.published if m["msg_type"] == "comm_close"] == []  # no echo
+    ticks = widget.assigns.n
+    comm_.from_frontend({"k": "join"})
+    settle(loop)
+    assert widget.assigns.n == ticks  # nothing runs any more
+    widget.close()  # and closing from Python afterwards is a no-op
+    assert ended == ["closed"]
+
+
+def test_a_comm_close_on_another_thread_ends_the_view_on_its_loop(monkeypatch, loop):
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
+    widget = LiveWidget(Counter)
+    settle(loop)
+    on_main = []
+    widget.view.terminate = lambda reason: on_main.append(
+        threading.current_thread() is threading.main_thread()
+    )
+    thread = threading.Thread(target=page_closes, args=(widget.comm,))
+    thread.start()
+    thread.join()
+    settle(loop)
+    assert on_main == [True]
+    assert widget.closed
+
+
+def hostile_value(name, value, other_layout):
+    if name == "layout":
+        return f"IPY_MODEL_{other_layout.model_id}"
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, list | tuple):
+        return ["evil"]
+    return "javascript:alert(1)"
+
+
+def updates_sent(comm_: RecordingComm) -> list[dict]:
+    return [
+        m["data"]["state"]
+        for m in comm_.published
+        if m["msg_type"] == "comm_msg" and m["data"].get("method") == "update"
+    ]
+
+
+def test_the_page_cannot_set_any_synced_trait(widget, loop, caplog):
+    kernel_owned = {"url", "title", "sync_url", "_esm", "_css", "_lw_id", "_voila", "layout"}
+    assert kernel_owned <= set(widget.keys)
+    other = ipywidgets.Layout()
+    before = widget.get_state()
+    for name in widget.keys:  # one update per trait, the way a page sends it
+        value = hostile_value(name, before[name], other)
+        update = {"method": "update", "state": {name: value}, "buffer_paths": []}
+        widget.comm.handle_msg({"content": {"data": update}, "buffers": []})
+    settle(loop)
+    assert widget.get_state() == before
+    assert widget.layout.comm is not None and widget.layout is not other
+    # Each refused update is answered with the kernel's value: the page is back in step.
+    assert updates_sent(widget.comm) == [{name: before[name]} for name in widget.keys]
+    assert caplog.text.count("refused: the kernel owns") == len(widget.keys)
+    other.close()
+
+
+def test_the_page_cannot_restyle_the_widgets_own_layout(widget, loop, caplog):
+    layout = widget.layout
+    update = {"method": "update", "state": {"display": "none", "width": "0px"}}
+    layout.comm.handle_msg({"content": {"data": update}, "buffers": []})
+    assert layout.display is None and layout.width is None
+    assert updates_sent(layout.comm) == [{"display": None, "width": None}]
+    assert "refused" in caplog.text
+
+
+def test_a_widget_whose_view_cannot_start_leaves_no_comm_open(monkeypatch, loop):
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
+    open_before = len(ipywidgets.Widget.widgets)
+    with pytest.raises(RouteError):
+        LiveWidget(42)
+    assert len(ipywidgets.Widget.widgets) == open_before
