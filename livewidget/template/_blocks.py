@@ -1,168 +1,242 @@
-"""The compiled form of a template: blocks of statics and slots that render with change tracking.
+"""The compiled form of a template, and the builder that turns one Jinja2 render into a tree.
 
-A :class:`Block` is a run of template source split into statics and slots. A slot is one of:
+A template compiles to one Jinja2 template (so ``{% set %}``, ``namespace()``, ``cycler``,
+``loop`` and every other construct behave exactly as in a plain render) plus the shape of
+the tree it produces: :class:`Block` s of statics around slots. A slot is one of:
 
-- :class:`ExprSlot`: an expression, or any statement the compiler does not split, rendered
-  to one string by a small Jinja2 template of its own;
-- :class:`IfSlot`: an ``{% if %}`` whose taken branch renders as a nested tree;
-- :class:`ForSlot`: a ``{% for %}`` whose rows share statics and are tracked by key.
+- :class:`Slot` of kind ``EXPR``: ``{{ expr }}``, or a statement the compiler renders whole;
+- kind ``IF``: ``{% if %}…{% elif %}…{% else %}``, whose taken branch is a nested tree;
+- kind ``FOR``: a ``{% for %}`` whose rows share statics and are tracked by key.
 
-Every slot knows the names it reads; given the names that changed since the last render, a
-block re-renders only the slots that read one of them, and a loop re-renders only the rows
-whose item changed.
+The compiled Jinja2 code drops the statics and calls the :class:`Builder` at the edges of
+slots: the builder collects what each slot printed and, when a slot reads nothing that
+changed, says to skip it and keeps its previous value. Rows of a loop are reused when their
+key, their item (compared by value, type-strict) and the ``loop`` values they use match the
+previous render's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-import jinja2
-
 from ._rendered import Comprehension, Dynamic, Rendered
+from ._snapshot import UNCOMPARABLE, same, snapshot
 
-CAPTURE = "__lw_capture"
-LOOP = "loop"
-
-
-def run(template: jinja2.Template, context: dict[str, Any]) -> str:
-    """Render a slot's template with ``context`` (no copy of it)."""
-    return "".join(template.root_render_func(template.new_context(context, shared=True)))
+EXPR, IF, FOR = "expr", "if", "for"
 
 
-@dataclass(frozen=True, slots=True)
-class ExprSlot:
-    """One string: ``{{ expr }}`` or a statement rendered whole."""
+@dataclass(frozen=True, eq=False, slots=True)
+class Block:
+    """Statics around slots: a template, a branch of an ``if``, the body of a ``for``."""
 
-    template: jinja2.Template
-    reads: frozenset[str]
-
-    def render(
-        self, context: dict[str, Any], changed: Collection[str] | None, previous: Dynamic | None
-    ) -> Dynamic:
-        return run(self.template, context)
+    statics: tuple[str, ...]
+    slots: tuple[Slot, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class IfSlot:
-    """``{% if %}…{% elif %}…{% else %}``: the taken branch as a nested tree, or ``""``."""
+@dataclass(frozen=True, eq=False, slots=True)
+class Slot:
+    """One dynamic of a :class:`Block`.
 
-    selector: jinja2.Template  # renders the taken branch's index, or "" for none
-    branches: tuple[Block, ...]
-    reads: frozenset[str]
+    ``reads`` are the names it reads (``None``: unknown, so it is evaluated every render).
+    An ``IF`` slot has ``branches``; a ``FOR`` slot has ``body``, the loop's ``targets``,
+    ``row_reads`` (what the body reads besides its item and ``loop``; ``None``: unknown)
+    and what of ``loop`` its rows use (``reusable`` False: rows are never reused).
+    """
 
-    def render(
-        self, context: dict[str, Any], changed: Collection[str] | None, previous: Dynamic | None
-    ) -> Dynamic:
-        taken = run(self.selector, context)
-        if not taken:
+    kind: str
+    reads: frozenset[str] | None
+    branches: tuple[Block, ...] = ()
+    body: Block | None = None
+    targets: frozenset[str] = frozenset()
+    row_reads: frozenset[str] | None = None
+    reusable: bool = False
+    uses_index: bool = False
+    uses_length: bool = False
+
+
+@dataclass(slots=True)
+class _Frame:
+    """A block being filled: its slots' values so far, and what may be reused."""
+
+    block: Block
+    previous: list[Dynamic] | None  # the previous render of the same block
+    changed: frozenset[str] | None  # None: everything may have changed
+    dynamics: list[Dynamic] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _LoopFrame:
+    slot: Slot
+    keys: list[Hashable]
+    snapshots: list[Any]
+    plan: list[tuple[list[Dynamic] | None, frozenset[str] | None, bool]]
+    rows: list[list[Dynamic]] = field(default_factory=list)
+
+
+class Builder:
+    """Collects one render's output into a :class:`Rendered` tree (one builder per render).
+
+    The compiled template calls the methods named in :data:`CALLS` through the context;
+    ``out`` receives every string the template yields, in order, and is emptied at each call.
+    """
+
+    def __init__(
+        self, root: Block, previous: Rendered | None, changed: frozenset[str] | None
+    ) -> None:
+        self.out: list[str] = []
+        usable = previous is not None and previous.block is root
+        self._frames: list[_Frame] = [
+            _Frame(root, previous.dynamics if usable and previous else None, changed)
+        ]
+        self._loops: list[_LoopFrame] = []
+
+    def result(self) -> Rendered:
+        """The tree, once the template has been rendered to the end."""
+        frame = self._frames[0]
+        return Rendered(frame.block.statics, frame.dynamics, frame.block)
+
+    def functions(self) -> dict[str, Callable[..., Any]]:
+        """The context entries the compiled template calls."""
+        return {
+            NEED: self.need,
+            PUT: self.put,
+            BRANCH: self.branch,
+            CLOSE: self.close,
+            ITER: self.iter,
+            ROW: self.row,
+            ROW_END: self.row_end,
+            LOOP_END: self.loop_end,
+        }
+
+    def _previous(self, frame: _Frame) -> Dynamic | None:
+        if frame.previous is None:
+            return None
+        return frame.previous[len(frame.dynamics)]
+
+    def need(self) -> bool:
+        """Whether the next slot must be evaluated; if not, its previous value is kept."""
+        frame = self._frames[-1]
+        slot = frame.block.slots[len(frame.dynamics)]
+        before = self._previous(frame)
+        if (
+            before is not None
+            and frame.changed is not None
+            and slot.reads is not None
+            and slot.reads.isdisjoint(frame.changed)
+        ):
+            frame.dynamics.append(before)
+            return False
+        return True
+
+    def put(self) -> str:
+        """The next slot printed what ``out`` holds."""
+        text = "".join(self.out)
+        self.out.clear()
+        self._frames[-1].dynamics.append(text)
+        return ""
+
+    def branch(self, index: int) -> str:
+        """The next slot, an ``if``, took branch ``index`` (-1: none)."""
+        frame = self._frames[-1]
+        slot = frame.block.slots[len(frame.dynamics)]
+        if index < 0:
+            frame.dynamics.append("")
             return ""
-        branch = self.branches[int(taken)]
-        if isinstance(previous, Rendered) and previous.statics == branch.statics:
-            return branch.render(context, changed, previous)
-        return branch.render(context, None, None)
-
-
-@dataclass(frozen=True, slots=True)
-class ForSlot:
-    """``{% for target in iterable %}``: a comprehension whose rows are tracked by key."""
-
-    capture: jinja2.Template  # calls CAPTURE with the iterable
-    targets: tuple[str, ...]
-    body: Block
-    outer_reads: frozenset[str]  # what the body reads besides the loop's own names
-    uses_loop: bool
-    reads: frozenset[str]
-
-    def render(
-        self, context: dict[str, Any], changed: Collection[str] | None, previous: Dynamic | None
-    ) -> Dynamic:
-        items, key_attr = self._items(context)
-        keys = _keys(items, key_attr)
-        old = previous if isinstance(previous, Comprehension) else None
-        reuse = (
-            old is not None
-            and old.statics == self.body.statics
-            and changed is not None
-            and self.outer_reads.isdisjoint(changed)
+        block = slot.branches[index]
+        before = self._previous(frame)
+        previous = (
+            before.dynamics if isinstance(before, Rendered) and before.block is block else None
         )
+        self._frames.append(_Frame(block, previous, frame.changed))
+        return ""
+
+    def close(self) -> str:
+        """The branch opened by :meth:`branch` ended."""
+        self.out.clear()
+        inner = self._frames.pop()
+        self._frames[-1].dynamics.append(Rendered(inner.block.statics, inner.dynamics, inner.block))
+        return ""
+
+    def iter(self, iterable: Any) -> list[Any]:
+        """The next slot, a ``for``, iterates ``iterable``: plan which rows to reuse."""
+        frame = self._frames[-1]
+        slot = frame.block.slots[len(frame.dynamics)]
+        items, key_attr = _items(iterable)
+        keys = _keys(items, key_attr)
+        before = self._previous(frame)
+        old = before if isinstance(before, Comprehension) and before.block is slot.body else None
         old_rows: dict[Hashable, tuple[list[Dynamic], Any]] = {}
-        if reuse and old is not None:
+        if old is not None and frame.changed is not None:
             old_rows = {
                 key: (row, snap)
                 for key, row, snap in zip(old.keys, old.rows, old.snapshots, strict=True)
             }
         count = len(items)
-        rows: list[list[Dynamic]] = []
-        snapshots: list[Any] = []
-        for index, (key, item) in enumerate(zip(keys, items, strict=True)):
-            snap = _snapshot(item, (index, count) if self.uses_loop else None)
-            found = old_rows.get(key)
-            if found is not None and _same(found[1], snap):
-                rows.append(found[0])
-            else:
-                rows.append(self._row(context, item, index, count))
-            snapshots.append(snap)
-        return Comprehension(self.body.statics, rows, keys, snapshots)
-
-    def _items(self, context: dict[str, Any]) -> tuple[list[Any], str | None]:
-        box: list[Any] = []
-        run(self.capture, {**context, CAPTURE: _capturer(box)})
-        value = box[0]
-        if isinstance(value, Keyed):
-            return list(value.items), value.key
-        if isinstance(value, dict):
-            return list(value), None  # Jinja iterates a dict's keys
-        if value is None or isinstance(value, jinja2.Undefined):
-            return [], None
-        return list(value), None
-
-    def _row(self, context: dict[str, Any], item: Any, index: int, count: int) -> list[Dynamic]:
-        row_context = dict(context)
-        if len(self.targets) == 1:
-            row_context[self.targets[0]] = item
-        else:
-            values = tuple(item)
-            if len(values) != len(self.targets):
-                raise ValueError(
-                    f"cannot unpack {len(values)} values into {', '.join(self.targets)}"
-                )
-            row_context.update(zip(self.targets, values, strict=True))
-        if self.uses_loop:
-            row_context[LOOP] = Loop(index, count)
-        return self.body.render(row_context, None, None).dynamics
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """Statics around slots: a template, a branch of an ``if``, the body of a ``for``."""
-
-    statics: tuple[str, ...]
-    slots: tuple[ExprSlot | IfSlot | ForSlot, ...]
-
-    @property
-    def reads(self) -> frozenset[str]:
-        """Every name any slot of the block reads."""
-        return frozenset().union(*(slot.reads for slot in self.slots))
-
-    def render(
-        self, context: dict[str, Any], changed: Collection[str] | None, previous: Rendered | None
-    ) -> Rendered:
-        """Render; with ``previous`` and ``changed``, keep slots that read nothing changed."""
-        reusable = (
-            previous.dynamics
-            if previous is not None and changed is not None and previous.statics == self.statics
-            else None
+        outer_changed = (
+            frame.changed is None
+            or slot.row_reads is None
+            or not slot.row_reads.isdisjoint(frame.changed)
         )
-        dynamics: list[Dynamic] = []
-        for index, slot in enumerate(self.slots):
-            before = reusable[index] if reusable is not None else None
-            if before is not None and changed is not None and slot.reads.isdisjoint(changed):
-                dynamics.append(before)
-            else:
-                dynamics.append(slot.render(context, changed, before))
-        return Rendered(self.statics, dynamics)
+        snapshots: list[Any] = []
+        plan: list[tuple[list[Dynamic] | None, frozenset[str] | None, bool]] = []
+        for index, (key, item) in enumerate(zip(keys, items, strict=True)):
+            position = (index if slot.uses_index else None, count if slot.uses_length else None)
+            found = old_rows.get(key)
+            if found is None or not slot.reusable or frame.changed is None:
+                snapshots.append((snapshot(item), position) if slot.reusable else UNCOMPARABLE)
+                plan.append((None, None, True))
+                continue
+            row, (old_snap, old_position) = found[0], found[1]
+            item_same = same(old_snap, item)
+            snap = old_snap if item_same else snapshot(item)
+            snapshots.append((snap, position))
+            if item_same and old_position == position and not outer_changed:
+                plan.append((row, None, False))
+                continue
+            changed = set(frame.changed if slot.row_reads is not None else ())
+            if not item_same:
+                changed |= slot.targets
+            if old_position != position:
+                changed.add("loop")
+            plan.append((row, frozenset(changed) if slot.row_reads is not None else None, True))
+        self._loops.append(_LoopFrame(slot, keys, snapshots, plan))
+        return items
+
+    def row(self) -> bool:
+        """A row starts: True to evaluate it, False when its previous render is kept."""
+        loop = self._loops[-1]
+        previous, changed, evaluate = loop.plan[len(loop.rows)]
+        if not evaluate:
+            assert previous is not None
+            loop.rows.append(previous)
+            return False
+        assert loop.slot.body is not None
+        self._frames.append(_Frame(loop.slot.body, previous, changed))
+        return True
+
+    def row_end(self) -> str:
+        """The row opened by :meth:`row` ended."""
+        self.out.clear()
+        self._loops[-1].rows.append(self._frames.pop().dynamics)
+        return ""
+
+    def loop_end(self) -> str:
+        """The loop opened by :meth:`iter` ended."""
+        loop = self._loops.pop()
+        body = loop.slot.body
+        assert body is not None
+        self._frames[-1].dynamics.append(
+            Comprehension(body.statics, loop.rows, loop.keys, loop.snapshots, body)
+        )
+        return ""
+
+
+# The context names of the builder's methods (not valid as assign names: see socket.assign).
+NEED, PUT, BRANCH, CLOSE = "__lw_need", "__lw_put", "__lw_branch", "__lw_close"
+ITER, ROW, ROW_END, LOOP_END = "__lw_iter", "__lw_row", "__lw_row_end", "__lw_loop_end"
+CALLS = (NEED, PUT, BRANCH, CLOSE, ITER, ROW, ROW_END, LOOP_END)
 
 
 class Keyed:
@@ -183,37 +257,10 @@ def keyed(items: Iterable[Any], key: str) -> Keyed:
     return Keyed(items, key)
 
 
-class Loop:
-    """The ``loop`` variable of a compiled ``{% for %}`` (what Jinja2's offers, bar recursion)."""
-
-    __slots__ = ("index0", "length")
-
-    def __init__(self, index0: int, length: int) -> None:
-        self.index0 = index0
-        self.length = length
-
-    index = property(lambda self: self.index0 + 1)
-    revindex = property(lambda self: self.length - self.index0)
-    revindex0 = property(lambda self: self.length - self.index0 - 1)
-    first = property(lambda self: self.index0 == 0)
-    last = property(lambda self: self.index0 == self.length - 1)
-    depth = property(lambda self: 1)
-    depth0 = property(lambda self: 0)
-
-    def cycle(self, *values: Any) -> Any:
-        """One of ``values`` in turn, as Jinja2's ``loop.cycle``."""
-        return values[self.index0 % len(values)]
-
-
-_UNCOMPARABLE = object()
-
-
-def _capturer(box: list[Any]) -> Any:
-    def capture(value: Any) -> str:
-        box.append(value)
-        return ""
-
-    return capture
+def _items(value: Any) -> tuple[list[Any], str | None]:
+    if isinstance(value, Keyed):
+        return list(value.items), value.key
+    return list(value), None  # what Jinja iterates: a dict's keys, an Undefined's nothing
 
 
 def _keys(items: list[Any], key_attr: str | None) -> list[Hashable]:
@@ -235,27 +282,5 @@ def _key(item: Any, attr: str | None) -> Hashable | None:
         hash(value)
     except TypeError:
         return None
+    # A key only pairs a row with its previous render; the row's item is still compared.
     return ("k", value) if value is not None else None
-
-
-def _same(before: Any, after: Any) -> bool:
-    if before is _UNCOMPARABLE or after is _UNCOMPARABLE:
-        return False
-    try:
-        return bool(before == after)
-    except Exception:  # values whose == is not a bool (arrays): render the row again
-        return False
-
-
-def _snapshot(item: Any, loop: tuple[int, int] | None) -> Any:
-    if isinstance(item, str | int | float | bool | bytes | type(None)):
-        value: Any = item
-    elif isinstance(item, dict):
-        value = dict(item)
-    elif isinstance(item, list | tuple):
-        value = tuple(item)
-    elif hasattr(item, "__dict__") and not callable(item):
-        value = (type(item), dict(vars(item)))
-    else:
-        return _UNCOMPARABLE
-    return value if loop is None else (value, loop)

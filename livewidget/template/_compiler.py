@@ -1,47 +1,59 @@
-"""Compile Jinja2 source into blocks of statics and change-tracked slots.
+"""Compile Jinja2 source into one instrumented Jinja2 template and the shape of its tree.
 
-Jinja2 parses the source; the compiler walks the top of the tree:
+Jinja2 parses the source; the compiler walks its statements:
 
-- text becomes statics;
-- ``{{ expr }}`` becomes an expression slot, compiled as a small template of its own;
+- text becomes statics (dropped from the compiled code: the tree holds them once);
+- ``{{ expr }}`` becomes an expression slot;
 - ``{% if %}`` becomes a nested tree (the taken branch, compiled the same way);
 - ``{% for x in xs %}`` becomes a comprehension whose body is compiled the same way;
 - anything else that outputs (``{% include %}``, ``{% with %}``, a ``for`` with ``else`` or a
-  filter, …) becomes one slot rendered whole.
+  filter, …) becomes one slot rendered whole;
+- definitions (``{% set %}``, ``{% macro %}``, ``{% import %}``) stay where they are.
 
-Definitions that output nothing (``{% set %}``, ``{% macro %}``, ``{% import %}``) are replayed
-in front of every later slot, so a slot sees what a whole-template render would. A template
-with ``{% extends %}`` is rendered whole. Whatever the shape, the HTML is exactly what a plain
-Jinja2 render gives; the tests compare both on a corpus.
+The result is still one template, rendered in one pass, so every construct means exactly
+what it means to Jinja2 (``namespace()`` counters, ``cycler``, ``joiner``, ``loop.previtem``,
+macros reading names set later…). The compiled code calls a :class:`~._blocks.Builder` at
+the edges of slots, which collects the output into a tree and skips slots that read nothing
+that changed. Skipping is used only where :mod:`._analysis` proves it safe; elsewhere the
+slot is evaluated every render, and the diff still sends only what changed. A template with
+``{% extends %}`` is rendered whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import jinja2
-from jinja2 import meta, nodes
+from jinja2 import nodes
 
-from ._blocks import CAPTURE, LOOP, Block, ExprSlot, ForSlot, IfSlot
-from ._rendered import Rendered
-
-_LOOP_ATTRS = frozenset(
-    {
-        "index",
-        "index0",
-        "revindex",
-        "revindex0",
-        "first",
-        "last",
-        "length",
-        "cycle",
-        "depth",
-        "depth0",
-    }
+from ._analysis import (
+    DEFINITIONS,
+    LOOP,
+    PURE_CALLEES,
+    Definitions,
+    free_names,
+    impurities,
+    loop_dependencies,
+    target_names,
 )
-# Statements that define names for later slots and output nothing.
-_DEFINITIONS = (nodes.Assign, nodes.Macro, nodes.Import, nodes.FromImport)
+from ._blocks import (
+    BRANCH,
+    CLOSE,
+    EXPR,
+    FOR,
+    IF,
+    ITER,
+    LOOP_END,
+    NEED,
+    PUT,
+    ROW,
+    ROW_END,
+    Block,
+    Builder,
+    Slot,
+)
+from ._rendered import Rendered
 
 
 class CompiledTemplate:
@@ -54,23 +66,46 @@ class CompiledTemplate:
     {'s': ['<b>', '</b><i>', '</i>'], '0': '1', '1': '2'}
     >>> t.render({"n": 5, "m": 3}, changed={"n"}, previous=first).dynamics
     ['5', '2']
+
+    ``impurities`` lists what keeps change tracking off for the whole template (calls of
+    user callables, ``{% include %}``…): such a template is evaluated whole on every render.
     """
 
     def __init__(self, env: jinja2.Environment, source: str, *, name: str = "<template>") -> None:
         self.name = name
         self.source = source
+        self.env = env
         tree = env.parse(source, name=name)
         self._globals = dict(env.globals)
-        compiler = _Compiler(env, name)
-        if any(isinstance(node, nodes.Extends) for node in tree.body):
-            self.root = Block(("", ""), (compiler.whole([], tree.body),))
-        else:
-            self.root = compiler.block(tree.body, [])
+        self._plain = any(isinstance(node, nodes.Extends) for node in tree.body)
+        if self._plain:
+            self.impurities: list[str] = ["extends another template"]
+            self.root = Block(("", ""), (Slot(EXPR, None),))
+            self._template = _compile(env, tree, name)
+            self._callees: frozenset[str] = frozenset()
+            return
+        definitions = Definitions(tree)
+        self.impurities = impurities(tree, definitions)
+        compiler = _Compiler(definitions, tracked=not self.impurities)
+        self.root, body = compiler.block(tree.body)
+        self._template = _compile(env, nodes.Template(body, lineno=1), name)
+        self._callees = frozenset(
+            call.node.name
+            for call in tree.find_all(nodes.Call)
+            if isinstance(call.node, nodes.Name)
+            and call.node.name in PURE_CALLEES
+            and call.node.name not in definitions
+        )
 
     @property
     def statics(self) -> tuple[str, ...]:
         """The top-level statics."""
         return self.root.statics
+
+    @property
+    def tracked(self) -> bool:
+        """Whether renders with ``changed`` skip what reads nothing changed."""
+        return not self.impurities
 
     def render(
         self,
@@ -81,102 +116,148 @@ class CompiledTemplate:
     ) -> Rendered:
         """Render with ``assigns``; with ``previous`` and ``changed``, reuse what is unchanged.
 
-        ``changed`` names the assigns that may differ from the render that gave ``previous``;
-        ``None`` means all of them.
+        ``changed`` names the assigns that may differ from the render that gave ``previous``
+        (values reached through them are compared by value); ``None`` means all of them.
         """
-        # Slots render with shared contexts (no copy per slot), so globals go in once here.
-        return self.root.render({**self._globals, **assigns}, changed, previous)
+        track = changed is not None and self.tracked and not self._shadowed(assigns)
+        builder = Builder(self.root, previous, frozenset(changed or ()) if track else None)
+        context = self._template.new_context(
+            {**self._globals, **assigns, **builder.functions()}, shared=True
+        )
+        out = builder.out
+        try:
+            for piece in self._template.root_render_func(context):
+                out.append(piece)
+        except Exception:
+            # Rewrites the traceback so that it names the template's own lines.
+            self.env.handle_exception(self.source)
+        if self._plain:
+            return Rendered(self.root.statics, ["".join(out)], self.root)
+        return builder.result()
+
+    def _shadowed(self, assigns: Mapping[str, Any]) -> bool:
+        """Whether an assign replaces a helper the template calls (it may be impure then)."""
+        return any(
+            name in assigns and assigns[name] is not self._globals.get(name)
+            for name in self._callees
+        )
+
+
+def _compile(env: jinja2.Environment, tree: nodes.Template, name: str) -> jinja2.Template:
+    tree.set_environment(env)
+    code = env.compile(tree, name=name, filename=name)
+    return env.template_class.from_code(env, code, env.make_globals(None))
 
 
 class _Compiler:
-    def __init__(self, env: jinja2.Environment, name: str) -> None:
-        self.env = env
-        self.name = name
+    def __init__(self, definitions: Definitions, *, tracked: bool) -> None:
+        self.definitions = definitions
+        self.tracked = tracked
 
-    def block(self, body: Sequence[nodes.Node], prelude: list[nodes.Node]) -> Block:
+    def reads(self, names: Iterable[str]) -> frozenset[str] | None:
+        return self.definitions.resolve(names) if self.tracked else None
+
+    def block(self, body: Sequence[nodes.Node]) -> tuple[Block, list[nodes.Node]]:
+        """The block of ``body`` and the instrumented statements that render its slots."""
         statics: list[str] = [""]
-        slots: list[ExprSlot | IfSlot | ForSlot] = []
-        definitions = list(prelude)
+        slots: list[Slot] = []
+        code: list[nodes.Node] = []
         for node in body:
-            if isinstance(node, _DEFINITIONS):
-                definitions.append(node)
+            if isinstance(node, DEFINITIONS):
+                code.append(node)
                 continue
             if isinstance(node, nodes.Output):
                 for child in node.nodes:
                     if isinstance(child, nodes.TemplateData):
                         statics[-1] += child.data
-                    else:
-                        slots.append(self.whole(definitions, [nodes.Output([child])]))
-                        statics.append("")
+                        continue
+                    slot = Slot(EXPR, self.reads(free_names([child])))
+                    slots.append(slot)
+                    statics.append("")
+                    code.extend(_skippable(slot, [nodes.Output([child]), _stmt(PUT)], child))
                 continue
-            slots.append(self.statement(node, list(definitions)))
+            slot, statements = self.statement(node)
+            slots.append(slot)
             statics.append("")
-        return Block(tuple(statics), tuple(slots))
+            code.extend(_skippable(slot, statements, node))
+        return Block(tuple(statics), tuple(slots)), code
 
-    def statement(self, node: nodes.Node, prelude: list[nodes.Node]) -> ExprSlot | IfSlot | ForSlot:
+    def statement(self, node: nodes.Node) -> tuple[Slot, list[nodes.Node]]:
         if isinstance(node, nodes.If):
-            return self.if_slot(node, prelude)
-        if isinstance(node, nodes.For) and _simple_for(node):
-            return self.for_slot(node, prelude)
-        return self.whole(prelude, [node])
+            return self.if_slot(node)
+        if isinstance(node, nodes.For) and _splittable(node):
+            return self.for_slot(node)
+        reads = None if _defines(node) else self.reads(free_names([node]))
+        return Slot(EXPR, reads), [node, _stmt(PUT)]
 
-    def whole(self, prelude: list[nodes.Node], body: list[nodes.Node]) -> ExprSlot:
-        template, reads = self.template(prelude + body)
-        return ExprSlot(template, reads)
-
-    def if_slot(self, node: nodes.If, prelude: list[nodes.Node]) -> IfSlot:
+    def if_slot(self, node: nodes.If) -> tuple[Slot, list[nodes.Node]]:
         tests = [node.test] + [branch.test for branch in node.elif_]
         bodies = [node.body] + [branch.body for branch in node.elif_]
         if node.else_:
             bodies.append(node.else_)
-        selector_node = nodes.If(
-            tests[0],
-            [_text("0")],
-            [nodes.If(test, [_text(str(i))], [], []) for i, test in enumerate(tests[1:], 1)],
-            [_text(str(len(tests)))] if node.else_ else [],
+        branches: list[Block] = []
+        code: list[list[nodes.Node]] = []
+        for index, body in enumerate(bodies):
+            block, statements = self.block(body)
+            branches.append(block)
+            code.append([_stmt(BRANCH, index), *statements, _stmt(CLOSE)])
+        else_ = code[len(tests)] if node.else_ else [_stmt(BRANCH, -1)]
+        elifs = [
+            nodes.If(test, body, [], []) for test, body in zip(tests[1:], code[1:], strict=False)
+        ]
+        instrumented = nodes.If(tests[0], code[0], elifs, else_)
+        reads = None if _defines(node) else self.reads(free_names([node]))
+        return Slot(IF, reads, branches=tuple(branches)), [instrumented]
+
+    def for_slot(self, node: nodes.For) -> tuple[Slot, list[nodes.Node]]:
+        targets = target_names(node.target)
+        body, statements = self.block(node.body)
+        use = loop_dependencies(node.body)
+        instrumented = nodes.For(
+            node.target,
+            _call(ITER, node.iter),  # type: ignore[arg-type]  # jinja2 types iter as Node
+            [nodes.If(_call(ROW), [*statements, _stmt(ROW_END)], [], [])],
+            [],
+            None,
+            False,
         )
-        selector, reads = self.template([*prelude, selector_node])
-        branches = tuple(self.block(body, prelude) for body in bodies)
-        all_reads = reads.union(*(branch.reads for branch in branches))
-        return IfSlot(selector, branches, all_reads)
-
-    def for_slot(self, node: nodes.For, prelude: list[nodes.Node]) -> ForSlot:
-        capture_call = nodes.Call(nodes.Name(CAPTURE, "load"), [node.iter], [], None, None)
-        capture, iter_reads = self.template([*prelude, nodes.Output([capture_call])])
-        targets = _target_names(node.target)
-        body = self.block(node.body, prelude)
-        local = set(targets) | {LOOP}
-        outer_reads = body.reads - local
-        reads = (iter_reads - {CAPTURE}) | outer_reads
-        return ForSlot(capture, targets, body, frozenset(outer_reads), LOOP in body.reads, reads)
-
-    def template(self, body: list[nodes.Node]) -> tuple[jinja2.Template, frozenset[str]]:
-        ast = nodes.Template(body, lineno=1)
-        ast.set_environment(self.env)
-        code = self.env.compile(ast, name=self.name, filename=self.name)
-        template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None))
-        return template, frozenset(meta.find_undeclared_variables(ast))
+        slot = Slot(
+            FOR,
+            self.reads(free_names([node])),
+            body=body,
+            targets=targets,
+            row_reads=self.reads(free_names(node.body, targets | {LOOP})),
+            reusable=use.reusable and self.tracked,
+            uses_index=use.index,
+            uses_length=use.length,
+        )
+        return slot, [instrumented, _stmt(LOOP_END)]
 
 
-def _simple_for(node: nodes.For) -> bool:
-    """A loop the compiler can split into rows: no else, no filter, not recursive, and a
-    ``loop`` variable used only for what :class:`~._blocks.Loop` offers."""
-    if node.else_ or node.test is not None or node.recursive:
-        return False
-    for attr in node.find_all(nodes.Getattr):
-        uses_loop = isinstance(attr.node, nodes.Name) and attr.node.name == LOOP
-        if uses_loop and attr.attr not in _LOOP_ATTRS:
-            return False
-    return bool(_target_names(node.target))
+def _splittable(node: nodes.For) -> bool:
+    """A loop whose rows can be a comprehension: no else, no filter, not recursive."""
+    return not node.else_ and node.test is None and not node.recursive
 
 
-def _target_names(target: nodes.Node) -> tuple[str, ...]:
-    if isinstance(target, nodes.Name):
-        return (target.name,)
-    if isinstance(target, nodes.Tuple) and all(isinstance(i, nodes.Name) for i in target.items):
-        return tuple(item.name for item in target.items if isinstance(item, nodes.Name))
-    return ()
+def _defines(node: nodes.Node) -> bool:
+    """Whether ``node`` binds names for what follows it (so it must run every render)."""
+    return any(True for _ in node.find_all(DEFINITIONS))
 
 
-def _text(data: str) -> nodes.Output:
-    return nodes.Output([nodes.TemplateData(data)])
+def _skippable(slot: Slot, statements: list[nodes.Node], origin: nodes.Node) -> list[nodes.Node]:
+    """``statements``, run only when the builder says the slot must be evaluated."""
+    out: list[nodes.Node] = (
+        statements if slot.reads is None else [nodes.If(_call(NEED), statements, [], [])]
+    )
+    for node in out:
+        node.set_lineno(origin.lineno)
+    return out
+
+
+def _call(name: str, *args: nodes.Expr | int) -> nodes.Call:
+    values = [arg if isinstance(arg, nodes.Expr) else nodes.Const(arg) for arg in args]
+    return nodes.Call(nodes.Name(name, "load"), values, [], None, None)
+
+
+def _stmt(name: str, *args: int) -> nodes.ExprStmt:
+    return nodes.ExprStmt(_call(name, *args))

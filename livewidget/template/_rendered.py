@@ -3,21 +3,27 @@
 A :class:`Rendered` is what the server keeps after a render. Its JSON form is Phoenix
 LiveView's: ``{"s": [static, ...], "0": dynamic, "1": dynamic, ...}``, with one more static
 than dynamics. A :class:`Comprehension` is a ``{% for %}`` whose rows share one list of
-statics: ``{"s": [...], "d": [[row 0 dynamics], [row 1 dynamics], ...]}``.
+statics. Its JSON form is Phoenix LiveView 1.2's keyed one, rows by index, each row its
+dynamics by index, and the row count::
+
+    {"s": ["<li>", "</li>"], "k": {"0": {"0": "a"}, "1": {"0": "b"}, "kc": 2}}
 
 :func:`diff` compares two renders of the same template and keeps only what changed, so
-statics travel once per template. Comprehensions diff by row key, in the keyed shape::
+statics travel once per template. Comprehensions diff by row key, in the same keyed shape::
 
     {"k": {"499": {"4": "51"},      # row 499 changed: only its changed dynamics
            "1000": {"0": ..., ...}, # a new row: all its dynamics
            "7": 3,                  # row 7 is the old row 3, unchanged
            "8": [4, {"1": "x"}],    # row 8 is the old row 4, changed
            "m": [[499, 500, 500]],  # rows 499..998 are old rows 500..999, unchanged
-           "kc": 999}}              # the new row count (absent: unchanged)
+           "km": true,              # some row moved (Phoenix's flag)
+           "kc": 999}}              # the new row count, always there
 
-Rows not named keep the old row at the same index. ``"m"`` (runs of moved rows) is
-livewidget's addition to Phoenix's format: removing one row of a thousand costs one run, not
-one entry per shifted row.
+Rows not named keep the old row at the same index; a comprehension that did not change
+(same rows, same count) is left out of the diff. ``"m"`` (runs of moved rows) is
+livewidget's one addition to Phoenix's format: removing one row of a thousand costs one
+run, not one ``"i": j`` entry per shifted row. A lone moved row is sent as Phoenix's own
+``"i": j``; only runs of two or more become ``"m"`` entries.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._protocol import DYNAMICS, KEY_COUNT, KEYED, MOVES, STATICS
+from .._protocol import KEY_COUNT, KEYED, MOVED, MOVES, STATICS
 
 
 @dataclass(eq=False, slots=True)
@@ -42,6 +48,9 @@ class Rendered:
 
     statics: tuple[str, ...]
     dynamics: list[Dynamic] = field(default_factory=list)
+    #: The compiled block this was rendered from (its identity, never sent): change tracking
+    #: reuses parts of a previous render only when it came from the same block.
+    block: object = None
 
     def __post_init__(self) -> None:
         if len(self.statics) != len(self.dynamics) + 1:
@@ -71,13 +80,18 @@ class Comprehension:
     rows: list[list[Dynamic]]
     keys: list[Hashable]
     snapshots: list[Any] = field(default_factory=list)
+    #: The compiled loop body the rows were rendered from (see ``Rendered.block``).
+    block: object = None
 
     def to_json(self) -> dict[str, Any]:
-        """The full comprehension, statics included."""
-        return {
-            STATICS: list(self.statics),
-            DYNAMICS: [[_dynamic_json(value) for value in row] for row in self.rows],
-        }
+        """The full comprehension, statics included, in Phoenix's keyed shape.
+
+        >>> Comprehension(("<i>", "</i>"), [["a"], ["b"]], ["x", "y"]).to_json()
+        {'s': ['<i>', '</i>'], 'k': {'0': {'0': 'a'}, '1': {'0': 'b'}, 'kc': 2}}
+        """
+        keyed: dict[str, Any] = {str(index): _row_json(row) for index, row in enumerate(self.rows)}
+        keyed[KEY_COUNT] = len(self.rows)
+        return {STATICS: list(self.statics), KEYED: keyed}
 
     def __str__(self) -> str:
         return "".join(_join(self.statics, row) for row in self.rows)
@@ -145,10 +159,16 @@ def _diff_rows(old: Comprehension, new: Comprehension) -> dict[str, Any] | None:
             moves.append((index, was))
         else:
             keyed[str(index)] = [was, change]
+    if not keyed and not moves and len(new.rows) == len(old.rows):
+        return None
+    moved = bool(moves) or any(isinstance(value, list) for value in keyed.values())
     _encode_moves(moves, keyed)
-    if len(new.rows) != len(old.rows):
-        keyed[KEY_COUNT] = len(new.rows)
-    return {KEYED: keyed} if keyed else None
+    if moved:
+        # Phoenix's client copies the old rows before merging only when it sees this flag;
+        # without it, "i": j and [j, diff] entries would find no old rows to take.
+        keyed[MOVED] = True
+    keyed[KEY_COUNT] = len(new.rows)
+    return {KEYED: keyed}
 
 
 def _encode_moves(moves: list[tuple[int, int]], keyed: dict[str, Any]) -> None:

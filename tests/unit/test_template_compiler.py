@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+
 import pytest
 
 from livewidget.template import CompiledTemplate, Rendered, diff, environment
@@ -63,20 +65,45 @@ def test_extends_falls_back_to_one_dynamic(env):
     assert rendered.dynamics == ["<html>[1]</html>"]
 
 
+class Spy:
+    """A value whose attribute counts its reads: what the compiler evaluates, counted."""
+
+    def __init__(self, value, calls):
+        self._value = value
+        self._calls = calls
+
+    @property
+    def v(self):
+        self._calls.append(self._value)
+        return self._value
+
+
 def test_only_slots_reading_a_changed_assign_run_again(env):
+    calls = []
+    compiled = CompiledTemplate(env, "{{ a.v }}|{{ b.v }}")
+    first = compiled.render({"a": Spy(1, calls), "b": Spy(2, calls)})
+    assert calls == [1, 2]
+    second = compiled.render(
+        {"a": Spy(5, calls), "b": Spy(2, calls)}, changed={"a"}, previous=first
+    )
+    assert calls == [1, 2, 5]
+    assert second.dynamics == ["5", "2"]
+    assert diff(first, second) == {"0": "5"}
+
+
+def test_user_callables_run_on_every_render(env):
+    """A helper from the assigns may read anything: the compiler cannot track it."""
     calls = []
 
     def spy(value):
         calls.append(value)
         return value
 
-    compiled = CompiledTemplate(env, "{{ spy(a) }}|{{ spy(b) }}")
+    compiled = CompiledTemplate(env, "{{ spy(a) }}|{{ b }}")
+    assert compiled.impurities == ["line 1: calls spy()"]
     first = compiled.render({"a": 1, "b": 2, "spy": spy})
-    assert calls == [1, 2]
-    second = compiled.render({"a": 5, "b": 2, "spy": spy}, changed={"a"}, previous=first)
-    assert calls == [1, 2, 5]
-    assert second.dynamics == ["5", "2"]
-    assert diff(first, second) == {"0": "5"}
+    compiled.render({"a": 1, "b": 3, "spy": spy}, changed={"b"}, previous=first)
+    assert calls == [1, 1]
 
 
 def test_set_dependencies_count_for_later_slots(env):
@@ -86,12 +113,21 @@ def test_set_dependencies_count_for_later_slots(env):
     assert second.dynamics == ["2"]
 
 
-def test_template_errors_name_the_template_line(env):
-    compiled = CompiledTemplate(env, "line one\n{{ a.b.c }}", name="Broken.template")
+@pytest.mark.parametrize(
+    "source",
+    [
+        "line one\n\n{{ a.b.c }}",
+        "<ul>\n{% for r in rows %}\n<li>{{ r }}</li>\n{% endfor %}\n</ul>{{ a.b.c }}",
+        "{% if x %}\n{{ x }}\n{% else %}\nno\n{% endif %}\n{{ a.b.c }}",
+    ],
+)
+def test_template_errors_name_the_template_line(env, source):
+    compiled = CompiledTemplate(env, source, name="Broken.template")
     with pytest.raises(Exception) as info:
-        compiled.render({"a": None})
-    frames = [f.filename for f in __import__("traceback").extract_tb(info.value.__traceback__)]
-    assert "Broken.template" in frames
+        compiled.render({"a": None, "rows": [1, 2], "x": 1})
+    frames = traceback.extract_tb(info.value.__traceback__)
+    lines = [f.lineno for f in frames if f.filename == "Broken.template"]
+    assert lines == [source.count("\n") + 1]
 
 
 def test_rendered_needs_one_more_static_than_dynamics():

@@ -1,0 +1,161 @@
+"""Snapshots of loop items, compared by value and type, so a row is reused only when its
+item would render the same.
+
+A snapshot is a deep copy of the item's plain data (dicts, lists, tuples, sets, objects'
+attributes) that shares what cannot change (strings, numbers, ``Markup``, tuples of those,
+frozen dataclasses of those…). :func:`same` compares a snapshot with a live value strictly:
+``1`` is not ``True``, ``2`` is not ``2.0``, a ``str`` is not the same text as ``Markup``,
+and a dict whose keys came in another order is different, since each renders differently.
+A value that cannot be copied or compared this way is :data:`UNCOMPARABLE`: its row is
+rendered again every time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import decimal
+import enum
+import fractions
+import uuid
+from typing import Any
+
+from markupsafe import Markup
+
+UNCOMPARABLE: Any = object()
+# Values that never change once made, compared with == once their types match.
+_ATOMS = frozenset(
+    {
+        str,
+        Markup,
+        int,
+        float,
+        complex,
+        bool,
+        type(None),
+        bytes,
+        range,
+        datetime.date,
+        datetime.datetime,
+        datetime.time,
+        datetime.timedelta,
+        decimal.Decimal,
+        fractions.Fraction,
+        uuid.UUID,
+    }
+)
+# Atoms whose equal values always print the same.
+_PLAIN = frozenset({str, Markup, int, bool, type(None), bytes})
+_MAX_DEPTH = 40
+
+
+def snapshot(value: Any, depth: int = 0) -> Any:
+    """A copy of ``value`` that later changes to it do not reach (``value`` itself when it
+    cannot change), or :data:`UNCOMPARABLE`."""
+    kind = type(value)
+    if kind in _ATOMS or isinstance(value, enum.Enum):
+        return value
+    if depth > _MAX_DEPTH:
+        return UNCOMPARABLE
+    depth += 1
+    if kind is dict:
+        return {key: snapshot(item, depth) for key, item in value.items()}
+    if kind is list:
+        return [snapshot(item, depth) for item in value]
+    if isinstance(value, tuple):
+        items = [snapshot(item, depth) for item in value]
+        if all(a is b for a, b in zip(items, value, strict=True)):
+            return value  # immutable all the way down: share it
+        return _Copied(kind, tuple(items))
+    if kind is set or kind is frozenset:
+        return kind(value)  # members are hashable, hence compared as values
+    if dataclasses.is_dataclass(value):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        copied = {name: snapshot(item, depth) for name, item in fields.items()}
+        frozen = getattr(kind, "__dataclass_params__").frozen  # noqa: B009
+        if frozen and all(copied[name] is fields[name] for name in fields):
+            return value
+        return _Copied(kind, copied)
+    attributes = getattr(value, "__dict__", None)
+    if isinstance(attributes, dict) and not callable(value):
+        return _Copied(kind, snapshot(attributes, depth))
+    return UNCOMPARABLE
+
+
+class _Copied:
+    """The copied contents of a tuple, dataclass or object, with its type."""
+
+    __slots__ = ("data", "kind")
+
+    def __init__(self, kind: type, data: Any) -> None:
+        self.kind = kind
+        self.data = data
+
+
+def same(snap: Any, value: Any, depth: int = 0) -> bool:
+    """Whether ``value`` would render as the value ``snap`` was taken of."""
+    if snap is value:
+        # Sound only for what snapshot() shares: values that cannot change.
+        return snap is not UNCOMPARABLE and (type(value) in _ATOMS or _shared(value))
+    if snap is UNCOMPARABLE or depth > _MAX_DEPTH:
+        return False
+    depth += 1
+    kind = type(value)
+    if isinstance(snap, _Copied):
+        if snap.kind is not kind:
+            return False
+        if isinstance(value, tuple):
+            return len(value) == len(snap.data) and _same_items(snap.data, value, depth)
+        if dataclasses.is_dataclass(value):
+            names = [f.name for f in dataclasses.fields(value)]
+            return list(snap.data) == names and all(
+                same(snap.data[name], getattr(value, name), depth) for name in names
+            )
+        attributes = getattr(value, "__dict__", None)
+        return isinstance(attributes, dict) and same(snap.data, attributes, depth)
+    if type(snap) is not kind:
+        return False
+    if kind in _PLAIN:
+        return bool(snap == value)
+    if isinstance(value, enum.Enum):
+        return snap is value
+    if kind in _ATOMS:
+        # Equal values may still print differently: 0.0 and -0.0, Decimal 1.0 and 1.00,
+        # one instant in two time zones.
+        return _equal(snap, value) and repr(snap) == repr(value)
+    if kind is dict:
+        if len(snap) != len(value):
+            return False
+        for (key_a, item_a), (key_b, item_b) in zip(snap.items(), value.items(), strict=True):
+            if type(key_a) is not type(key_b) or not _equal(key_a, key_b):
+                return False
+            if not same(item_a, item_b, depth):
+                return False
+        return True
+    if kind is list:
+        return len(snap) == len(value) and _same_items(snap, value, depth)
+    if kind is tuple:  # a tuple snapshot() shared: immutable, but maybe another instance
+        return len(snap) == len(value) and _same_items(snap, value, depth)
+    if kind is set or kind is frozenset:
+        return len(snap) == len(value) and all(_member(item, value) for item in snap)
+    return False
+
+
+def _same_items(snaps: Any, values: Any, depth: int) -> bool:
+    return all(same(a, b, depth) for a, b in zip(snaps, values, strict=True))
+
+
+def _member(item: Any, values: Any) -> bool:
+    return any(type(other) is type(item) and _equal(other, item) for other in values)
+
+
+def _equal(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # values whose == is not a bool: render the row again
+        return False
+
+
+def _shared(value: Any) -> bool:
+    """Whether snapshot() would share ``value`` (it cannot change)."""
+    return isinstance(value, enum.Enum) or snapshot(value) is value
