@@ -79,18 +79,24 @@ export const REPLY = "rep";
 export const NAVIGATION = "nav";
 export const HOOKS = "h";
 
-/** Keys of a rendered tree: statics, and a comprehension's rows of dynamics. */
+/** Keys of a rendered tree: statics. */
 export const STATICS = "s";
-export const DYNAMICS = "d";
-// Keys of a keyed comprehension diff (see livewidget/template/_rendered.py).
+// Keys of a comprehension on the wire, Phoenix LiveView 1.2's keyed shape: rows by index,
+// the row count, the "rows moved" flag (see livewidget/template/_rendered.py).
 export const KEYED = "k";
 export const KEY_COUNT = "kc";
+export const MOVED = "km";
+// livewidget's extension inside "k": runs of moved rows, [[index, old index, length], ...].
 export const MOVES = "m";
+/** The client's own key for a comprehension's rows, as arrays (older servers sent it too). */
+export const DYNAMICS = "d";
 
 /** Limits the kernel enforces on inbound messages. */
 export const MAX_MESSAGE_BYTES = 1_000_000;
 export const MAX_EVENT_NAME = 200;
 export const MAX_URL = 4096;
+export const MAX_FORM_FIELDS = 10_000;
+export const MAX_DEPTH = 32;
 
 /** The event name that clears a flash message (`phx-value-key` names which one). */
 export const CLEAR_FLASH = "lv:clear-flash";

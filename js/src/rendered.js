@@ -3,22 +3,29 @@
  *
  * A tree is `{"s": [static, ...], "0": dynamic, "1": dynamic, ...}` with one more static
  * than dynamics. A dynamic is a string (already escaped by the server), a nested tree, or
- * a comprehension `{"s": [...], "d": [[dynamic, ...], ...]}` whose rows share the statics.
+ * a comprehension whose rows share the statics. On the wire a comprehension has Phoenix
+ * LiveView 1.2's keyed shape, `{"s": [...], "k": {"0": {row 0's dynamics}, ..., "kc": n}}`;
+ * this client keeps it as `{"s": [...], "d": [[row 0's dynamics], ...]}`, the form the
+ * patch paths (`row_skip.js`, `list_skip.js`, `row_patch.js`) read. `fromWire` converts a
+ * tree as it arrives, and returns it untouched when it holds no keyed comprehension (so the
+ * `"d"` form, which older servers sent, still reads).
  *
  * A diff holds only what changed:
  * - an object carrying `"s"` replaces the subtree (or the whole tree, at the top level);
  * - a string replaces the dynamic;
  * - an object without `"s"` merges into the nested tree it names;
- * - on a comprehension, `"d"` replaces all rows and the statics are kept; `"k"` is a keyed
- *   diff: `{"7": {...}}` merges into row 7, `"7": 3` takes the old row 3, `"7": [3, {...}]`
- *   the old row 3 merged with a diff, `"m": [[i, j, n], ...]` takes old rows j..j+n-1 as
- *   rows i..i+n-1, `"kc"` is the new row count; rows not named keep the old row there.
+ * - on a comprehension, `"k"` is a keyed diff: `{"7": {...}}` merges into row 7 (a new row
+ *   carries all its dynamics), `"7": 3` takes the old row 3, `"7": [3, {...}]` the old row 3
+ *   merged with a diff, `"kc"` is the new row count (Phoenix always sends it; absent, the
+ *   count stays), `"km": true` says rows moved (Phoenix's flag; nothing to do here), and
+ *   `"m": [[i, j, n], ...]`, livewidget's one extension, takes old rows j..j+n-1 as rows
+ *   i..i+n-1. Rows not named keep the old row there. A `"d"` list replaces all rows.
  *
  * Everything here is pure: inputs are never mutated, merging returns a new tree that
  * shares unchanged branches with the old one. Malformed input is logged and skipped.
  */
 
-import { DYNAMICS, KEY_COUNT, KEYED, MOVES, STATICS } from "./constants.js";
+import { DYNAMICS, KEY_COUNT, KEYED, MOVED, MOVES, STATICS } from "./constants.js";
 import { logError } from "./log.js";
 
 /**
@@ -72,6 +79,101 @@ function isDynamicKey(key) {
 }
 
 /**
+ * A full tree from the wire in this client's form: each keyed comprehension (`"k"` with
+ * `"kc"`) becomes `{"s", "d": rows}`, each row a list of its dynamics. Returns `node`
+ * itself when nothing in it needed converting; null (and a log) when it is malformed.
+ *
+ * @param {Tree} node a tree that carries its statics
+ * @returns {Tree | null}
+ */
+export function fromWire(node) {
+  if (KEYED in node) return comprehensionFromWire(node);
+  if (isComprehension(node)) {
+    const rows = /** @type {unknown[]} */ (node[DYNAMICS]);
+    /** @type {unknown[] | null} */
+    let newRows = null;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      const converted = Array.isArray(row) ? valuesFromWire(row) : row;
+      if (converted === null) return null;
+      if (converted !== row) (newRows ??= rows.slice())[i] = converted;
+    }
+    return newRows === null ? node : { ...node, [DYNAMICS]: newRows };
+  }
+  /** @type {Tree | null} */
+  let copy = null;
+  for (const key of Object.keys(node)) {
+    if (!isDynamicKey(key)) continue;
+    const value = node[key];
+    if (!isTree(value)) continue;
+    const converted = fromWire(value);
+    if (converted === null) return null;
+    if (converted !== value) (copy ??= { ...node })[key] = converted;
+  }
+  return copy ?? node;
+}
+
+/**
+ * @param {Tree} node a comprehension in the keyed shape
+ * @returns {Tree | null}
+ */
+function comprehensionFromWire(node) {
+  const keyed = node[KEYED];
+  const count = isObject(keyed) ? keyed[KEY_COUNT] : undefined;
+  if (!isObject(keyed) || typeof count !== "number" || !Number.isInteger(count) || count < 0) {
+    logError('ignoring a comprehension whose "k" is not an object with a row count "kc":', node);
+    return null;
+  }
+  const size = node.s.length - 1;
+  /** @type {unknown[][]} */
+  const rows = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const row = rowFromWire(keyed[i], size);
+    if (row === null) {
+      logError(`ignoring a comprehension whose row ${i} lacks some of its ${size} dynamics:`, node);
+      return null;
+    }
+    rows[i] = row;
+  }
+  const { [KEYED]: _keyed, ...rest } = node;
+  return { ...rest, s: node.s, [DYNAMICS]: rows };
+}
+
+/**
+ * @param {unknown} entry one row of a keyed comprehension: its dynamics by index
+ * @param {number} size how many dynamics a row has
+ * @returns {unknown[] | null} the row's dynamics as a list, or null when one is missing
+ */
+function rowFromWire(entry, size) {
+  if (!isObject(entry)) return null;
+  const row = new Array(size);
+  for (let j = 0; j < size; j++) {
+    const value = entry[j];
+    const converted = isTree(value) ? fromWire(value) : value;
+    if (converted === null || converted === undefined) return null;
+    row[j] = converted;
+  }
+  return row;
+}
+
+/**
+ * @param {unknown[]} values a row of dynamics already in list form
+ * @returns {unknown[] | null} the row with its nested trees converted (itself if none were)
+ */
+function valuesFromWire(values) {
+  /** @type {unknown[] | null} */
+  let copy = null;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (!isTree(value)) continue;
+    const converted = fromWire(value);
+    if (converted === null) return null;
+    if (converted !== value) (copy ??= values.slice())[i] = converted;
+  }
+  return copy ?? values;
+}
+
+/**
  * Merge `diff` into `tree` and return the new tree; `tree` is left as it was.
  *
  * @param {Tree | null} tree the current tree, or null before the first one
@@ -84,7 +186,7 @@ export function mergeDiff(tree, diff) {
     return tree;
   }
   if (STATICS in diff) {
-    if (isTree(diff)) return diff;
+    if (isTree(diff)) return fromWire(diff) ?? tree;
     logError('ignoring a diff whose "s" is not a list of strings:', diff);
     return tree;
   }
@@ -178,7 +280,7 @@ function mergeKeyed(rows, keyed) {
     }
   }
   for (const [key, value] of Object.entries(keyed)) {
-    if (key === KEY_COUNT || key === MOVES) continue;
+    if (key === KEY_COUNT || key === MOVED || key === MOVES) continue;
     const index = Number(key);
     if (!isDynamicKey(key) || index >= count) {
       logError(`ignoring keyed row ${key}: out of range for ${count} rows`, keyed);
@@ -225,7 +327,7 @@ function mergeDynamic(old, value) {
     return old;
   }
   if (STATICS in value) {
-    if (isTree(value)) return value;
+    if (isTree(value)) return fromWire(value) ?? old;
     logError('ignoring a subtree whose "s" is not a list of strings:', value);
     return old;
   }

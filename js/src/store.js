@@ -183,7 +183,7 @@ export class WidgetStore {
     const joined = this.joining && msg.tree !== undefined && msg.ref === undefined;
     if (joined) this.joining = false;
     if (msg.tree) {
-      this.show(msg.tree);
+      this.show(mergeDiff(null, msg.tree));
     } else if (msg.diff) {
       if (this.tree === null) {
         logError("ignoring a diff that arrived before the first tree:", msg.diff);

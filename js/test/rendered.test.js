@@ -28,7 +28,7 @@ describe("render fixtures (shared with the Python client)", () => {
   for (const fixture of fixtures) {
     test(`${fixture.file}: ${fixture.description}`, (t) => {
       const errors = captureErrors(t);
-      let current = /** @type {Tree | null} */ (fixture.tree);
+      let current = mergeDiff(null, fixture.tree);
       assert.equal(toHTML(current), fixture.html, "initial tree");
       fixture.diffs.forEach(({ diff, html }, index) => {
         const before = structuredClone(current);

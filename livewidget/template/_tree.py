@@ -1,15 +1,16 @@
 """The client's view of a rendered tree: merge diffs into JSON trees and turn them into HTML.
 
 This is the Python twin of ``js/src/rendered.js``; both are tested against the JSON files in
-``tests/fixtures/render``. :mod:`livewidget.testing` uses it to see exactly what a browser
-would show. The shapes are described in :mod:`livewidget.template._rendered`.
+``tests/fixtures/render``, and against Phoenix LiveView's own client through
+``tests/_oracle.py``. :mod:`livewidget.testing` uses it to see exactly what a browser would
+show. The shapes are described in :mod:`livewidget.template._rendered`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .._protocol import DYNAMICS, KEY_COUNT, KEYED, MOVES, STATICS
+from .._protocol import KEY_COUNT, KEYED, MOVED, MOVES, STATICS
 
 JSONTree = dict[str, Any]
 
@@ -21,6 +22,10 @@ class MalformedTreeError(ValueError):
 def merge(tree: JSONTree | None, diff: JSONTree) -> JSONTree:
     """Return ``tree`` with ``diff`` applied; neither argument is modified.
 
+    Trees stay in the wire's shape (comprehensions keyed, as Phoenix LiveView 1.2's client
+    keeps them). A keyed diff without ``"kc"`` keeps the row count, and ``"i": j`` entries
+    are read with or without ``"km"``: older livewidget servers sent both that way.
+
     >>> merge({"s": ["<b>", "</b>"], "0": "1"}, {"0": "2"})
     {'s': ['<b>', '</b>'], '0': '2'}
     """
@@ -28,12 +33,12 @@ def merge(tree: JSONTree | None, diff: JSONTree) -> JSONTree:
         raise MalformedTreeError(f"expected a diff object, got {type(diff).__name__}")
     if tree is None or STATICS in diff:
         return _copy(diff)
-    if DYNAMICS in tree:
+    if KEYED in tree:
         if KEYED in diff:
-            return {STATICS: tree[STATICS], DYNAMICS: _merge_rows(tree[DYNAMICS], diff[KEYED])}
-        if DYNAMICS in diff:
-            return {STATICS: tree[STATICS], DYNAMICS: diff[DYNAMICS]}
-        raise MalformedTreeError(f"a comprehension diff needs 'k' or 'd': {diff!r:.200}")
+            return {**tree, KEYED: _merge_keyed(tree[KEYED], diff[KEYED])}
+        if not diff:
+            return tree
+        raise MalformedTreeError(f"a comprehension's diff needs 'k' or 's': {diff!r:.200}")
     out = dict(tree)
     for key, value in diff.items():
         out[key] = _merge_value(out.get(key), value)
@@ -46,52 +51,74 @@ def _merge_value(before: Any, value: Any) -> Any:
     return value
 
 
-def _merge_rows(rows: list[list[Any]], keyed: Any) -> list[list[Any]]:
+def _merge_keyed(rows: Any, keyed: Any) -> JSONTree:
+    """The rows of a comprehension after the keyed diff ``keyed`` (both ``"k"`` objects)."""
     if not isinstance(keyed, dict):
         raise MalformedTreeError(f"'k' must be an object, got {keyed!r:.200}")
-    count = keyed.get(KEY_COUNT, len(rows))
-    if not isinstance(count, int) or count < 0:
-        raise MalformedTreeError(f"'kc' must be a count, got {count!r:.50}")
-    new: list[list[Any] | None] = [rows[i] if i < len(rows) else None for i in range(count)]
-    for run in keyed.get(MOVES, []):
-        if not (isinstance(run, list) and len(run) == 3 and all(isinstance(n, int) for n in run)):
+    old_count = _count(rows.get(KEY_COUNT) if isinstance(rows, dict) else None)
+    count = _count(keyed.get(KEY_COUNT, old_count))
+    new: JSONTree = {str(i): _old_row(rows, old_count, i) for i in range(min(count, old_count))}
+    runs = keyed.get(MOVES, [])
+    if not isinstance(runs, list):
+        raise MalformedTreeError(f"'m' must be a list of move runs, got {runs!r:.200}")
+    for run in runs:
+        if not (
+            isinstance(run, list)
+            and len(run) == 3
+            and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in run)
+        ):
             raise MalformedTreeError(f"a move run must be [index, old index, length]: {run!r}")
         index, was, length = run
+        if index + length > count:
+            raise MalformedTreeError(f"the move run {run!r} goes past the {count} rows")
         for offset in range(length):
-            new[index + offset] = _old_row(rows, was + offset)
+            new[str(index + offset)] = _old_row(rows, old_count, was + offset)
     for key, value in keyed.items():
-        if key in (KEY_COUNT, MOVES):
+        if key in (KEY_COUNT, MOVED, MOVES):
             continue
         index = _index(key, count)
         if isinstance(value, int) and not isinstance(value, bool):
-            new[index] = _old_row(rows, value)
-        elif isinstance(value, list) and len(value) == 2 and isinstance(value[0], int):
-            new[index] = _merge_row(_old_row(rows, value[0]), value[1])
+            new[key] = _old_row(rows, old_count, value)
+        elif isinstance(value, list) and len(value) == 2:
+            new[key] = _merge_row(_old_row(rows, old_count, value[0]), value[1])
         elif isinstance(value, dict):
-            new[index] = _merge_row(rows[index] if index < len(rows) else [], value)
+            # A row diff merges into the old row at the same index (Phoenix's rule); a new
+            # row carries all its dynamics, so what it merges into does not show.
+            new[key] = _merge_row(
+                _old_row(rows, old_count, index) if index < old_count else {}, value
+            )
         else:
             raise MalformedTreeError(f"bad keyed entry {key!r}: {value!r:.200}")
-    if any(row is None for row in new):
-        raise MalformedTreeError("a keyed diff left rows without content")
-    return [row for row in new if row is not None]
+    if len(new) != count:
+        raise MalformedTreeError(f"a keyed diff left rows without content: {keyed!r:.200}")
+    new[KEY_COUNT] = count
+    return new
 
 
-def _merge_row(row: list[Any], diff: Any) -> list[Any]:
+def _merge_row(row: JSONTree, diff: Any) -> JSONTree:
     if not isinstance(diff, dict):
         raise MalformedTreeError(f"a row diff must be an object, got {diff!r:.200}")
-    out = list(row)
+    out = dict(row)
     for key, value in diff.items():
-        index = int(key)
-        while len(out) <= index:
-            out.append("")
-        out[index] = _merge_value(out[index], value)
+        if not key.isdigit():
+            raise MalformedTreeError(f"a row's dynamics are numbered, got key {key!r:.50}")
+        out[key] = _merge_value(out.get(key), value)
     return out
 
 
-def _old_row(rows: list[list[Any]], index: Any) -> list[Any]:
-    if not isinstance(index, int) or not 0 <= index < len(rows):
-        raise MalformedTreeError(f"no old row {index!r} (there are {len(rows)})")
-    return rows[index]
+def _count(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise MalformedTreeError(f"'kc' must be a row count, got {value!r:.50}")
+    return value
+
+
+def _old_row(rows: JSONTree, count: int, index: Any) -> JSONTree:
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < count:
+        raise MalformedTreeError(f"no old row {index!r:.50} (there are {count})")
+    row = rows.get(str(index))
+    if not isinstance(row, dict):
+        raise MalformedTreeError(f"old row {index} is missing or not an object: {row!r:.100}")
+    return row
 
 
 def _index(key: str, count: int) -> int:
@@ -103,7 +130,8 @@ def _index(key: str, count: int) -> int:
 def to_html(tree: JSONTree | str) -> str:
     """The HTML a tree stands for.
 
-    >>> to_html({"s": ["<ul>", "</ul>"], "0": {"s": ["<li>", "</li>"], "d": [["a"], ["b"]]}})
+    >>> to_html({"s": ["<ul>", "</ul>"], "0": {"s": ["<li>", "</li>"],
+    ...                                          "k": {"0": {"0": "a"}, "1": {"0": "b"}, "kc": 2}}})
     '<ul><li>a</li><li>b</li></ul>'
     """
     if isinstance(tree, str):
@@ -111,13 +139,22 @@ def to_html(tree: JSONTree | str) -> str:
     if not isinstance(tree, dict) or not isinstance(tree.get(STATICS), list):
         raise MalformedTreeError(f"expected a tree with statics 's', got {tree!r:.200}")
     statics: list[str] = tree[STATICS]
-    if DYNAMICS in tree:
-        rows = tree[DYNAMICS]
-        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise MalformedTreeError(f"a comprehension's 'd' must be a list of rows: {rows!r:.200}")
-        return "".join(_join(statics, row) for row in rows)
+    if KEYED in tree:
+        keyed = tree[KEYED]
+        if not isinstance(keyed, dict):
+            raise MalformedTreeError(f"a comprehension's 'k' must be an object: {keyed!r:.200}")
+        return "".join(
+            _join(statics, _row_values(keyed.get(str(i)), len(statics) - 1))
+            for i in range(_count(keyed.get(KEY_COUNT)))
+        )
     values = [tree.get(str(index), "") for index in range(len(statics) - 1)]
     return _join(statics, values)
+
+
+def _row_values(row: Any, size: int) -> list[Any]:
+    if not isinstance(row, dict) or any(str(i) not in row for i in range(size)):
+        raise MalformedTreeError(f"a comprehension row needs dynamics 0..{size - 1}: {row!r:.200}")
+    return [row[str(i)] for i in range(size)]
 
 
 def _join(statics: list[str], values: list[Any]) -> str:

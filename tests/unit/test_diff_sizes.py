@@ -56,7 +56,7 @@ def test_removing_a_row_is_one_run_of_moves():
     assigns = make()
     before = compiled.render(assigns)
     after = compiled.render(assigns, changed=update(assigns), previous=before)
-    assert diff(before, after) == {"1": {"k": {"m": [[499, 500, 500]], "kc": 999}}}
+    assert diff(before, after) == {"1": {"k": {"m": [[499, 500, 500]], "km": True, "kc": 999}}}
 
 
 @pytest.mark.parametrize("name", SCENARIOS)

@@ -31,11 +31,54 @@ def test_fixture(path):
 
 @pytest.mark.parametrize(
     "bad",
-    [{"0": "x"}, {"s": "not a list"}, {"s": ["a"], "d": 5}, {"s": ["a", "b"], "d": [[]]}],
+    [
+        {"0": "x"},
+        {"s": "not a list"},
+        {"s": ["a"], "k": 5},
+        {"s": ["a", "b"], "k": {"0": {}, "kc": 1}},
+        {"s": ["a", "b"], "k": {"0": {"0": "x"}}},
+        {"s": ["a", "b"], "k": {"kc": 2, "0": {"0": "x"}}},
+    ],
 )
 def test_malformed_trees_raise_a_clear_error(bad):
     with pytest.raises(MalformedTreeError):
         to_html(bad)
+
+
+LIST = {"s": ["<i>", "</i>"], "k": {"0": {"0": "a"}, "1": {"0": "b"}, "kc": 2}}
+
+
+@pytest.mark.parametrize(
+    "keyed",
+    [
+        5,
+        {"kc": -1},
+        {"kc": True},
+        {"5": {"0": "x"}, "kc": 2},
+        {"0": 7, "km": True, "kc": 2},
+        {"0": "row", "kc": 2},
+        {"m": [[0, 1, 2]], "km": True, "kc": 2},
+        {"m": [[0, 1]], "km": True, "kc": 2},
+        {"m": "runs", "kc": 2},
+        {"kc": 3},
+        {"0": {"x": "1"}, "kc": 2},
+    ],
+)
+def test_malformed_keyed_diffs_raise_a_clear_error(keyed):
+    with pytest.raises(MalformedTreeError):
+        merge(LIST, {"k": keyed})
+
+
+def test_keyed_diffs_from_older_servers_still_merge():
+    # without "kc" the count stays, and "i": j is read without "km"
+    assert to_html(merge(LIST, {"k": {"0": {"0": "c"}}})) == "<i>c</i><i>b</i>"
+    assert to_html(merge(LIST, {"k": {"0": 1, "1": 0}})) == "<i>b</i><i>a</i>"
+
+
+def test_a_comprehension_diff_needs_k():
+    assert merge(LIST, {}) == LIST
+    with pytest.raises(MalformedTreeError, match="needs 'k'"):
+        merge(LIST, {"0": "x"})
 
 
 def test_merge_refuses_non_objects():
