@@ -94,6 +94,10 @@ class _Copied:
 
 def same(snap: Any, value: Any, depth: int = 0) -> bool:
     """Whether ``value`` would render as the value ``snap`` was taken of."""
+    if type(value) is dict and type(snap) is dict:  # the common row: first, and fast
+        if not _equal(snap, value) or list(map(type, snap)) != list(map(type, value)):
+            return False
+        return list(snap) == list(value) and _same_items(snap.values(), value.values(), depth)
     if snap is value:
         # Sound only for what snapshot() shares: values that cannot change.
         return snap is not UNCOMPARABLE and (type(value) in _ATOMS or _shared(value))
@@ -105,7 +109,9 @@ def same(snap: Any, value: Any, depth: int = 0) -> bool:
         if snap.kind is not kind:
             return False
         if isinstance(value, tuple):
-            return len(value) == len(snap.data) and _same_items(snap.data, value, depth)
+            return len(value) == len(snap.data) and _same_items(
+                snap.data, value, depth, equal=False
+            )
         if dataclasses.is_dataclass(value):
             names = [f.name for f in dataclasses.fields(value)]
             return list(snap.data) == names and all(
@@ -124,25 +130,31 @@ def same(snap: Any, value: Any, depth: int = 0) -> bool:
         # one instant in two time zones.
         return _equal(snap, value) and repr(snap) == repr(value)
     if kind is dict:
-        if len(snap) != len(value):
+        # == in C first: most rows are unchanged dicts of strings and numbers.
+        if not _equal(snap, value) or list(map(type, snap)) != list(map(type, value)):
             return False
-        for (key_a, item_a), (key_b, item_b) in zip(snap.items(), value.items(), strict=True):
-            if type(key_a) is not type(key_b) or not _equal(key_a, key_b):
-                return False
-            if not same(item_a, item_b, depth):
-                return False
-        return True
-    if kind is list:
-        return len(snap) == len(value) and _same_items(snap, value, depth)
-    if kind is tuple:  # a tuple snapshot() shared: immutable, but maybe another instance
-        return len(snap) == len(value) and _same_items(snap, value, depth)
+        if list(snap) != list(value):
+            return False  # same items in another order print differently
+        return _same_items(snap.values(), value.values(), depth)
+    if kind is list or kind is tuple:  # a tuple here is one snapshot() shared (immutable)
+        return _equal(snap, value) and _same_items(snap, value, depth)
     if kind is set or kind is frozenset:
         return len(snap) == len(value) and all(_member(item, value) for item in snap)
     return False
 
 
-def _same_items(snaps: Any, values: Any, depth: int) -> bool:
-    return all(same(a, b, depth) for a, b in zip(snaps, values, strict=True))
+def _same_items(snaps: Any, values: Any, depth: int, *, equal: bool = True) -> bool:
+    """Item by item; ``equal``: the containers already compared equal with ``==``, so
+    items whose type prints equal values the same need no second look."""
+    kinds = list(map(type, snaps))
+    if kinds != list(map(type, values)):
+        return False
+    if equal and _PLAIN.issuperset(kinds):
+        return True
+    return all(
+        (equal and kind in _PLAIN) or same(a, b, depth)
+        for kind, a, b in zip(kinds, snaps, values, strict=True)
+    )
 
 
 def _member(item: Any, values: Any) -> bool:
