@@ -53,7 +53,20 @@ T = TypeVar("T")
 
 
 class ViewError(AssertionError):
-    """The view answered an event with an error (what the widget would show)."""
+    """A callback of the view raised: the error the widget would show.
+
+    ``error`` is that error as the page got it (``{"message": ..., "traceback": ...}``);
+    ``errors`` every error that reached the page since the last one raised, oldest first
+    (``error`` is the first of them).
+    """
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        self.errors = errors
+        self.error = errors[0]
+        text = f"{self.error.get('message', '')}\n{self.error.get('traceback', '')}".rstrip()
+        if len(errors) > 1:
+            text += f"\n(and {len(errors) - 1} more error(s) after it, in view.errors)"
+        super().__init__(text)
 
 
 class LiveViewTest:
@@ -61,7 +74,13 @@ class LiveViewTest:
 
     Every interaction returns the HTML after the view's reply. ``messages`` holds every
     outbound message as sent on the wire; ``errors`` the errors the widget would show.
-    An event whose handler raises raises :class:`ViewError` unless ``raise_errors=False``.
+
+    With ``raise_errors=True`` (the default) an error in any callback raises
+    :class:`ViewError`: a failing ``mount`` (or first render) from the constructor; an error
+    in ``handle_event``, ``handle_params``, ``handle_info`` (``send_info``, a timer, a
+    broadcast) or ``handle_async`` from the next call that waits on the view (every call
+    that interacts, ``flush``, ``run_for``, ``wait_until``), or else from the end of a
+    ``with`` block. With ``raise_errors=False`` they are only recorded in ``errors``.
     """
 
     #: Seconds to wait for the view to answer before giving up.
@@ -88,6 +107,8 @@ class LiveViewTest:
         self.title: str | None = None
         self.hooks: dict[str, str] = {}
         self.raise_errors = raise_errors
+        # How many of ``errors`` were raised (or returned by send_raw) already.
+        self._reported = 0
         self._tree: dict[str, Any] | None = None
         self._refs = itertools.count(1)
         # Per form: the fields changed since it was shown or submitted (for _unused_ markers).
@@ -111,8 +132,13 @@ class LiveViewTest:
             target=self._loop.run_forever, name="livewidget-test-client", daemon=True
         )
         self._thread.start()
-        self._run(self._start())
-        self._send({p.KIND: p.JOIN})
+        try:
+            self._run(self._start())
+            self._send({p.KIND: p.JOIN})
+        except BaseException:
+            # The caller never gets this client: end its view and loop here.
+            self.close()
+            raise
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -139,6 +165,10 @@ class LiveViewTest:
                 f"{self.html()[:2000]}"
             )
         return found[0]
+
+    def find_all(self, selector: str) -> list[Tag]:
+        """Every element matching ``selector``, in page order (maybe none)."""
+        return list(self._soup().select(selector))
 
     def has_element(self, selector: str, text: str | None = None) -> bool:
         """Whether an element matches ``selector`` (and contains ``text``, when given)."""
@@ -242,9 +272,15 @@ class LiveViewTest:
         return self.html()
 
     def send_raw(self, message: Any) -> list[dict[str, Any]]:
-        """Send any message, even a malformed one; return the replies it produced."""
+        """Send any message, even a malformed one; return the replies it produced.
+
+        The errors among those replies are returned, not raised; an error that reached the
+        page before this call still raises :class:`ViewError`.
+        """
+        self._raise_new_errors()
         before = len(self.messages)
-        self._send(message)
+        self._run(self._deliver(json.loads(json.dumps(message))), check=False)
+        self._reported = len(self.errors)
         return self.messages[before:]
 
     def run_for(self, seconds: float) -> str:
@@ -288,7 +324,7 @@ class LiveViewTest:
         """Close the view (``terminate`` runs) and stop the private event loop."""
         if self._loop.is_closed():
             return
-        self._run(self._close())
+        self._run(self._close(), check=False)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
         self._loop.close()
@@ -301,14 +337,15 @@ class LiveViewTest:
     def __enter__(self) -> LiveViewTest:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         self.close()
+        if exc_type is None:  # never hide the exception that ended the block
+            self._raise_new_errors()
 
     # -- internals --------------------------------------------------------------------------
 
     def _event(self, type_: str, event: str, value: Any) -> str:
         ref = next(self._refs)
-        before = len(self.errors)
         self._send(
             {
                 p.KIND: p.EVENT,
@@ -318,9 +355,6 @@ class LiveViewTest:
                 p.EVENT_VALUE: value,
             }
         )
-        if self.raise_errors and len(self.errors) > before:
-            error = self.errors[-1]
-            raise ViewError(f"{error['message']}\n{error.get('traceback', '')}")
         return self.html()
 
     def _key(
@@ -422,16 +456,28 @@ class LiveViewTest:
         self.session.start()
         await self.session.drain()
 
-    def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+    def _run(self, coroutine: Coroutine[Any, Any, T], *, check: bool = True) -> T:
+        """Run ``coroutine`` on the view's loop and wait for it; then, with ``check``, raise
+        the errors that reached the page meanwhile (or since the last call that waited)."""
         future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
         try:
-            return future.result(timeout=self.timeout)
+            result = future.result(timeout=self.timeout)
         except TimeoutError:
             future.cancel()
             raise TimeoutError(
                 f"the view did not answer within {self.timeout} s; a handler may be stuck "
                 f"(raise LiveViewTest.timeout for slow handlers)"
             ) from None
+        if check:
+            self._raise_new_errors()
+        return result
+
+    def _raise_new_errors(self) -> None:
+        # Errors arrive on the loop's thread, maybe while this runs: take a slice, count it.
+        fresh = self.errors[self._reported :]
+        self._reported += len(fresh)
+        if fresh and self.raise_errors:
+            raise ViewError(fresh)
 
     def _soup(self) -> BeautifulSoup:
         return BeautifulSoup(self.html(), "html.parser")
