@@ -13,6 +13,14 @@ that cannot reach Redis is counted in ``failed_broadcasts`` and logged; subscrib
 ``Disconnected(reason)`` in ``handle_info``. The reader reconnects with exponential backoff,
 subscribes to every topic again, and subscribers get ``Reconnected()`` (sent after the first
 connection too, so that a view that mounted while the kernel was connecting learns it is up).
+
+A Redis that hangs (a frozen process, a dead host behind a live network path) closes nothing:
+the reader notices it by its silence. It pings Redis on the subscribed connection whenever
+nothing arrived for ``health_interval`` seconds, and a connection that answered nothing for
+``health_timeout`` seconds counts as lost; every command (connecting, publishing) waits at most
+``health_timeout`` seconds for its answer. Nothing is ever sent twice: a broadcast whose
+publish timed out is counted as failed (it may still reach the other kernels if that Redis
+wakes up, once).
 """
 
 from __future__ import annotations
@@ -38,16 +46,39 @@ MISSING_REDIS = (
 CHANNEL_PREFIX = "livewidget:"
 _ENVELOPE = "livewidget"
 _LOUD_FAILURES = 10  # per outage; further failed broadcasts are logged at DEBUG
+#: Ping Redis when the subscribed connection was quiet this long (seconds).
+HEALTH_INTERVAL = 1.0
+#: A connection without any answer this long is lost; no command waits longer (seconds).
+HEALTH_TIMEOUT = 3.0
+_PING = "livewidget-health"
 
 
 class RedisPubSub(PubSubBackend):
     """Broadcasts that reach every kernel subscribed to the same Redis.
 
     ``url`` is a redis-py URL (``redis://127.0.0.1:6379/0``, ``rediss://…``, ``unix://…``).
-    ``max_backoff`` caps the wait between reconnection attempts (seconds).
+    ``max_backoff`` caps the wait between reconnection attempts (seconds);
+    ``connect_timeout`` bounds opening a connection. ``health_interval`` is how long the
+    subscribed connection may stay quiet before the reader pings Redis, ``health_timeout`` how
+    long it may stay without any answer (and how long any command waits) before the connection
+    counts as lost: a hung Redis is noticed within about ``health_timeout`` seconds.
     """
 
-    def __init__(self, url: str, *, max_backoff: float = 5.0, connect_timeout: float = 2.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        max_backoff: float = 5.0,
+        connect_timeout: float = 2.0,
+        health_interval: float = HEALTH_INTERVAL,
+        health_timeout: float = HEALTH_TIMEOUT,
+    ) -> None:
+        if not 0 < health_interval < health_timeout:
+            raise ValueError(
+                f"RedisPubSub needs 0 < health_interval < health_timeout (seconds), got "
+                f"health_interval={health_interval!r}, health_timeout={health_timeout!r}; "
+                f"the defaults are {HEALTH_INTERVAL} and {HEALTH_TIMEOUT}"
+            )
         try:
             import redis.asyncio  # noqa: F401
             from redis.asyncio.connection import parse_url
@@ -68,6 +99,8 @@ class RedisPubSub(PubSubBackend):
         self.dropped_messages = 0
         self._max_backoff = max_backoff
         self._connect_timeout = connect_timeout
+        self._health_interval = health_interval
+        self._health_timeout = health_timeout
         self._control = f"{CHANNEL_PREFIX}_node:{self.node}"
         self._state: bool | None = None  # None until the first attempt ends
         self._up = threading.Event()
@@ -180,8 +213,13 @@ class RedisPubSub(PubSubBackend):
             self.url,
             retry=Retry(NoBackoff(), 0),  # we reconnect ourselves, with backoff
             socket_connect_timeout=self._connect_timeout,
+            # No answer within this is a hung Redis: connecting (the client name is set with
+            # a command) and publishing fail instead of waiting for ever.
+            socket_timeout=self._health_timeout,
             socket_keepalive=True,
-            health_check_interval=10,
+            # The subscriber checks its own connection (_listen); redis-py's check covers the
+            # publishing one, idle between broadcasts.
+            health_check_interval=0 if role == "subscribe" else 10,
             single_connection_client=True,
             client_name=f"livewidget:{role}:{self.node}",  # visible in CLIENT LIST
         )
@@ -195,17 +233,17 @@ class RedisPubSub(PubSubBackend):
                 channels = [CHANNEL_PREFIX + t for t in self.topics()]
                 # The control channel comes last: its confirmation means all were confirmed.
                 self._subscribed = {*channels, self._control}
-                await pubsub.subscribe(*channels, self._control)
+                await asyncio.wait_for(
+                    pubsub.subscribe(*channels, self._control), self._health_timeout
+                )
                 self._pubsub = pubsub
                 await self._sync()  # topics that came or went while we subscribed
-                while True:
-                    message = await pubsub.get_message(timeout=1.0)
-                    if message is not None:
-                        self._on_message(message)
-                        backoff = 0.05
+                await self._listen(pubsub)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                if self._state is True:
+                    backoff = 0.05  # it was up: the first retry comes soon
                 self._went_down(exc)
             finally:
                 self._pubsub = None
@@ -214,6 +252,31 @@ class RedisPubSub(PubSubBackend):
                 await _quietly(client.aclose())
             await asyncio.sleep(backoff * random.uniform(0.75, 1.25))
             backoff = min(backoff * 2, self._max_backoff)
+
+    async def _listen(self, pubsub: Any) -> None:
+        """Deliver what arrives; raise TimeoutError once Redis stayed silent too long.
+
+        Redis answers a PING on a subscribed connection in line with the messages, so any
+        answer proves the connection alive; a quiet one is pinged every ``health_interval``.
+        """
+        clock = self._loop.time
+        heard = pinged = clock()
+        while True:
+            now = clock()
+            if now - heard > self._health_timeout:
+                raise TimeoutError(
+                    f"Redis answered nothing for {now - heard:.1f} s "
+                    f"(health_timeout={self._health_timeout} s)"
+                )
+            if now - max(heard, pinged) >= self._health_interval:
+                await asyncio.wait_for(pubsub.ping(_PING), self._health_timeout)
+                pinged = now
+            wait = min(self._health_interval, max(heard + self._health_timeout - now, 0.0))
+            message = await pubsub.get_message(timeout=wait + 0.01)
+            if message is not None:
+                heard = clock()
+                if message.get("type") != "pong":
+                    self._on_message(message)
 
     async def _sync(self) -> None:
         """Subscribe to new topics and unsubscribe from gone ones, on the live connection."""
@@ -241,6 +304,7 @@ class RedisPubSub(PubSubBackend):
                     if self._state is not True:
                         self._failed(topic, "Redis is unreachable")
                     else:
+                        # Never retried: a publish that timed out may have reached Redis.
                         await client.publish(CHANNEL_PREFIX + topic, envelope)
                 except asyncio.CancelledError:
                     raise

@@ -6,7 +6,9 @@ Each test starts its own redis-server on a free loopback port (see conftest.py).
 from __future__ import annotations
 
 import json
+import os
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -197,3 +199,58 @@ def test_a_view_that_mounts_while_the_kernel_connects_learns_it_is_online(redis_
         pubsub.broadcast("room", {"text": "first"})  # waits for the connection, then publishes
         assert pubsub.backend().flush()
         assert pubsub.backend().failed_broadcasts == 0
+
+
+class Watch(LiveView):
+    """Records every handle_info, in order: what a hung Redis does to a view, counted."""
+
+    template = "<p>{{ seen|length }}</p>"
+
+    def mount(self, socket, session, params):
+        socket.assign(seen=[])
+        socket.subscribe("room")
+
+    def handle_info(self, info, socket):
+        what = type(info).__name__ if isinstance(info, Disconnected | Reconnected) else info
+        socket.assign(seen=[*socket.assigns.seen, what])
+
+    def handle_event(self, event, params, socket):
+        socket.assign(seen=[*socket.assigns.seen, f"event {event}"])
+
+
+def test_a_hung_redis_is_noticed_and_its_return_too(redis_server):
+    backend = use_redis(redis_server, max_backoff=0.2)
+    admin = redis_server.admin()
+    pid = redis_server.process.pid
+    with LiveViewTest(Watch) as view:
+        view.wait_until(lambda: backend.is_subscribed("room"))
+        admin.publish("livewidget:room", '{"text": "before"}')
+        view.wait_until(lambda: {"text": "before"} in view.assigns.seen)
+        start = list(view.assigns.seen)
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            view.wait_until(lambda: "Disconnected" in view.assigns.seen, timeout=5)
+            assert not pubsub.connected()
+            # Local work flows: events, and this kernel's own broadcasts.
+            view.push_event("click")
+            pubsub.broadcast("room", {"text": "during"})
+            view.wait_until(lambda: {"text": "during"} in view.assigns.seen)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        view.wait_until(lambda: view.assigns.seen[-1] == "Reconnected", timeout=15)
+        assert pubsub.connected()
+        view.wait_until(lambda: backend.is_subscribed("room"))
+        admin.publish("livewidget:room", '{"text": "after"}')
+        view.wait_until(lambda: {"text": "after"} in view.assigns.seen)
+        pubsub.broadcast("room", {"text": "last"})  # a round trip through Redis: all arrived
+        assert backend.flush()
+        view.run_for(0.2)
+        assert view.assigns.seen == [
+            *start,
+            "Disconnected",
+            "event click",
+            {"text": "during"},
+            "Reconnected",
+            {"text": "after"},
+            {"text": "last"},
+        ]  # each once: nothing delivered twice, nothing late from the frozen connection
