@@ -195,3 +195,33 @@ def test_disconnected_and_reconnected_reach_each_subscriber_once(local_pubsub):
         view.wait_until(lambda: len(log(view)) == 2)
         view.run_for(0.02)
         assert log(view) == ["Disconnected(reason='gone')", "Reconnected()"]
+
+
+def test_a_redis_that_never_answers_is_noticed(caplog):
+    """A socket that takes connections and says nothing: what a frozen Redis looks like."""
+    from livewidget.pubsub.redis_backend import RedisPubSub
+
+    with sockets.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)  # the kernel completes the handshakes; nobody ever reads or answers
+        url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        backend = RedisPubSub(url, max_backoff=0.2, health_interval=0.1, health_timeout=0.3)
+        livewidget.configure(pubsub=backend)
+        with LiveViewTest(Room) as view:
+            view.wait_until(lambda: any("Disconnected" in e for e in log(view)))
+            assert not pubsub.connected()
+            assert "Timeout" in log(view)[0]
+            pubsub.broadcast("room", "still local")
+            view.wait_until(lambda: "'still local'" in log(view))
+            assert backend.flush()
+            assert backend.failed_broadcasts == 1
+        livewidget.configure(pubsub="local")
+    assert not backend._thread.is_alive()
+
+
+@pytest.mark.parametrize(("interval", "timeout"), [(0, 3.0), (3.0, 3.0), (5.0, 1.0)])
+def test_health_settings_are_checked(interval, timeout):
+    from livewidget.pubsub.redis_backend import RedisPubSub
+
+    with pytest.raises(ValueError, match="0 < health_interval < health_timeout"):
+        RedisPubSub("redis://127.0.0.1:1/0", health_interval=interval, health_timeout=timeout)
