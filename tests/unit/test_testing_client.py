@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -246,3 +250,38 @@ def _recorded(view: LiveViewTest) -> None:
             return
         time.sleep(0.005)
     raise AssertionError("the view's error never reached the client")
+
+
+# -- the docs page matches the code ------------------------------------------------------------
+
+DOCS = Path(__file__).parents[2] / "docs" / "testing.md"
+
+
+def _signature(fn: Callable[..., Any]) -> str:
+    """``name(a, b=None, *, c=None, **d)``: the signature as the docs write it (no types)."""
+    sig = inspect.signature(fn)
+    params = [
+        p.replace(annotation=inspect.Parameter.empty)
+        for p in sig.parameters.values()
+        if p.name != "self"
+    ]
+    return f"{fn.__name__}{sig.replace(parameters=params, return_annotation=sig.empty)}"
+
+
+def test_the_docs_name_every_public_call_of_the_client():
+    text = DOCS.read_text(encoding="utf-8")
+    public = [
+        name
+        for name, member in vars(LiveViewTest).items()
+        if not name.startswith("_") and inspect.isfunction(member)
+    ]
+    missing = [name for name in public if f"`{name}(" not in text and f" {name}(" not in text]
+    assert not missing, f"docs/testing.md does not mention {missing}"
+
+
+@pytest.mark.parametrize(
+    "method",
+    ["change", "submit", "click", "keydown", "focus", "find", "find_all", "run_for", "wait_until"],
+)
+def test_the_docs_give_the_real_signature(method):
+    assert f"`{_signature(getattr(LiveViewTest, method))}`" in DOCS.read_text(encoding="utf-8")
