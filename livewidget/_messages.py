@@ -12,6 +12,7 @@ from typing import Any
 from . import _encoding, config
 from . import _protocol as p
 from ._params import decode_form
+from ._paths import is_widget_path
 from .errors import BadMessageError
 
 _MAX_REF = 2**53
@@ -107,7 +108,7 @@ def _show(value: object) -> str:
 
 
 def _url(url: object) -> str:
-    if not isinstance(url, str) or not url.startswith("/") or url.startswith("//"):
+    if not is_widget_path(url):
         raise BadMessageError(f"a URL must be a path starting with '/', got {_show(url)}")
     if len(url) > p.MAX_URL:
         raise BadMessageError(f"a URL may have at most {p.MAX_URL} characters")

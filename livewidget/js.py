@@ -30,6 +30,8 @@ from typing import Any, TypeAlias
 
 from markupsafe import Markup, escape
 
+from ._paths import is_widget_path
+
 __all__ = ["JS", "Target", "Transition", "parse_commands"]
 
 #: Where an operation acts: a selector, ``{"inner": selector}`` or ``{"closest": selector}``.
@@ -416,7 +418,7 @@ def _attr_name(name: object) -> str:
 
 
 def _path(href: object, op: str) -> str:
-    if not isinstance(href, str) or not href.startswith("/") or href.startswith("//"):
+    if not is_widget_path(href):
         raise ValueError(
             f"JS.{op} goes to a path inside the widget, starting with '/'; got {href!r}"
         )

@@ -53,7 +53,7 @@ PURE_METHODS = frozenset(
         "dispatch", "focus", "focus_first", "exec",
     }
 )  # fmt: skip
-PURE_FILTERS = frozenset(set(jinja2.filters.FILTERS) - {"random"} | {"keyed"})
+PURE_FILTERS = frozenset(set(jinja2.filters.FILTERS) - {"random"} | {"keyed", "lw_safe_url"})
 PURE_TESTS = frozenset(jinja2.tests.TESTS)
 #: What a row may read of ``loop`` and still be reused when only other rows changed, and
 #: which of the row's index and the row count each depends on.

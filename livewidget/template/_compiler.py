@@ -53,6 +53,7 @@ from ._blocks import (
     Builder,
     Slot,
 )
+from ._html_context import check_placements
 from ._rendered import Rendered
 
 
@@ -76,6 +77,7 @@ class CompiledTemplate:
         self.source = source
         self.env = env
         tree = env.parse(source, name=name)
+        check_placements(env, source, tree, name)
         self._globals = dict(env.globals)
         self._plain = any(isinstance(node, nodes.Extends) for node in tree.body)
         if self._plain:

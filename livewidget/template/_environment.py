@@ -12,6 +12,7 @@ import jinja2
 from ._blocks import keyed
 from ._form_helpers import FORM_HELPERS
 from ._helpers import HELPERS
+from ._html_context import SAFE_URL_FILTER, safe_url
 
 
 @lru_cache(maxsize=64)
@@ -31,4 +32,5 @@ def environment(search_path: str | None = None) -> jinja2.Environment:
     env.globals.update(HELPERS)
     env.globals.update(FORM_HELPERS)  # input, error_tag, … and JS
     env.filters["keyed"] = keyed
+    env.filters[SAFE_URL_FILTER] = safe_url  # put in by the compiler: see _html_context
     return env

@@ -6,6 +6,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .._paths import is_widget_path
+
 
 def live_patch(label: Any, to: str, *, replace: bool = False, **attrs: Any) -> Markup:
     """A link that patches the current view to ``to`` (``handle_params`` runs).
@@ -26,7 +28,7 @@ def live_redirect(label: Any, to: str, *, replace: bool = False, **attrs: Any) -
 
 
 def _link(kind: str, label: Any, to: str, replace: bool, attrs: dict[str, Any]) -> Markup:
-    if not isinstance(to, str) or not to.startswith("/") or to.startswith("//"):
+    if not is_widget_path(to):
         raise ValueError(
             f"live_{kind} links go to a path inside the widget, starting with '/'; got {to!r}"
         )
