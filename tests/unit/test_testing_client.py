@@ -65,8 +65,10 @@ class BadRender(LiveView):
 
 
 def test_a_failing_mount_raises_from_the_constructor_and_ends_the_view():
+    before = _client_threads()
     with pytest.raises(ViewError, match="mount failed on purpose") as caught:
         LiveViewTest(Fragile, session={"fail_mount": True})
+    assert _client_threads() == before  # its loop's thread ended with it
     assert "Fragile raised RuntimeError while mounting" in caught.value.error["message"]
     assert "traceback" in caught.value.error
 
@@ -241,6 +243,10 @@ def test_find_all_returns_every_match_in_page_order():
         buttons = view.find_all("button")
         assert [b["phx-click"] for b in buttons] == ["patch-bad", "later", "work", "bump"]
         assert view.find_all("table") == []
+
+
+def _client_threads() -> int:
+    return sum(t.name == "livewidget-test-client" for t in threading.enumerate())
 
 
 def _recorded(view: LiveViewTest) -> None:
