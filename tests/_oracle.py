@@ -1,0 +1,69 @@
+"""Three clients merge the same messages: the Python client, our JS client, Phoenix LiveView's.
+
+``merge_three_ways(sequences)`` takes sequences of messages (message 0 a full tree as
+``Rendered.to_json()`` gives it, the rest diffs as ``diff()`` gives them) and returns, per
+sequence, the HTML after each message from each client::
+
+    {"python": [...], "ours": [...], "phoenix": [...]}    # "ours": js/src/rendered.js
+
+A client that fails on a message has None from there on, and the result then has
+``"errors"`` (``{"python": ..., "ours": ..., "phoenix": ...}``, only those that failed).
+Both JS clients run in ONE node process per call (``js/test/oracle/merge.mjs``): batch many
+sequences into one call. It needs Node 20 and ``npm ci`` in ``js/``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from livewidget.template import MalformedTreeError, merge, to_html
+
+CLI = Path(__file__).resolve().parents[1] / "js" / "test" / "oracle" / "merge.mjs"
+
+
+class OracleError(RuntimeError):
+    """The node oracle could not run (node or js/node_modules missing, or it crashed)."""
+
+
+def merge_three_ways(sequences: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Per sequence, the HTML after each message from the Python, JS and Phoenix clients."""
+    node = shutil.which("node")
+    if node is None:
+        raise OracleError("the Phoenix oracle needs Node 20 on PATH (`node`); install it")
+    payload = json.dumps(sequences, separators=(",", ":"))
+    done = subprocess.run(
+        [node, str(CLI)], input=payload, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise OracleError(
+            f"{CLI.name} exited with {done.returncode}; if js/node_modules is missing, run "
+            f"`npm ci` in js/. Its stderr:\n{done.stderr[-3000:]}"
+        )
+    results: list[dict[str, Any]] = json.loads(done.stdout)
+    if len(results) != len(sequences):
+        raise OracleError(f"{CLI.name} answered {len(results)} sequences for {len(sequences)}")
+    for messages, result in zip(sequences, results, strict=True):
+        html, error = _python(messages)
+        result["python"] = html
+        if error is not None:
+            result.setdefault("errors", {})["python"] = error
+    return results
+
+
+def _python(messages: list[dict[str, Any]]) -> tuple[list[str | None], str | None]:
+    out: list[str | None] = []
+    tree: dict[str, Any] | None = None
+    error = None
+    for index, message in enumerate(messages):
+        try:
+            tree = merge(tree, message)
+            out.append(to_html(tree))
+        except MalformedTreeError as exc:
+            error = f"message {index}: {exc}"
+            break
+    out.extend(None for _ in range(len(messages) - len(out)))
+    return out, error
