@@ -245,3 +245,136 @@ def test_a_message_handled_at_once_that_awaits_keeps_its_place_in_line():
         view._run(burst(view))
         assert view.assigns.log == ["slow", "fast", "last"]
         assert [m.get("ref") for m in view.messages[1:]] == [1, 2, 3]
+
+
+# -- what a kernel cannot send never leaves, and changes nothing ------------------------------
+
+LONE = "\ud800"
+
+
+class Unsendable(LiveView):
+    """Each event puts something a kernel cannot pack into one place of the reply."""
+
+    template = "<p>{{ text }}</p><p>{{ flash.info }}</p>"
+
+    def mount(self, socket, session, params):
+        socket.assign(text="ok")
+
+    def handle_event(self, event, params, socket):
+        socket.assign(text="changed")
+        if event == "assign":
+            socket.assign(text="x" + LONE)
+        elif event == "flash":
+            socket.put_flash("info", LONE)
+        elif event == "reply":
+            return {"n": float("nan")}
+        elif event == "reply-text":
+            return {"t": LONE}
+        elif event == "push":
+            socket.push_event("e", {"n": float("inf")})
+        elif event == "title":
+            socket.page_title = LONE
+        elif event == "patch":
+            socket.push_patch("/" + LONE)
+        return None
+
+    def handle_info(self, info, socket):
+        socket.assign(text=info)
+
+
+@pytest.mark.parametrize(
+    ("event", "says"),
+    [
+        ("assign", "lone surrogate"),
+        ("flash", "lone surrogate"),
+        ("reply", "NaN"),
+        ("reply-text", "lone surrogate"),
+        ("push", "push_event"),
+        ("title", "lone surrogate"),
+        ("patch", "lone surrogate"),
+    ],
+)
+def test_an_unsendable_reply_rolls_back_and_answers_with_an_error(event, says):
+    with LiveViewTest(Unsendable, raise_errors=False) as view:
+        before = (view.html(), dict(view.assigns), view.session.tree.to_json())
+        replies = view.send_raw({"k": "event", "ref": 9, "type": "hook", "event": event})
+        assert len(replies) == 1 and replies[0]["ref"] == 9
+        assert says in replies[0]["err"]["message"]
+        assert (view.html(), dict(view.assigns), view.session.tree.to_json()) == before
+        assert view.url == "/" and view.title is None
+        # The next event still works.
+        assert view.send_raw({"k": "event", "ref": 10, "type": "hook", "event": "other"}) == [
+            {"ref": 10, "d": {"0": "changed"}}
+        ]
+
+
+def test_an_unsendable_broadcast_is_rolled_back_in_the_view_that_got_it():
+    with LiveViewTest(Unsendable, raise_errors=False) as view:
+        before = dict(view.assigns)
+        view.session.send_info("bad" + LONE)
+        view.run_for(0.05)
+        assert dict(view.assigns) == before
+        assert "lone surrogate" in view.errors[-1]["message"]
+        view.session.send_info("good")
+        view.run_for(0.05)
+        assert view.html().startswith("<p>good</p>")
+
+
+def test_the_test_client_packs_messages_as_a_kernel_does():
+    from livewidget._encoding import UnencodableError
+
+    with LiveViewTest(Unsendable) as view, pytest.raises(UnencodableError, match="NaN"):
+        view._on_message({"d": {"0": float("nan")}})
+
+
+# -- assign names -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["keys", "items", "get", "values", "label", "input"])
+def test_any_identifier_works_as_an_assign_name(name):
+    class Named(LiveView):
+        template = "<p>{{ " + name + " }}</p><p>{{ flash.info }}</p>"
+
+        def mount(self, socket, session, params):
+            socket.assign({name: "v"})
+
+        def handle_event(self, event, params, socket):
+            socket.put_flash("info", "hi")
+            if event == "go":
+                socket.push_redirect("/elsewhere")
+
+    with LiveViewTest(Named) as view:
+        assert view.html() == "<p>v</p><p></p>"
+        assert view.send_raw({"k": "event", "ref": 1, "type": "click", "event": "x"})[0] == {
+            "ref": 1,
+            "d": {"1": "hi"},
+        }
+        assert dict(view.assigns)[name] == "v" and view.assigns[name] == "v"
+        view.send_raw({"k": "event", "ref": 2, "type": "click", "event": "go"})
+        assert view.url == "/elsewhere" and view.html() == "<p>v</p><p>hi</p>"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "self",
+        "true",
+        "false",
+        "none",
+        "True",
+        "False",
+        "None",
+        "flash",
+        "streams",
+        "uploads",
+        "myself",
+        "inner_content",
+    ],
+)
+def test_reserved_names_are_refused_by_assign(name):
+    from livewidget import Socket
+
+    socket = Socket("lw-test")
+    with pytest.raises(ValueError, match=f"'{name}' is a reserved name"):
+        socket.assign({name: 1})
+    assert name not in socket.assigns or name == "flash"
