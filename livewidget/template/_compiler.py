@@ -39,6 +39,7 @@ from ._analysis import (
 )
 from ._blocks import (
     BRANCH,
+    BUILDER,
     CLOSE,
     EXPR,
     FOR,
@@ -124,7 +125,7 @@ class CompiledTemplate:
         track = changed is not None and self.tracked and not self._shadowed(assigns)
         builder = Builder(self.root, previous, frozenset(changed or ()) if track else None)
         context = self._template.new_context(
-            {**self._globals, **assigns, **builder.functions()}, shared=True
+            {**self._globals, **assigns, **builder.context()}, shared=True
         )
         out = builder.out
         try:
@@ -176,7 +177,9 @@ class _Compiler:
                     slot = Slot(EXPR, self.reads(free_names([child])))
                     slots.append(slot)
                     statics.append("")
-                    code.extend(_skippable(slot, [nodes.Output([child]), _stmt(PUT)], child))
+                    code.extend(
+                        _skippable(slot, [nodes.Output([child]), nodes.ExprStmt(_edge(PUT))], child)
+                    )
                 continue
             slot, statements = self.statement(node)
             slots.append(slot)
@@ -190,7 +193,7 @@ class _Compiler:
         if isinstance(node, nodes.For) and _splittable(node):
             return self.for_slot(node)
         reads = None if _defines(node) else self.reads(free_names([node]))
-        return Slot(EXPR, reads), [node, _stmt(PUT)]
+        return Slot(EXPR, reads), [node, nodes.ExprStmt(_edge(PUT))]
 
     def if_slot(self, node: nodes.If) -> tuple[Slot, list[nodes.Node]]:
         tests = [node.test] + [branch.test for branch in node.elif_]
@@ -202,7 +205,7 @@ class _Compiler:
         for index, body in enumerate(bodies):
             block, statements = self.block(body)
             branches.append(block)
-            code.append([_stmt(BRANCH, index), *statements, _stmt(CLOSE)])
+            code.append([_stmt(BRANCH, index), *statements, nodes.ExprStmt(_edge(CLOSE))])
         else_ = code[len(tests)] if node.else_ else [_stmt(BRANCH, -1)]
         elifs = [
             nodes.If(test, body, [], []) for test, body in zip(tests[1:], code[1:], strict=False)
@@ -218,7 +221,7 @@ class _Compiler:
         instrumented = nodes.For(
             node.target,
             _call(ITER, node.iter),  # type: ignore[arg-type]  # jinja2 types iter as Node
-            [nodes.If(_call(ROW), [*statements, _stmt(ROW_END)], [], [])],
+            [nodes.If(_edge(ROW), [*statements, nodes.ExprStmt(_edge(ROW_END))], [], [])],
             [],
             None,
             False,
@@ -233,7 +236,7 @@ class _Compiler:
             uses_index=use.index,
             uses_length=use.length,
         )
-        return slot, [instrumented, _stmt(LOOP_END)]
+        return slot, [instrumented, nodes.ExprStmt(_edge(LOOP_END))]
 
 
 def _splittable(node: nodes.For) -> bool:
@@ -249,11 +252,16 @@ def _defines(node: nodes.Node) -> bool:
 def _skippable(slot: Slot, statements: list[nodes.Node], origin: nodes.Node) -> list[nodes.Node]:
     """``statements``, run only when the builder says the slot must be evaluated."""
     out: list[nodes.Node] = (
-        statements if slot.reads is None else [nodes.If(_call(NEED), statements, [], [])]
+        statements if slot.reads is None else [nodes.If(_edge(NEED), statements, [], [])]
     )
     for node in out:
         node.set_lineno(origin.lineno)
     return out
+
+
+def _edge(name: str) -> nodes.Getattr:
+    """Read the builder property ``name`` (it acts when read: see ``Builder.context``)."""
+    return nodes.Getattr(nodes.Name(BUILDER, "load"), name, "load")
 
 
 def _call(name: str, *args: nodes.Expr | int) -> nodes.Call:
