@@ -132,7 +132,21 @@ export function phoenixHTML(Rendered, messages) {
       html.push(rendered.toString().buffer);
     }
   } catch (error) {
-    return { html, error: `message ${html.length}: ${error instanceof Error ? error.stack : error}` };
+    return { html, error: `message ${html.length}: ${describe(error)}` };
   }
   return { html };
+}
+
+/**
+ * An error in one line with Phoenix's frames named by file (the module's URL is the whole
+ * bundle, base64-encoded).
+ *
+ * @param {unknown} error
+ * @returns {string}
+ */
+function describe(error) {
+  if (!(error instanceof Error)) return String(error);
+  const frames = (error.stack ?? "").split("\n").slice(1, 4);
+  const where = frames.map((f) => f.trim().replace(/data:text\/javascript;base64,[A-Za-z0-9+/=]+/, "phoenix_live_view.esm.js"));
+  return `${error.name}: ${error.message} (${where.join(" < ")})`;
 }
