@@ -9,7 +9,10 @@ places need more than escaping, and the compiler deals with them before anything
   an expression there is refused too (pass data through ``data-*`` attributes or a hook);
 - the **start of a URL attribute's value** (``href``, ``src``, ``action``, ``formaction``…):
   the expression goes through :func:`safe_url`, which neutralises ``javascript:`` and other
-  script schemes (a ``Markup`` value is trusted as it is).
+  script schemes (a ``Markup`` value is trusted as it is). An expression later in the value
+  while the scheme is still open (``href="{{ base }}{{ path }}"``, no ``:/?#`` in the static
+  text before it) goes through it too, as a part: it may not bring a ``:`` before its first
+  ``/``, ``?`` or ``#``, or the two values could spell a scheme together.
 
 The scan reads Jinja2's token stream: the text between tags is HTML, ``{% %}`` tags are
 transparent, and each ``{{ }}`` is checked in the HTML state it appears in.
@@ -39,23 +42,32 @@ _RAW_TEXT = ("script", "style")
 _UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
 # Characters browsers drop from or ignore in a URL before reading its scheme.
 _IGNORED = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+# Static text that may still be the start of a scheme: nothing of ``:/?#`` or the like yet.
+_OPEN_SCHEME = re.compile(r"[a-z0-9+.\-]*")
 
 
-def safe_url(value: Any) -> Any:
+def safe_url(value: Any, part: bool = False) -> Any:
     """``value`` for a URL attribute, with a script scheme neutralised (``unsafe:`` put in
     front, and a warning logged). ``Markup`` is trusted and kept as it is; so are images in
-    ``data:image/…`` URLs other than SVG.
+    ``data:image/…`` URLs other than SVG. A ``part`` (a value that follows others while the
+    scheme is still open) is neutralised when it holds a ``:`` before any ``/``, ``?``, ``#``.
 
     >>> safe_url(" JaVa\\tscript:alert(1)")
     'unsafe: JaVa\\tscript:alert(1)'
     >>> safe_url("/users/7?tab=a")
     '/users/7?tab=a'
+    >>> safe_url("script:alert(1)", part=True)
+    'unsafe:script:alert(1)'
     """
     if hasattr(value, "__html__") or isinstance(value, jinja2.Undefined):
         return value
     text = str(value)
     probe = _IGNORED.sub("", html.unescape(text)).lower()
-    if probe.startswith(_UNSAFE_SCHEMES) and not _is_image(probe):
+    if part:
+        unsafe = ":" in re.split(r"[/?#]", probe, maxsplit=1)[0]
+    else:
+        unsafe = probe.startswith(_UNSAFE_SCHEMES) and not _is_image(probe)
+    if unsafe:
         _log.warning("livewidget: neutralised an unsafe URL from an assign: %.80r", text)
         return "unsafe:" + text
     return text
@@ -75,6 +87,7 @@ class _Scanner:
         self.attr = ""  # the attribute whose value we are in (lower case)
         self.quote = ""  # the open quote of the value, or "" for unquoted / not in a value
         self.value = ""  # the value's static text so far
+        self.parts = 0  # expressions in the value so far
         self.after_equals = False
         self.unquoted_open = False  # an unquoted value runs to the end of the text so far
 
@@ -124,7 +137,7 @@ class _Scanner:
                 return i + 1
             self.after_equals = False
             if char in "\"'":
-                self.quote, self.value = char, ""
+                self.quote, self.value, self.parts = char, "", 0
                 return i + 1
             self.attr = ""  # an unquoted value: up to the next space or >
             return self._unquoted(data, i)
@@ -150,15 +163,21 @@ class _Scanner:
         return end
 
     def place(self) -> str:
-        """Where an expression standing here lands: text, url, attr, unquoted or raw."""
+        """Where an expression standing here lands: text, url, url-part, attr, unquoted or raw."""
         if self.state == "raw":
             return "raw"
         if self.state != "tag":
             return "text"
         if self.after_equals or (not self.quote and self.unquoted_open):
             return "unquoted"
-        if self.quote and self.attr in URL_ATTRIBUTES and not self.value.strip():
-            return "url"
+        if self.quote and self.attr in URL_ATTRIBUTES:
+            # What the browser reads of the static text so far: entities decoded, the
+            # characters it drops before a scheme removed.
+            probe = _IGNORED.sub("", html.unescape(self.value)).lower()
+            if not probe and not self.parts:
+                return "url"
+            if _OPEN_SCHEME.fullmatch(probe):
+                return "url-part"
         return "attr"
 
 
@@ -174,7 +193,7 @@ def check_placements(env: jinja2.Environment, source: str, tree: nodes.Template,
         elif kind == "variable_begin":
             places.append((scanner.place(), lineno))
             if scanner.quote:
-                scanner.value += "x"  # the value is no longer empty after an expression
+                scanner.parts += 1  # the value is no longer empty after an expression
     outputs = [
         (output, index)
         for output in tree.find_all(nodes.Output)
@@ -203,7 +222,8 @@ def check_placements(env: jinja2.Environment, source: str, tree: nodes.Template,
                 lineno,
                 name,
             )
-        if place == "url":
+        if place in ("url", "url-part"):
             child = output.nodes[index]
-            output.nodes[index] = nodes.Filter(child, SAFE_URL_FILTER, [], [], None, None)
+            args: list[nodes.Expr] = [nodes.Const(True)] if place == "url-part" else []
+            output.nodes[index] = nodes.Filter(child, SAFE_URL_FILTER, args, [], None, None)
             output.nodes[index].set_lineno(child.lineno or lineno)
