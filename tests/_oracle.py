@@ -6,10 +6,12 @@ sequence, the HTML after each message from each client::
 
     {"python": [...], "ours": [...], "phoenix": [...]}    # "ours": js/src/rendered.js
 
-A client that fails on a message has None from there on, and the result then has
-``"errors"`` (``{"python": ..., "ours": ..., "phoenix": ...}``, only those that failed).
-Both JS clients run in ONE node process per call (``js/test/oracle/merge.mjs``): batch many
-sequences into one call. It needs Node 20 and ``npm ci`` in ``js/``.
+Every value is a list with one entry per message. A client that fails on a message has, at
+that message, a string saying why (``"<oracle: phoenix failed at message 3: TypeError ...>"``,
+never a page the generators make), and None after it; so comparing each entry with the
+expected page reports the failure. Both JS clients run in ONE node process per call
+(``js/test/oracle/merge.mjs``): batch many sequences into one call. It needs Node 20 and
+``npm ci`` in ``js/``.
 """
 
 from __future__ import annotations
@@ -46,12 +48,18 @@ def merge_three_ways(sequences: list[list[dict[str, Any]]]) -> list[dict[str, An
     results: list[dict[str, Any]] = json.loads(done.stdout)
     if len(results) != len(sequences):
         raise OracleError(f"{CLI.name} answered {len(results)} sequences for {len(sequences)}")
+    out = []
     for messages, result in zip(sequences, results, strict=True):
+        errors: dict[str, str] = result.get("errors", {})
         html, error = _python(messages)
-        result["python"] = html
         if error is not None:
-            result.setdefault("errors", {})["python"] = error
-    return results
+            errors["python"] = error
+        pages = {"python": html, "ours": result["ours"], "phoenix": result["phoenix"]}
+        for client, why in errors.items():
+            failed = pages[client].index(None)
+            pages[client][failed] = f"<oracle: {client} failed at {why[:2000]}>"
+        out.append(pages)
+    return out
 
 
 def _python(messages: list[dict[str, Any]]) -> tuple[list[str | None], str | None]:
