@@ -10,6 +10,8 @@
  * acts on and when it runs is `js_commands.js`'s business; this module is only the effect.
  */
 
+import { logError } from "./log.js";
+
 /** @typedef {[string[], string[], string[]]} TransitionClasses during, start, end */
 
 /**
@@ -117,10 +119,33 @@ export function setClass(el, sticky, cls, add) {
  * @param {string | null} value null removes it
  */
 export function setAttr(el, sticky, attr, value) {
+  if (value !== null) value = safeAttrValue(attr, value);
   /** @param {Element} to */
   const apply = (to) => (value === null ? to.removeAttribute(attr) : to.setAttribute(attr, value));
   apply(el);
   sticky.put(el, `attr:${attr}`, apply);
+}
+
+// URL attributes whose value may not carry a script scheme, as in the templates
+// (livewidget/template/_html_context.py): the value may come from an assign.
+const URL_ATTRIBUTES = new Set(
+  "href src action formaction xlink:href poster background cite data codebase longdesc manifest ping usemap icon lowsrc dynsrc classid archive srcset imagesrcset profile".split(" "),
+);
+
+/**
+ * `value` for attribute `attr`, with a script scheme in a URL attribute neutralised
+ * (`unsafe:` in front, logged), as the templates do; raster `data:image/` URLs are kept.
+ *
+ * @param {string} attr
+ * @param {string} value
+ */
+export function safeAttrValue(attr, value) {
+  // Browsers drop controls and spaces from a URL before they read its scheme.
+  const probe = value.replace(/[\u0000-\u0020\u007f-\u009f]+/g, "").toLowerCase();
+  if (!URL_ATTRIBUTES.has(attr.toLowerCase()) || !/^(javascript|vbscript|data):/.test(probe)) return value;
+  if (probe.startsWith("data:image/") && !probe.startsWith("data:image/svg")) return value;
+  logError(`neutralised an unsafe URL set on the ${attr} attribute:`, value);
+  return `unsafe:${value}`;
 }
 
 /**
