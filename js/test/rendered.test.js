@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { isTree, mergeDiff, toHTML } from "../src/rendered.js";
+import { fromWire, isTree, mergeDiff, toHTML } from "../src/rendered.js";
 import { captureErrors, readFixtures } from "./helpers.js";
 
 /** @typedef {import("../src/rendered.js").Tree} Tree */
@@ -121,6 +121,73 @@ describe("mergeDiff", () => {
     assert.equal(mergeDiff(null, { 0: "x" }), null);
     assert.equal(errors.length, 1);
   });
+});
+
+describe("Phoenix's keyed shape on the wire", () => {
+  const wire = () =>
+    tree({
+      s: ["<h1>", "</h1><ul>", "</ul>"],
+      0: "t",
+      1: { s: ["<li>", "</li>"], k: { 0: { 0: "a" }, 1: { 0: { s: ["<b>", "</b>"], 0: "b" } }, kc: 2 } },
+    });
+
+  test("a full tree's comprehensions become row lists, nested trees converted too", (t) => {
+    const errors = captureErrors(t);
+    const input = wire();
+    const snapshot = structuredClone(input);
+    const next = tree(mergeDiff(null, input));
+    assert.deepEqual(next[1], { s: ["<li>", "</li>"], d: [["a"], [{ s: ["<b>", "</b>"], 0: "b" }]] });
+    assert.equal(toHTML(next), "<h1>t</h1><ul><li>a</li><li><b>b</b></li></ul>");
+    assert.deepEqual(input, snapshot, "the wire tree was mutated");
+    assert.deepEqual(errors, []);
+  });
+
+  test("comprehensions inside rows and inside new rows are converted", (t) => {
+    const errors = captureErrors(t);
+    const inner = (/** @type {string} */ x) => ({ s: ["<i>", "</i>"], k: { 0: { 0: x }, kc: 1 } });
+    let current = mergeDiff(null, { s: ["", ""], 0: { s: ["<p>", "</p>"], k: { 0: { 0: inner("x") }, kc: 1 } } });
+    assert.equal(toHTML(current), "<p><i>x</i></p>");
+    current = mergeDiff(current, { 0: { k: { 1: { 0: inner("y") }, kc: 2 } } });
+    assert.equal(toHTML(current), "<p><i>x</i></p><p><i>y</i></p>");
+    current = mergeDiff(current, { 0: { k: { 0: [1, { 0: { k: { 1: { 0: "z" }, kc: 2 } } }], 1: 0, km: true, kc: 2 } } });
+    assert.equal(toHTML(current), "<p><i>y</i><i>z</i></p><p><i>x</i></p>");
+    assert.deepEqual(errors, []);
+  });
+
+  test("a tree without keyed comprehensions is returned as it came", () => {
+    const plain = tree({ s: ["<p>", "</p>"], 0: { s: ["<li>", "</li>"], d: [["a"]] } });
+    assert.equal(fromWire(plain), plain);
+    assert.equal(mergeDiff(null, plain), plain);
+  });
+
+  test('"km" is read as a flag and "kc" absent keeps the count', (t) => {
+    const errors = captureErrors(t);
+    const list = mergeDiff(null, wire());
+    const swapped = mergeDiff(list, { 1: { k: { 0: 1, 1: 0, km: true, kc: 2 } } });
+    assert.equal(toHTML(swapped), "<h1>t</h1><ul><li><b>b</b></li><li>a</li></ul>");
+    const edited = mergeDiff(swapped, { 1: { k: { 1: { 0: "c" } } } });
+    assert.equal(toHTML(edited), "<h1>t</h1><ul><li><b>b</b></li><li>c</li></ul>");
+    assert.deepEqual(errors, []);
+  });
+
+  const malformed = [
+    ['"k" that is not an object', { s: ["<i>", "</i>"], k: [] }],
+    ['no "kc"', { s: ["<i>", "</i>"], k: { 0: { 0: "a" } } }],
+    ['a negative "kc"', { s: ["<i>", "</i>"], k: { kc: -1 } }],
+    ["a row missing", { s: ["<i>", "</i>"], k: { 0: { 0: "a" }, kc: 2 } }],
+    ["a row missing a dynamic", { s: ["<i>", "|", "</i>"], k: { 0: { 0: "a" }, kc: 1 } }],
+    ["a row that is a list", { s: ["<i>", "</i>"], k: { 0: ["a"], kc: 1 } }],
+    ["a bad comprehension inside a row", { s: ["<i>", "</i>"], k: { 0: { 0: { s: ["x"], k: 3 } }, kc: 1 } }],
+  ];
+  for (const [what, comprehension] of malformed) {
+    test(`a full tree with ${what} is logged and refused`, (t) => {
+      const errors = captureErrors(t);
+      const before = tree({ s: ["<p>", "</p>"], 0: "old" });
+      assert.equal(mergeDiff(before, { s: ["<p>", "</p>"], 0: comprehension }), before);
+      assert.deepEqual(mergeDiff(before, { 0: comprehension }), before);
+      assert.ok(errors.length >= 2, "each refusal is logged");
+    });
+  }
 });
 
 describe("toHTML", () => {
