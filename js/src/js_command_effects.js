@@ -10,7 +10,7 @@
  * acts on and when it runs is `js_commands.js`'s business; this module is only the effect.
  */
 
-import { logError } from "./log.js";
+import { LOG_PREFIX } from "./constants.js";
 
 /** @typedef {[string[], string[], string[]]} TransitionClasses during, start, end */
 
@@ -134,7 +134,7 @@ const URL_ATTRIBUTES = new Set(
 
 /**
  * `value` for attribute `attr`, with a script scheme in a URL attribute neutralised
- * (`unsafe:` in front, logged), as the templates do; raster `data:image/` URLs are kept.
+ * (`unsafe:` in front, a console warning), as the templates do; raster `data:image/` URLs are kept.
  *
  * @param {string} attr
  * @param {string} value
@@ -144,7 +144,7 @@ export function safeAttrValue(attr, value) {
   const probe = value.replace(/[\u0000-\u0020\u007f-\u009f]+/g, "").toLowerCase();
   if (!URL_ATTRIBUTES.has(attr.toLowerCase()) || !/^(javascript|vbscript|data):/.test(probe)) return value;
   if (probe.startsWith("data:image/") && !probe.startsWith("data:image/svg")) return value;
-  logError(`neutralised an unsafe URL set on the ${attr} attribute:`, value);
+  console.warn(`${LOG_PREFIX} neutralised an unsafe URL set on the ${attr} attribute:`, value);
   return `unsafe:${value}`;
 }
 
