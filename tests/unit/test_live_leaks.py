@@ -129,7 +129,8 @@ class Hooked(Busy):
 
 
 def open_widgets() -> int:
-    return len(ipywidgets.Widget.widgets)
+    # ipywidgets' registry of open widgets (Widget.widgets, deprecated, reads the same dict)
+    return len(ipywidgets.widgets.widget._instances)
 
 
 def test_a_thousand_widgets_displayed_and_closed_leave_nothing_alive(monkeypatch, local_pubsub):

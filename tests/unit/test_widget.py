@@ -232,7 +232,7 @@ def test_the_page_cannot_restyle_the_widgets_own_layout(widget, loop, caplog):
 
 def test_a_widget_whose_view_cannot_start_leaves_no_comm_open(monkeypatch, loop):
     monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
-    open_before = len(ipywidgets.Widget.widgets)
+    open_before = len(comm.get_comm_manager().comms)
     with pytest.raises(RouteError):
         LiveWidget(42)
-    assert len(ipywidgets.Widget.widgets) == open_before
+    assert len(comm.get_comm_manager().comms) == open_before  # the widget's and its layout's
