@@ -14,13 +14,10 @@ that cannot reach Redis is counted in ``failed_broadcasts`` and logged; subscrib
 subscribes to every topic again, and subscribers get ``Reconnected()`` (sent after the first
 connection too, so that a view that mounted while the kernel was connecting learns it is up).
 
-A Redis that hangs (a frozen process, a dead host behind a live network path) closes nothing:
-the reader notices it by its silence. It pings Redis on the subscribed connection whenever
-nothing arrived for ``health_interval`` seconds, and a connection that answered nothing for
-``health_timeout`` seconds counts as lost; every command (connecting, publishing) waits at most
-``health_timeout`` seconds for its answer. Nothing is ever sent twice: a broadcast whose
-publish timed out is counted as failed (it may still reach the other kernels if that Redis
-wakes up, once).
+A Redis that hangs is noticed by its silence (:mod:`livewidget.pubsub._health`), and every
+command (connecting, publishing) waits at most ``health_timeout`` seconds for its answer.
+Nothing is ever sent twice: a broadcast whose publish timed out is counted as failed (it may
+still reach the other kernels if that Redis wakes up, once).
 """
 
 from __future__ import annotations
@@ -35,6 +32,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from ._health import HEALTH_INTERVAL, HEALTH_TIMEOUT, check_settings, listen
 from .base import Disconnected, PubSubBackend, Reconnected
 
 logger = logging.getLogger("livewidget")
@@ -46,11 +44,6 @@ MISSING_REDIS = (
 CHANNEL_PREFIX = "livewidget:"
 _ENVELOPE = "livewidget"
 _LOUD_FAILURES = 10  # per outage; further failed broadcasts are logged at DEBUG
-#: Ping Redis when the subscribed connection was quiet this long (seconds).
-HEALTH_INTERVAL = 1.0
-#: A connection without any answer this long is lost; no command waits longer (seconds).
-HEALTH_TIMEOUT = 3.0
-_PING = "livewidget-health"
 
 
 class RedisPubSub(PubSubBackend):
@@ -73,12 +66,7 @@ class RedisPubSub(PubSubBackend):
         health_interval: float = HEALTH_INTERVAL,
         health_timeout: float = HEALTH_TIMEOUT,
     ) -> None:
-        if not 0 < health_interval < health_timeout:
-            raise ValueError(
-                f"RedisPubSub needs 0 < health_interval < health_timeout (seconds), got "
-                f"health_interval={health_interval!r}, health_timeout={health_timeout!r}; "
-                f"the defaults are {HEALTH_INTERVAL} and {HEALTH_TIMEOUT}"
-            )
+        check_settings(health_interval, health_timeout)
         try:
             import redis.asyncio  # noqa: F401
             from redis.asyncio.connection import parse_url
@@ -217,7 +205,7 @@ class RedisPubSub(PubSubBackend):
             # a command) and publishing fail instead of waiting for ever.
             socket_timeout=self._health_timeout,
             socket_keepalive=True,
-            # The subscriber checks its own connection (_listen); redis-py's check covers the
+            # The subscriber checks its own connection (_health); redis-py's check covers the
             # publishing one, idle between broadcasts.
             health_check_interval=0 if role == "subscribe" else 10,
             single_connection_client=True,
@@ -238,7 +226,12 @@ class RedisPubSub(PubSubBackend):
                 )
                 self._pubsub = pubsub
                 await self._sync()  # topics that came or went while we subscribed
-                await self._listen(pubsub)
+                await listen(
+                    pubsub,
+                    self._on_message,
+                    interval=self._health_interval,
+                    timeout=self._health_timeout,
+                )
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -252,31 +245,6 @@ class RedisPubSub(PubSubBackend):
                 await _quietly(client.aclose())
             await asyncio.sleep(backoff * random.uniform(0.75, 1.25))
             backoff = min(backoff * 2, self._max_backoff)
-
-    async def _listen(self, pubsub: Any) -> None:
-        """Deliver what arrives; raise TimeoutError once Redis stayed silent too long.
-
-        Redis answers a PING on a subscribed connection in line with the messages, so any
-        answer proves the connection alive; a quiet one is pinged every ``health_interval``.
-        """
-        clock = self._loop.time
-        heard = pinged = clock()
-        while True:
-            now = clock()
-            if now - heard > self._health_timeout:
-                raise TimeoutError(
-                    f"Redis answered nothing for {now - heard:.1f} s "
-                    f"(health_timeout={self._health_timeout} s)"
-                )
-            if now - max(heard, pinged) >= self._health_interval:
-                await asyncio.wait_for(pubsub.ping(_PING), self._health_timeout)
-                pinged = now
-            wait = min(self._health_interval, max(heard + self._health_timeout - now, 0.0))
-            message = await pubsub.get_message(timeout=wait + 0.01)
-            if message is not None:
-                heard = clock()
-                if message.get("type") != "pong":
-                    self._on_message(message)
 
     async def _sync(self) -> None:
         """Subscribe to new topics and unsubscribe from gone ones, on the live connection."""
