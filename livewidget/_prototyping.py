@@ -56,16 +56,20 @@ class PrototypingMixin:
     # -- redefined classes ------------------------------------------------------------------
 
     def redefine(self, view_class: type[LiveView]) -> None:
-        """A class was (re)defined: if it replaces one this session serves, take it over."""
-        if self._closed:
-            return
-        key = _reload.class_key(view_class)
-        if any(_reload.class_key(v) == key and v is not view_class for v in self.router.views()):
+        """A class was (re)defined: if it replaces one this session serves, take it over.
+
+        Any thread (a cell defines classes on the kernel's main thread): the check and the
+        swap run on the session's loop, in order with its messages, since the route table
+        and the live view belong to that loop.
+        """
+        if not self._closed:
             self._enqueue(Command(lambda: self._redefine(view_class)))
 
     async def _redefine(self, new: type[LiveView]) -> None:
         key = _reload.class_key(new)
         olds = [v for v in self.router.views() if _reload.class_key(v) == key and v is not new]
+        if not olds:
+            return
         for old in olds:
             self.router.replace(old, new)
         if _reload.class_key(self.view_class) != key or self.view_class is new:

@@ -12,6 +12,7 @@ With template watching on (``LiveWidget(..., watch_templates=True)`` or
 
 from __future__ import annotations
 
+import threading
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -29,6 +30,8 @@ class Redefinable(Protocol):
 
 
 _live: weakref.WeakSet[Redefinable] = weakref.WeakSet()
+# Sessions register on livewidget's loop thread while a cell defines classes on the main one.
+_lock = threading.Lock()
 
 
 def class_key(cls: type) -> ClassKey:
@@ -38,17 +41,24 @@ def class_key(cls: type) -> ClassKey:
 
 def register(session: Redefinable) -> None:
     """Let ``session`` hear of redefinitions while it lives."""
-    _live.add(session)
+    with _lock:
+        _live.add(session)
 
 
 def unregister(session: Redefinable) -> None:
     """Stop telling ``session`` of redefinitions (it closed)."""
-    _live.discard(session)
+    with _lock:
+        _live.discard(session)
 
 
 def class_defined(cls: type[LiveView]) -> None:
-    """Called for every new LiveView subclass: offer it to every live session."""
-    for session in list(_live):
+    """Called for every new LiveView subclass: offer it to every live session (any thread).
+
+    Each session takes it over on its own loop, in order with its messages.
+    """
+    with _lock:
+        sessions = list(_live)
+    for session in sessions:
         session.redefine(cls)
 
 

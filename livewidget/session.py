@@ -21,18 +21,18 @@ from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import _encoding, _messages, _reload
+from . import _encoding, _loop, _messages, _reload
 from . import _protocol as p
 from ._callbacks import call, current_loop, hook_source, reply_payload
 from ._errors_format import error_payload
 from ._navigation import NavigationMixin
 from ._prototyping import PrototypingMixin
-from ._queue import Command, Resume
+from ._queue import Command, Done, Inbound, Resume
 from ._runtime import LiveCallback, Run
 from .errors import BadMessageError
 from .history import History
 from .router import Router
-from .socket import Navigation, Socket
+from .socket import Assigns, Navigation, Socket
 from .template import Rendered, diff
 from .view import LiveView
 
@@ -88,7 +88,9 @@ class Session(NavigationMixin, PrototypingMixin):
         self._idle = True  # no message is being handled right now
         self._joined = False  # a frontend joined: until then, only a join gets the page
         self._watch: asyncio.Task[None] | None = None
+        self._started = False
         self.view_class, self.view, self.socket = self._new_view(url)
+        self._snapshot = Assigns(dict(self.socket.assigns._data))
 
     # -- transport side ---------------------------------------------------------------------
 
@@ -102,48 +104,98 @@ class Session(NavigationMixin, PrototypingMixin):
         """The last rendered tree (what every joined frontend shows)."""
         return self._tree
 
-    def start(self) -> None:
-        """Schedule the first mount; call it on the loop's thread, once."""
-        if self._task is not None:
+    def start(self, *, wait: float = 0.0) -> None:
+        """Schedule the first mount, once; from any thread.
+
+        On the loop's thread (or before the loop runs) it is queued at once. From another
+        thread it is handed to the loop, ahead of anything queued after it, and ``wait`` > 0
+        waits up to that many seconds for the mount to end, so that the caller reads the
+        mounted assigns.
+        """
+        if self._started:
             return
+        self._started = True
+        if not (self._off_loop() and self._loop.is_running()):
+            self._start_here(None)
+        elif wait <= 0:
+            self._loop.call_soon_threadsafe(self._start_here, None)
+        else:
+            _loop.call_and_wait(self._loop, self._start_here, wait)
+
+    def _start_here(self, done: Done | None) -> None:
         self._loop_thread = threading.get_ident()
-        self._queue.put_nowait(Command(self._first_mount))
+        if self._closed:
+            if done is not None:
+                done()
+            return
+
+        async def first_mount() -> None:
+            try:
+                await self._first_mount()
+            finally:
+                self._committed()  # before done: the waiting caller reads these assigns
+                if done is not None:
+                    done()
+
+        self._queue.put_nowait(Command(first_mount))
         self._task = self._loop.create_task(self._run(), name=f"livewidget {self.socket.id}")
         _reload.register(self)
 
-    def receive(self, raw: object) -> None:
+    def receive(self, raw: object, *, wait: float = 0.0) -> None:
         """Handle an inbound message from the frontend; safe to call from any thread.
 
         On the loop's thread, with nothing queued or running, the message is handled at once,
         inside the comm's own message handler, so the reply leaves in the same burst as the
-        kernel's busy/idle status (as a bare widget's would) instead of after it.
+        kernel's busy/idle status (as a bare widget's would) instead of after it. From another
+        thread, ``wait`` > 0 hands the message to the loop and waits up to ``wait`` seconds
+        for its answer to be sent, for the same reason; a slower handler answers later.
         """
-        if (
-            not self._closed
-            and self._idle
-            and self._task is not None
-            and self._queue.empty()
-            and threading.get_ident() == self._loop_thread
-        ):
-            self._handle_now(raw)
-        else:
+        if not self._off_loop():
+            self._receive_here(raw, None)
+        elif wait <= 0 or self._closed or not self._loop.is_running():
             self._enqueue(raw)
+        else:
+            _loop.call_and_wait(self._loop, lambda done: self._receive_here(raw, done), wait)
 
-    def _handle_now(self, raw: object) -> None:
+    def _receive_here(self, raw: object, done: Done | None) -> None:
+        if self._closed:
+            self._enqueue(raw)  # logs the drop
+            if done is not None:
+                done()
+        elif self._idle and self._task is not None and self._queue.empty():
+            self._handle_now(raw, done)
+        else:
+            self._queue.put_nowait(raw if done is None else Inbound(raw, done))
+
+    def _handle_now(self, raw: object, done: Done | None = None) -> None:
         coroutine = self._handle(raw)
         self._idle = False
         try:
             waiting_for = coroutine.send(None)
         except StopIteration:
+            self._committed()
+            if done is not None:
+                done()
             return
         except Exception:
             logger.exception("livewidget: internal error in %s", self.socket.id)
+            if done is not None:
+                done()
             return
         finally:
             self._idle = True
         # It awaits something real (an async handler): the queue's task carries it on, first
         # in line, so what comes next still waits its turn.
-        self._queue.put_nowait(Resume(coroutine, waiting_for))
+        self._queue.put_nowait(Resume(coroutine, waiting_for, done))
+
+    @property
+    def assigns(self) -> Assigns:
+        """The assigns as of the last message handled: never a transaction half-way.
+
+        A copy taken on the loop's thread whenever the session is between two messages, so
+        another thread (a running cell) reads a consistent state while a handler works.
+        """
+        return self._snapshot
 
     def navigate(self, url: str, *, replace: bool = False) -> None:
         """Go to ``url`` as a link would: a patch if the current view serves it, else a redirect."""
@@ -161,21 +213,68 @@ class Session(NavigationMixin, PrototypingMixin):
         """Deliver ``info`` to the view's ``handle_info``, after what is queued; any thread."""
         self._enqueue(Command(lambda: self._info(info)))
 
+    def assign(self, values: Mapping[str, Any]) -> None:
+        """Assign ``values`` to the current view, after what is queued; any thread.
+
+        A transaction like a handler's: the page gets the diff, and a value that cannot be
+        sent rolls it back and shows the error. Names are checked here, at once.
+        """
+        values = dict(values)
+        # The socket's own checks (identifiers, reserved names), on a throwaway socket so
+        # that a bad name raises in the caller's thread instead of in the widget.
+        Socket("check").assign(values)
+
+        async def handler() -> Any:
+            self.socket.assign(values)
+
+        self._enqueue(Command(lambda: self._dispatch(handler, None, "assign")))
+
     async def drain(self) -> None:
         """Wait until every queued message has been handled."""
         await self._queue.join()
 
     def close(self, reason: str = "closed") -> None:
-        """End the view: drop queued messages, stop the task and run ``terminate``."""
+        """End the view: drop queued messages, stop the task and run ``terminate``.
+
+        From another thread than the loop's, the view ends on its loop (its timers and
+        tasks live there); this waits up to a second for ``terminate`` to have run.
+        """
         if self._closed:
             return
         self._closed = True
         _reload.unregister(self)
-        if self._watch is not None:
-            self._watch.cancel()
-        if self._task is not None:
-            self._task.cancel()
-        self._terminate(reason)
+        if not self._off_loop():
+            self._close_here(reason, None)
+        elif self._loop.is_running():
+            _loop.call_and_wait(self._loop, lambda done: self._close_here(reason, done), 1.0)
+        elif not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._close_here, reason, None)
+        else:
+            self._close_here(reason, None)
+
+    def _close_here(self, reason: str, done: Done | None) -> None:
+        try:
+            if self._watch is not None:
+                self._watch.cancel()
+            if self._task is not None:
+                self._task.cancel()
+            self._terminate(reason)
+        finally:
+            if done is not None:
+                done()
+
+    def _off_loop(self) -> bool:
+        """True when called on another thread than the one running the session's loop."""
+        if self._loop_thread is not None:
+            return threading.get_ident() != self._loop_thread
+        try:
+            return asyncio.get_running_loop() is not self._loop
+        except RuntimeError:  # no loop runs here: off it if it runs elsewhere
+            return self._loop.is_running()
+
+    def _committed(self) -> None:
+        """Between two messages: publish the assigns for other threads to read."""
+        self._snapshot = Assigns(dict(self.socket.assigns._data))
 
     # -- the queue --------------------------------------------------------------------------
 
@@ -188,25 +287,29 @@ class Session(NavigationMixin, PrototypingMixin):
                 item,
             )
             return
-        if threading.get_ident() == self._loop_thread:
-            self._queue.put_nowait(item)
-        else:
+        if self._off_loop() or self._loop_thread is None:
             self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
+        else:
+            self._queue.put_nowait(item)
 
     async def _run(self) -> None:
         while True:
             item = await self._queue.get()
             self._idle = False
+            done = item.done if isinstance(item, Inbound | Resume) else None
             try:
                 if isinstance(item, Command | Resume):
                     await item.run()
                 else:
-                    await self._handle(item)
+                    await self._handle(item.raw if isinstance(item, Inbound) else item)
             except Exception:
                 logger.exception("livewidget: internal error in %s", self.socket.id)
             finally:
                 self._idle = True
                 self._queue.task_done()
+                self._committed()
+                if done is not None:
+                    done()
             if not self._queue.empty():
                 # A backlog (a burst of broadcasts, ticks) is handled one message per loop
                 # step, so other widgets and the kernel run in between.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import threading
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,6 +14,7 @@ import anywidget
 import ipywidgets  # type: ignore[import-untyped]
 import traitlets
 
+from . import _kernel, _loop
 from .errors import ClosedError, LiveWidgetError
 from .session import Routes, Session
 from .socket import Assigns
@@ -23,6 +23,10 @@ from .view import LiveView
 logger = logging.getLogger("livewidget")
 
 _STATIC = Path(__file__).parent / "static"
+
+#: How long a comm handler waits for its message's reply before it lets the kernel go on
+#: (the reply then follows when the handler ends); see docs/latency.md.
+REPLY_WAIT_SECONDS = 1.0
 
 
 @functools.cache
@@ -109,14 +113,21 @@ class LiveWidget(anywidget.AnyWidget):
         # layout the caller passed may be shared with other widgets: theirs.
         self._own_layout: Any = self.layout if "layout" not in kwargs else None
         self._session: Session | None = None
+        # The parent header of the last message from the page (at first, the cell's that
+        # made the widget): what livewidget sends carries it, so ipykernel keeps routing the
+        # page's messages to the subshell they came by (see livewidget/_kernel.py).
+        self._parent = _kernel.current_parent()
         if debug is None:
             debug = os.environ.get("LIVEWIDGET_DEBUG") == "1" or not in_voila()
+        loop = _loop.widget_loop()
+        self._reply_wait = REPLY_WAIT_SECONDS if _loop.is_shared(loop) else 0.0
         try:
             self._session = Session(
                 view,
                 send=self._send_message,
                 session=session,
                 url=path,
+                loop=loop,
                 show_tracebacks=debug,
                 hooks=hooks,
                 on_state=self._on_state,
@@ -124,10 +135,11 @@ class LiveWidget(anywidget.AnyWidget):
         except BaseException:
             self.close()  # the comms are open already: a widget that failed must not stay
             raise
-        self._loop_thread = threading.get_ident()
         self.on_msg(self._on_custom_msg)
         self.comm.on_close(self._on_page_closed)
-        self._session.start()
+        _kernel.guard_routing(self.comm)
+        # From a cell, wait (briefly) for the mount: the next line may read widget.assigns.
+        self._session.start(wait=self._reply_wait)
         if watch_templates or (
             watch_templates is None and os.environ.get("LIVEWIDGET_WATCH") == "1"
         ):
@@ -140,18 +152,38 @@ class LiveWidget(anywidget.AnyWidget):
 
     @property
     def assigns(self) -> Assigns:
-        """The view's current assigns, for inspection in the next cell."""
-        return self._live_session.socket.assigns
+        """The view's assigns as of the last event it handled, for inspection in a cell.
+
+        A snapshot: read while a handler runs (a cell and the view run on different threads),
+        it shows the state before that handler, never a half-applied or rolled-back one.
+        """
+        return self._live_session.assigns
 
     @property
     def closed(self) -> bool:
         """True once the widget was closed, from Python or by the page."""
         return self._session is None or self._session.closed
 
+    def assign(self, **values: Any) -> None:
+        """Set assigns of the view from Python, e.g. from a cell while it runs.
+
+        ``widget.assign(progress=0.4, loss=0.12)`` is queued behind what the view is
+        handling, applied as one transaction (the page gets the diff at once, even while the
+        cell goes on), and visible in :attr:`assigns` once handled. Names are checked here.
+        """
+        self._live_session.assign(values)
+
+    def send_info(self, info: Any) -> None:
+        """Deliver ``info`` to the view's ``handle_info``, behind what it is handling.
+
+        Safe from any thread; a cell's loop can report progress this way while it runs.
+        """
+        self._live_session.send_info(info)
+
     def navigate(self, url: str, *, replace: bool = False) -> None:
         """Go to ``url`` as a link would (a patch when the current view serves it).
 
-        Like every change from Python, it runs on the kernel's loop right after the cell.
+        Like every change from Python, it is queued behind what the view is handling.
         """
         self._live_session.navigate(url, replace=replace)
 
@@ -207,21 +239,18 @@ class LiveWidget(anywidget.AnyWidget):
 
     def _on_custom_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if self._session is not None:
-            self._session.receive(content)
+            self._parent = _kernel.current_parent() or self._parent
+            self._session.receive(content, wait=self._reply_wait)
 
     def _on_page_closed(self, _msg: Any) -> None:
         """The page closed the widget's comm: end the view exactly as :meth:`close` does."""
         logger.info("livewidget: the page closed %r; ending its view", self)
-        if threading.get_ident() == self._loop_thread:
-            self.close()
-            return
-        # Comm messages may come on another thread (a kernel subshell): the view ends on its
-        # own loop, where its handlers run.
-        loop = self._live_session._loop
-        if not loop.is_closed():
-            loop.call_soon_threadsafe(self.close)
+        self.close()  # the session ends the view on its own loop, from any thread
 
     def _on_state(self, url: str, title: str | None) -> None:
+        _kernel.run_with_parent(self._parent, self._set_state_traits, url, title)
+
+    def _set_state_traits(self, url: str, title: str | None) -> None:
         self.url = url
         if title is not None:
             self.title = title
@@ -229,7 +258,7 @@ class LiveWidget(anywidget.AnyWidget):
     def _send_message(self, message: dict[str, Any]) -> None:
         if self.comm is None:
             raise ClosedError("the widget's comm is closed; display a new LiveWidget")
-        self.send(message)
+        _kernel.run_with_parent(self._parent, self.send, message)
 
 
 class _KernelLayout(ipywidgets.Layout):  # type: ignore[misc]
