@@ -23,6 +23,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..js import JS
+from ._html_context import URL_ATTRIBUTES, safe_url
 
 _ATTR_NAME = re.compile(r"^[A-Za-z_:][-A-Za-z0-9_:.]*$")
 _TRUE = frozenset({"true", "on", "1", "yes"})
@@ -182,6 +183,8 @@ def _attrs(base: Mapping[str, Any], extra: Mapping[str, Any]) -> Markup:
         if value is True:
             parts.append(Markup(" {}").format(name))
         else:
+            if name.lower() in URL_ATTRIBUTES:  # formaction=, src= from an assign
+                value = safe_url(value)
             parts.append(Markup(' {}="{}"').format(name, value))
     return Markup("").join(parts)
 

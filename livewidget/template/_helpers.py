@@ -7,6 +7,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .._paths import is_widget_path
+from ._html_context import URL_ATTRIBUTES, safe_url
 
 
 def live_patch(label: Any, to: str, *, replace: bool = False, **attrs: Any) -> Markup:
@@ -34,8 +35,8 @@ def _link(kind: str, label: Any, to: str, replace: bool, attrs: dict[str, Any]) 
         )
     state = "replace" if replace else "push"
     extra = "".join(
-        Markup(' {}="{}"').format(name.rstrip("_").replace("_", "-"), value)
-        for name, value in attrs.items()
+        Markup(' {}="{}"').format(attr, safe_url(value) if attr in URL_ATTRIBUTES else value)
+        for attr, value in ((name.rstrip("_").replace("_", "-"), v) for name, v in attrs.items())
     )
     return Markup('<a href="{}" data-phx-link="{}" data-phx-link-state="{}"{}>{}</a>').format(
         to, kind, state, Markup(extra), label

@@ -112,3 +112,13 @@ def test_widget_paths_that_leave_the_widget_are_refused(path):
         live_redirect("x", path)
     with pytest.raises(ValueError, match="starting with '/'"):
         JS().patch(path)
+
+
+def test_url_attributes_given_to_helpers_are_neutralised():
+    html = render(
+        '{{ input("f", type="submit", formaction=u) }}{{ input("g", type="image", src=u) }}'
+        '{{ live_patch("x", "/a", ping=u) }}',
+        u="javascript:alert(1)",
+    )
+    assert html.count('="unsafe:javascript:alert(1)"') == 3
+    assert "javascript:alert(1)" not in html.replace("unsafe:javascript:alert(1)", "")
