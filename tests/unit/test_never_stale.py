@@ -90,16 +90,21 @@ def test_assign_named_like_a_global(name):
             {"base.html": "<h1>{{ title }}</h1>{% block body %}{% endblock %}"},
         ),
         (
+            '{% extends "list.html" %}{% block row %}<b>{{ r }}</b>{% endblock %}',
+            {"list.html": "{% for r in rows %}{% block row scoped %}{% endblock %}{% endfor %}"},
+        ),
+        (
             '{% import "lib.html" as lib with context %}{{ lib.show() }}',
             {"lib.html": "{% macro show() %}<p>{{ x }}</p>{% endmacro %}"},
         ),
     ],
-    ids=["include", "extends", "import"],
+    ids=["include", "extends", "extends-base-loop", "import"],
 )
 def test_names_read_in_another_file(source, files, tmp_path):
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    assert_never_stale(source, {"x": "one", "title": "T"}, {"x": "two"}, tmp_path)
+    first = {"x": "one", "title": "T", "rows": ["a"]}
+    assert_never_stale(source, first, {"x": "two", "rows": ["a", "b"]}, tmp_path)
 
 
 # 4. Stateful definitions, wrong from the very first render.
