@@ -7,8 +7,8 @@ message). ``publish_msg`` takes that parent from ``kernel.get_parent()``, a cont
 that is unset on threads ipykernel did not start: there it falls back to the last parent set
 anywhere, usually the running cell's, and from then on the page's clicks would queue behind
 that cell. So every message livewidget sends runs under :func:`run_with_parent`, with the
-parent of the widget's last inbound message, and a comm that is told to route to a subshell
-that no longer exists falls back to where the frontend addressed it (:func:`guard_routing`).
+parent of the widget's last inbound message, and a widget's comm routes each message where
+the frontend addressed it, never to a subshell that no longer exists (:func:`route_as_addressed`).
 
 Outside a kernel (the test client, a script) every function here is a no-op.
 """
@@ -86,23 +86,27 @@ def subshell_exists(subshell_id: str) -> bool:
         return True
 
 
-def guard_routing(comm: Any) -> None:
-    """Never let ``comm``'s inbound messages be routed to a subshell that no longer exists.
+def route_as_addressed(comm: Any) -> None:
+    """Route ``comm``'s inbound messages where the frontend addressed them.
 
-    ipykernel answers a message for a deleted subshell with an error and drops it (the page
-    would lose a click). Wrapped, the comm routes as ipykernel decides while that subshell
-    lives, else where the frontend addressed the message, else to the main shell.
+    ipykernel sends a comm's message to the subshell of the comm's last outgoing message. A
+    widget's first outgoing messages (its ``comm_open``) come from the cell that made it, on
+    the main shell: JupyterLab's first message to the widget (its join) would then wait for
+    whatever cell runs next. livewidget never needs a particular shell thread (its handlers
+    run on its own loop), so the frontend's choice is always right: its subshell while that
+    exists, else ipykernel's choice while that exists, else the main shell. A message is
+    never routed to a deleted subshell, which ipykernel would answer with an error and drop.
     """
     route = getattr(comm, "_reply_subshell_for", None)
-    if route is None or getattr(route, "_livewidget_guard", False):
+    if route is None or getattr(route, "_livewidget_route", False):
         return
 
-    def guarded(data: Any, default: str | None) -> str | None:
-        chosen: str | None = route(data, default)
-        for candidate in (chosen, default):
+    def as_addressed(data: Any, default: str | None) -> str | None:
+        chosen: str | None = route(data, default)  # also clears ipykernel's per-request record
+        for candidate in (default, chosen):
             if candidate is None or subshell_exists(candidate):
                 return candidate
         return None
 
-    guarded._livewidget_guard = True  # type: ignore[attr-defined]
-    comm._reply_subshell_for = guarded
+    as_addressed._livewidget_route = True  # type: ignore[attr-defined]
+    comm._reply_subshell_for = as_addressed

@@ -137,7 +137,7 @@ class LiveWidget(anywidget.AnyWidget):
             raise
         self.on_msg(self._on_custom_msg)
         self.comm.on_close(self._on_page_closed)
-        _kernel.guard_routing(self.comm)
+        _kernel.route_as_addressed(self.comm)
         # From a cell, wait (briefly) for the mount: the next line may read widget.assigns.
         self._session.start(wait=self._reply_wait)
         if watch_templates or (

@@ -301,18 +301,21 @@ def test_what_livewidget_sends_carries_the_parent_of_the_widgets_last_inbound_me
         widget.close()
 
 
-def test_routing_to_a_vanished_subshell_falls_back(monkeypatch):
+def test_a_widgets_messages_go_where_the_frontend_sent_them_never_to_a_vanished_subshell(
+    monkeypatch,
+):
     kernel = FakeKernel()
     monkeypatch.setattr(_kernel, "kernel", lambda: kernel)
 
     class Comm:
         def _reply_subshell_for(self, data, default):
-            return "sub-gone"
+            return "sub-gone"  # ipykernel's choice: the subshell of the last outgoing message
 
     c = Comm()
-    _kernel.guard_routing(c)
-    _kernel.guard_routing(c)  # once is enough
-    assert c._reply_subshell_for({}, "sub-a") == "sub-a"
-    assert c._reply_subshell_for({}, "sub-other") is None
-    kernel.subshells = ["sub-gone", "sub-a"]
-    assert c._reply_subshell_for({}, "sub-a") == "sub-gone"
+    _kernel.route_as_addressed(c)
+    _kernel.route_as_addressed(c)  # once is enough
+    assert c._reply_subshell_for({}, "sub-a") == "sub-a"  # the frontend's choice
+    assert c._reply_subshell_for({}, None) is None  # the main shell, as addressed
+    assert c._reply_subshell_for({}, "sub-other") is None  # neither exists: the main shell
+    kernel.subshells = ["sub-gone"]
+    assert c._reply_subshell_for({}, "sub-other") == "sub-gone"
