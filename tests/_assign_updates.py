@@ -92,17 +92,24 @@ def scalars() -> st.SearchStrategy[Any]:
     )
 
 
-def make_row(kind: str, id_: int, name: Any, score: Any, vip: Any, tags: list[Any]) -> Any:
-    """A row of ``kind`` (see ``ROW_KINDS``)."""
+def make_row(kind: str, id_: int, name: Any, score: Any, vip: Any, tags: Any) -> Any:
+    """A row of ``kind`` (see ``ROW_KINDS``): tags a list in dicts, a tuple in immutable rows
+    (or a scalar, once an edit made them one)."""
+    if isinstance(tags, list | tuple):
+        tags = list(tags) if kind.startswith("dict") else tuple(tags)
+    return _row_of_kind(kind, id_, name, score, vip, tags)
+
+
+def _row_of_kind(kind: str, id_: int, name: Any, score: Any, vip: Any, tags: Any) -> Any:
     if kind == "dict":
-        return {"id": id_, "name": name, "score": score, "vip": vip, "tags": list(tags)}
+        return {"id": id_, "name": name, "score": score, "vip": vip, "tags": tags}
     if kind == "dict_reversed":
-        return {"tags": list(tags), "vip": vip, "score": score, "name": name, "id": id_}
+        return {"tags": tags, "vip": vip, "score": score, "name": name, "id": id_}
     if kind == "named":
-        return RowT(id_, name, score, vip, tuple(tags))
+        return RowT(id_, name, score, vip, tags)
     if kind == "frozen":
-        return RowD(id_, name, score, vip, tuple(tags))
-    return (id_, name, score, vip, tuple(tags))
+        return RowD(id_, name, score, vip, tags)
+    return (id_, name, score, vip, tags)
 
 
 def row_fields(row: Any) -> dict[str, Any]:
@@ -272,7 +279,7 @@ def _rows_op(rows: Any, op: tuple[Any, ...]) -> Any:
             fields["id"] = row_fields(rows[(i + 1) % n])["id"]
         if isinstance(rows[i], dict) and target.startswith("dict"):
             rows[i].update(fields)  # in place: the list is re-assigned below
-            if isinstance(rows[i]["tags"], tuple):
+            if isinstance(rows[i]["tags"], tuple):  # dict rows hold lists
                 rows[i]["tags"] = list(rows[i]["tags"])
         else:
             rows[i] = make_row(
@@ -281,7 +288,7 @@ def _rows_op(rows: Any, op: tuple[Any, ...]) -> Any:
                 fields["name"],
                 fields["score"],
                 fields["vip"],
-                list(fields["tags"]),
+                fields["tags"],
             )
     return rows
 
