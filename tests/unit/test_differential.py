@@ -36,7 +36,7 @@ from livewidget.testing import LiveViewTest
 from tests._assign_updates import Fmt, Label, apply_step, states, steps, with_helpers
 from tests._jinja_grammar import GeneratedTemplate, templates
 
-EXAMPLES = int(os.environ.get("LIVEWIDGET_DIFFERENTIAL_EXAMPLES", "700"))
+EXAMPLES = int(os.environ.get("LIVEWIDGET_DIFFERENTIAL_EXAMPLES", "800"))
 SEQUENCES = 3  # update sequences per drawn template (compiling is the costly part)
 SESSION_SHARE = 5  # one template in SESSION_SHARE also goes through a LiveViewTest session
 ORACLE_BATCH = 200  # sequences per node process
