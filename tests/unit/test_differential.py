@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from livewidget import LiveView
 from livewidget.template import CompiledTemplate, diff, environment, merge, to_html
 from livewidget.testing import LiveViewTest
+from tests import _oracle as oracle
 from tests._assign_updates import Fmt, Label, apply_step, states, steps, with_helpers
 from tests._jinja_grammar import GeneratedTemplate, templates
 
@@ -231,7 +232,6 @@ def test_live_view_session_equals_jinja(template, spec, sequence, template_dir):
 
 def test_three_clients_agree(template_dir):
     """Our JS client and Phoenix's own merge the same messages into Jinja2's page too."""
-    oracle = pytest.importorskip("tests._oracle", reason="tests/_oracle.py has not landed yet")
     records: list[Replay] = []
 
     @_settings(max(EXAMPLES // 2, 20))
