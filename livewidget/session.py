@@ -516,6 +516,10 @@ class Session(NavigationMixin, PrototypingMixin):
         self._emit(reply)
 
     def _emit(self, message: dict[str, Any], *, checked: bool = False) -> None:
+        if self._closed:
+            # Closed from another thread while this was being handled: the comm may be gone.
+            logger.debug("livewidget: %s closed; a message was not sent", self.socket.id)
+            return
         if not checked:
             message = self._sendable(message)
         try:

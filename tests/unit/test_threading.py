@@ -319,3 +319,28 @@ def test_a_widgets_messages_go_where_the_frontend_sent_them_never_to_a_vanished_
     assert c._reply_subshell_for({}, "sub-other") is None  # neither exists: the main shell
     kernel.subshells = ["sub-gone"]
     assert c._reply_subshell_for({}, "sub-other") == "sub-gone"
+
+
+def test_closed_threaded_widgets_leave_nothing_on_livewidgets_loop(threaded, local_pubsub):
+    import asyncio
+    import gc
+    import weakref
+
+    refs = []
+    for _ in range(20):
+        widget = LiveWidget(Log)
+        widget.comm.from_frontend({"k": "join"})
+        widget.comm.from_frontend(event(1, "tick-every"))
+        widget.comm.from_frontend(event(2, "sub"))
+        refs.append(weakref.ref(widget))
+        widget.close()
+        del widget
+    # The loop's thread may still be returning from the close it ran for the last one.
+    wait_until(lambda: gc.collect() >= 0 and all(r() is None for r in refs), "widgets freed")
+
+    async def ours() -> list[str]:
+        return [t.get_name() for t in asyncio.all_tasks() if t.get_name().startswith("livewidget")]
+
+    loop = _loop.shared_loop()
+    assert asyncio.run_coroutine_threadsafe(ours(), loop).result(TIMEOUT) == []
+    assert local_pubsub.subscription_count() == 0
