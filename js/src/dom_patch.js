@@ -53,7 +53,7 @@ const USER_OWNED_ATTRIBUTES = new Set(["value"]);
 export function patch(container, html, observer) {
   const target = parseLike(container, html);
   const morph = new Morph(container, observer);
-  morphdom(container, target, { childrenOnly: true, ...morph.options });
+  morphdom(container, target, { childrenOnly: true, ...morph.keyed(container, target) });
   return !morph.orphanPlaceholder;
 }
 
@@ -66,7 +66,7 @@ export function patch(container, html, observer) {
  * @param {Morph} morph the patch this is part of
  */
 export function patchElement(el, source, morph) {
-  morphdom(el, source, morph.options);
+  morphdom(el, source, morph.keyed(el, source));
 }
 
 /**
@@ -111,6 +111,8 @@ export class Morph {
      * inserted as is: the caller must patch again with the full HTML.
      */
     this.orphanPlaceholder = false;
+    /** @private Ids that repeat in the running morphdom call's old or new elements. @type {Set<string>} */
+    this.repeated = new Set();
     /** morphdom's options. */
     this.options = {
       /** @param {Node} node */
@@ -132,7 +134,11 @@ export class Morph {
       /** @param {Element} fromEl @param {Element} toEl */
       onBeforeElUpdated: (fromEl, toEl) => {
         // An unchanged row: its element stays exactly as it is, subtree and hooks included.
-        if (toEl.hasAttribute(SKIP_ATTRIBUTE)) return false;
+        if (toEl.hasAttribute(SKIP_ATTRIBUTE)) {
+          // Matched by position, not by id (see `keyed`): it may stand for another row.
+          if (this.repeated.has(toEl.id)) this.orphanPlaceholder = true;
+          return false;
+        }
         if (fromEl.getAttribute(PHX_UPDATE) === UPDATE_IGNORE) {
           mergeDataAttributes(fromEl, toEl);
           return false;
@@ -146,6 +152,44 @@ export class Morph {
       },
     };
   }
+
+  /**
+   * morphdom's options for morphing `from` into `to`: elements match by id, except for ids
+   * that repeat among the elements of either. morphdom's index keeps one element per id, so
+   * with `<li id="x">` twice on the page (a loop with a constant id, a missing field) it
+   * would keep or remove the wrong one and leave an extra element behind.
+   *
+   * @param {Element} from
+   * @param {Element} to
+   */
+  keyed(from, to) {
+    const repeated = new Set([...repeatedIds(from), ...repeatedIds(to)]);
+    this.repeated = repeated;
+    return {
+      ...this.options,
+      /** @param {Node} node */
+      getNodeKey: (node) => {
+        const id = node.nodeType === 1 ? /** @type {Element} */ (node).id : "";
+        return id && !repeated.has(id) ? id : undefined;
+      },
+    };
+  }
+}
+
+/**
+ * The ids that more than one element inside `root` has.
+ *
+ * @param {Element} root
+ * @returns {string[]}
+ */
+function repeatedIds(root) {
+  const seen = new Set();
+  const repeated = [];
+  for (const el of Array.from(root.querySelectorAll("[id]"))) {
+    if (seen.has(el.id)) repeated.push(el.id);
+    else seen.add(el.id);
+  }
+  return repeated;
 }
 
 /**

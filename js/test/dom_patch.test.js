@@ -54,6 +54,25 @@ describe("patch", () => {
     assert.equal(container.firstElementChild, two);
   });
 
+  test("an id that repeats matches nothing by id, so no element is left behind", () => {
+    // A loop with a constant or missing id: morphdom's id index holds one element per id.
+    patch(container, '<li id="row-">a</li><li id="row-">b</li>');
+    patch(container, '<li id="row-1">a</li><li id="row-">b</li>');
+    assert.equal(container.innerHTML, '<li id="row-1">a</li><li id="row-">b</li>');
+    patch(container, '<li id="row-">a</li><li id="row-2">b</li><li id="row-">c</li>');
+    patch(container, '<li id="row-1">a</li><li id="row-2">b</li><li id="row-">c</li><li id="row-">d</li>');
+    assert.equal(container.innerHTML, '<li id="row-1">a</li><li id="row-2">b</li><li id="row-">c</li><li id="row-">d</li>');
+  });
+
+  test("a row placeholder whose id repeats asks for the full HTML (it may stand for another row)", () => {
+    patch(container, '<li id="x">a</li><li id="x">b</li>');
+    assert.equal(patch(container, '<li id="x" data-lw-skip></li><li id="x" data-lw-skip></li>'), false);
+    // Once the id is unique, the placeholder keeps its element again.
+    patch(container, '<li id="x">a</li><li id="y">b</li>');
+    assert.equal(patch(container, '<li id="x" data-lw-skip></li><li id="y">c</li>'), true);
+    assert.equal(container.innerHTML, '<li id="x">a</li><li id="y">c</li>');
+  });
+
   test("removes nodes the new HTML lacks", () => {
     patch(container, "<p>a</p><p>b</p><span>c</span>");
     patch(container, "<p>a</p>");
