@@ -33,6 +33,8 @@ class Block:
 
     statics: tuple[str, ...]
     slots: tuple[Slot, ...]
+    #: Only ``{{ expr }}`` slots, each printing one string: filled in one piece (rows).
+    simple: bool = False
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -198,8 +200,16 @@ class Builder:
     @property
     def row_end(self) -> str:
         """The row opened by :meth:`row` ended."""
+        frame = self._frames.pop()
+        if frame.block.simple:
+            if len(self.out) != len(frame.block.slots):
+                raise RuntimeError(
+                    f"livewidget: a row printed {len(self.out)} strings for "
+                    f"{len(frame.block.slots)} slots; please report this template"
+                )
+            frame.dynamics = list[Dynamic](self.out)
         self.out.clear()
-        self._loops[-1].rows.append(self._frames.pop().dynamics)
+        self._loops[-1].rows.append(frame.dynamics)
         return ""
 
     @property

@@ -127,15 +127,15 @@ class CompiledTemplate:
         context = self._template.new_context(
             {**self._globals, **assigns, **builder.context()}, shared=True
         )
-        out = builder.out
         try:
-            for piece in self._template.root_render_func(context):
-                out.append(piece)
+            # extend() appends each string as it is yielded, so the builder, called from
+            # inside the generator, sees exactly what was printed before it.
+            builder.out.extend(self._template.root_render_func(context))
         except Exception:
             # Rewrites the traceback so that it names the template's own lines.
             self.env.handle_exception(self.source)
         if self._plain:
-            return Rendered(self.root.statics, ["".join(out)], self.root)
+            return Rendered(self.root.statics, ["".join(builder.out)], self.root)
         return builder.result()
 
     def _shadowed(self, assigns: Mapping[str, Any]) -> bool:
@@ -160,14 +160,23 @@ class _Compiler:
     def reads(self, names: Iterable[str]) -> frozenset[str] | None:
         return self.definitions.resolve(names) if self.tracked else None
 
-    def block(self, body: Sequence[nodes.Node]) -> tuple[Block, list[nodes.Node]]:
-        """The block of ``body`` and the instrumented statements that render its slots."""
+    def block(
+        self, body: Sequence[nodes.Node], *, row: bool = False
+    ) -> tuple[Block, list[nodes.Node]]:
+        """The block of ``body`` and the instrumented statements that render its slots.
+
+        A loop body (``row``) made only of ``{{ expr }}`` slots compiles to a *simple* block:
+        each expression yields exactly one string, so the builder takes a row's dynamics in
+        one piece at its end, with no edge per slot (the row is evaluated whole or reused).
+        """
         statics: list[str] = [""]
         slots: list[Slot] = []
         code: list[nodes.Node] = []
+        simple: list[nodes.Node] = []  # the same body, without edges (for a simple block)
         for node in body:
             if isinstance(node, DEFINITIONS):
                 code.append(node)
+                simple.append(node)
                 continue
             if isinstance(node, nodes.Output):
                 for child in node.nodes:
@@ -177,14 +186,17 @@ class _Compiler:
                     slot = Slot(EXPR, self.reads(free_names([child])))
                     slots.append(slot)
                     statics.append("")
-                    code.extend(
-                        _skippable(slot, [nodes.Output([child]), nodes.ExprStmt(_edge(PUT))], child)
-                    )
+                    output = nodes.Output([child])
+                    simple.append(output)
+                    code.extend(_skippable(slot, [output, nodes.ExprStmt(_edge(PUT))], child))
                 continue
             slot, statements = self.statement(node)
             slots.append(slot)
             statics.append("")
             code.extend(_skippable(slot, statements, node))
+            row = False  # a nested if, loop or statement may yield any number of strings
+        if row:
+            return Block(tuple(statics), tuple(slots), simple=True), simple
         return Block(tuple(statics), tuple(slots)), code
 
     def statement(self, node: nodes.Node) -> tuple[Slot, list[nodes.Node]]:
@@ -216,7 +228,7 @@ class _Compiler:
 
     def for_slot(self, node: nodes.For) -> tuple[Slot, list[nodes.Node]]:
         targets = target_names(node.target)
-        body, statements = self.block(node.body)
+        body, statements = self.block(node.body, row=True)
         use = loop_dependencies(node.body)
         instrumented = nodes.For(
             node.target,

@@ -59,6 +59,8 @@ def snapshot(value: Any, depth: int = 0) -> Any:
         return UNCOMPARABLE
     depth += 1
     if kind is dict:
+        if _PLAIN.issuperset(map(type, value.values())):
+            return dict(value)  # the usual row: strings and numbers, copied in C
         return {key: snapshot(item, depth) for key, item in value.items()}
     if kind is list:
         return [snapshot(item, depth) for item in value]
