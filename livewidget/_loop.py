@@ -15,9 +15,11 @@ outside a kernel too (the unit tests use it).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import selectors
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from . import _kernel
@@ -34,6 +36,21 @@ _ON = ("1", "true", "on", "yes")
 _lock = threading.Lock()
 _loop: asyncio.AbstractEventLoop | None = None
 _thread: threading.Thread | None = None
+# Held by livewidget's thread whenever it runs callbacks, released while it waits for I/O.
+# Another thread that takes it has the loop to itself: see borrowed().
+_running = threading.Lock()
+_borrower: int | None = None  # the thread that holds _running instead of livewidget's
+
+
+class _ParkingSelector(selectors.DefaultSelector):
+    """The loop's selector: livewidget's thread lets go of ``_running`` while it waits."""
+
+    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        _running.release()
+        try:
+            return super().select(timeout)
+        finally:
+            _running.acquire()
 
 
 def threaded() -> bool:
@@ -56,7 +73,7 @@ def shared_loop() -> asyncio.AbstractEventLoop:
     global _loop, _thread
     with _lock:
         if _loop is None or _thread is None or not _thread.is_alive() or _loop.is_closed():
-            loop = asyncio.new_event_loop()
+            loop = asyncio.SelectorEventLoop(_ParkingSelector())
             ready = threading.Event()
             thread = threading.Thread(
                 target=_run_forever, args=(loop, ready), name=THREAD_NAME, daemon=True
@@ -72,10 +89,53 @@ def is_shared(loop: asyncio.AbstractEventLoop) -> bool:
     return loop is _loop and _thread is not None and _thread.is_alive()
 
 
+def thread_id(loop: asyncio.AbstractEventLoop) -> int | None:
+    """The id of livewidget's thread if ``loop`` is its loop, else None."""
+    return _thread.ident if is_shared(loop) and _thread is not None else None
+
+
 def _run_forever(loop: asyncio.AbstractEventLoop, ready: threading.Event) -> None:
+    _running.acquire()
     asyncio.set_event_loop(loop)
     loop.call_soon(ready.set)
-    loop.run_forever()
+    try:
+        loop.run_forever()
+    finally:
+        _running.release()
+
+
+@contextlib.contextmanager
+def borrowed(loop: asyncio.AbstractEventLoop) -> Iterator[bool]:
+    """Run livewidget's loop's work on this thread while that loop is idle; yields True if so.
+
+    A message that reaches an idle loop is handled by the thread that received it (the
+    kernel's comm handler), as it was before widgets had a thread of their own: two thread
+    wake-ups saved per click. Meanwhile livewidget's thread waits, so nothing else of
+    livewidget runs, and ``asyncio.get_running_loop()`` is livewidget's loop here. What the
+    work scheduled on the loop runs once it is given back. Yields False, at once, when the
+    loop is busy or ``loop`` is not livewidget's: then hand the work over instead.
+    """
+    global _borrower
+    if not is_shared(loop) or not _running.acquire(blocking=False):
+        yield False
+        return
+    previous = asyncio._get_running_loop()
+    asyncio._set_running_loop(loop)
+    _borrower = threading.get_ident()
+    try:
+        yield True
+    finally:
+        _borrower = None
+        asyncio._set_running_loop(previous)
+        _running.release()
+        # Wake livewidget's thread: the work may have queued callbacks or set timers that
+        # its wait, begun before, does not know of.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(_nothing)
+
+
+def _nothing() -> None:
+    pass
 
 
 def call_and_wait(
@@ -85,8 +145,11 @@ def call_and_wait(
 
     True if ``done`` was called in time. ``fn`` may hand ``done`` on (to run when a queued
     message was handled). The caller must not be on ``loop``'s thread: it would wait for
-    itself.
+    itself. A thread that borrowed the loop (:func:`borrowed`) runs ``fn`` itself.
     """
+    if _borrower == threading.get_ident() and is_shared(loop):
+        fn(_nothing)  # this thread holds the loop (borrowed): waiting would wait for itself
+        return True
     finished = threading.Event()
     try:
         loop.call_soon_threadsafe(fn, finished.set)

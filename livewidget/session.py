@@ -89,6 +89,9 @@ class Session(NavigationMixin, PrototypingMixin):
         self._joined = False  # a frontend joined: until then, only a join gets the page
         self._watch: asyncio.Task[None] | None = None
         self._started = False
+        # Messages and commands posted to the loop from other threads, not arrived yet.
+        self._in_flight = 0
+        self._in_flight_lock = threading.Lock()
         self.view_class, self.view, self.socket = self._new_view(url)
         self._snapshot = Assigns(dict(self.socket.assigns._data))
 
@@ -123,7 +126,8 @@ class Session(NavigationMixin, PrototypingMixin):
             _loop.call_and_wait(self._loop, self._start_here, wait)
 
     def _start_here(self, done: Done | None) -> None:
-        self._loop_thread = threading.get_ident()
+        # livewidget's own thread, even when another thread borrowed its loop to run this.
+        self._loop_thread = _loop.thread_id(self._loop) or threading.get_ident()
         if self._closed:
             if done is not None:
                 done()
@@ -152,10 +156,21 @@ class Session(NavigationMixin, PrototypingMixin):
         """
         if not self._off_loop():
             self._receive_here(raw, None)
-        elif wait <= 0 or self._closed or not self._loop.is_running():
+            return
+        if wait <= 0 or self._closed or not self._loop.is_running():
             self._enqueue(raw)
-        else:
-            _loop.call_and_wait(self._loop, lambda done: self._receive_here(raw, done), wait)
+            return
+        answered = threading.Event()
+        with _loop.borrowed(self._loop) as here:
+            # livewidget's loop was idle: handled on this thread, the loop held. Not while
+            # something sent to this widget earlier is still on its way to the loop: it
+            # must be handled first, so this message follows it there.
+            here = here and self._in_flight == 0
+            if here:
+                self._receive_here(raw, answered.set)
+        if not here:
+            self._post(self._receive_here, raw, answered.set)
+        answered.wait(wait)  # set already when it was handled right here
 
     def _receive_here(self, raw: object, done: Done | None) -> None:
         if self._closed:
@@ -272,6 +287,18 @@ class Session(NavigationMixin, PrototypingMixin):
         except RuntimeError:  # no loop runs here: off it if it runs elsewhere
             return self._loop.is_running()
 
+    def _post(self, fn: Callable[..., None], *args: Any) -> None:
+        """Call ``fn(*args)`` on the loop's thread, counted in flight until it runs there."""
+        with self._in_flight_lock:
+            self._in_flight += 1
+
+        def arrive() -> None:
+            with self._in_flight_lock:
+                self._in_flight -= 1
+            fn(*args)
+
+        self._loop.call_soon_threadsafe(arrive)
+
     def _committed(self) -> None:
         """Between two messages: publish the assigns for other threads to read."""
         self._snapshot = Assigns(dict(self.socket.assigns._data))
@@ -288,7 +315,7 @@ class Session(NavigationMixin, PrototypingMixin):
             )
             return
         if self._off_loop() or self._loop_thread is None:
-            self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
+            self._post(self._queue.put_nowait, item)
         else:
             self._queue.put_nowait(item)
 

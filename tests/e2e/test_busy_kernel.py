@@ -61,6 +61,12 @@ print("cell done", flush=True)
 """
 
 
+def run_cell(page: Page, index: int) -> None:
+    """Select code cell ``index`` of the open notebook and run it (Shift+Enter)."""
+    page.locator(".jp-Notebook .jp-CodeCell").nth(index).locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+
+
 def printed(page: Page, text: str) -> bool:
     return page.locator(".jp-OutputArea-output", has_text=text).count() > 0
 
@@ -68,9 +74,14 @@ def printed(page: Page, text: str) -> bool:
 def test_a_view_stays_live_while_a_cell_runs_in_jupyterlab(
     jupyter_lab: JupyterLab, page: Page, make_notebook
 ) -> None:
-    jupyter_lab.open_notebook(page, make_notebook([VIEW_CELL, LOOP_CELL]))
+    jupyter_lab.open_notebook(page, make_notebook([VIEW_CELL, LOOP_CELL]), run_all=False)
+    run_cell(page, 0)
     step = page.locator(".lw-root #step")
+    # Shown before the loop starts, as a user would: with Run All, JupyterLab may send the
+    # widget's first message to the main shell before its comm subshell exists, and that
+    # first message then waits for the running cell.
     step.wait_for(timeout=60_000)
+    run_cell(page, 1)
     # While the loop runs, poll the page: each step should show as it is broadcast.
     seen: list[str] = []
     deadline = time.monotonic() + 60
@@ -106,17 +117,19 @@ def test_a_click_is_answered_while_a_cell_sleeps_in_notebook_7(
     page.locator(".jp-Notebook .jp-CodeCell").first.wait_for(timeout=60_000)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
     count = page.locator(".lw-root #count")
-    # Notebook 7 reports the kernel idle a little before it takes a first execution: run all
-    # again until the widget shows.
+    editor = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-editor").first
+    # Notebook 7 reports the kernel idle a little before it takes a first execution: run the
+    # view's cell again until the widget shows.
     for _attempt in range(3):
-        page.locator(".lm-MenuBar-itemLabel:text-is('Run')").click()
-        page.locator(".lm-Menu-itemLabel:text-is('Run All Cells')").click()
+        editor.click()
+        page.keyboard.press("Shift+Enter")
         try:
             count.wait_for(timeout=15_000)
             break
         except PlaywrightTimeoutError:
             page.keyboard.press("Escape")
     expect(count).to_have_text("0", timeout=30_000)
+    page.keyboard.press("Shift+Enter")  # the next cell, now selected: it sleeps 8 s
     page.locator(".jp-OutputArea-output", has_text="sleeping").wait_for(timeout=30_000)
     page.locator(".lw-root #inc").click()
     expect(count).to_have_text("1", timeout=7_000)

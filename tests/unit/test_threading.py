@@ -7,6 +7,7 @@ runs an event loop, it blocks in ``time.sleep`` while it waits.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import threading
 import time
@@ -49,7 +50,8 @@ class Log(LiveView):
         socket.assign(seen=[], ticks=0, info="", a=0, b=0, threads=set())
 
     def handle_event(self, event, params, socket):
-        threads = {*socket.assigns.threads, threading.current_thread().name}
+        where = (threading.current_thread().name, asyncio.get_running_loop() is _loop._loop)
+        threads = {*socket.assigns.threads, where}
         socket.assign(seen=[*socket.assigns.seen, params.get("tag")], threads=threads)
         if event == "tick-every":
             socket.every(0.005, "tick")
@@ -94,8 +96,32 @@ def test_a_widget_runs_on_the_livewidget_thread_and_answers_inside_the_comm_hand
     widget.comm.from_frontend(event(1, "go", tag="x"))
     # No sleep, no loop run here: the comm handler waited for the reply to be sent.
     assert answered_refs(widget) == [1]
-    assert widget.assigns.threads == {"livewidget"}
+    # livewidget's loop was idle: this thread borrowed it and handled the click itself.
+    assert widget.assigns.threads == {("MainThread", True)}
     assert widget._live_session._loop is _loop.shared_loop()
+
+
+def test_a_busy_livewidget_loop_gets_the_message_handed_over(threaded, local_pubsub):
+    holder, other = LiveWidget(Log), LiveWidget(Log)
+    try:
+        HOLD.clear()
+        for w in (holder, other):
+            w.comm.from_frontend({"k": "join"})
+        blocked = threading.Thread(target=holder.comm.from_frontend, args=(event(1, "hold"),))
+        blocked.start()
+        wait_until(lambda: holder._live_session._idle is False, "the holding handler")
+        # A blocking sync handler holds livewidget's loop: the other widget's click waits
+        # (the comm handler gives up after a second), then runs on livewidget's thread.
+        other.comm.from_frontend(event(1, "go", tag="after"))
+        assert answered_refs(other) == []
+        HOLD.set()
+        blocked.join()
+        wait_until(lambda: answered_refs(other) == [1], "the handed-over click")
+        assert other.assigns.threads == {("livewidget", True)}
+    finally:
+        HOLD.set()
+        holder.close()
+        other.close()
 
 
 def test_events_from_several_threads_at_once_keep_each_senders_order(widget):
@@ -121,7 +147,7 @@ def test_events_from_several_threads_at_once_keep_each_senders_order(widget):
         assert [i for s, i in seen if s == sender] == list(range(count))
     refs_answered = answered_refs(widget)
     assert sorted(refs_answered) == list(range(1, senders * count + 1))  # one answer each
-    assert widget.assigns.threads == {"livewidget"}
+    assert {on_loop for _thread, on_loop in widget.assigns.threads} == {True}
 
 
 def test_a_redefinition_while_events_flow_loses_none_and_takes_over(widget):
