@@ -41,7 +41,7 @@ import { PHX_CHANGE, PHX_CLICK, PHX_CLICK_AWAY, PHX_MOUNTED, PHX_REMOVE, PHX_SUB
 import { isCommands, parseCommands, useDocument } from "./js_command_check.js";
 import { isVisible, Sticky } from "./js_command_effects.js";
 import { execOps, longestTransition, runCommands } from "./js_commands.js";
-import { keyListeners } from "./key_bindings.js";
+import { keyBindings } from "./key_bindings.js";
 import { LoadingStates, loadingClass, loadingOf, loadingParts } from "./loading.js";
 import { logError } from "./log.js";
 import { eventElement, owns } from "./ownership.js";
@@ -130,6 +130,13 @@ export class Bindings {
     useDocument(root.ownerDocument);
 
     const doc = root.ownerDocument;
+    /** @private The key and focus bindings (and this widget's place in the page's key routing). */
+    this.keys = keyBindings({
+      root,
+      rate: this.rate,
+      bound: (attribute) => this.bound(attribute),
+      fire: (el, attribute, type, payload) => this.run(el, attribute, type, payload, loadingOf(el, type)),
+    });
     /** @type {Listener[]} */
     this.listeners = [
       [root, "click", (e) => this.onClick(e), false],
@@ -139,12 +146,7 @@ export class Bindings {
       [root, "reset", (e) => this.onReset(e), false],
       // Capture: click-away runs before the click's own binding (which may show the element).
       [doc, "click", (e) => this.onClickAway(e), true],
-      ...keyListeners({
-        root,
-        rate: this.rate,
-        bound: (attribute) => this.bound(attribute),
-        fire: (el, attribute, type, payload) => this.run(el, attribute, type, payload, loadingOf(el, type)),
-      }),
+      ...this.keys.listeners,
     ];
     for (const [target, type, listener, capture] of this.listeners) target?.addEventListener(type, listener, capture);
   }
@@ -153,6 +155,7 @@ export class Bindings {
   destroy() {
     for (const [target, type, listener, capture] of this.listeners) target?.removeEventListener(type, listener, capture);
     this.listeners = [];
+    this.keys.detach();
     this.rate.clear();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();

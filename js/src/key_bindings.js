@@ -12,6 +12,11 @@
  *   (the browser window): `{type: "focus" | "blur"}` with the `phx-value-*` (and a field's
  *   value). Leaving a field first sends what its `phx-debounce` holds back.
  *
+ * With several widgets on a page, the window key bindings of one widget only receive a key
+ * when `page_keys.js` routes it there (the focused widget, else the one last used, else all);
+ * while the focus is inside a widget, the notebook's shortcuts stay off the keys it takes.
+ * Escape that no binding took hands the focus back to the notebook.
+ *
  * These are the listeners `Bindings` (bindings.js) registers for them; what a fired binding
  * does (send its event, or run its JS commands, with its loading class) stays there, behind
  * `fire`.
@@ -33,6 +38,7 @@ import {
   TYPE_KEYUP,
 } from "./constants.js";
 import { eventElement, owns } from "./ownership.js";
+import { handBackFocus, pageKeysOf, stopLineBreakGuard } from "./page_keys.js";
 import { clickValue, elementValue } from "./payloads.js";
 
 /** @typedef {import("./bindings.js").Listener} Listener */
@@ -51,25 +57,35 @@ import { clickValue, elementValue } from "./payloads.js";
  */
 
 /**
- * The listeners of the key and focus bindings of one widget: keys and focus changes of
- * the root's elements, and of the window.
+ * The key and focus bindings of one widget: their listeners (keys and focus changes of the
+ * root's elements, and of the window), and `detach`, which takes the widget off the page's
+ * key routing once the listeners are gone.
  *
  * @param {KeyBindingsHost} host
- * @returns {Listener[]}
+ * @returns {{listeners: Listener[], detach: () => void}}
  */
-export function keyListeners(host) {
-  const win = host.root.ownerDocument.defaultView;
-  return [
-    [host.root, "keydown", (e) => onKey(host, e, PHX_KEYDOWN, TYPE_KEYDOWN), false],
-    [host.root, "keyup", (e) => onKey(host, e, PHX_KEYUP, TYPE_KEYUP), false],
-    [host.root, "focusin", (e) => onFocus(host, e, PHX_FOCUS, TYPE_FOCUS), false],
-    [host.root, "focusout", (e) => onFocus(host, e, PHX_BLUR, TYPE_BLUR), false],
-    [win, "keydown", (e) => onWindowKey(host, e, PHX_KEYDOWN, PHX_WINDOW_KEYDOWN, TYPE_KEYDOWN), false],
-    [win, "keyup", (e) => onWindowKey(host, e, PHX_KEYUP, PHX_WINDOW_KEYUP, TYPE_KEYUP), false],
+export function keyBindings(host) {
+  const { root } = host;
+  const win = root.ownerDocument.defaultView;
+  const page = pageKeysOf(root);
+  page?.add(root, (e) => bindsKey(host, e));
+  /** @type {Listener[]} */
+  const listeners = [
+    [root, "keydown", (e) => onKey(host, e, PHX_KEYDOWN, TYPE_KEYDOWN), false],
+    [root, "keyup", (e) => onKey(host, e, PHX_KEYUP, TYPE_KEYUP), false],
+    [root, "focusin", (e) => onFocus(host, e, PHX_FOCUS, TYPE_FOCUS), false],
+    [root, "focusout", (e) => onFocus(host, e, PHX_BLUR, TYPE_BLUR), false],
+    [win, "keydown", (e) => onWindowKey(host, page, e, PHX_KEYDOWN, PHX_WINDOW_KEYDOWN, TYPE_KEYDOWN), false],
+    [win, "keyup", (e) => onWindowKey(host, page, e, PHX_KEYUP, PHX_WINDOW_KEYUP, TYPE_KEYUP), false],
     [win, "focus", (e) => onWindowFocus(host, e, PHX_WINDOW_FOCUS, TYPE_FOCUS), false],
     [win, "blur", (e) => onWindowFocus(host, e, PHX_WINDOW_BLUR, TYPE_BLUR), false],
   ];
+  if (page) listeners.push([root, "beforeinput", stopLineBreakGuard(root, page), true]);
+  return { listeners, detach: () => page?.remove(root) };
 }
+
+/** Key events some binding fired for (an Escape taken by a binding keeps the focus). */
+const taken = new WeakSet();
 
 /**
  * @param {KeyBindingsHost} host
@@ -80,21 +96,46 @@ export function keyListeners(host) {
 function onKey(host, e, attribute, type) {
   const el = eventElement(e);
   if (!el || !el.hasAttribute(attribute) || !owns(host.root, el)) return;
-  fireKey(host, el, attribute, type, e);
+  if (fireKey(host, el, attribute, type, e)) taken.add(e);
 }
 
 /**
  * @param {KeyBindingsHost} host
+ * @param {import("./page_keys.js").PageKeys | null} page
  * @param {Event} e
  * @param {string} elementAttribute
  * @param {string} windowAttribute
  * @param {string} type
  */
-function onWindowKey(host, e, elementAttribute, windowAttribute, type) {
+function onWindowKey(host, page, e, elementAttribute, windowAttribute, type) {
+  if (page && !page.receives(host.root, e.target)) return;
   const target = eventElement(e);
   // The focused element's own key binding takes the key (as in Phoenix).
-  if (target?.hasAttribute(elementAttribute)) return;
-  for (const el of host.bound(windowAttribute)) fireKey(host, el, windowAttribute, type, e);
+  if (!target?.hasAttribute(elementAttribute)) {
+    for (const el of host.bound(windowAttribute)) if (fireKey(host, el, windowAttribute, type, e)) taken.add(e);
+  }
+  const key = /** @type {KeyboardEvent} */ (e).key;
+  if (type !== TYPE_KEYDOWN || key !== "Escape" || taken.has(e) || e.defaultPrevented) return;
+  if (page?.ownerOf(e.target) === host.root) handBackFocus(host.root);
+}
+
+/**
+ * Whether a binding of the widget names the key of `e` with `phx-key`: the focused element's
+ * own key binding, else a window key binding (a modifier shortcut named so is the widget's).
+ *
+ * @param {KeyBindingsHost} host
+ * @param {KeyboardEvent} e
+ */
+function bindsKey(host, e) {
+  if (typeof e.key !== "string" || e.key === "") return false;
+  const key = e.key.toLowerCase();
+  /** @param {Element} el */
+  const names = (el) => el.getAttribute(PHX_KEY)?.toLowerCase() === key;
+  const target = eventElement(e);
+  if (target && owns(host.root, target) && (target.hasAttribute(PHX_KEYDOWN) || target.hasAttribute(PHX_KEYUP))) {
+    return names(target);
+  }
+  return [...host.bound(PHX_WINDOW_KEYDOWN), ...host.bound(PHX_WINDOW_KEYUP)].some(names);
 }
 
 /**
@@ -106,15 +147,17 @@ function onWindowKey(host, e, elementAttribute, windowAttribute, type) {
  * @param {string} attribute
  * @param {string} type
  * @param {Event} e
+ * @returns {boolean} whether the binding takes the key (fired, or held back by its rate limit)
  */
 function fireKey(host, el, attribute, type, e) {
   const key = /** @type {{key?: unknown}} */ (e).key;
-  if (typeof key !== "string" || key === "") return; // e.g. an autofill's keydown
+  if (typeof key !== "string" || key === "") return false; // e.g. an autofill's keydown
   const only = el.getAttribute(PHX_KEY);
-  if (only !== null && only.toLowerCase() !== key.toLowerCase()) return;
+  if (only !== null && only.toLowerCase() !== key.toLowerCase()) return false;
   host.rate.run(el, attribute, e, () => {
     host.fire(el, attribute, type, () => ({ key, ...elementValue(el) }));
   });
+  return true;
 }
 
 /**
