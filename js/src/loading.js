@@ -18,9 +18,14 @@
  *
  * A binding describes what its event marks with a `LoadingPlan`; `loadingParts` turns the
  * plan into the elements and classes `LoadingStates.start` puts in place.
+ *
+ * For screen readers, the view holding the marked elements (its `.lw-view`, the rendered HTML)
+ * carries `aria-busy="true"` while any of its events is in flight: assistive technology waits
+ * for the answer's patch before reading the region again. The error box sits outside that
+ * region, so an error the answer brings is announced at once (it is a `role="alert"`).
  */
 
-import { LOADING_CLASS_PREFIX, LOADING_CLASS_SUFFIX, PHX_DISABLE_WITH } from "./constants.js";
+import { CLASS_VIEW, LOADING_CLASS_PREFIX, LOADING_CLASS_SUFFIX, PHX_DISABLE_WITH } from "./constants.js";
 import { isSubmitControl } from "./payloads.js";
 import { withRowsFrom } from "./row_skip.js";
 
@@ -47,8 +52,10 @@ export class LoadingStates {
   constructor() {
     /** @private @type {Map<Element, ElementState>} */
     this.elements = new Map();
-    /** @private @type {Map<number, {elements: Element[], form: Element | null}>} */
+    /** @private @type {Map<number, {elements: Element[], form: Element | null, views: Element[]}>} */
     this.events = new Map();
+    /** @private Views marked `aria-busy`, and their events in flight. @type {Map<Element, Set<number>>} */
+    this.busyViews = new Map();
     /** @private Forms whose fields keep their values, and the events holding them. @type {Map<Element, Set<number>>} */
     this.forms = new Map();
   }
@@ -88,7 +95,14 @@ export class LoadingStates {
         el.textContent = disableWith;
       }
     }
-    this.events.set(ref, { elements, form });
+    const views = busyViews(parts);
+    for (const view of views) {
+      const refs = this.busyViews.get(view) ?? new Set();
+      refs.add(ref);
+      this.busyViews.set(view, refs);
+      view.setAttribute(ARIA_BUSY, "true");
+    }
+    this.events.set(ref, { elements, form, views });
     if (form) {
       const refs = this.forms.get(form) ?? new Set();
       refs.add(ref);
@@ -109,6 +123,13 @@ export class LoadingStates {
       const refs = this.forms.get(event.form);
       refs?.delete(ref);
       if (refs && refs.size === 0) this.forms.delete(event.form);
+    }
+    for (const view of event.views) {
+      const refs = this.busyViews.get(view);
+      refs?.delete(ref);
+      if (refs && refs.size > 0) continue;
+      this.busyViews.delete(view);
+      view.removeAttribute(ARIA_BUSY);
     }
     for (const el of event.elements) {
       const state = this.elements.get(el);
@@ -165,6 +186,24 @@ export class LoadingStates {
     const form = /** @type {{form?: Element | null}} */ (fromEl).form;
     if (form && this.forms.has(form)) keepUserValue(fromEl, toEl);
   }
+}
+
+const ARIA_BUSY = "aria-busy";
+
+/**
+ * The views (`.lw-view` elements) holding `parts`: those an event in flight makes busy.
+ *
+ * @param {Loading[]} parts
+ * @returns {Element[]}
+ */
+function busyViews(parts) {
+  /** @type {Set<Element>} */
+  const views = new Set();
+  for (const { el } of parts) {
+    const view = el.closest(`.${CLASS_VIEW}`);
+    if (view) views.add(view);
+  }
+  return [...views];
 }
 
 /**
