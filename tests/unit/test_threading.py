@@ -18,6 +18,7 @@ import comm
 import pytest
 
 from livewidget import LiveView, LiveWidget, _kernel, _loop, pubsub
+from livewidget import _protocol as p
 
 from .test_widget import RecordingComm
 
@@ -47,7 +48,7 @@ class Log(LiveView):
     template = "<p>{{ seen | length }} {{ ticks }} {{ info }}</p>"
 
     def mount(self, socket, session, params):
-        socket.assign(seen=[], ticks=0, info="", a=0, b=0, threads=set())
+        socket.assign(seen=[], ticks=0, info="", a=0, b=0, threads=set(), peeked=[])
 
     def handle_event(self, event, params, socket):
         where = (threading.current_thread().name, asyncio.get_running_loop() is _loop._loop)
@@ -63,6 +64,8 @@ class Log(LiveView):
                 raise RuntimeError("rolled back")
         elif event == "sub":
             socket.subscribe("progress")
+        elif event == "peek":
+            socket.assign(peeked=[*socket.assigns.peeked, socket.assigns.info])
 
     def handle_info(self, info, socket):
         if info == "tick":
@@ -186,7 +189,7 @@ def test_a_redefinition_while_events_flow_loses_none_and_takes_over(widget):
     assert type(widget.view) is Log
     full = [m for m in widget.comm.custom() if "r" in m]
     assert full[-1]["r"]["s"] == ["<i>", "</i>"]  # the new template went to the page
-    assert not [m for m in widget.comm.custom() if "error" in m]
+    assert not [m for m in widget.comm.custom() if p.ERROR in m]
 
 
 def test_a_cell_reads_a_committed_snapshot_never_a_half_done_or_rolled_back_one(widget):
@@ -229,6 +232,23 @@ def test_assign_and_send_info_from_other_threads_queue_in_order(widget):
         widget.assign(**{"not a name": 1})
     with pytest.raises(ValueError, match="reserved"):
         widget.assign(flash={})
+
+
+def test_what_a_thread_sent_first_is_handled_first_even_when_the_loop_is_idle(widget):
+    # send_info is on its way to livewidget's loop when the click comes: the click must not
+    # overtake it by being handled right here on this thread.
+    for i in range(50):
+        widget.send_info(f"info {i}")
+        widget.comm.from_frontend(event(i + 1, "peek"))
+    wait_until(lambda: len(widget.assigns.peeked) == 50, "every click")
+    assert widget.assigns.peeked == [f"info {i}" for i in range(50)]
+
+
+def test_an_assign_that_cannot_be_sent_is_rolled_back_and_shown(widget):
+    widget.assign(info="kept")
+    widget.assign(info="x" + chr(0xD800))  # a lone surrogate: UTF-8 cannot carry it
+    wait_until(lambda: any(p.ERROR in m for m in widget.comm.custom()), "the error")
+    assert widget.assigns.info == "kept"
 
 
 def test_timers_and_broadcasts_reach_the_page_while_the_main_thread_is_blocked(widget):
