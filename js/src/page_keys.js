@@ -85,7 +85,7 @@ export class PageKeys {
     if (this.last === root) this.last = null;
     if (this.roots.size > 0) return;
     for (const [type, listener] of this.listeners) this.win.removeEventListener(type, listener, true);
-    pages.delete(this.win);
+    delete (/** @type {Record<symbol, unknown>} */ (/** @type {unknown} */ (this.win)))[PAGE_KEY];
   }
 
   /**
@@ -147,11 +147,16 @@ export class PageKeys {
   }
 }
 
-/** @type {Map<Window, PageKeys>} */
-const pages = new Map();
+/**
+ * Where a page keeps its routing: on its window, under a key shared by every copy of this
+ * module. anywidget imports the widget's module once per widget model, so each widget on the
+ * page runs its own copy; they must still agree on one routing. The version in the key keeps
+ * a routing of an incompatible copy apart.
+ */
+const PAGE_KEY = Symbol.for("livewidget.page-keys.v1");
 
 /**
- * The key routing of the page `root` is on (one per window).
+ * The key routing of the page `root` is on (one per window, shared by all copies of this module).
  *
  * @param {Element} root
  * @returns {PageKeys | null} null where the document has no window
@@ -159,12 +164,9 @@ const pages = new Map();
 export function pageKeysOf(root) {
   const win = root.ownerDocument.defaultView;
   if (!win) return null;
-  let page = pages.get(win);
-  if (!page) {
-    page = new PageKeys(win);
-    pages.set(win, page);
-  }
-  return page;
+  const slots = /** @type {Record<symbol, PageKeys | undefined>} */ (/** @type {unknown} */ (win));
+  slots[PAGE_KEY] ??= new PageKeys(win);
+  return slots[PAGE_KEY];
 }
 
 /**

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, beforeEach, describe, test } from "node:test";
 import { bindEvents } from "../src/bindings.js";
-import { isModifierShortcut, isTextEntry, SUPPRESS_SHORTCUTS } from "../src/page_keys.js";
+import { isModifierShortcut, isTextEntry, pageKeysOf, SUPPRESS_SHORTCUTS } from "../src/page_keys.js";
 import { closeWindow, createWindow, documentOf, newEvent } from "./helpers.js";
 
 const window = createWindow();
@@ -297,6 +297,20 @@ describe("Escape", () => {
     $(root, "#go").focus();
     press($(root, "#go"), "Escape");
     assert.notEqual(document.activeElement, $(root, "#go"));
+  });
+});
+
+describe("copies of the module", () => {
+  test("share one routing per page (anywidget imports the module once per widget model)", async () => {
+    const copy = /** @type {typeof import("../src/page_keys.js")} */ (await import(`../src/page_keys.js?copy=${Date.now()}`));
+    const a = widget('<button id="go">go</button><div phx-window-keydown="a"></div>');
+    const b = document.createElement("div");
+    b.className = "lw-root";
+    document.body.append(b);
+    const page = copy.pageKeysOf(b);
+    assert.ok(page);
+    assert.equal(page, pageKeysOf(a.root));
+    assert.equal(page.ownerOf(a.$("#go")), a.root);
   });
 });
 
