@@ -10,29 +10,17 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-#: Called once a message was handled (its reply sent): a comm handler waits for it.
+#: Called once a message was handled (its reply sent), or had to wait its turn: a comm
+#: handler that handed the message to livewidget's loop waits for it.
 Done = Callable[[], None]
-
-
-class Inbound:
-    """A frontend message whose comm handler waits until it was handled (``done``)."""
-
-    __slots__ = ("done", "raw")
-
-    def __init__(self, raw: object, done: Done) -> None:
-        self.raw = raw
-        self.done = done
 
 
 class Resume:
     """A message handled at once that had to wait: carried on by the queue's task."""
 
-    def __init__(
-        self, coroutine: Coroutine[Any, Any, None], waiting_for: Any, done: Done | None = None
-    ) -> None:
+    def __init__(self, coroutine: Coroutine[Any, Any, None], waiting_for: Any) -> None:
         self.coroutine = coroutine
         self.waiting_for = waiting_for
-        self.done = done
 
     async def run(self) -> None:
         """Step the coroutine as a task would, waiting for each future it yields."""

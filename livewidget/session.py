@@ -27,7 +27,7 @@ from ._callbacks import call, current_loop, hook_source, reply_payload
 from ._errors_format import error_payload
 from ._navigation import NavigationMixin
 from ._prototyping import PrototypingMixin
-from ._queue import Command, Done, Inbound, Resume
+from ._queue import Command, Done, Resume
 from ._runtime import LiveCallback, Run
 from .errors import BadMessageError
 from .history import History
@@ -148,11 +148,14 @@ class Session(NavigationMixin, PrototypingMixin):
     def receive(self, raw: object, *, wait: float = 0.0) -> None:
         """Handle an inbound message from the frontend; safe to call from any thread.
 
-        On the loop's thread, with nothing queued or running, the message is handled at once,
-        inside the comm's own message handler, so the reply leaves in the same burst as the
-        kernel's busy/idle status (as a bare widget's would) instead of after it. From another
-        thread, ``wait`` > 0 hands the message to the loop and waits up to ``wait`` seconds
-        for its answer to be sent, for the same reason; a slower handler answers later.
+        With nothing queued or running, the message is handled at once, inside the comm's own
+        message handler, so the reply leaves in the same burst as the kernel's busy/idle
+        status (as a bare widget's would) instead of after it. From another thread than the
+        loop's, with ``wait`` > 0: if livewidget's loop is idle, this thread holds it and
+        handles the message itself (:func:`livewidget._loop.borrowed`); else the message is
+        handed to the loop and this waits up to ``wait`` seconds for its answer to be sent.
+        A slower handler answers later; a message behind this widget's own earlier work is
+        queued without waiting.
         """
         if not self._off_loop():
             self._receive_here(raw, None)
@@ -173,35 +176,40 @@ class Session(NavigationMixin, PrototypingMixin):
         answered.wait(wait)  # set already when it was handled right here
 
     def _receive_here(self, raw: object, done: Done | None) -> None:
-        if self._closed:
-            self._enqueue(raw)  # logs the drop
+        """On the loop: handle ``raw`` now if the session is idle, else queue it.
+
+        ``done`` (the waiting comm handler) is called once the reply was sent, or as soon as
+        the message had to wait for this widget's own earlier work (a queued message, an
+        ``async`` handler that awaits): its answer then comes when that work is done, and the
+        comm handler must not hold the kernel's messages to other widgets meanwhile.
+        """
+        try:
+            if self._closed:
+                self._enqueue(raw)  # logs the drop
+            elif self._idle and self._task is not None and self._queue.empty():
+                self._handle_now(raw)
+            else:
+                self._queue.put_nowait(raw)
+        finally:
             if done is not None:
                 done()
-        elif self._idle and self._task is not None and self._queue.empty():
-            self._handle_now(raw, done)
-        else:
-            self._queue.put_nowait(raw if done is None else Inbound(raw, done))
 
-    def _handle_now(self, raw: object, done: Done | None = None) -> None:
+    def _handle_now(self, raw: object) -> None:
         coroutine = self._handle(raw)
         self._idle = False
         try:
             waiting_for = coroutine.send(None)
         except StopIteration:
             self._committed()
-            if done is not None:
-                done()
             return
         except Exception:
             logger.exception("livewidget: internal error in %s", self.socket.id)
-            if done is not None:
-                done()
             return
         finally:
             self._idle = True
         # It awaits something real (an async handler): the queue's task carries it on, first
         # in line, so what comes next still waits its turn.
-        self._queue.put_nowait(Resume(coroutine, waiting_for, done))
+        self._queue.put_nowait(Resume(coroutine, waiting_for))
 
     @property
     def assigns(self) -> Assigns:
@@ -323,20 +331,17 @@ class Session(NavigationMixin, PrototypingMixin):
         while True:
             item = await self._queue.get()
             self._idle = False
-            done = item.done if isinstance(item, Inbound | Resume) else None
             try:
                 if isinstance(item, Command | Resume):
                     await item.run()
                 else:
-                    await self._handle(item.raw if isinstance(item, Inbound) else item)
+                    await self._handle(item)
             except Exception:
                 logger.exception("livewidget: internal error in %s", self.socket.id)
             finally:
                 self._idle = True
                 self._queue.task_done()
                 self._committed()
-                if done is not None:
-                    done()
             if not self._queue.empty():
                 # A backlog (a burst of broadcasts, ticks) is handled one message per loop
                 # step, so other widgets and the kernel run in between.

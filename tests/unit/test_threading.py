@@ -390,3 +390,45 @@ def test_closed_threaded_widgets_leave_nothing_on_livewidgets_loop(threaded, loc
     loop = _loop.shared_loop()
     assert asyncio.run_coroutine_threadsafe(ours(), loop).result(TIMEOUT) == []
     assert local_pubsub.subscription_count() == 0
+
+
+class Awaiting(LiveView):
+    """An async handler that waits for the test to let it go."""
+
+    template = "<p>{{ n }}</p>"
+
+    def mount(self, socket, session, params):
+        socket.assign(n=0)
+        self.release = asyncio.Event()
+
+    async def handle_event(self, event, params, socket):
+        if event == "wait":
+            await self.release.wait()
+        socket.assign(n=socket.assigns.n + 1)
+
+
+def test_an_async_handler_that_awaits_does_not_hold_the_comm_handler(threaded, monkeypatch):
+    from livewidget import widget as widget_module
+
+    # A comm handler that waited for the awaiting handler would wait until the watchdog.
+    monkeypatch.setattr(widget_module, "REPLY_WAIT_SECONDS", 60.0)
+    slow, other = LiveWidget(Awaiting), LiveWidget(Awaiting)
+    loop = _loop.shared_loop()
+    watchdog = threading.Timer(5.0, lambda: loop.call_soon_threadsafe(slow.view.release.set))
+    try:
+        watchdog.start()
+        for w in (slow, other):
+            w.comm.from_frontend({"k": "join"})
+        slow.comm.from_frontend(event(1, "wait"))
+        assert answered_refs(slow) == []  # returned while the handler still awaits
+        slow.comm.from_frontend(event(2, "go"))  # behind it: queued, not waited for
+        assert answered_refs(slow) == []
+        other.comm.from_frontend(event(1, "go"))  # another widget: answered at once
+        assert answered_refs(other) == [1]
+        loop.call_soon_threadsafe(slow.view.release.set)
+        wait_until(lambda: answered_refs(slow) == [1, 2], "the awaiting handler and the next")
+        assert slow.assigns.n == 2
+    finally:
+        watchdog.cancel()
+        slow.close()
+        other.close()
