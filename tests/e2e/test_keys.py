@@ -2,7 +2,8 @@
 
 Inside a widget: a `phx-window-keydown` ArrowUp binding counts, Enter submits a search form,
 the notebook's command-mode shortcuts (`a`, `b`, `dd`) change no cell, and a second widget's
-window binding hears nothing. Escape hands the focus back, and then `b` is the notebook's again.
+window binding hears nothing. Escape hands the focus back, and then `b` is the notebook's again;
+Shift+Enter, which the widget does not name, runs the cell.
 """
 
 from __future__ import annotations
@@ -69,6 +70,16 @@ def check_keys(page: Page) -> None:
     page.keyboard.press("b")  # the notebook's again: a cell is inserted below
     expect(page.locator(".jp-Notebook .jp-Cell")).to_have_count(cells + 1)
     expect(first.locator(".ups")).to_have_text("2")
+
+    # a modifier shortcut the widget does not name is the notebook's: Shift+Enter runs the cell
+    cell = page.locator(".jp-CodeCell", has=page.locator(".lw-root")).nth(1)
+    prompt = cell.locator(".jp-InputPrompt")
+    ran_as = prompt.inner_text()
+    second.locator(".q").click()
+    page.keyboard.type("dogs")
+    page.keyboard.press("Shift+Enter")
+    expect(prompt).not_to_have_text(ran_as)
+    expect(cell.locator(".found")).to_have_text("")  # no submission on the way
 
 
 def test_keys_inside_a_widget_in_jupyterlab(
