@@ -16,17 +16,16 @@ page, a string saying so (``"<patch.mjs: the client logged at message 3: ...>"``
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from tests._oracle import run_node_cli
 
 CLI = Path(__file__).resolve().parents[1] / "js" / "test" / "oracle" / "patch.mjs"
 
 
 class DomOracleError(RuntimeError):
-    """The node oracle could not run (node or js/node_modules missing, or it crashed)."""
+    """The DOM oracle answered something else than the sequences it was given."""
 
 
 class Patched(NamedTuple):
@@ -51,19 +50,9 @@ def kernel_messages(tree_and_diffs: list[dict[str, Any]]) -> list[dict[str, Any]
 
 def patch_paths_in_dom(sequences: list[list[tuple[dict[str, Any], str]]]) -> list[list[Patched]]:
     """Per sequence, per message: the patched DOM, the expected page and the patch path."""
-    node = shutil.which("node")
-    if node is None:
-        raise DomOracleError("the DOM oracle needs Node 20 on PATH (`node`); install it")
-    payload = json.dumps([[list(step) for step in steps] for steps in sequences])
-    done = subprocess.run(
-        [node, str(CLI)], input=payload, capture_output=True, text=True, check=False
+    results: list[list[list[str]]] = run_node_cli(
+        CLI, [[list(step) for step in steps] for steps in sequences]
     )
-    if done.returncode != 0:
-        raise DomOracleError(
-            f"{CLI.name} exited with {done.returncode}; if js/node_modules is missing, run "
-            f"`npm ci` in js/. Its stderr:\n{done.stderr[-3000:]}"
-        )
-    results: list[list[list[str]]] = json.loads(done.stdout)
     if [len(r) for r in results] != [len(s) for s in sequences]:
         raise DomOracleError(
             f"{CLI.name} answered {[len(r) for r in results]} messages per sequence "

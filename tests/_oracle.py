@@ -31,21 +31,29 @@ class OracleError(RuntimeError):
     """The node oracle could not run (node or js/node_modules missing, or it crashed)."""
 
 
-def merge_three_ways(sequences: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Per sequence, the HTML after each message from the Python, JS and Phoenix clients."""
+def run_node_cli(cli: Path, payload: Any) -> Any:
+    """Run one of the node oracles on ``payload`` (JSON in on stdin, JSON out on stdout)."""
     node = shutil.which("node")
     if node is None:
-        raise OracleError("the Phoenix oracle needs Node 20 on PATH (`node`); install it")
-    payload = json.dumps(sequences, separators=(",", ":"))
+        raise OracleError(f"{cli.name} needs Node 20 on PATH (`node`); install it")
     done = subprocess.run(
-        [node, str(CLI)], input=payload, capture_output=True, text=True, check=False
+        [node, str(cli)],
+        input=json.dumps(payload, separators=(",", ":")),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise OracleError(
-            f"{CLI.name} exited with {done.returncode}; if js/node_modules is missing, run "
+            f"{cli.name} exited with {done.returncode}; if js/node_modules is missing, run "
             f"`npm ci` in js/. Its stderr:\n{done.stderr[-3000:]}"
         )
-    results: list[dict[str, Any]] = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def merge_three_ways(sequences: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Per sequence, the HTML after each message from the Python, JS and Phoenix clients."""
+    results: list[dict[str, Any]] = run_node_cli(CLI, sequences)
     if len(results) != len(sequences):
         raise OracleError(f"{CLI.name} answered {len(results)} sequences for {len(sequences)}")
     out = []

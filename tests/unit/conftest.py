@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 import livewidget
@@ -49,3 +51,14 @@ def local_pubsub(monkeypatch):
     livewidget.configure(pubsub="local")
     yield pubsub.backend()
     livewidget.configure(pubsub="local")
+
+
+@pytest.fixture
+def loop():
+    """A fresh event loop, set as the current one, closed after the test."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.run_until_complete(asyncio.sleep(0))
+    loop.close()
+    asyncio.set_event_loop(None)

@@ -17,7 +17,6 @@ import sys
 from typing import Any
 
 import comm
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -245,16 +244,6 @@ class CallCounter:
 
     def __exit__(self, *exc: object) -> None:
         sys.setprofile(None)
-
-
-@pytest.fixture
-def loop():
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    yield loop
-    loop.run_until_complete(asyncio.sleep(0))
-    loop.close()
-    asyncio.set_event_loop(None)
 
 
 def state(widget: LiveWidget) -> Any:

@@ -40,16 +40,6 @@ class RecordingComm(BaseComm):
 
 
 @pytest.fixture
-def loop():
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    yield loop
-    loop.run_until_complete(asyncio.sleep(0))
-    loop.close()
-    asyncio.set_event_loop(None)
-
-
-@pytest.fixture
 def widget(monkeypatch, loop):
     monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
     widget = LiveWidget(Counter, session={"start": 3})
