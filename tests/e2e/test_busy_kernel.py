@@ -87,7 +87,9 @@ def test_a_view_stays_live_while_a_cell_runs_in_jupyterlab(
     deadline = time.monotonic() + 60
     while not printed(page, "loop done"):
         assert time.monotonic() < deadline, f"the loop never ended; steps seen: {seen}"
-        text = step.inner_text()
+        # textContent, not innerText: once Lab scrolls to the running cell, the widget's cell
+        # may be off screen, where Chromium gives innerText as "" (content-visibility).
+        text = step.text_content() or ""
         if not seen or seen[-1] != text:
             seen.append(text)
         page.wait_for_timeout(50)
@@ -96,7 +98,7 @@ def test_a_view_stays_live_while_a_cell_runs_in_jupyterlab(
     assert shown == sorted(shown)  # in broadcast order
     # Now the cell sleeps 8 s: a click is answered and the timer ticks before it ends.
     ticks = page.locator(".lw-root #ticks")
-    ticks_before = int(ticks.inner_text())
+    ticks_before = int(ticks.text_content() or "")
     started = time.monotonic()
     page.locator(".lw-root #inc").click()
     expect(page.locator(".lw-root #count")).to_have_text("1", timeout=7_000)
