@@ -10,8 +10,9 @@
  * Until the first tree arrives, the view shows a small "connecting…" placeholder. The root
  * carries one of Phoenix's state classes: `phx-loading` until the first tree, then
  * `phx-connected`, and `phx-error` once the widget's comm is gone.
- * The root also catches clicks on `data-phx-link` links (`navigation.js`), and the view
- * keeps the hook instances of its elements (`view_hooks.js`).
+ * The root also catches clicks on `data-phx-link` links (`navigation.js`), the view
+ * keeps the hook instances of its elements (`view_hooks.js`), and the `<script>` elements a
+ * patch adds run (`scripts.js`).
  */
 
 import { Bindings } from "./bindings.js";
@@ -33,6 +34,7 @@ import { patch } from "./dom_patch.js";
 import { patchAroundLists } from "./list_skip.js";
 import { patchRowsInPlace } from "./row_patch.js";
 import { learnShapesWhenIdle, RowSkipper } from "./row_skip.js";
+import { ScriptRunner } from "./scripts.js";
 import { bindLinks } from "./navigation.js";
 import { ViewHooks } from "./view_hooks.js";
 
@@ -66,6 +68,8 @@ export class LiveViewElement {
     this.onScreen = null;
     /** @private The error box shown, if any. @type {HTMLElement | null} */
     this.errorBox = null;
+    /** @private Runs the `<script>` elements each patch adds (`scripts.js`). */
+    this.scripts = new ScriptRunner();
     this.container.append(connectingPlaceholder(doc));
     this.root.append(this.container);
     el.append(this.root);
@@ -109,6 +113,8 @@ export class LiveViewElement {
     const rows = before && patchRowsInPlace(this.container, before, tree, this.observer);
     if (rows) this.rows.showing(rows.shown);
     if (!rows || rows.rest) this.patchRest(tree);
+    // Before the hooks mount: a hook may use what a script of the page defines.
+    this.scripts.run(this.container);
     this.hooks.afterPatch();
     this.bindings.afterPatch();
   }
@@ -165,9 +171,13 @@ export class LiveViewElement {
       beforeElUpdated: (fromEl, toEl) => {
         if (!this.hooks.beforeElUpdated(fromEl, toEl)) return false;
         this.bindings.beforeElUpdated(fromEl, toEl);
+        this.scripts.beforeElUpdated(fromEl, toEl);
         return true;
       },
-      nodeAdded: (el) => this.bindings.nodeAdded(el),
+      nodeAdded: (el) => {
+        this.scripts.nodeAdded(el);
+        this.bindings.nodeAdded(el);
+      },
       keepsFocusedValue: (el) => this.bindings.keepsFocusedValue(el),
       beforeNodeDiscarded: (el) => this.bindings.beforeNodeDiscarded(el),
     };
