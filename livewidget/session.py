@@ -24,6 +24,7 @@ from typing import Any
 from . import _encoding, _loop, _messages, _reload
 from . import _protocol as p
 from ._callbacks import call, current_loop, hook_source, reply_payload
+from ._coalesce import Cancellable, Pacer
 from ._errors_format import error_payload
 from ._navigation import NavigationMixin
 from ._prototyping import PrototypingMixin
@@ -67,6 +68,7 @@ class Session(NavigationMixin, PrototypingMixin):
         show_tracebacks: bool = True,
         hooks: Mapping[str, str | Path] | None = None,
         on_state: OnState | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.router = Router(routes)
         self.show_tracebacks = show_tracebacks
@@ -92,6 +94,13 @@ class Session(NavigationMixin, PrototypingMixin):
         # Messages and commands posted to the loop from other threads, not arrived yet.
         self._in_flight = 0
         self._in_flight_lock = threading.Lock()
+        # Pacing of updates that answer no event (see livewidget._coalesce). While one is
+        # held back, _page_tree is the tree the page shows (self._tree is ahead of it) and
+        # _held_events the pushed events that ride in the next message.
+        self._pacer = pacer or Pacer(call_later=lambda s, fn: self._loop.call_later(s, fn))
+        self._page_tree: Rendered | None = None
+        self._held_events: list[list[Any]] = []
+        self._flush_at: Cancellable | None = None
         self.view_class, self.view, self.socket = self._new_view(url)
         self._snapshot = Assigns(dict(self.socket.assigns._data))
 
@@ -252,9 +261,15 @@ class Session(NavigationMixin, PrototypingMixin):
 
         self._enqueue(Command(lambda: self._dispatch(handler, None, "assign")))
 
-    async def drain(self) -> None:
-        """Wait until every queued message has been handled."""
+    async def drain(self, *, send_held: bool = True) -> None:
+        """Wait until every queued message has been handled.
+
+        With ``send_held`` (the default), an update held back to pace the page goes now too,
+        so the page shows the current state; ``False`` leaves it to its scheduled flush.
+        """
         await self._queue.join()
+        if send_held:
+            self._flush(paced=False)
 
     def close(self, reason: str = "closed") -> None:
         """End the view: drop queued messages, stop the task and run ``terminate``.
@@ -281,6 +296,8 @@ class Session(NavigationMixin, PrototypingMixin):
                 self._watch.cancel()
             if self._task is not None:
                 self._task.cancel()
+            if self._flush_at is not None:
+                self._flush_at.cancel()
             self._terminate(reason)
         finally:
             if done is not None:
@@ -389,7 +406,7 @@ class Session(NavigationMixin, PrototypingMixin):
             reply[p.TITLE] = self.socket.page_title
         if self._pending_error is not None:
             reply[p.ERROR] = self._pending_error
-        self._emit(reply)
+        self._emit(reply, answer=True)
 
     async def _event(self, event: _messages.Event) -> None:
         if event.name == p.CLEAR_FLASH:
@@ -454,6 +471,11 @@ class Session(NavigationMixin, PrototypingMixin):
             self._emit_error(exc, during, ref)
             return
         events = self.socket._take_events()
+        if ref is None and navigation is None and tree is not None and self._joined:
+            quiet = not changes and not events and not self.socket._title_changed
+            if quiet or self._pacer.wait() > 0:
+                self._hold(tree, events, quiet=quiet)
+                return
         if tree is not None:
             reply = self._commit_tree(tree, changes)
             if navigation is not None:
@@ -491,6 +513,7 @@ class Session(NavigationMixin, PrototypingMixin):
 
     def _full_reply(self) -> dict[str, Any]:
         assert self._tree is not None
+        self._page_tree = None  # the page gets the whole tree: nothing held back is missing
         reply = {p.RENDERED: self._tree.to_json(), p.HOOKS: self._hook_sources()}
         if self._pending_error is not None:
             reply[p.ERROR] = self._pending_error
@@ -501,8 +524,61 @@ class Session(NavigationMixin, PrototypingMixin):
 
     def _commit_tree(self, tree: Rendered, changes: dict[str, Any]) -> dict[str, Any]:
         self.socket._take_changed()
+        if self._page_tree is not None:
+            # An update was held back: this message carries it too, in one diff.
+            changes = diff(self._page_tree, tree)
+            self._page_tree = None
         self._tree = tree
         return {p.DIFF: changes} if changes else {}
+
+    # -- pacing -----------------------------------------------------------------------------
+
+    def _hold(self, tree: Rendered, events: list[list[Any]], *, quiet: bool) -> None:
+        """Commit an update that answers no event without sending it yet.
+
+        ``quiet`` (it changed nothing the page shows) sends nothing, now or later; otherwise
+        the next message carries it: the next event's reply or the flush scheduled here.
+        """
+        assert self._tree is not None
+        self.socket._take_changed()
+        if not quiet and self._page_tree is None:
+            self._page_tree = self._tree
+        self._tree = tree
+        self._held_events.extend(events)
+        if not quiet:
+            self._schedule_flush()
+
+    def _held(self) -> bool:
+        return self._page_tree is not None or bool(self._held_events)
+
+    def _schedule_flush(self) -> None:
+        if self._flush_at is None and not self._closed:
+            self._flush_at = self._pacer.call_later(self._pacer.wait(), self._flush_due)
+
+    def _flush_due(self) -> None:
+        self._flush_at = None
+        if self._held() or self.socket._title_changed:
+            self._enqueue(Command(self._flush_command))
+
+    async def _flush_command(self) -> None:
+        self._flush(paced=True)
+
+    def _flush(self, *, paced: bool) -> None:
+        """Send what was held back, in order with the queue; ``paced`` waits for its turn."""
+        if not self._held() and not self.socket._title_changed:
+            return
+        if paced and self._pacer.wait() > 0:
+            self._schedule_flush()
+            return
+        reply: dict[str, Any] = {}
+        if self._page_tree is not None and self._tree is not None:
+            changes = diff(self._page_tree, self._tree)
+            if changes:
+                reply[p.DIFF] = changes
+        self._page_tree = None
+        if reply or self._held_events or self.socket._title_changed:
+            # Every part was checked when its transaction committed.
+            self._finish(reply, [], None, None, checked=True)
 
     def _finish(
         self,
@@ -514,6 +590,10 @@ class Session(NavigationMixin, PrototypingMixin):
         checked: bool = False,
     ) -> None:
         """Complete ``reply`` and send it; ``checked`` when its parts were checked already."""
+        if self._held_events:
+            # Pushed events held back with an update go first, in the order they were pushed.
+            events = [*self._held_events, *events]
+            self._held_events = []
         if events:
             reply[p.EVENTS] = events
         title = self.socket._take_title()
@@ -547,13 +627,21 @@ class Session(NavigationMixin, PrototypingMixin):
             reply[p.REF] = ref
         self._emit(reply)
 
-    def _emit(self, message: dict[str, Any], *, checked: bool = False) -> None:
+    def _emit(
+        self, message: dict[str, Any], *, checked: bool = False, answer: bool | None = None
+    ) -> None:
+        """Send ``message``; ``answer`` when it answers a message from the page.
+
+        ``answer`` defaults to whether it carries a ref. An answer never waits for pacing and
+        starts no frame (livewidget._coalesce); it counts against the kernel-wide budget.
+        """
         if self._closed:
             # Closed from another thread while this was being handled: the comm may be gone.
             logger.debug("livewidget: %s closed; a message was not sent", self.socket.id)
             return
         if not checked:
             message = self._sendable(message)
+        self._pacer.sent(reply=p.REF in message if answer is None else answer)
         try:
             self._send(message)
         except Exception:
