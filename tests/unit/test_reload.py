@@ -9,18 +9,23 @@ from livewidget import LiveView
 from livewidget.testing import LiveViewTest
 
 
-def define(template: str, step: int = 1, hooks: dict | None = None):
-    """Each call defines "the same" class again, as re-running a notebook cell does."""
+def define(source: str, step: int = 1, hooks: dict | None = None):
+    """Each call defines "the same" class again, as re-running a notebook cell does.
+
+    The template is set in the class body, as in a cell: the running session may take the
+    class over (on its own thread) as soon as the class statement ends."""
+    client_hooks = hooks or {}
 
     class Proto(LiveView):
+        template = source
+        hooks = client_hooks
+
         def mount(self, socket, session, params):
             socket.assign(n=0)
 
         def handle_event(self, event, params, socket):
             socket.assign(n=socket.assigns.n + step)
 
-    Proto.template = template
-    Proto.hooks = hooks or {}
     return Proto
 
 
