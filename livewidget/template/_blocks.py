@@ -8,11 +8,12 @@ the tree it produces: :class:`Block` s of statics around slots. A slot is one of
 - kind ``IF``: ``{% if %}…{% elif %}…{% else %}``, whose taken branch is a nested tree;
 - kind ``FOR``: a ``{% for %}`` whose rows share statics and are tracked by key.
 
-The compiled Jinja2 code drops the statics and calls the :class:`Builder` at the edges of
-slots: the builder collects what each slot printed and, when a slot reads nothing that
-changed, says to skip it and keeps its previous value. Rows of a loop are reused when their
-key, their item (compared by value, type-strict) and the ``loop`` values they use match the
-previous render's.
+The compiled Jinja2 code drops the statics and reaches the :class:`Builder` at the edges of
+slots (by reading its properties: see :meth:`Builder.context`): the builder collects what
+each slot printed and, when a slot reads nothing that changed, says to skip it and keeps its
+previous value. Rows of a loop are reused when their key, their item (compared by value,
+type-strict) and the ``loop`` values they use match the previous render's. Which slots may be
+skipped at all is decided by :mod:`._analysis`.
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ class Builder:
     """Collects one render's output into a :class:`Rendered` tree (one builder per render).
 
     The compiled template reads its properties and calls two methods (see :meth:`context`);
-    ``out`` receives every string the template yields, in order, and is emptied at each call.
+    ``out`` receives every string the template yields, in order, and is emptied at each
+    slot edge that takes what was printed.
     """
 
     def __init__(
