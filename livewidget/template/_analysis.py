@@ -26,6 +26,7 @@ import jinja2.filters
 import jinja2.tests
 from jinja2 import nodes
 
+from ._charts import CHART_HELPERS
 from ._form_helpers import FORM_HELPERS
 from ._helpers import HELPERS
 
@@ -33,7 +34,7 @@ LOOP = "loop"
 
 #: Globals that are pure functions of their arguments (when not shadowed by an assign).
 PURE_CALLEES = frozenset(
-    {"range", "dict", "namespace", "cycler", "joiner", *HELPERS, *FORM_HELPERS}
+    {"range", "dict", "namespace", "cycler", "joiner", *HELPERS, *FORM_HELPERS, *CHART_HELPERS}
 )
 #: Read-only methods of built-in values (str, dict, list, tuple) and of the ``JS`` builder,
 #: whose every method returns a new command list.
