@@ -1,0 +1,37 @@
+"""File uploads over the widget's comm, with Phoenix LiveView's names and flow.
+
+``entries`` holds what templates read, ``wire`` the messages and their checks, ``manager``
+the state and the temporary files, ``socket_api`` the methods a socket gets.
+"""
+
+from __future__ import annotations
+
+from .entries import (
+    NOT_ACCEPTED,
+    TOO_LARGE,
+    TOO_MANY_FILES,
+    UploadConfig,
+    UploadEntry,
+    UploadsNamespace,
+)
+from .manager import UploadManager, UploadRefused
+from .socket_api import UPLOADS_ASSIGN, UploadSocketMixin
+from .wire import UploadChunk, UploadMessage, UploadStart, parse_form_uploads, parse_upload
+
+__all__ = [
+    "NOT_ACCEPTED",
+    "TOO_LARGE",
+    "TOO_MANY_FILES",
+    "UPLOADS_ASSIGN",
+    "UploadChunk",
+    "UploadConfig",
+    "UploadEntry",
+    "UploadManager",
+    "UploadMessage",
+    "UploadRefused",
+    "UploadSocketMixin",
+    "UploadStart",
+    "UploadsNamespace",
+    "parse_form_uploads",
+    "parse_upload",
+]
