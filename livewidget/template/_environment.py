@@ -10,9 +10,12 @@ from functools import lru_cache
 import jinja2
 
 from ._blocks import keyed
+from ._charts import CHART_HELPERS
+from ._embed import EMBED_HELPERS
 from ._form_helpers import FORM_HELPERS
 from ._helpers import HELPERS
 from ._html_context import SAFE_URL_FILTER, safe_url
+from ._upload_helpers import UPLOAD_HELPERS
 
 
 @lru_cache(maxsize=64)
@@ -31,6 +34,9 @@ def environment(search_path: str | None = None) -> jinja2.Environment:
     )
     env.globals.update(HELPERS)
     env.globals.update(FORM_HELPERS)  # input, error_tag, … and JS
+    env.globals.update(EMBED_HELPERS)  # embed(widget): another Jupyter widget in the page
+    env.globals.update(CHART_HELPERS)  # figure_svg(fig): a Matplotlib figure as inline SVG
+    env.globals.update(UPLOAD_HELPERS)  # live_file_input(uploads.x), live_img_preview(entry)
     env.filters["keyed"] = keyed
     env.filters[SAFE_URL_FILTER] = safe_url  # put in by the compiler: see _html_context
     return env
