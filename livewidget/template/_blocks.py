@@ -24,6 +24,7 @@ from typing import Any
 
 from ._rendered import Comprehension, Dynamic, Rendered
 from ._snapshot import UNCOMPARABLE, same, snapshot
+from ._streams import StreamRows, stream_comprehension
 
 EXPR, IF, FOR = "expr", "if", "for"
 
@@ -82,6 +83,9 @@ class _LoopFrame:
     snapshots: list[Any]
     plan: list[_Plan]
     rows: list[list[Dynamic]] = field(default_factory=list)
+    #: A stream loop: its stream, and what the slot held before (see ``_streams.py``).
+    stream: StreamRows | None = None
+    before: Dynamic | None = None
 
 
 class Builder:
@@ -169,6 +173,20 @@ class Builder:
         """The next slot, a ``for``, iterates ``iterable``: plan which rows to reuse."""
         frame = self._frames[-1]
         slot = frame.block.slots[len(frame.dynamics)]
+        if isinstance(iterable, StreamRows):
+            # A stream's rows are new every render: each is evaluated, none is compared.
+            rows = list(iterable)
+            self._loops.append(
+                _LoopFrame(
+                    slot,
+                    [dom_id for dom_id, _ in rows],
+                    [UNCOMPARABLE] * len(rows),
+                    [_FRESH] * len(rows),
+                    stream=iterable,
+                    before=self._previous(frame),
+                )
+            )
+            return rows
         items, key_attr = _items(iterable)
         keys = _keys(items, key_attr)
         before = self._previous(frame)
@@ -220,6 +238,11 @@ class Builder:
         loop = self._loops.pop()
         body = loop.slot.body
         assert body is not None
+        if loop.stream is not None:
+            self._frames[-1].dynamics.append(
+                stream_comprehension(body.statics, body, loop.before, loop.stream.ops, loop.rows)
+            )
+            return ""
         self._frames[-1].dynamics.append(
             Comprehension(body.statics, loop.rows, loop.keys, loop.snapshots, body)
         )

@@ -93,6 +93,18 @@ class Comprehension:
         keyed[KEY_COUNT] = len(self.rows)
         return {STATICS: list(self.statics), KEYED: keyed}
 
+    def changes_since(self, before: Dynamic) -> Any:
+        """The change from ``before`` to this, or None when there is none (a stream's
+        comprehension answers with its instruction: see ``_streams.py``)."""
+        # Exactly this class: a stream's rows are not a list to diff row by row.
+        if (
+            isinstance(before, Comprehension)
+            and type(before) is type(self)
+            and before.statics == self.statics
+        ):
+            return _diff_rows(before, self)
+        return self.to_json()
+
     def __str__(self) -> str:
         return "".join(_join(self.statics, row) for row in self.rows)
 
@@ -136,9 +148,7 @@ def _diff_dynamic(before: Dynamic, after: Dynamic) -> Any:
         if isinstance(before, Rendered) and before.statics == after.statics:
             return _diff_dynamics(before.dynamics, after.dynamics) or None
         return after.to_json()
-    if isinstance(before, Comprehension) and before.statics == after.statics:
-        return _diff_rows(before, after)
-    return after.to_json()
+    return after.changes_since(before)
 
 
 def _diff_rows(old: Comprehension, new: Comprehension) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._protocol import KEY_COUNT, KEYED, MOVED, MOVES, STATICS
+from ._streams import STREAM, apply_ops
 
 JSONTree = dict[str, Any]
 
@@ -34,6 +35,8 @@ def merge(tree: JSONTree | None, diff: JSONTree) -> JSONTree:
     if tree is None or STATICS in diff:
         return _copy(diff)
     if KEYED in tree:
+        if STREAM in diff:
+            return _merge_stream(tree, diff)
         if KEYED in diff:
             return {**tree, KEYED: _merge_keyed(tree[KEYED], diff[KEYED])}
         if not diff:
@@ -170,4 +173,49 @@ def _join(statics: list[str], values: list[Any]) -> str:
 
 
 def _copy(value: JSONTree) -> JSONTree:
-    return {k: _copy(v) if isinstance(v, dict) else v for k, v in value.items()}
+    copy = {k: _copy(v) if isinstance(v, dict) else v for k, v in value.items()}
+    if STREAM in copy and KEYED in copy:
+        return _merge_stream({**copy, KEYED: {KEY_COUNT: 0}, STREAM_IDS: []}, copy)
+    return copy
+
+
+#: Where this client keeps the DOM ids of a stream's rows (not a wire key).
+STREAM_IDS = "stream_ids"
+
+
+def _merge_stream(tree: JSONTree, diff: JSONTree) -> JSONTree:
+    """A stream's rows after the instruction ``diff[STREAM]`` and its new rows ``diff["k"]``.
+
+    The tree keeps every row the page shows, in order, with their DOM ids beside them.
+    """
+    instruction = diff[STREAM]
+    if not (isinstance(instruction, list) and 3 <= len(instruction) <= 4):
+        raise MalformedTreeError(
+            f"a stream instruction is [ref, inserts, deletes(, reset)], got {instruction!r:.200}"
+        )
+    _, inserts, deletes, *reset = instruction
+    keyed = diff.get(KEYED, {KEY_COUNT: 0})
+    if (
+        not isinstance(keyed, dict)
+        or not isinstance(inserts, list)
+        or not isinstance(deletes, list)
+    ):
+        raise MalformedTreeError(f"a stream needs 'k' rows, inserts and deletes: {diff!r:.200}")
+    new_rows = [_old_row(keyed, _count(keyed.get(KEY_COUNT)), i) for i in range(len(inserts))]
+    old = tree.get(KEYED, {})
+    ids = list(tree.get(STREAM_IDS, []))
+    rows = [old[str(i)] for i in range(len(ids))]
+    steps = []
+    for insert, row in zip(inserts, new_rows, strict=True):
+        if not (isinstance(insert, list) and len(insert) == 4 and isinstance(insert[0], str)):
+            raise MalformedTreeError(
+                f"a stream insert is [dom_id, at, limit, update_only]: {insert!r:.200}"
+            )
+        steps.append((insert[0], insert[1], insert[2], bool(insert[3]), row))
+    apply_ops(ids, rows, bool(reset), [str(d) for d in deletes], steps)
+    out = {key: value for key, value in tree.items() if key != STREAM}
+    if STATICS in diff:
+        out[STATICS] = diff[STATICS]
+    out[KEYED] = {**{str(i): row for i, row in enumerate(rows)}, KEY_COUNT: len(rows)}
+    out[STREAM_IDS] = ids
+    return out

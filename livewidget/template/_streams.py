@@ -1,0 +1,308 @@
+"""Streams in templates: the rows a render adds to a stream, and what the kernel keeps of them.
+
+A view changes a stream with ``socket.stream(...)`` and friends (see :mod:`livewidget._streams`),
+which queue :class:`StreamOps`. A template reads the stream as ``streams.<name>``, a
+:class:`StreamRows` that yields ``(dom_id, item)`` for the rows inserted since the last render
+only, so ``{% for dom_id, msg in streams.msgs %}`` renders just those. The loop becomes a
+:class:`StreamComprehension`, whose wire form is Phoenix LiveView 1.2's::
+
+    {"s": [...], "k": {"0": {row}, ..., "kc": 2},
+     "stream": ["0", [["msgs-7", -1, null, false], ...], ["msgs-3"]]}  # ref, inserts, deletes
+                                                                        # (and true: reset)
+
+The client applies, in this order: reset (drop every row), deletes (by DOM id), then each
+insert in turn: a DOM id already shown is updated in place; a new one goes to position
+``at`` (-1 appends, 0 prepends, i before the row at index i), and ``limit`` prunes from the
+other end (a negative limit keeps the last rows, a positive one the first).
+
+The kernel keeps no items: once rendered, a row is kept only as its wire JSON, packed into
+one string per stream (:class:`RowStore`), so a page that joins later (a second display, a
+reload) gets every row the stream shows, bounded by the stream's ``limit``.
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ._rendered import Comprehension, Dynamic, _row_json
+
+#: The wire key of a stream instruction, beside ``"k"`` in a comprehension (Phoenix's name).
+STREAM = "stream"
+#: What separates packed ids and rows: an HTML id holds no whitespace, and JSON escapes it.
+_SEP = "\n"
+
+R = TypeVar("R")
+#: An insert on the wire: DOM id, position, limit, update only.
+WireInsert = tuple[str, int, int | None, bool]
+
+
+@dataclass(slots=True)
+class Insert:
+    """One item to insert (or update in place) in a stream."""
+
+    dom_id: str
+    item: Any
+    at: int = -1
+    limit: int | None = None
+    update_only: bool = False
+
+
+@dataclass(slots=True)
+class StreamOps:
+    """What was done to one stream since its last render: reset, deletes, inserts."""
+
+    ref: str
+    reset: bool = False
+    deletes: list[str] = field(default_factory=list)
+    inserts: list[Insert] = field(default_factory=list)
+
+    def copy(self) -> StreamOps:
+        return StreamOps(self.ref, self.reset, list(self.deletes), list(self.inserts))
+
+    def insert(self, new: Insert) -> None:
+        """Queue ``new``; an id already queued since the last render takes the new item."""
+        for index, queued in enumerate(self.inserts):
+            if queued.dom_id == new.dom_id:
+                self.inserts[index] = Insert(
+                    new.dom_id, new.item, queued.at, new.limit, queued.update_only
+                )
+                return
+        self.inserts.append(new)
+
+    def delete(self, dom_id: str) -> None:
+        """Queue the removal of ``dom_id`` (an insert of it queued before is dropped)."""
+        self.inserts = [insert for insert in self.inserts if insert.dom_id != dom_id]
+        self.deletes.append(dom_id)
+
+
+class StreamRows:
+    """``streams.<name>`` in a template: iterating yields ``(dom_id, item)`` for new rows."""
+
+    __slots__ = ("ops",)
+
+    def __init__(self, ops: StreamOps) -> None:
+        self.ops = ops
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        return iter([(insert.dom_id, insert.item) for insert in self.ops.inserts])
+
+    def __repr__(self) -> str:
+        return f"<stream {self.ops.ref}: {len(self.ops.inserts)} new rows>"
+
+
+class StreamNamespace:
+    """``streams`` in a template: its attributes are the stream names and nothing else, so
+    a stream may be called ``items`` or ``keys``."""
+
+    __slots__ = ("_streams",)
+
+    def __init__(self, streams: Callable[[], dict[str, StreamOps]]) -> None:
+        self._streams = streams
+
+    def __getattr__(self, name: str) -> StreamRows:
+        ops = self._streams().get(name)
+        if ops is None:
+            known = ", ".join(sorted(self._streams())) or "none yet"
+            raise AttributeError(
+                f"no stream named {name!r} (streams: {known}); "
+                f"create it with socket.stream({name!r}, items) first, e.g. in mount"
+            )
+        return StreamRows(ops)
+
+    def __getitem__(self, name: str) -> StreamRows:
+        return self.__getattr__(name)
+
+    def __repr__(self) -> str:
+        return f"<streams {', '.join(sorted(self._streams()))}>"
+
+
+def apply_ops(
+    ids: list[str],
+    rows: list[R],
+    reset: bool,
+    deletes: Iterable[str],
+    inserts: Iterable[tuple[str, int, int | None, bool, R]],
+) -> None:
+    """Apply one stream instruction to ``ids`` and ``rows`` (in place), as the page does."""
+    if reset:
+        ids.clear()
+        rows.clear()
+    gone = set(deletes)
+    if gone and not gone.isdisjoint(ids):
+        kept = [index for index, dom_id in enumerate(ids) if dom_id not in gone]
+        ids[:] = [ids[index] for index in kept]
+        rows[:] = [rows[index] for index in kept]
+    present = set(ids)
+    for dom_id, at, limit, update_only, row in inserts:
+        if dom_id in present:  # shown already: updated where it is
+            rows[ids.index(dom_id)] = row
+            continue
+        if update_only:
+            continue
+        if at < 0 or at >= len(ids):
+            ids.append(dom_id)
+            rows.append(row)
+        else:
+            ids.insert(at, dom_id)
+            rows.insert(at, row)
+        present.add(dom_id)
+        if limit is None:
+            continue
+        if limit < 0 and len(ids) > -limit:
+            cut = slice(0, len(ids) + limit)
+        elif limit >= 0 and len(ids) > limit:
+            cut = slice(limit, len(ids))
+        else:
+            continue
+        present.difference_update(ids[cut])
+        del ids[cut]
+        del rows[cut]
+
+
+@dataclass(frozen=True, slots=True)
+class RowStore:
+    """A stream's rows as the page shows them: DOM ids and each row's wire JSON, packed."""
+
+    ids: str = ""
+    rows: str = ""
+    count: int = 0
+
+    def unpack(self) -> tuple[list[str], list[str]]:
+        if not self.count:
+            return [], []
+        return self.ids.split(_SEP), self.rows.split(_SEP)
+
+    @staticmethod
+    def pack(ids: list[str], rows: list[str]) -> RowStore:
+        return RowStore(_SEP.join(ids), _SEP.join(rows), len(ids))
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One render's instruction, and the comprehension it applied to (``base``)."""
+
+    base: weakref.ref[StreamComprehension] | None
+    reset: bool
+    deletes: tuple[str, ...]
+    inserts: tuple[WireInsert, ...]
+    rows: tuple[list[Dynamic], ...]
+
+
+class StreamComprehension(Comprehension):
+    """A stream's loop: ``rows`` are the rows this render inserted, ``store`` all it shows.
+
+    ``log`` holds the instructions of the renders a client may still be behind by (those
+    whose base comprehension is alive somewhere), so a diff against any of them is exact.
+    """
+
+    __slots__ = ("__weakref__", "log", "ref", "store")
+
+    def __init__(
+        self,
+        statics: tuple[str, ...],
+        rows: list[list[Dynamic]],
+        keys: list[Any],
+        block: object,
+        *,
+        ref: str,
+        store: RowStore,
+        log: tuple[_Entry, ...],
+    ) -> None:
+        super().__init__(statics, rows, keys, [], block)
+        self.ref = ref
+        self.store = store
+        self.log = log
+
+    def to_json(self) -> dict[str, Any]:
+        """Every row the stream shows, as inserts after a reset."""
+        ids, rows = self.store.unpack()
+        keyed: dict[str, Any] = {str(i): json.loads(row) for i, row in enumerate(rows)}
+        keyed["kc"] = len(rows)
+        inserts = [[dom_id, -1, None, False] for dom_id in ids]
+        return {"s": list(self.statics), "k": keyed, STREAM: [self.ref, inserts, [], True]}
+
+    def changes_since(self, before: Dynamic) -> Any:
+        """What a client showing ``before`` needs: the instructions since, in one."""
+        if before is self:
+            return None
+        if (
+            not isinstance(before, StreamComprehension)
+            or before.block is not self.block
+            or before.ref != self.ref
+        ):
+            return self.to_json()
+        start = next(
+            (i for i, entry in enumerate(self.log) if entry.base and entry.base() is before),
+            None,
+        )
+        if start is None:
+            return None if before.store is self.store else self.to_json()
+        window = self.log[start:]
+        resets = [i for i, entry in enumerate(window) if entry.reset]
+        if resets:
+            window = window[resets[-1] :]  # a reset makes what came before it moot
+        inserts = [insert for entry in window for insert in entry.inserts]
+        if len(window) > 1 and (
+            any(entry.deletes for entry in window[1:])
+            or len({insert[0] for insert in inserts}) != len(inserts)
+        ):
+            # Deletes after inserts cannot be written as one instruction (the page applies
+            # deletes first): send every row instead.
+            return self.to_json()
+        rows = [row for entry in window for row in entry.rows]
+        keyed: dict[str, Any] = {str(i): _row_json(row) for i, row in enumerate(rows)}
+        keyed["kc"] = len(rows)
+        instruction: list[Any] = [self.ref, [list(i) for i in inserts], list(window[0].deletes)]
+        if window[0].reset:
+            instruction.append(True)  # Phoenix's client reads any fourth entry as a reset
+        return {"k": keyed, STREAM: instruction}
+
+    def __str__(self) -> str:
+        _, rows = self.store.unpack()
+        return "".join(_join_json(self.statics, json.loads(row)) for row in rows)
+
+
+def stream_comprehension(
+    statics: tuple[str, ...],
+    block: object,
+    before: Dynamic | None,
+    ops: StreamOps,
+    rows: list[list[Dynamic]],
+) -> StreamComprehension:
+    """The comprehension of a stream loop that rendered ``rows`` for ``ops.inserts``."""
+    previous = (
+        before
+        if isinstance(before, StreamComprehension)
+        and before.block is block
+        and before.ref == ops.ref
+        else None
+    )
+    store = previous.store if previous is not None else RowStore()
+    log = tuple(e for e in previous.log if e.base and e.base() is not None) if previous else ()
+    inserts = tuple((i.dom_id, i.at, i.limit, i.update_only) for i in ops.inserts)
+    reset = ops.reset or previous is None
+    if ops.reset or ops.deletes or inserts or previous is None:
+        ids, packed = store.unpack()
+        json_rows = [json.dumps(_row_json(row), separators=(",", ":")) for row in rows]
+        apply_ops(
+            ids,
+            packed,
+            reset,
+            ops.deletes,
+            [(*insert, row) for insert, row in zip(inserts, json_rows, strict=True)],
+        )
+        store = RowStore.pack(ids, packed)
+        base = weakref.ref(previous) if previous is not None else None
+        log = (*log, _Entry(base, reset, tuple(ops.deletes), inserts, tuple(rows)))
+    keys = [insert[0] for insert in inserts]
+    return StreamComprehension(statics, rows, keys, block, ref=ops.ref, store=store, log=log)
+
+
+def _join_json(statics: Sequence[str], row: dict[str, Any]) -> str:
+    from ._tree import to_html  # imported here: the client's module imports this one
+
+    return to_html({"s": list(statics), "k": {"0": row, "kc": 1}})
