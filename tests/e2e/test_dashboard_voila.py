@@ -1,4 +1,5 @@
-"""notebooks/dashboard.ipynb served by a real Voilà: pages, the live chart, the form, errors."""
+"""notebooks/dashboard.ipynb served by a real Voilà: pages, the live Matplotlib chart (inline SVG
+from figure_svg), the form, errors."""
 
 from __future__ import annotations
 
@@ -16,10 +17,22 @@ def test_dashboard(voila, page: Page, tmp_path: Path) -> None:
     shutil.copy(DASHBOARD, notebook)
     page.goto(voila(notebook))
 
-    # the chart: points pushed every second reach the client hook
+    # the chart: a Matplotlib figure drawn again each second, inline SVG from figure_svg()
     chart = page.locator("#chart")
     expect(chart).to_have_attribute("data-points", re.compile(r"^[3-9]|\d\d"), timeout=60_000)
-    assert page.locator("#chart polyline").get_attribute("points").count(",") >= 3
+    svg = page.locator("#chart > svg.lw-figure#load-chart")
+    expect(svg).to_have_attribute("role", "img")
+    expect(svg).to_have_attribute("aria-label", "Load over the last minute")
+    assert page.locator("#chart polyline, #chart script, #chart foreignObject").count() == 0
+    # every id inside is the figure's own (prefixed), and the drawing moves with the data
+    inner_ids = svg.evaluate("el => [...el.querySelectorAll('[id]')].map(e => e.id)")
+    assert inner_ids and all(i.startswith("load-chart-") for i in inner_ids)
+    drawn = svg.inner_html()
+    ticks = page.locator("#ticks").inner_text()
+    expect(page.locator("#ticks")).not_to_have_text(ticks, timeout=10_000)
+    page.wait_for_function(
+        "before => document.querySelector('#load-chart').innerHTML !== before", arg=drawn
+    )
     expect(page).to_have_title("Overview")
 
     # a failure shows a short message, never a traceback or a path
@@ -34,6 +47,7 @@ def test_dashboard(voila, page: Page, tmp_path: Path) -> None:
     page.locator("#nav-north").click()
     expect(page.locator("#region-title")).to_have_text("Region North")
     expect(page).to_have_url(re.compile(r"#/regions/north$"))
+    expect(page.locator("#region-chart > svg.lw-figure#region-bars")).to_have_count(1)
     page.locator("#details-link").click()
     expect(page.locator("#details")).to_have_text("Capacity per site: 8.3")
     page.go_back()
