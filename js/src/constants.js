@@ -90,6 +90,9 @@ export const MOVED = "km";
 export const MOVES = "m";
 /** The client's own key for a comprehension's rows, as arrays (older servers sent it too). */
 export const DYNAMICS = "d";
+/** A stream's instruction beside "k" (Phoenix's key), and where the client keeps its rows' DOM ids. */
+export const STREAM = "stream";
+export const STREAM_IDS = "stream_ids";
 
 /** Limits the kernel enforces on inbound messages. */
 export const MAX_MESSAGE_BYTES = 1_000_000;
@@ -184,6 +187,12 @@ export const PHX_DISABLE_WITH = "phx-disable-with";
 /** `phx-update="ignore"`: patches leave the element's children alone (data-* still update). */
 export const PHX_UPDATE = "phx-update";
 export const UPDATE_IGNORE = "ignore";
+/** `phx-update="append"` / `"prepend"`: the page keeps old children, new ones go last / first. */
+export const UPDATE_APPEND = "append";
+export const UPDATE_PREPEND = "prepend";
+/** Infinite scroll: the event pushed when a container's first / last child enters the viewport. */
+export const PHX_VIEWPORT_TOP = "phx-viewport-top";
+export const PHX_VIEWPORT_BOTTOM = "phx-viewport-bottom";
 /** JS commands run when the element enters the page / leaves it. */
 export const PHX_MOUNTED = "phx-mounted";
 export const PHX_REMOVE = "phx-remove";
