@@ -25,6 +25,7 @@ changes in the kernel; :func:`forward_changes` turns each change into a
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -108,10 +109,8 @@ def forward_changes(
         still = owner()
         if still is not None:
             # Removing an observer twice raises in traitlets: only remove what is there.
-            try:
+            with contextlib.suppress(ValueError):
                 still.unobserve(observer, names=trait_names)
-            except ValueError:
-                pass
 
     widget.observe(observer, names=trait_names)
     return stop

@@ -13,10 +13,12 @@
  *
  * An element with `phx-update="ignore"` keeps its children (and what a hook or the user did
  * to them) through every patch; only its `data-*` attributes follow the server, as in Phoenix.
+ * So does the placeholder of an embedded widget (`embed.js`) while it names the same widget.
  */
 
 import morphdom from "morphdom";
 import { PHX_UPDATE, SKIP_ATTRIBUTE, UPDATE_IGNORE } from "./constants.js";
+import { keepsEmbed } from "./embed.js";
 
 /** Tag names of the form controls whose user state is kept while they are focused. */
 const FORM_CONTROLS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
@@ -141,6 +143,11 @@ export class Morph {
         }
         if (fromEl.getAttribute(PHX_UPDATE) === UPDATE_IGNORE) {
           mergeDataAttributes(fromEl, toEl);
+          return false;
+        }
+        // An embedded widget's placeholder (`embed.js`): its children are the widget's view.
+        if (keepsEmbed(fromEl, toEl)) {
+          syncAttributes(fromEl, toEl);
           return false;
         }
         if (observer && !observer.beforeElUpdated(fromEl, toEl)) return false;

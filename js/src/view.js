@@ -12,7 +12,7 @@
  * `phx-connected`, and `phx-error` once the widget's comm is gone.
  * The root also catches clicks on `data-phx-link` links (`navigation.js`), the view
  * keeps the hook instances of its elements (`view_hooks.js`), and the `<script>` elements a
- * patch adds run (`scripts.js`).
+ * patch adds run (`scripts.js`), and embedded widgets get their views (`embed.js`).
  */
 
 import { Bindings } from "./bindings.js";
@@ -31,6 +31,7 @@ import {
   CONNECTING_TEXT,
 } from "./constants.js";
 import { patch } from "./dom_patch.js";
+import { Embeds, managerOf } from "./embed.js";
 import { patchAroundLists } from "./list_skip.js";
 import { patchRowsInPlace } from "./row_patch.js";
 import { learnShapesWhenIdle, RowSkipper } from "./row_skip.js";
@@ -89,6 +90,8 @@ export class LiveViewElement {
       push: (event, payload) => store.pushHookEvent(event, payload),
       showError: (error) => this.showError(error),
     });
+    /** The other Jupyter widgets embedded in this view (`embed.js`). */
+    this.embeds = new Embeds(this.container, () => managerOf(store));
     store.attach(this);
   }
 
@@ -115,6 +118,7 @@ export class LiveViewElement {
     if (!rows || rows.rest) this.patchRest(tree);
     // Before the hooks mount: a hook may use what a script of the page defines.
     this.scripts.run(this.container);
+    this.embeds.afterPatch();
     this.hooks.afterPatch();
     this.bindings.afterPatch();
   }
@@ -225,6 +229,7 @@ export class LiveViewElement {
   /** Remove the view: hooks (`destroyed`), listeners, elements, and its place in the store. */
   destroy() {
     this.hooks.destroyAll();
+    this.embeds.destroy();
     this.bindings.destroy();
     this.unbindLinks();
     this.store.detach(this);

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
-from ipywidgets import DOMWidget
+from ipywidgets import DOMWidget  # type: ignore[import-untyped]
 from markupsafe import Markup
 
 #: The attribute naming the embedded widget's model id; ``js/src/embed.js`` reads it.
