@@ -13,7 +13,9 @@
 from markupsafe import Markup, escape
 
 from . import pubsub
-from .async_work import AsyncResult, AsyncValue
+from ._core.session import Session
+from ._live.async_work import AsyncResult, AsyncValue
+from ._live.timers import Timer
 from .config import configure
 from .errors import (
     BadMessageError,
@@ -23,9 +25,7 @@ from .errors import (
     UnhandledEventError,
 )
 from .js import JS
-from .session import Session
 from .socket import Assigns, Socket
-from .timers import Timer
 from .view import LiveView
 from .widget import LiveWidget
 

@@ -1,7 +1,8 @@
 """Decode URL-encoded form fields and query strings into the params handlers receive.
 
 Repeated names become lists, ``user[address][city]`` becomes nested dicts and ``tags[]``
-a list, as Phoenix decodes them.
+a list, as Phoenix decodes them. And the other way: :func:`build_url` adds params to a path's
+query, and :func:`url_params` gives a view what its URL says.
 
 The text comes from strangers (a Voilà page's visitors), so decoding costs work linear in its
 size: each field walks its own name once and adds its value in place (no list is copied to
@@ -12,11 +13,15 @@ grow it), and a body with more fields than ``livewidget.configure(max_form_field
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from . import config
-from .errors import BadMessageError
+from .errors import BadMessageError, RouteError
+
+#: What ``push_patch``, ``push_redirect`` and :func:`build_url` take as params.
+ParamsLike = Mapping[str, Any] | Iterable[tuple[str, Any]] | str | None
 
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 
@@ -106,3 +111,32 @@ def _add(node: dict[str, Any], key: str, value: str, work: _Work, *, always_list
     else:
         # ``a=1&a=2`` collects both; ``a=1&a[]=2`` lets the list form win, as before.
         node[key] = [value] if always_list else [existing, value]
+
+
+def build_url(path: str, params: ParamsLike = None) -> str:
+    """``path`` with ``params`` (a dict, pairs or a query string) added to its query.
+
+    >>> build_url("/foo", {"bar": "baz"})
+    '/foo?bar=baz'
+    >>> build_url("/foo?a=1", [("b", 2), ("b", 3)])
+    '/foo?a=1&b=2&b=3'
+    """
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise RouteError(f"expected a path starting with '/', got {path!r}")
+    if params is None or params == "" or params == {}:
+        return path
+    if isinstance(params, str):
+        query = params.lstrip("?")
+    else:
+        pairs = params.items() if isinstance(params, Mapping) else params
+        flat: list[tuple[str, Any]] = []
+        for key, value in pairs:
+            values = value if isinstance(value, list | tuple) else [value]
+            flat.extend((key, item) for item in values)
+        query = urlencode(flat)
+    return f"{path}{'&' if '?' in path else '?'}{query}"
+
+
+def url_params(url: str, path_params: Mapping[str, str]) -> dict[str, Any]:
+    """What mount and handle_params receive: query params merged with path params."""
+    return {**decode_form(urlsplit(url).query), **path_params}

@@ -14,11 +14,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from .view import LiveView
+from typing import Any, Protocol
 
 ClassKey = tuple[str, str]
 
@@ -26,7 +22,7 @@ ClassKey = tuple[str, str]
 class Redefinable(Protocol):
     """What a session offers to take a redefined class."""
 
-    def redefine(self, view_class: type[LiveView]) -> None: ...
+    def redefine(self, view_class: type[Any]) -> None: ...
 
 
 _live: weakref.WeakSet[Redefinable] = weakref.WeakSet()
@@ -51,7 +47,7 @@ def unregister(session: Redefinable) -> None:
         _live.discard(session)
 
 
-def class_defined(cls: type[LiveView]) -> None:
+def class_defined(cls: type[Any]) -> None:
     """Called for every new LiveView subclass: offer it to every live session (any thread).
 
     Each session takes it over on its own loop, in order with its messages.
@@ -60,10 +56,3 @@ def class_defined(cls: type[LiveView]) -> None:
         sessions = list(_live)
     for session in sessions:
         session.redefine(cls)
-
-
-def template_path(cls: type[LiveView]) -> Path | None:
-    """The file a view's template comes from, when it has one."""
-    from .view import template_file_path
-
-    return template_file_path(cls)

@@ -1,19 +1,41 @@
-"""The socket a LiveView sees: its assigns and what it asks of the page."""
+"""The socket a LiveView sees: its assigns and what it asks of the page.
+
+Timers, background work and PubSub subscriptions it starts belong to the view's
+:class:`~livewidget._live.runtime.LiveRuntime`, which the session attaches as ``_live`` and
+which ends them with the view. Everything they start comes back through the view's ordered
+queue, like ``send_info``: after the handler that is running, as a transaction of its own.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from . import _encoding
-from ._socket_live import LiveSocketMixin
+from ._assigns import RESERVED_ASSIGNS, Assigns
+from ._params import ParamsLike, build_url
 from .errors import NavigationError
-from .router import ParamsLike, build_url
 
 if TYPE_CHECKING:
-    from .router import Router
-    from .view import LiveView
+    from ._live.async_work import AsyncSource
+    from ._live.runtime import LiveRuntime
+    from ._live.timers import Timer
+
+__all__ = ["RESERVED_ASSIGNS", "Assigns", "Navigation", "RouteTable", "Socket"]
+
+
+class RouteMatch(Protocol):
+    """A matched route, as the socket reads it: the view class that serves the URL."""
+
+    @property
+    def view(self) -> type[Any]: ...
+
+
+class RouteTable(Protocol):
+    """What ``push_patch`` asks of the widget's routes (a Router has it)."""
+
+    def match(self, url: str) -> RouteMatch | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,82 +47,7 @@ class Navigation:
     replace: bool
 
 
-#: Names ``socket.assign`` refuses: Jinja2's own (``self`` and the literals a template could
-#: never read as an assign) and the names livewidget's templates give a meaning.
-RESERVED_ASSIGNS: frozenset[str] = frozenset(
-    {"self", "true", "false", "none", "True", "False", "None"}
-    | {"flash", "streams", "uploads", "myself", "inner_content"}
-)
-
-
-class Assigns(Mapping[str, Any]):
-    """A LiveView's state: read it as a mapping or by attribute; change it with ``assign``.
-
-    >>> a = Assigns({"count": 1, "items": [1, 2], "keys": "k"})
-    >>> a.count, a["count"], a.items, a["keys"]
-    (1, 1, [1, 2], 'k')
-    >>> dict(a) == {"count": 1, "items": [1, 2], "keys": "k"}
-    True
-
-    An attribute reads the assign of that name, even ``items``, ``values`` or ``get``; the one
-    exception is ``keys``, which stays the mapping method because ``dict(assigns)`` and
-    ``**assigns`` call it: read an assign called ``keys`` as ``assigns["keys"]``.
-    """
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: dict[str, Any] | None = None) -> None:
-        object.__setattr__(self, "_data", data if data is not None else {})
-
-    def __getitem__(self, key: str) -> Any:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __getattribute__(self, name: str) -> Any:
-        # An assign wins over a mapping method of the same name: `assigns.items` is the
-        # assign called "items" when there is one. Not `keys`: Python's mapping protocol
-        # (dict(a), {**a}, Jinja2's context) calls it, and must get the method.
-        if not name.startswith("_") and name != "keys":
-            data = object.__getattribute__(self, "_data")
-            if name in data:
-                return data[name]
-        return object.__getattribute__(self, name)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._data[name]
-        except KeyError:
-            known = ", ".join(sorted(self._data)) or "none yet"
-            raise AttributeError(
-                f"no assign named {name!r} (assigns: {known}); "
-                f"set it with socket.assign({name}=...) first, e.g. in mount"
-            ) from None
-
-    def __eq__(self, other: object) -> bool:
-        # Mapping.__eq__ reads self.items(), which an assign called "items" shadows.
-        if isinstance(other, Assigns):
-            return bool(self._data == other._data)
-        if isinstance(other, Mapping):
-            return bool(self._data == dict(other))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # a mapping, compared by value
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(
-            f"assigns are read-only here; use socket.assign({name}=...) to change {name!r}"
-        )
-
-    def __repr__(self) -> str:
-        return f"Assigns({self._data!r})"
-
-
-class Socket(LiveSocketMixin):
+class Socket:
     """What a LiveView's callbacks receive: its id, URL and assigns.
 
     ``assign`` changes state; the change becomes visible to the page when the callback
@@ -119,8 +66,8 @@ class Socket(LiveSocketMixin):
         *,
         url: str = "/",
         connected: bool = True,
-        router: Router | None = None,
-        view_class: type[LiveView] | None = None,
+        router: RouteTable | None = None,
+        view_class: type[Any] | None = None,
     ) -> None:
         self._id = id
         self._url = url
@@ -133,6 +80,7 @@ class Socket(LiveSocketMixin):
         self._navigation: Navigation | None = None
         self._title: str | None = None
         self._title_changed = False
+        self._live: LiveRuntime | None = None
 
     @property
     def id(self) -> str:
@@ -251,6 +199,79 @@ class Socket(LiveSocketMixin):
         Safe to call from any thread, e.g. from a worker that finished.
         """
         self._runtime("send_info").receive(info)
+
+    # -- timers -----------------------------------------------------------------------------
+
+    def send_info_after(self, seconds: float, info: Any) -> Timer:
+        """Deliver ``info`` to ``handle_info`` in ``seconds``; returns a cancellable Timer.
+
+        Like Phoenix's ``Process.send_after(self(), info, ms)``; ``timer.cancel()`` stops it.
+        """
+        return self._runtime("send_info_after").timer(seconds, info, repeat=False)
+
+    def every(self, seconds: float, info: Any) -> Timer:
+        """Deliver ``info`` to ``handle_info`` every ``seconds`` until ``timer.cancel()``.
+
+        Like ``:timer.send_interval``. Ticks keep their rhythm; a tick due while the previous
+        one still waits to be handled is skipped, so a slow ``handle_info`` never piles up.
+        """
+        return self._runtime("every").timer(seconds, info, repeat=True)
+
+    # -- background work --------------------------------------------------------------------
+
+    def start_async(self, name: str, work: AsyncSource) -> None:
+        """Run ``work`` in the background; then ``handle_async(name, result, socket)``.
+
+        ``work`` is a coroutine, an ``async def`` function (both run on the event loop) or a
+        plain function of no arguments (it runs in a worker thread, so blocking calls are
+        fine). ``result`` is an :class:`~livewidget.AsyncResult`: ``result.ok`` and
+        ``result.result``, or ``result.error``. Starting work under a name still running
+        replaces it. The view's ``handle_async`` must be defined.
+        """
+        self._runtime("start_async").start_async(name, work)
+
+    def assign_async(self, keys: str | Iterable[str], work: AsyncSource) -> None:
+        """Assign ``keys`` now as loading :class:`~livewidget.AsyncValue`, then the outcome.
+
+        ``socket.assign_async("user", fetch_user)`` sets ``user`` to an AsyncValue whose
+        ``loading`` is True; when ``fetch_user()`` returns, ``user.ok`` is True and
+        ``user.result`` holds the value; if it raises, ``user.failed`` is True and
+        ``user.error`` holds the exception (the widget keeps working). With a list of keys,
+        ``work`` returns a dict holding each of them. ``work`` runs as for ``start_async``.
+        """
+        self._runtime("assign_async").assign_async(keys, work)
+
+    def cancel_async(self, name: str | Iterable[str]) -> bool:
+        """Cancel ``start_async`` work called ``name``, or ``assign_async`` work of those keys.
+
+        Cancelled ``start_async`` work gets ``handle_async(name, result, socket)`` with
+        ``result.cancelled`` True; cancelled assign_async keys become failed, with an
+        ``asyncio.CancelledError`` as ``error``. Returns False when nothing was running.
+        """
+        return self._runtime("cancel_async").cancel_async(name)
+
+    # -- PubSub -----------------------------------------------------------------------------
+
+    def subscribe(self, topic: str) -> None:
+        """Receive every broadcast to ``topic`` in ``handle_info(message, socket)``.
+
+        Broadcast with ``livewidget.pubsub.broadcast(topic, message)`` from anywhere; with a
+        Redis backend, from any kernel. The subscription ends with the view.
+        """
+        self._runtime("subscribe").subscribe(topic)
+
+    def unsubscribe(self, topic: str) -> None:
+        """Stop receiving ``topic``'s broadcasts (no-op when not subscribed)."""
+        self._runtime("unsubscribe").unsubscribe(topic)
+
+    def _runtime(self, what: str) -> LiveRuntime:
+        if self._live is None:
+            raise RuntimeError(
+                f"socket.{what}() needs a running view: call it from a LiveView's callbacks "
+                f"(mount, handle_event, handle_info, …) of a view shown in a LiveWidget or "
+                f"driven by livewidget.testing.LiveViewTest"
+            )
+        return self._live
 
     @property
     def page_title(self) -> str | None:

@@ -34,6 +34,7 @@ from urllib.parse import urlencode
 
 from . import _encoding
 from . import _protocol as p
+from ._core.session import Routes, Session
 from ._html_forms import (
     BeautifulSoup,
     Tag,
@@ -44,7 +45,6 @@ from ._html_forms import (
     with_unused_markers,
 )
 from .js import parse_commands
-from .session import Routes, Session
 from .socket import Assigns
 from .template import merge, to_html
 from .view import LiveView

@@ -15,7 +15,7 @@ from .errors import TemplateNotFoundError, UnhandledEventError
 from .template import CompiledTemplate, Rendered, environment
 
 if TYPE_CHECKING:
-    from .async_work import AsyncResult
+    from ._live.async_work import AsyncResult
     from .socket import Socket
 
 

@@ -14,9 +14,10 @@ import anywidget
 import ipywidgets  # type: ignore[import-untyped]
 import traitlets
 
-from . import _kernel, _loop
+from ._core.session import Routes, Session
+from ._live import kernel as _kernel
+from ._live import loop as _loop
 from .errors import ClosedError, LiveWidgetError
-from .session import Routes, Session
 from .socket import Assigns
 from .view import LiveView
 

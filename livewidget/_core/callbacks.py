@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from .view import LiveView
 
 logger = logging.getLogger("livewidget")
 
@@ -32,7 +29,7 @@ def hook_source(name: object, source: object) -> str:
     return source
 
 
-def reply_payload(result: Any, view: type[LiveView], event: str) -> Any:
+def reply_payload(result: Any, view: type, event: str) -> Any:
     if result is None or isinstance(result, dict):
         return result or None
     raise TypeError(
@@ -53,17 +50,3 @@ async def await_logged(awaitable: Any) -> None:
         await awaitable
     except Exception:
         logger.exception("livewidget: terminate raised")
-
-
-def current_loop() -> asyncio.AbstractEventLoop:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    try:
-        return asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        # No loop at all (a plain script): make one; it runs when the caller runs it.
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        return loop

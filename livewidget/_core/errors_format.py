@@ -15,10 +15,11 @@ from typing import Any
 
 import jinja2
 
-import livewidget
-
-_OWN_DIRS = tuple(
-    str(Path(module.__file__ or "").parent) for module in (livewidget, asyncio, jinja2)
+# livewidget's own directory: this file is in livewidget/_core/.
+_PACKAGE_DIR = Path(__file__).parent.parent
+_OWN_DIRS = (
+    str(_PACKAGE_DIR),
+    *(str(Path(module.__file__ or "").parent) for module in (asyncio, jinja2)),
 )
 _PHASES = {
     "mount": "mounting",

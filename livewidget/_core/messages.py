@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import _encoding, config
-from . import _protocol as p
-from ._params import decode_form
-from ._paths import is_widget_path
-from .errors import BadMessageError
+from .. import _encoding, config
+from .. import _protocol as p
+from .._params import decode_form
+from .._paths import is_widget_path
+from ..errors import BadMessageError
 
 _MAX_REF = 2**53
 _EVENT_TYPES = frozenset(

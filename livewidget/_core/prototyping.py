@@ -7,7 +7,8 @@ view's ``template_file`` edited on disk is recompiled in place. Either way the v
 again and the frontend gets a full reply; a version that fails to render is rolled back, its
 error shows, and the last good one runs on.
 
-:class:`PrototypingMixin` holds this part of :class:`~livewidget.session.Session`. The swaps
+:class:`Prototyper` is the collaborator a :class:`~livewidget._core.session.Session` owns for
+this; what it needs back from the session is the :class:`PrototypingHost` protocol. The swaps
 run as commands on the session's queue, so they never land in the middle of a handler.
 """
 
@@ -16,26 +17,23 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from . import _protocol as p
-from . import _reload
-from ._callbacks import hook_source
-from ._queue import Command
-
-if TYPE_CHECKING:
-    from .router import Router
-    from .socket import Socket
-    from .template import Rendered
-    from .view import LiveView
+from .. import _protocol as p
+from .. import _reload
+from .._routing.router import Router
+from ..socket import Socket
+from ..template import Rendered
+from ..view import LiveView, template_file_path
+from .callbacks import hook_source
+from .queue import Command
 
 logger = logging.getLogger("livewidget")
 
 
-class PrototypingMixin:
-    """Redefined classes and edited templates taking over a Session's live view."""
+class PrototypingHost(Protocol):
+    """What the prototyper reads, sets and calls on its session."""
 
-    # Session's state, set in Session.__init__: declared so mypy checks this half too.
     router: Router
     view_class: type[LiveView]
     view: LiveView
@@ -43,15 +41,26 @@ class PrototypingMixin:
     _loop: asyncio.AbstractEventLoop
     _view_hooks: dict[str, str]
     _tree: Rendered | None
-    _closed: bool
-    _watch: asyncio.Task[None] | None
 
-    if TYPE_CHECKING:
-        # Session's queue and replies, declared so mypy checks these calls against them.
-        def _enqueue(self, item: object) -> None: ...
-        def _full_reply(self) -> dict[str, Any]: ...
-        def _emit(self, message: dict[str, Any]) -> None: ...
-        def _error(self, exc: BaseException, during: str) -> dict[str, Any]: ...
+    @property
+    def closed(self) -> bool: ...
+    def _enqueue(self, item: object) -> None: ...
+    def _full_reply(self) -> dict[str, Any]: ...
+    def _emit(self, message: dict[str, Any]) -> None: ...
+    def _error(self, exc: BaseException, during: str) -> dict[str, Any]: ...
+
+
+class Prototyper:
+    """Redefined classes and edited templates taking over a session's live view."""
+
+    def __init__(self, host: PrototypingHost) -> None:
+        self._host = host
+        self._watch: asyncio.Task[None] | None = None
+
+    def stop(self) -> None:
+        """Stop watching template files (the session closed)."""
+        if self._watch is not None:
+            self._watch.cancel()
 
     # -- redefined classes ------------------------------------------------------------------
 
@@ -62,81 +71,83 @@ class PrototypingMixin:
         swap run on the session's loop, in order with its messages, since the route table
         and the live view belong to that loop.
         """
-        if not self._closed:
-            self._enqueue(Command(lambda: self._redefine(view_class)))
+        if not self._host.closed:
+            self._host._enqueue(Command(lambda: self._redefine(view_class)))
 
     async def _redefine(self, new: type[LiveView]) -> None:
         key = _reload.class_key(new)
-        olds = [v for v in self.router.views() if _reload.class_key(v) == key and v is not new]
+        olds = [
+            v for v in self._host.router.views() if _reload.class_key(v) == key and v is not new
+        ]
         if not olds:
             return
         for old in olds:
-            self.router.replace(old, new)
-        if _reload.class_key(self.view_class) != key or self.view_class is new:
+            self._host.router.replace(old, new)
+        if _reload.class_key(self._host.view_class) != key or self._host.view_class is new:
             return
-        old = self.view_class
+        old = self._host.view_class
         await self._swap_class(old, new, f"the new definition of {new.__name__}")
 
     async def _swap_class(self, old: type[LiveView], new: type[LiveView], what: str) -> None:
         self._set_class(new)
         try:
-            self._view_hooks = {
+            self._host._view_hooks = {
                 name: hook_source(name, src)
                 for name, src in (getattr(new, "hooks", None) or {}).items()
             }
-            tree = self.view._render_tree(self.socket.assigns, None, None)
+            tree = self._host.view._render_tree(self._host.socket.assigns, None, None)
         except Exception as exc:
             self._set_class(old)
-            self.router.replace(new, old)
+            self._host.router.replace(new, old)
             logger.error("livewidget: %s failed to render", what, exc_info=exc)
-            error = self._error(exc, "render")
+            error = self._host._error(exc, "render")
             error["message"] = f"{error['message']} ({what} is not used; the last one runs on)"
-            self._emit({p.ERROR: error})
+            self._host._emit({p.ERROR: error})
             return
-        self._tree = tree
-        self._emit(self._full_reply())
+        self._host._tree = tree
+        self._host._emit(self._host._full_reply())
 
     def _set_class(self, cls: type[LiveView]) -> None:
-        self.view.__class__ = cls
-        self.view_class = cls
-        self.socket._view_class = cls
+        self._host.view.__class__ = cls
+        self._host.view_class = cls
+        self._host.socket._view_class = cls
 
     # -- edited templates -------------------------------------------------------------------
 
     def watch_templates(self, interval: float = 0.5) -> None:
         """Re-render when the current view's ``template_file`` changes on disk."""
-        if self._watch is None and not self._closed:
-            self._watch = self._loop.create_task(self._watch_templates(interval))
+        if self._watch is None and not self._host.closed:
+            self._watch = self._host._loop.create_task(self._watch_templates(interval))
 
     async def _watch_templates(self, interval: float) -> None:
         seen: dict[Path, float] = {}
-        start = _reload.template_path(self.view_class)
+        start = template_file_path(self._host.view_class)
         if start is not None and start.is_file():
             seen[start] = start.stat().st_mtime
         while True:
             await asyncio.sleep(interval)
-            path = _reload.template_path(self.view_class)
+            path = template_file_path(self._host.view_class)
             if path is None or not path.is_file():
                 continue
             mtime = path.stat().st_mtime
             if seen.setdefault(path, mtime) != mtime:
                 seen[path] = mtime
-                cls = self.view_class
-                self._enqueue(Command(lambda cls=cls: self._template_changed(cls)))  # type: ignore[misc]
+                cls = self._host.view_class
+                self._host._enqueue(Command(lambda cls=cls: self._template_changed(cls)))  # type: ignore[misc]
 
     async def _template_changed(self, cls: type[LiveView]) -> None:
-        if self.view_class is not cls:
+        if self._host.view_class is not cls:
             return
         previous = cls._compiled_template()
         try:
             cls._recompile_template()
-            tree = self.view._render_tree(self.socket.assigns, None, None)
+            tree = self._host.view._render_tree(self._host.socket.assigns, None, None)
         except Exception as exc:
             cls._use_template(previous)
             logger.error("livewidget: the edited template of %s failed", cls.__name__, exc_info=exc)
-            error = self._error(exc, "render")
+            error = self._host._error(exc, "render")
             error["message"] = f"{error['message']} (the edited template is not used)"
-            self._emit({p.ERROR: error})
+            self._host._emit({p.ERROR: error})
             return
-        self._tree = tree
-        self._emit(self._full_reply())
+        self._host._tree = tree
+        self._host._emit(self._host._full_reply())

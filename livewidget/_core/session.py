@@ -6,36 +6,40 @@ hands it raw inbound messages with :meth:`Session.receive`, from any thread, and
 the session's event loop: handler → render → diff → exactly one outbound message.
 
 The session also owns the widget's routes and history (a patch keeps the view and calls
-``handle_params``; a redirect terminates it and mounts the route's view), in
-:mod:`livewidget._navigation`, and takes over redefined classes and edited templates while
-prototyping, in :mod:`livewidget._prototyping`. Both are mixins over this class's state.
+``handle_params``; a redirect terminates it and mounts the route's view) through its
+:class:`~livewidget._core.navigation.Navigator`, and takes over redefined classes and edited
+templates while prototyping through its :class:`~livewidget._core.prototyping.Prototyper`.
+Both are collaborators it owns; they reach back only through the small protocols they declare.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import threading
 from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import _encoding, _loop, _messages, _reload
-from . import _protocol as p
-from ._callbacks import call, current_loop, hook_source, reply_payload
-from ._coalesce import Cancellable, Pacer
-from ._errors_format import error_payload
-from ._navigation import NavigationMixin
-from ._prototyping import PrototypingMixin
-from ._queue import Command, Done, Resume
-from ._runtime import LiveCallback, Run
-from .errors import BadMessageError
-from .history import History
-from .router import Router
-from .socket import Assigns, Navigation, Socket
-from .template import Rendered, diff
-from .view import LiveView
+from .. import _encoding, _reload
+from .. import _protocol as p
+from .._assigns import Assigns
+from .._live import loop as _loop
+from .._live.coalesce import Cancellable, Pacer
+from .._live.loop import current_loop
+from .._live.types import LiveCallback, Run
+from .._routing.history import History
+from .._routing.router import Router
+from ..errors import BadMessageError
+from ..socket import Navigation, Socket
+from ..template import Rendered, diff
+from ..view import LiveView
+from . import messages as _messages
+from .callbacks import call, hook_source, reply_payload
+from .errors_format import error_payload
+from .navigation import Navigator
+from .prototyping import Prototyper
+from .queue import Command, Done, Resume
 
 logger = logging.getLogger("livewidget")
 
@@ -44,7 +48,7 @@ OnState = Callable[[str, str | None], None]
 Routes = type[LiveView] | Mapping[str, type[LiveView]]
 
 
-class Session(NavigationMixin, PrototypingMixin):
+class Session:
     """Run a widget's LiveViews behind a transport.
 
     ``routes`` is one LiveView class (served on every path) or a route table such as
@@ -52,9 +56,9 @@ class Session(NavigationMixin, PrototypingMixin):
     outbound message (a JSON-able dict); ``on_state(url, title)`` when the URL or title moves.
     ``loop`` defaults to the running loop (the kernel's, in Jupyter).
 
-    :meth:`redefine` and :meth:`watch_templates` come from
-    :class:`~livewidget._prototyping.PrototypingMixin`; what :meth:`navigate`, :meth:`back`
-    and :meth:`forward` queue runs in :class:`~livewidget._navigation.NavigationMixin`.
+    What :meth:`navigate`, :meth:`back` and :meth:`forward` queue runs in its
+    :class:`~livewidget._core.navigation.Navigator`; :meth:`redefine` and
+    :meth:`watch_templates` hand over to its :class:`~livewidget._core.prototyping.Prototyper`.
     """
 
     def __init__(
@@ -75,7 +79,6 @@ class Session(NavigationMixin, PrototypingMixin):
         self.history = History(url, mount=0)
         self._send = send
         self._on_state = on_state
-        self._session = dict(session or {})
         self._hooks = {name: hook_source(name, src) for name, src in (hooks or {}).items()}
         self._view_hooks: dict[str, str] = {}
         self._loop = loop or current_loop()
@@ -84,24 +87,23 @@ class Session(NavigationMixin, PrototypingMixin):
         self._task: asyncio.Task[None] | None = None
         self._tree: Rendered | None = None
         self._pending_error: dict[str, Any] | None = None
-        self._mounts = itertools.count(1)
-        self._mount_id = 0
         self._closed = False
         self._idle = True  # no message is being handled right now
         self._joined = False  # a frontend joined: until then, only a join gets the page
-        self._watch: asyncio.Task[None] | None = None
         self._started = False
         # Messages and commands posted to the loop from other threads, not arrived yet.
         self._in_flight = 0
         self._in_flight_lock = threading.Lock()
-        # Pacing of updates that answer no event (see livewidget._coalesce). While one is
+        # Pacing of updates that answer no event (see livewidget._live.coalesce). While one is
         # held back, _page_tree is the tree the page shows (self._tree is ahead of it) and
         # _held_events the pushed events that ride in the next message.
         self._pacer = pacer or Pacer(call_later=lambda s, fn: self._loop.call_later(s, fn))
         self._page_tree: Rendered | None = None
         self._held_events: list[list[Any]] = []
         self._flush_at: Cancellable | None = None
-        self.view_class, self.view, self.socket = self._new_view(url)
+        self._navigator = Navigator(self, session or {})
+        self._prototyper = Prototyper(self)
+        self.view_class, self.view, self.socket = self._navigator.new_view(url)
         self._snapshot = Assigns(dict(self.socket.assigns._data))
 
     # -- transport side ---------------------------------------------------------------------
@@ -144,7 +146,7 @@ class Session(NavigationMixin, PrototypingMixin):
 
         async def first_mount() -> None:
             try:
-                await self._first_mount()
+                await self._navigator.first_mount()
             finally:
                 self._committed()  # before done: the waiting caller reads these assigns
                 if done is not None:
@@ -161,7 +163,7 @@ class Session(NavigationMixin, PrototypingMixin):
         message handler, so the reply leaves in the same burst as the kernel's busy/idle
         status (as a bare widget's would) instead of after it. From another thread than the
         loop's, with ``wait`` > 0: if livewidget's loop is idle, this thread holds it and
-        handles the message itself (:func:`livewidget._loop.borrowed`); else the message is
+        handles the message itself (:func:`livewidget._live.loop.borrowed`); else the message is
         handed to the loop and this waits up to ``wait`` seconds for its answer to be sent.
         A slower handler answers later; a message behind this widget's own earlier work is
         queued without waiting.
@@ -231,15 +233,15 @@ class Session(NavigationMixin, PrototypingMixin):
 
     def navigate(self, url: str, *, replace: bool = False) -> None:
         """Go to ``url`` as a link would: a patch if the current view serves it, else a redirect."""
-        self._enqueue(Command(lambda: self._navigate_smart(url, replace)))
+        self._enqueue(Command(lambda: self._navigator.navigate_smart(url, replace)))
 
     def back(self) -> None:
         """Move back one history entry (no-op at the start)."""
-        self._enqueue(Command(lambda: self._go(self.history.index - 1)))
+        self._enqueue(Command(lambda: self._navigator.go(self.history.index - 1)))
 
     def forward(self) -> None:
         """Move forward one history entry (no-op at the end)."""
-        self._enqueue(Command(lambda: self._go(self.history.index + 1)))
+        self._enqueue(Command(lambda: self._navigator.go(self.history.index + 1)))
 
     def send_info(self, info: Any) -> None:
         """Deliver ``info`` to the view's ``handle_info``, after what is queued; any thread."""
@@ -290,15 +292,25 @@ class Session(NavigationMixin, PrototypingMixin):
         else:
             self._close_here(reason, None)
 
+    def redefine(self, view_class: type[LiveView]) -> None:
+        """A class was (re)defined: if it replaces one this session serves, take it over.
+
+        Any thread; the swap runs on the session's loop, in order with its messages.
+        """
+        self._prototyper.redefine(view_class)
+
+    def watch_templates(self, interval: float = 0.5) -> None:
+        """Re-render when the current view's ``template_file`` changes on disk."""
+        self._prototyper.watch_templates(interval)
+
     def _close_here(self, reason: str, done: Done | None) -> None:
         try:
-            if self._watch is not None:
-                self._watch.cancel()
+            self._prototyper.stop()
             if self._task is not None:
                 self._task.cancel()
             if self._flush_at is not None:
                 self._flush_at.cancel()
-            self._terminate(reason)
+            self._navigator.terminate(reason)
         finally:
             if done is not None:
                 done()
@@ -384,7 +396,7 @@ class Session(NavigationMixin, PrototypingMixin):
         elif isinstance(message, _messages.Event):
             await self._event(message)
         else:
-            await self._client_navigation(message)
+            await self._navigator.client_navigation(message)
 
     # -- joining and events -----------------------------------------------------------------
 
@@ -394,11 +406,11 @@ class Session(NavigationMixin, PrototypingMixin):
             # The page's address names a route (a reload or a shared link, with sync_url).
             match = self.router.match(url)
             if match is not None and match.view is self.view_class and self._tree is not None:
-                await self._patch(url)
+                await self._navigator.patch(url)
             else:
-                await self._redirect(url, replace=True)
+                await self._navigator.redirect(url, replace=True)
         reply = self._full_reply()
-        reply[p.NAVIGATION] = self._nav_state(False)
+        reply[p.NAVIGATION] = self._navigator.nav_state(False)
         # The full reply carries the title, so the next reply must not send it again.
         if self.socket._take_title() is not None:
             self._state_changed()  # set before any page joined: the title trait follows it
@@ -461,7 +473,7 @@ class Session(NavigationMixin, PrototypingMixin):
             changes: dict[str, Any] = {}
             if navigation is None or navigation.kind == "patch":
                 if navigation is not None:
-                    await self._run_handle_params(navigation.url)
+                    await self._navigator.run_handle_params(navigation.url)
                 tree = self._render(self.socket._changed)
                 changes = diff(self._tree, tree)
             # Nothing is committed yet: what this transaction sends must be sendable first.
@@ -479,13 +491,13 @@ class Session(NavigationMixin, PrototypingMixin):
         if tree is not None:
             reply = self._commit_tree(tree, changes)
             if navigation is not None:
-                self._record(navigation.url, navigation.replace, self._mount_id)
+                self._navigator.record(navigation.url, navigation.replace, self._navigator.mount_id)
         else:
             assert navigation is not None
-            await self._redirect(navigation.url, replace=navigation.replace)
+            await self._navigator.redirect(navigation.url, replace=navigation.replace)
             reply = self._full_reply()
         if navigation is not None:
-            reply[p.NAVIGATION] = self._nav_state(navigation.replace)
+            reply[p.NAVIGATION] = self._navigator.nav_state(navigation.replace)
         if ref is None and not reply and not events and not self.socket._title_changed:
             return  # handle_info changed nothing: nothing to send
         if ref is None and not self._joined:
@@ -633,7 +645,7 @@ class Session(NavigationMixin, PrototypingMixin):
         """Send ``message``; ``answer`` when it answers a message from the page.
 
         ``answer`` defaults to whether it carries a ref. An answer never waits for pacing and
-        starts no frame (livewidget._coalesce); it counts against the kernel-wide budget.
+        starts no frame (livewidget._live.coalesce); it counts against the kernel-wide budget.
         """
         if self._closed:
             # Closed from another thread while this was being handled: the comm may be gone.

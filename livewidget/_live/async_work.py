@@ -17,10 +17,9 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import Any, Literal, Protocol, TypeAlias
 
-if TYPE_CHECKING:
-    from ._runtime import LiveCallback, LiveRuntime
+from .types import LiveCallback
 
 logger = logging.getLogger("livewidget")
 
@@ -87,10 +86,24 @@ class AsyncValue:
         return self.state == "failed"
 
 
+class TaskHost(Protocol):
+    """What background work needs from its view's runtime (``LiveRuntime``)."""
+
+    loop: asyncio.AbstractEventLoop
+    name: str
+    stopped: bool
+
+    def on_loop(self, fn: Callable[[], None]) -> None: ...
+
+    def deliver(
+        self, during: str, callback: LiveCallback, done: Callable[[], None] | None = None
+    ) -> None: ...
+
+
 class AsyncTasks:
     """The named background work of one view."""
 
-    def __init__(self, runtime: LiveRuntime) -> None:
+    def __init__(self, runtime: TaskHost) -> None:
         self._runtime = runtime
         self._work: dict[WorkKey, _Work] = {}
 

@@ -22,8 +22,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from . import _kernel
-from ._callbacks import current_loop
+from . import kernel as _kernel
 
 #: The environment variable that chooses where widgets run (see the module's docstring).
 ENV = "LIVEWIDGET_THREAD"
@@ -156,3 +155,18 @@ def call_and_wait(
     except RuntimeError:  # the loop closed (the interpreter is ending)
         return False
     return finished.wait(timeout)
+
+
+def current_loop() -> asyncio.AbstractEventLoop:
+    """The running loop, else this thread's loop, else a new one set as this thread's."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    try:
+        return asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        # No loop at all (a plain script): make one; it runs when the caller runs it.
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        return loop

@@ -13,29 +13,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any
 
-from . import pubsub
+from .. import pubsub
 from .async_work import AsyncResult, AsyncSource, AsyncTasks, AsyncValue, WorkKey
 from .timers import Timer, check_seconds
-
-if TYPE_CHECKING:
-    from .socket import Socket
-    from .view import LiveView
+from .types import LiveCallback, Run, SocketLike, ViewLike
 
 logger = logging.getLogger("livewidget")
-
-#: A callback run inside the view's transaction: ``callback(view, socket)``; may be async.
-LiveCallback: TypeAlias = Callable[["LiveView", "Socket"], Any]
-#: Queue ``callback`` as a handler named ``during``; ``done`` runs once it was handled.
-Run: TypeAlias = Callable[[str, LiveCallback, Callable[[], None] | None], None]
 
 
 class LiveRuntime:
     """Timers, background work and subscriptions of one view (one socket)."""
 
     def __init__(
-        self, socket: Socket, *, loop: asyncio.AbstractEventLoop, run: Run, view: str
+        self, socket: SocketLike, *, loop: asyncio.AbstractEventLoop, run: Run, view: str
     ) -> None:
         self.socket = socket
         self.loop = loop
@@ -90,7 +82,7 @@ class LiveRuntime:
     # -- timers -----------------------------------------------------------------------------
 
     def timer(self, seconds: object, info: Any, *, repeat: bool) -> Timer:
-        """A new timer (see :mod:`livewidget.timers`)."""
+        """A new timer (see :mod:`livewidget._live.timers`)."""
         what = "every" if repeat else "send_info_after"
         timer = Timer(
             self, check_seconds(seconds, what, allow_zero=not repeat), info, repeat=repeat
@@ -123,7 +115,7 @@ class LiveRuntime:
         single = isinstance(keys, str)
 
         def finish(result: AsyncResult) -> LiveCallback:
-            def assign(view: LiveView, socket: Socket) -> None:
+            def assign(view: ViewLike, socket: SocketLike) -> None:
                 socket.assign(_outcome(names, single, result, view))
 
             return assign
@@ -194,7 +186,7 @@ def _last_result(value: Any) -> Any:
 
 
 def _outcome(
-    names: tuple[str, ...], single: bool, result: AsyncResult, view: LiveView
+    names: tuple[str, ...], single: bool, result: AsyncResult, view: ViewLike
 ) -> dict[str, AsyncValue]:
     if not result.ok:
         return {name: AsyncValue("failed", error=result.error) for name in names}

@@ -11,12 +11,24 @@ from __future__ import annotations
 
 import asyncio
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from ._runtime import LiveRuntime
-    from .socket import Socket
-    from .view import LiveView
+from .types import LiveCallback, ViewLike
+
+
+class TimerHost(Protocol):
+    """What a timer needs from its view's runtime (``LiveRuntime``)."""
+
+    loop: asyncio.AbstractEventLoop
+    stopped: bool
+    timers: set[Any]
+
+    def on_loop(self, fn: Callable[[], None]) -> None: ...
+
+    def deliver(
+        self, during: str, callback: LiveCallback, done: Callable[[], None] | None = None
+    ) -> None: ...
 
 
 class Timer:
@@ -27,7 +39,7 @@ class Timer:
     more than once, and after the timer fired; a tick already queued is then not delivered.
     """
 
-    def __init__(self, runtime: LiveRuntime, seconds: float, info: Any, *, repeat: bool) -> None:
+    def __init__(self, runtime: TimerHost, seconds: float, info: Any, *, repeat: bool) -> None:
         #: The delay (``send_info_after``) or the interval (``every``), in seconds.
         self.seconds = seconds
         #: What ``handle_info`` receives.
@@ -100,7 +112,7 @@ class Timer:
         self.fired += 1
         self._runtime.deliver("handle_info", self._deliver, done=self._delivered)
 
-    def _deliver(self, view: LiveView, socket: Socket) -> Any:
+    def _deliver(self, view: ViewLike, socket: Any) -> Any:
         if self._cancelled:
             return None
         return view.handle_info(self.info, socket)

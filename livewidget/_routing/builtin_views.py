@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .socket import Socket
-from .view import LiveView
+from ..socket import Socket
+from ..view import LiveView
 
 
 class NotFound(LiveView):

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
-from ._params import decode_form
-from .errors import RouteError
-from .view import LiveView
-
-ParamsLike = Mapping[str, Any] | Iterable[tuple[str, Any]] | str | None
+from ..errors import RouteError
+from ..view import LiveView
 
 _SEGMENT = re.compile(r"^(?::(?P<param>[A-Za-z_]\w*)|\*(?P<rest>[A-Za-z_]\w*)|(?P<text>[^:*]*))$")
 
@@ -123,35 +119,6 @@ class Router:
     def patterns(self) -> list[str]:
         """The route patterns, in the order they are tried."""
         return [route.pattern for route in self._routes]
-
-
-def build_url(path: str, params: ParamsLike = None) -> str:
-    """``path`` with ``params`` (a dict, pairs or a query string) added to its query.
-
-    >>> build_url("/foo", {"bar": "baz"})
-    '/foo?bar=baz'
-    >>> build_url("/foo?a=1", [("b", 2), ("b", 3)])
-    '/foo?a=1&b=2&b=3'
-    """
-    if not isinstance(path, str) or not path.startswith("/"):
-        raise RouteError(f"expected a path starting with '/', got {path!r}")
-    if params is None or params == "" or params == {}:
-        return path
-    if isinstance(params, str):
-        query = params.lstrip("?")
-    else:
-        pairs = params.items() if isinstance(params, Mapping) else params
-        flat: list[tuple[str, Any]] = []
-        for key, value in pairs:
-            values = value if isinstance(value, list | tuple) else [value]
-            flat.extend((key, item) for item in values)
-        query = urlencode(flat)
-    return f"{path}{'&' if '?' in path else '?'}{query}"
-
-
-def url_params(url: str, path_params: Mapping[str, str]) -> dict[str, Any]:
-    """What mount and handle_params receive: query params merged with path params."""
-    return {**decode_form(urlsplit(url).query), **path_params}
 
 
 def _split(path: str) -> list[str]:

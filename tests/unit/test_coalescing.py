@@ -14,10 +14,9 @@ from typing import Any
 
 import pytest
 
-from livewidget import LiveView, pubsub
+from livewidget import LiveView, Session, pubsub
 from livewidget import _protocol as p
-from livewidget._coalesce import FRAME, Budget, Pacer
-from livewidget.session import Session
+from livewidget._live.coalesce import FRAME, Budget, Pacer
 from livewidget.template import merge, to_html
 
 

@@ -6,7 +6,7 @@ import pytest
 
 import livewidget
 from livewidget import config
-from livewidget._messages import Event, Join, parse
+from livewidget._core.messages import Event, Join, parse
 from livewidget.errors import BadMessageError
 
 GOOD = {"k": "event", "ref": 1, "type": "click", "event": "inc", "value": {"by": "5"}}

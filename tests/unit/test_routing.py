@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from livewidget import LiveView
+from livewidget._params import build_url
+from livewidget._routing.router import Router
 from livewidget.errors import RouteError
-from livewidget.router import Router, build_url
 from livewidget.testing import LiveViewTest
 
 LOG: list[tuple] = []

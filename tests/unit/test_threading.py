@@ -17,8 +17,10 @@ from typing import Any
 import comm
 import pytest
 
-from livewidget import LiveView, LiveWidget, _kernel, _loop, pubsub
+from livewidget import LiveView, LiveWidget, pubsub
 from livewidget import _protocol as p
+from livewidget._live import kernel as _kernel
+from livewidget._live import loop as _loop
 from livewidget.template import merge, to_html
 
 from .test_widget import RecordingComm
@@ -238,7 +240,7 @@ def test_assign_and_send_info_from_other_threads_queue_in_order(widget):
         thread.join()
     wait_until(lambda: widget.assigns.info == "step 9", "the last info")
     wait_until(lambda: widget.assigns.ticks == 9, "the last assign")
-    # Updates faster than a frame are coalesced (livewidget._coalesce): the page ends showing
+    # Updates faster than a frame are coalesced (livewidget._live.coalesce): the page ends showing
     # the last state, whatever the number of messages.
     wait_until(lambda: page(widget) == "<p>0 9 step 9</p>", "the page's last state")
     with pytest.raises(ValueError, match="identifiers"):
@@ -273,7 +275,7 @@ def test_timers_and_broadcasts_reach_the_page_while_the_main_thread_is_blocked(w
         pubsub.broadcast("progress", f"epoch {i}")
         wait_until(lambda i=i: widget.assigns.info == f"epoch {i}", f"epoch {i} to arrive")
     wait_until(lambda: widget.assigns.ticks >= 3, "three ticks")
-    # Faster than a frame, they are coalesced (livewidget._coalesce); the page gets there.
+    # Faster than a frame, they are coalesced (livewidget._live.coalesce); the page gets there.
     wait_until(lambda: "epoch 4" in page(widget), "the last epoch on the page")
     assert len(widget.comm.custom()) > before
 
@@ -356,7 +358,7 @@ def test_what_livewidget_sends_carries_the_parent_of_the_widgets_last_inbound_me
         assert parents[-1]["header"]["subshell_id"] == "sub-a"
         kernel.subshells = []  # the page went away and its subshell with it
         widget.send_info("again")
-        # Within a frame of the last update, it may be held for up to one (livewidget._coalesce).
+        # Within a frame of the last update, it may be held for up to one (see _live.coalesce).
         wait_until(lambda: len(parents) == count + 2, "the info on the page")
         assert parents[-1]["header"]["subshell_id"] is None  # never routed to a dead subshell
     finally:
