@@ -227,6 +227,16 @@ class LiveWidget(anywidget.AnyWidget):
         if not _refused_update(self, msg):
             super()._handle_msg(msg)
 
+    def _ipython_display_(self) -> None:
+        """Display the widget and, in a kernel, a static snapshot of its render under it.
+
+        The snapshot is what a saved notebook shows where no kernel runs (nbconvert, GitHub,
+        nbviewer); a live page hides it. See docs/export.md.
+        """
+        from . import _export  # loaded on the first display only (marimo, tests never do)
+
+        _export.show(self, self._repr_mimebundle_())
+
     def __repr__(self) -> str:
         session = getattr(self, "_session", None)
         name = session.view_class.__name__ if session is not None else "(not started)"

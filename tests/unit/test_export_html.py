@@ -1,0 +1,105 @@
+"""The static snapshot's HTML: the live page's render, with nothing left that runs or loads."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from livewidget import LiveView
+from livewidget._export_html import (
+    MAX_CHARS,
+    NOTE,
+    SNAPSHOT_ATTRIBUTE,
+    snapshot_block,
+    static_html,
+)
+from livewidget.testing import LiveViewTest
+
+HOSTILE = (
+    '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    '" onmouseover="alert(3)" <a href="javascript:alert(4)">x</a>'
+)
+
+
+class Hostile(LiveView):
+    template = """<div class="card" phx-click="open" title="{{ text }}">
+<h2>{{ text }}</h2><a href="{{ url }}">link</a><input value="{{ text }}" disabled>
+<ul>{% for item in items %}<li phx-value-id="{{ loop.index }}">{{ item }}</li>{% endfor %}</ul>
+</div>"""
+
+    def mount(self, socket, session, params):
+        socket.assign(text=HOSTILE, url="javascript:alert(5)", items=[HOSTILE, "b & c"])
+
+
+def test_the_snapshot_is_the_live_render_without_its_bindings():
+    with LiveViewTest(Hostile) as view:
+        live = view.html()
+    live_soup = BeautifulSoup(live, "html.parser")
+    for tag in live_soup.find_all(True):
+        for name in [name for name in tag.attrs if name.startswith("phx-")]:
+            del tag[name]
+    snapshot_soup = BeautifulSoup(static_html(live), "html.parser")
+    # Same elements, attributes and text as the page shows (bindings aside).
+    assert snapshot_soup == live_soup
+    assert len(snapshot_soup.find_all("li")) == 2
+    assert snapshot_soup.find("h2").get_text() == HOSTILE  # the hostile text, as text
+    assert not snapshot_soup.find_all(["img", "script"])
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<p>a<script>alert(1)</script>b</p>", "<p>ab</p>"),
+        ("<script src='x.js'></script><p>kept</p>", "<p>kept</p>"),
+        ('<svg><script href="x"/></svg>', "<svg></svg>"),
+        (
+            '<button onclick="x()" phx-click="inc" data-x="1">+</button>',
+            '<button data-x="1">+</button>',
+        ),
+        ('<a href="javascript:alert(1)">a</a>', "<a>a</a>"),
+        ('<a href=" jav&#x09;ascript:alert(1)">a</a>', "<a>a</a>"),  # hidden in entities
+        ('<a href="JavaScript:x">a</a><a href="/ok">b</a>', '<a>a</a><a href="/ok">b</a>'),
+        ('<iframe srcdoc="<script>x</script>"></iframe>ok', "ok"),
+        ('<object data="x.swf"><p>fallback</p></object>ok', "ok"),
+        ('<img srcdoc="x" src="data:text/html,<script>">', "<img>"),
+        ("<!-- a comment --><p>x</p>", "<p>x</p>"),
+        ('<base href="https://example.org/"><meta http-equiv="refresh" content="0">x', "x"),
+        ("<p>1 &lt; 2 &amp; 3</p>", "<p>1 &lt; 2 &amp; 3</p>"),
+        (
+            '<p title="a &quot;b&quot; &lt;c&gt;">x</p>',
+            '<p title="a &quot;b&quot; &lt;c&gt;">x</p>',
+        ),
+        ("<style>p > b { color: red }</style>", "<style>p > b { color: red }</style>"),
+        ("<input disabled><br/>", "<input disabled><br />"),
+        ("<div><p>open", "<div><p>open</p></div>"),  # what is left open is closed
+        ("<ul><li>a</ul>after", "<ul><li>a</li></ul>after"),
+        ("</div>stray", "stray"),
+    ],
+)
+def test_static_html(markup, expected):
+    assert static_html(markup) == expected
+
+
+def test_a_snapshot_says_what_it_is_and_whose_it_is():
+    block = snapshot_block('<p id="x">1</p>', "abc123", "Counter")
+    soup = BeautifulSoup(block, "html.parser")
+    outer = soup.find(attrs={SNAPSHOT_ATTRIBUTE: "abc123"})
+    assert outer is not None and "lw-snapshot" in outer["class"]
+    assert outer.find(id="x").get_text() == "1"
+    assert NOTE in outer.get_text() and "Counter" in outer.get_text()
+    # The rule that hides it beside its live view (JupyterLab, Notebook 7, Voilà, classic).
+    style = outer.find("style").get_text()
+    assert ".jp-OutputArea:has(.lw-root)" in style and "display:none" in style
+
+
+def test_a_snapshot_escapes_its_own_labels():
+    block = snapshot_block(None, '"><script>', "<b>View</b>")
+    assert "<script>" not in block and "<b>" not in block
+    assert NOTE in block
+
+
+def test_a_render_too_large_to_keep_is_named_not_copied():
+    huge = "<p>" + "x" * MAX_CHARS + "</p>"
+    block = snapshot_block(huge, "id", "Table")
+    assert len(block) < 2_000
+    assert "more than a snapshot keeps" in block
