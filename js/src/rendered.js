@@ -20,13 +20,17 @@
  *   count stays), `"km": true` says rows moved (Phoenix's flag; nothing to do here), and
  *   `"m": [[i, j, n], ...]`, livewidget's one extension, takes old rows j..j+n-1 as rows
  *   i..i+n-1. Rows not named keep the old row there. A `"d"` list replaces all rows.
+ * - a comprehension with `"stream"` is a stream's: `"k"` holds only the rows inserted since,
+ *   and the instruction says where they go and what leaves (`streams.js`); this client keeps
+ *   every row the stream shows.
  *
  * Everything here is pure: inputs are never mutated, merging returns a new tree that
  * shares unchanged branches with the old one. Malformed input is logged and skipped.
  */
 
-import { DYNAMICS, KEY_COUNT, KEYED, MOVED, MOVES, STATICS } from "./constants.js";
+import { DYNAMICS, KEY_COUNT, KEYED, MOVED, MOVES, STATICS, STREAM } from "./constants.js";
 import { logError } from "./log.js";
+import { mergeStream } from "./streams.js";
 
 /**
  * @typedef {{[key: string]: unknown}} JsonObject
@@ -118,6 +122,7 @@ export function fromWire(node) {
  * @returns {Tree | null}
  */
 function comprehensionFromWire(node) {
+  if (STREAM in node) return mergeStream(null, node, rowFromWire);
   const keyed = node[KEYED];
   const count = isObject(keyed) ? keyed[KEY_COUNT] : undefined;
   if (!isObject(keyed) || typeof count !== "number" || !Number.isInteger(count) || count < 0) {
@@ -226,6 +231,7 @@ function mergeInto(tree, diff) {
  * @returns {Tree}
  */
 function mergeComprehension(comprehension, diff) {
+  if (STREAM in diff) return mergeStream(comprehension, diff, rowFromWire) ?? comprehension;
   if (KEYED in diff) {
     const rows = mergeKeyed(/** @type {unknown[]} */ (comprehension[DYNAMICS]), diff[KEYED]);
     return rows === null ? comprehension : { ...comprehension, [DYNAMICS]: rows };

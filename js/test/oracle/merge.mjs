@@ -7,7 +7,8 @@
  * stdin: a JSON array of sequences; a sequence is a list of messages, message 0 a full tree
  * and the rest diffs, as `Rendered.to_json()` / `diff()` produce them. stdout: a JSON array
  * with, per sequence, the HTML after each message from `src/rendered.js` (`"ours"`) and from
- * Phoenix's `Rendered` (`"phoenix"`, see `phoenix.js` for the one rewrite, of `"m"` runs).
+ * Phoenix's `Rendered` (`"phoenix"`, see `phoenix.js` for the one rewrite, of `"m"` runs);
+ * for a sequence with streams, the page Phoenix's DOM patch would leave (`stream_page.js`).
  * When a client fails on a message, its list holds null from there on and `"errors"` says
  * why (`{"ours": "...", "phoenix": "..."}`); our client logs rather than throws, so anything
  * it logs counts as its error. One process handles any number of sequences.
@@ -20,6 +21,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { mergeDiff, toHTML } from "../../src/rendered.js";
 import { loadPhoenix, phoenixHTML } from "./phoenix.js";
+import { StreamPage } from "./stream_page.js";
 
 /**
  * @typedef {object} Result
@@ -41,7 +43,9 @@ export async function mergeSequences(sequences) {
     const errors = {};
     const failed = result.ours.indexOf(null);
     if (failed >= 0) errors.ours = `message ${failed}: ${lastLogged}`;
-    const phoenix = phoenixHTML(Rendered, messages);
+    // Phoenix's toString() shows a stream's new rows only: its DOM patch keeps the others.
+    const streams = JSON.stringify(messages).includes('"stream":');
+    const phoenix = phoenixHTML(Rendered, messages, streams ? new StreamPage() : undefined);
     result.phoenix = [...phoenix.html, ...messages.slice(phoenix.html.length).map(() => null)];
     if (phoenix.error !== undefined) errors.phoenix = phoenix.error;
     if (errors.ours !== undefined || errors.phoenix !== undefined) result.errors = errors;
@@ -104,6 +108,29 @@ if (process.env.NODE_TEST_CONTEXT) {
     assert.deepEqual(result.ours, ["<li>a</li><li>b</li>", "<li>b</li><li>a</li>"]);
     assert.deepEqual(result.phoenix, ["<li>a</li><li>b</li>", null], "moves without km");
     assert.match(result.errors?.phoenix ?? "", /TypeError/);
+  });
+  test("merge.mjs: both clients agree on a stream's inserts, update in place, delete and limit", async () => {
+    /**
+     * @param {[string, string][]} rows
+     * @param {unknown} [stream]
+     */
+    const list = (rows, stream) => ({
+      s: ['<li id="', '">', "</li>"],
+      k: { ...rows.map(([id, text]) => ({ 0: id, 1: text })), kc: rows.length },
+      stream,
+    });
+    const sequence = [
+      { s: ['<ul id="m" phx-update="stream">', "</ul>"], 0: list([["m-1", "a"], ["m-2", "b"]], ["0", [["m-1", -1, null, false], ["m-2", -1, null, false]], [], true]) },
+      { 0: { k: list([["m-0", "z"], ["m-2", "B"]]).k, stream: ["0", [["m-0", 0, null, false], ["m-2", -1, null, false]], ["m-1"]] } },
+      { 0: { k: list([["m-9", "n"]]).k, stream: ["0", [["m-9", -1, -2, false]], []] } },
+    ];
+    const [result] = await mergeSequences([sequence]);
+    const expected = [
+      '<ul id="m" phx-update="stream"><li id="m-1">a</li><li id="m-2">b</li></ul>',
+      '<ul id="m" phx-update="stream"><li id="m-0">z</li><li id="m-2">B</li></ul>',
+      '<ul id="m" phx-update="stream"><li id="m-2">B</li><li id="m-9">n</li></ul>',
+    ];
+    assert.deepEqual(result, { ours: expected, phoenix: expected });
   });
 } else {
   const sequences = JSON.parse(await readStdin());

@@ -31,7 +31,8 @@ const SUPPORTED = /^1\.2\.\d+$/;
  *
  * @typedef {object} PhoenixRendered
  * @property {(diff: object) => void} mergeDiff merge a diff (mutates it and the tree)
- * @property {() => {buffer: string}} toString the HTML of the current tree
+ * @property {() => {buffer: string, streams?: Set<[string, [string, number, number | null, boolean][], string[], unknown?]>}} toString
+ *   the HTML of the current tree, and the stream instructions it read
  */
 
 /** @typedef {new (viewId: string, rendered: object) => PhoenixRendered} PhoenixRenderedClass */
@@ -115,11 +116,15 @@ function keyedShape(keyed) {
  * the rest diffs), up to the first message it throws on, and that error. Messages are
  * copied first: Phoenix's merge adopts and mutates them.
  *
+ * With `page` (streams: see `stream_page.js`), the HTML is what Phoenix's DOM patch leaves
+ * on a page after each message, rather than `toString()`'s.
+ *
  * @param {PhoenixRenderedClass} Rendered
  * @param {unknown[]} messages
+ * @param {import("./stream_page.js").StreamPage} [page]
  * @returns {{html: string[], error?: string}}
  */
-export function phoenixHTML(Rendered, messages) {
+export function phoenixHTML(Rendered, messages, page) {
   /** @type {string[]} */
   const html = [];
   /** @type {PhoenixRendered | null} */
@@ -129,7 +134,8 @@ export function phoenixHTML(Rendered, messages) {
       const copy = /** @type {object} */ (phoenixShape(message));
       if (rendered === null) rendered = new Rendered("oracle", copy);
       else rendered.mergeDiff(copy);
-      html.push(rendered.toString().buffer);
+      const out = rendered.toString();
+      html.push(page ? page.patch(out.buffer, out.streams ?? []) : out.buffer);
     }
   } catch (error) {
     return { html, error: `message ${html.length}: ${describe(error)}` };
