@@ -97,18 +97,27 @@ class JS:
         value: Mapping[str, Any] | None = None,
         *,
         loading: str | None = None,
+        page_loading: bool = False,
     ) -> JS:
         """Send ``event`` to ``handle_event``, as the binding itself would.
 
         The params are the binding's own (``phx-value-*``, the key, the form's fields) merged
         with ``value``. ``loading`` is a selector of more elements that get the binding's
-        loading class (``phx-click-loading`` …) until the reply arrives.
+        loading class (``phx-click-loading`` …) until the reply arrives. ``page_loading=True``
+        fires ``phx:page-loading-start`` / ``phx:page-loading-stop`` on ``window`` around it
+        (``detail.kind`` is ``"element"``), as Phoenix does: a page's progress bar shows.
         """
         args: dict[str, Any] = {"event": _name(event, "push", "an event name")}
         if value is not None:
             args["value"] = _json_object(value, "push(value=...)")
         if loading is not None:
             args["loading"] = _selector(loading, "push(loading=...)")
+        if not isinstance(page_loading, bool):
+            raise TypeError(
+                f"push(page_loading=...) takes True or False, got {type(page_loading).__name__}"
+            )
+        if page_loading:
+            args["page_loading"] = True
         return self._add("push", args)
 
     def navigate(self, href: str, *, replace: bool = False) -> JS:

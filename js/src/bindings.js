@@ -61,6 +61,8 @@ import { RateLimiter } from "./rate_limit.js";
  * @param {string} event the event name from the binding attribute
  * @param {Payload} value the payload
  * @param {() => void} [onAnswer] called once the kernel answered (or the send failed)
+ * @param {Element | null} [pageLoading] the element of a `JS().push(..., page_loading=True)`:
+ *   page-loading events run around the event (`page_loading.js`)
  * @returns {number | null | void}
  */
 
@@ -360,7 +362,7 @@ export class Bindings {
       root: this.root,
       container: this.container,
       sticky: this.sticky,
-      push: (event, extra, loading) => this.send(type, event, merge(payload(), extra), plan, loading),
+      push: (event, extra, loading, pageLoading) => this.send(type, event, merge(payload(), extra), plan, loading, pageLoading),
       navigate: (kind, href, replace) => this.navigate(kind, href, replace),
     };
   }
@@ -374,15 +376,22 @@ export class Bindings {
    * @param {Payload} value
    * @param {LoadingPlan} plan
    * @param {Element[]} extra more elements for the loading class (a push's `loading`)
+   * @param {Element | null} [pageLoading] the element of a push with `page_loading`
    */
-  send(type, event, value, plan, extra) {
+  send(type, event, value, plan, extra, pageLoading = null) {
     let answered = false;
     /** @type {number | null} */
     let ref = null;
-    const result = this.push(type, event, value, () => {
-      answered = true;
-      if (ref !== null) this.loading.finish(ref);
-    });
+    const result = this.push(
+      type,
+      event,
+      value,
+      () => {
+        answered = true;
+        if (ref !== null) this.loading.finish(ref);
+      },
+      pageLoading,
+    );
     if (typeof result !== "number" || answered) return;
     ref = result;
     if (plan.kind === "submit") this.submits.set(ref, plan.form);

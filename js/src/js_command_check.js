@@ -21,7 +21,7 @@ import { isObject } from "./rendered.js";
 
 /** @type {Record<string, Record<string, (value: unknown) => string | null>>} */
 const SCHEMAS = {
-  push: { event: nonEmpty, value: object, loading: selector },
+  push: { event: nonEmpty, value: object, loading: selector, page_loading: boolean },
   navigate: { href: widgetPath, replace: boolean },
   patch: { href: widgetPath, replace: boolean },
   show: { to: target, transition, time, display: nonEmpty },

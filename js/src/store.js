@@ -8,6 +8,11 @@
  *
  * Stores are found by the widget's `_lw_id` (see `registry.js`), not by model proxy.
  *
+ * Page loads (`page_loading.js`): an `"initial"` pair around the join and around every message
+ * that mounts a view (it carries the view's hook sources, `"h"`), a `"patch"` / `"redirect"`
+ * pair around each navigation the page asks for, until the kernel answers it (a redirect the
+ * kernel decides in an event's answer gets its `"redirect"` pair around that answer).
+ *
  * Per message, in order: hook sources (`"h"`), the tree or diff patched into every view
  * (hooks' `beforeUpdate` / `updated` / `mounted` / `destroyed` with it), the error box,
  * the navigation state and title, the pushed events (`"e"`: one `phx:` window event each,
@@ -45,6 +50,7 @@ import { environment } from "./environment.js";
 import { HookLibrary } from "./hooks.js";
 import { logError } from "./log.js";
 import { parseNavigation } from "./navigation.js";
+import { PageLoading } from "./page_loading.js";
 import { dispatchPushedEvents } from "./push_events.js";
 import { mergeDiff } from "./rendered.js";
 import { Transport } from "./transport.js";
@@ -96,6 +102,10 @@ export class WidgetStore {
     /** @private */
     this.onLiveUpdate = () => this.liveUpdate();
     model.on(COMM_LIVE_UPDATE, this.onLiveUpdate);
+    /** The page-loading events of this widget (`phx:page-loading-start` / `-stop`). */
+    this.pageLoading = new PageLoading(() => environment.window);
+    /** @private The refs of navigation intents waiting for their answer. @type {Set<number>} */
+    this.navigating = new Set();
     /** @private */
     this.transport = new Transport(model, (msg) => this.receive(msg));
     /** @private */
@@ -106,12 +116,15 @@ export class WidgetStore {
       current: () => ({ url: this.currentUrl, index: this.historyIndex }),
       go: (index, url, onAnswer) => {
         const msg = { [KIND]: NAV, [NAV_KIND]: NAV_GO, [NAV_INDEX]: index };
-        this.transport.send(url === null ? msg : { ...msg, [URL]: url }, onAnswer);
+        const to = url ?? this.currentUrl ?? "/";
+        this.sendNavigation(url === null ? msg : { ...msg, [URL]: url }, { kind: "redirect", to, pop: true }, onAnswer);
       },
     });
     /** @private Whether the reply to the join is still to come. */
     this.joining = true;
     const url = this.urlSync.joinUrl();
+    /** @private Stops the join's page load, once its tree is shown. */
+    this.joinLoading = this.pageLoading.start({ kind: "initial", to: url ?? this.currentUrl ?? "/" });
     this.transport.send(url === null ? { [KIND]: JOIN } : { [KIND]: JOIN, [URL]: url });
   }
 
@@ -137,10 +150,16 @@ export class WidgetStore {
    * @param {string} event
    * @param {unknown} value
    * @param {() => void} [onAnswer] called once the kernel answered it (or sending failed)
+   * @param {Element | null} [pageLoading] the element of a `JS().push(..., page_loading=True)`:
+   *   an `"element"` page load runs until the answer
    * @returns {number | null} the event's ref
    */
-  pushEvent(type, event, value, onAnswer) {
-    return this.transport.pushEvent(type, event, value, onAnswer && (() => onAnswer()));
+  pushEvent(type, event, value, onAnswer, pageLoading = null) {
+    const stop = pageLoading ? this.pageLoading.start({ kind: "element", target: pageLoading }) : null;
+    return this.transport.pushEvent(type, event, value, () => {
+      stop?.();
+      onAnswer?.();
+    });
   }
 
   /**
@@ -166,7 +185,30 @@ export class WidgetStore {
    * @param {boolean} replace
    */
   navigate(kind, url, replace) {
-    this.transport.send({ [KIND]: NAV, [NAV_KIND]: kind, [URL]: url, [NAV_REPLACE]: replace });
+    this.sendNavigation({ [KIND]: NAV, [NAV_KIND]: kind, [URL]: url, [NAV_REPLACE]: replace }, { kind, to: url });
+  }
+
+  /**
+   * Send a navigation intent inside its page load, which stops once the kernel answered.
+   *
+   * @private
+   * @param {import("./transport.js").JsonObject} msg
+   * @param {import("./page_loading.js").PageLoadingInfo} info
+   * @param {(reply: unknown) => void} [onAnswer]
+   */
+  sendNavigation(msg, info, onAnswer) {
+    const stop = this.pageLoading.start(info);
+    /** @type {number | null} */
+    let ref = null;
+    let answered = false;
+    ref = this.transport.send(msg, (reply) => {
+      answered = true;
+      if (ref !== null) this.navigating.delete(ref);
+      stop();
+      onAnswer?.(reply);
+    });
+    // Sending failed: the answer came at once, before the ref was known.
+    if (ref !== null && !answered) this.navigating.add(ref);
   }
 
   /**
@@ -177,10 +219,39 @@ export class WidgetStore {
    */
   receive(msg) {
     const extra = msg.extra ?? {};
+    const joined = this.joining && msg.tree !== undefined && msg.ref === undefined;
+    // A view was mounted (its hook sources come with it): Phoenix's "initial" page load around
+    // it, inside a "redirect" one when the kernel redirected on its own (an event's answer).
+    const stops = [];
+    if (joined) {
+      stops.push(this.joinLoading);
+    } else if (HOOKS in extra) {
+      const nav = NAVIGATION in extra ? parseNavigation(extra[NAVIGATION]) : null;
+      const to = nav?.url ?? this.currentUrl ?? "/";
+      if (nav && !(msg.ref !== undefined && this.navigating.has(msg.ref))) {
+        stops.push(this.pageLoading.start({ kind: "redirect", to }));
+      }
+      stops.push(this.pageLoading.start({ kind: "initial", to }));
+    }
+    try {
+      this.apply(msg, extra, joined);
+    } finally {
+      for (const stop of stops.reverse()) stop();
+    }
+  }
+
+  /**
+   * Apply one message: hooks, tree, error, navigation, title, pushed events.
+   *
+   * @private
+   * @param {Inbound} msg
+   * @param {import("./transport.js").JsonObject} extra
+   * @param {boolean} joined whether it is the answer to the join
+   */
+  apply(msg, extra, joined) {
     if (HOOKS in extra) this.library.define(extra[HOOKS]);
     const ref = msg.ref;
     if (ref !== undefined) this.eachView((view) => view.answered?.(ref));
-    const joined = this.joining && msg.tree !== undefined && msg.ref === undefined;
     if (joined) this.joining = false;
     if (msg.tree) {
       this.show(mergeDiff(null, msg.tree));
@@ -242,6 +313,8 @@ export class WidgetStore {
     const live = typeof flag === "boolean" ? flag : false;
     if (live === this.live) return;
     this.live = live;
+    // No answer will come for what is in flight: its page loads end here.
+    if (!live) this.pageLoading.stopAll();
     this.eachView((view) => view.setLive(live));
   }
 
@@ -263,6 +336,7 @@ export class WidgetStore {
 
   /** Stop listening to the model and the page, and forget the views. */
   dispose() {
+    this.pageLoading.stopAll();
     this.transport.close();
     this.urlSync.close();
     this.library.dispose();
