@@ -24,18 +24,17 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from ._rendered import Comprehension, Dynamic, _row_json
+from ._stream_ops import STREAM, apply_ops
+from ._tree import to_html
 
-#: The wire key of a stream instruction, beside ``"k"`` in a comprehension (Phoenix's name).
-STREAM = "stream"
 #: What separates packed ids and rows: an HTML id holds no whitespace, and JSON escapes it.
 _SEP = "\n"
 
-R = TypeVar("R")
 #: An insert on the wire: DOM id, position, limit, update only.
 WireInsert = tuple[str, int, int | None, bool]
 
@@ -118,49 +117,6 @@ class StreamNamespace:
 
     def __repr__(self) -> str:
         return f"<streams {', '.join(sorted(self._streams()))}>"
-
-
-def apply_ops(
-    ids: list[str],
-    rows: list[R],
-    reset: bool,
-    deletes: Iterable[str],
-    inserts: Iterable[tuple[str, int, int | None, bool, R]],
-) -> None:
-    """Apply one stream instruction to ``ids`` and ``rows`` (in place), as the page does."""
-    if reset:
-        ids.clear()
-        rows.clear()
-    gone = set(deletes)
-    if gone and not gone.isdisjoint(ids):
-        kept = [index for index, dom_id in enumerate(ids) if dom_id not in gone]
-        ids[:] = [ids[index] for index in kept]
-        rows[:] = [rows[index] for index in kept]
-    present = set(ids)
-    for dom_id, at, limit, update_only, row in inserts:
-        if dom_id in present:  # shown already: updated where it is
-            rows[ids.index(dom_id)] = row
-            continue
-        if update_only:
-            continue
-        if at < 0 or at >= len(ids):
-            ids.append(dom_id)
-            rows.append(row)
-        else:
-            ids.insert(at, dom_id)
-            rows.insert(at, row)
-        present.add(dom_id)
-        if limit is None:
-            continue
-        if limit < 0 and len(ids) > -limit:
-            cut = slice(0, len(ids) + limit)
-        elif limit >= 0 and len(ids) > limit:
-            cut = slice(limit, len(ids))
-        else:
-            continue
-        present.difference_update(ids[cut])
-        del ids[cut]
-        del rows[cut]
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +259,4 @@ def stream_comprehension(
 
 
 def _join_json(statics: Sequence[str], row: dict[str, Any]) -> str:
-    from ._tree import to_html  # imported here: the client's module imports this one
-
     return to_html({"s": list(statics), "k": {"0": row, "kc": 1}})

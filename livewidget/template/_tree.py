@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._protocol import KEY_COUNT, KEYED, MOVED, MOVES, STATICS
-from ._streams import STREAM, apply_ops
+from ._stream_ops import STREAM, apply_ops
 
 JSONTree = dict[str, Any]
 
