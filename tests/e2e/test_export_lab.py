@@ -1,0 +1,76 @@
+"""Static snapshots in a real JupyterLab: hidden beside the live view, saved, shown later."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from _jupyter import JupyterLab
+from playwright.sync_api import Page, expect
+
+VIEW = '''
+from livewidget import LiveView, LiveWidget
+
+class Counter(LiveView):
+    template = """<span id="count">{{ count }}</span><button phx-click="inc">+1</button>"""
+
+    def mount(self, socket, session, params):
+        socket.assign(count=0)
+
+    def handle_event(self, event, params, socket):
+        socket.assign(count=socket.assigns.count + 1)
+
+widget = LiveWidget(Counter)
+widget
+'''
+SNAPSHOT = ".lw-snapshot"
+
+
+def saved_snapshots(path: Path) -> list[str]:
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    htmls = [
+        "".join(output.get("data", {}).get("text/html", ""))
+        for cell in notebook["cells"]
+        for output in cell.get("outputs", [])
+    ]
+    return [html for html in htmls if "data-livewidget-snapshot" in html]
+
+
+def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def test_the_snapshot_hides_beside_its_view_and_shows_once_the_kernel_is_gone(
+    jupyter_lab: JupyterLab, page: Page, make_notebook: Callable[..., Path]
+) -> None:
+    source = make_notebook([VIEW, "widget.assign(count=3)"], name="export.ipynb")
+    name = jupyter_lab.open_notebook(page, source)
+    count = page.locator(".lw-root #count")
+    expect(count).to_have_text("3", timeout=60_000)
+    # Live: the snapshot output is in the page, hidden; the view alone is seen and works.
+    snapshot = page.locator(SNAPSHOT)
+    expect(snapshot).to_have_count(1)
+    expect(snapshot).to_be_hidden()
+    expect(snapshot.locator("#count")).to_have_text("3")  # the end of the last cell
+    page.locator(".lw-root button").click()
+    expect(count).to_have_text("4")
+
+    page.locator(".lm-MenuBar-itemLabel:text-is('File')").click()
+    page.locator(".lm-Menu-itemLabel:text-is('Save Notebook')").click()
+    saved = jupyter_lab.root_dir / name
+    wait_for(lambda: len(saved_snapshots(saved)) == 1, "the saved notebook's snapshot")
+    assert '<span id="count">3</span>' in saved_snapshots(saved)[0]
+
+    # No kernel holds the widget any more: the page shows the snapshot instead.
+    jupyter_lab.shutdown_kernels()
+    page.goto(jupyter_lab.url(f"/lab/tree/{name}"))
+    expect(page.locator(SNAPSHOT)).to_be_visible(timeout=60_000)
+    expect(page.locator(f"{SNAPSHOT} #count")).to_have_text("3")
+    expect(page.locator(SNAPSHOT)).to_contain_text("static snapshot")
+    assert page.locator(".lw-root").count() == 0
