@@ -142,12 +142,17 @@ function reject(what, content) {
 
 /**
  * Called with the kernel's answer to an event: its `"rep"`, undefined when it has none
- * (the handler returned nothing, or failed) or when the event could not be sent.
+ * (the handler returned nothing, or failed) or when the event could not be sent; and the
+ * error the answer carried, if any (an upload stops on it).
  *
  * @callback OnAnswer
  * @param {unknown} reply
+ * @param {ErrorInfo} [error]
  * @returns {void}
  */
+
+/** Message kind of an upload message (see `uploads.js`): it gets a ref, like an event. */
+const UPLOAD = "upload";
 
 /** The socket of one frontend model: sends to the kernel, receives checked messages. */
 export class Transport {
@@ -175,32 +180,35 @@ export class Transport {
         logError("failed to handle a message from the kernel:", error, content);
       }
       // After the message is handled (patch, events), as Phoenix calls onReply.
-      if (msg.ref !== undefined) this.answer(msg.ref, msg.extra?.[REPLY]);
+      if (msg.ref !== undefined) this.answer(msg.ref, msg.extra?.[REPLY], msg.error);
     };
     model.on(MSG_CUSTOM, this.handler);
   }
 
   /**
-   * Send a message to the kernel. Events and navigation intents get the next `ref`,
-   * which the kernel's answer echoes; `onAnswer` then receives the answer's `"rep"`.
+   * Send a message to the kernel. Events, navigation intents and upload messages get the
+   * next `ref`, which the kernel's answer echoes; `onAnswer` then receives the answer's
+   * `"rep"`. `buffers` travel as the comm message's binary buffers (an upload's chunk).
    *
    * @param {JsonObject} msg
    * @param {OnAnswer} [onAnswer]
+   * @param {ArrayBuffer[]} [buffers]
    * @returns {number | null} the message's ref, or null for other messages
    */
-  send(msg, onAnswer) {
+  send(msg, onAnswer, buffers) {
     let ref = null;
     let out = msg;
-    if (msg[KIND] === EVENT || msg[KIND] === NAV) {
+    if (msg[KIND] === EVENT || msg[KIND] === NAV || msg[KIND] === UPLOAD) {
       ref = ++this.lastRef;
       out = { ...msg, [REF]: ref };
       if (onAnswer) this.pending.set(ref, onAnswer);
     }
     try {
-      this.model.send(out);
+      if (buffers && buffers.length > 0) this.model.send(out, undefined, buffers);
+      else this.model.send(out);
     } catch (error) {
       logError("could not send a message to the kernel:", error);
-      if (ref !== null) this.answer(ref, undefined);
+      if (ref !== null) this.answer(ref, undefined, { message: String(error), traceback: "" });
     }
     return ref;
   }
@@ -227,13 +235,14 @@ export class Transport {
    * @private
    * @param {number} ref
    * @param {unknown} reply
+   * @param {ErrorInfo} [error]
    */
-  answer(ref, reply) {
+  answer(ref, reply, error) {
     const onAnswer = this.pending.get(ref);
     if (!onAnswer) return;
     this.pending.delete(ref);
     try {
-      onAnswer(reply);
+      onAnswer(reply, error);
     } catch (error) {
       logError(`the reply callback of event ${ref} failed:`, error);
     }
