@@ -16,7 +16,7 @@ from .entries import (
 )
 from .manager import UploadManager, UploadRefused
 from .socket_api import UPLOADS_ASSIGN, UploadSocketMixin
-from .wire import UploadChunk, UploadMessage, UploadStart, parse_form_uploads, parse_upload
+from .wire import UploadChunk, UploadEntries, UploadMessage, UploadStart, parse_upload
 
 __all__ = [
     "NOT_ACCEPTED",
@@ -25,6 +25,7 @@ __all__ = [
     "UPLOADS_ASSIGN",
     "UploadChunk",
     "UploadConfig",
+    "UploadEntries",
     "UploadEntry",
     "UploadManager",
     "UploadMessage",
@@ -32,6 +33,5 @@ __all__ = [
     "UploadSocketMixin",
     "UploadStart",
     "UploadsNamespace",
-    "parse_form_uploads",
     "parse_upload",
 ]

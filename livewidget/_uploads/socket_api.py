@@ -11,7 +11,7 @@ from typing import Any
 
 from .entries import UploadConfig, UploadEntry
 from .manager import UploadManager
-from .wire import EntryMeta, UploadChunk, UploadMessage, UploadStart
+from .wire import UploadEntries, UploadMessage, UploadStart
 
 #: The assign templates read the uploads from.
 UPLOADS_ASSIGN = "uploads"
@@ -79,17 +79,13 @@ class UploadSocketMixin:
     def _upload_message(self, message: UploadMessage) -> dict[str, Any] | None:
         """Handle an upload message from the page; the reply payload of a ``start``."""
         manager = self._uploads()
-        if isinstance(message, UploadStart):
+        if isinstance(message, UploadEntries):
+            manager.put_entries(message.upload, message.entries, keep=False)
+        elif isinstance(message, UploadStart):
             return manager.start(message)
-        assert isinstance(message, UploadChunk)
-        manager.chunk(message)
+        else:
+            manager.chunk(message)
         return None
-
-    def _upload_entries(self, uploads: Mapping[str, Iterable[EntryMeta]]) -> None:
-        """A form change announced the files of its inputs."""
-        manager = self._uploads()
-        for ref, metas in uploads.items():
-            manager.put_entries(ref, metas, keep=False)
 
     def _close_uploads(self) -> None:
         """The view ended: remove its temporary files."""

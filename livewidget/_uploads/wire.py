@@ -2,13 +2,16 @@
 
 Frontend → kernel::
 
-    {"k": "event", "type": "form", "event": "validate", "value": "...",   # phx-change of a
-     "uploads": {"phx-u1": [{"ref": "0", "name": "cat.png", "size": 5120,  # form holding a
-                             "type": "image/png", "last_modified": 1700000000000}]}}  # file input
-    {"k": "upload", "ref": 7, "op": "start", "upload": "phx-u1",          # phx-submit or
+    {"k": "upload", "ref": 6, "op": "entries", "upload": "lw-upload-1",   # files chosen
+     "entries": [{"ref": "0", "name": "cat.png", "size": 5120,            # (or dropped):
+                  "type": "image/png", "last_modified": 1700000000000}]}  # checked at once
+    {"k": "upload", "ref": 7, "op": "start", "upload": "lw-upload-1",     # phx-submit or
      "entries": [{"ref": "0", "name": "cat.png", "size": 5120, "type": "image/png"}]}  # auto_upload
-    {"k": "upload", "ref": 8, "op": "chunk", "upload": "phx-u1", "entry": "0"}
+    {"k": "upload", "ref": 8, "op": "chunk", "upload": "lw-upload-1", "entry": "0"}
         + one binary buffer of the comm message: the next chunk_size bytes (or fewer, the last)
+
+The ``entries`` message goes before the form's ``phx-change`` (the view's validate handler
+sees the entries) and its reply renders their errors before any byte is sent.
 
 Kernel → frontend: the usual reply carrying ``ref``; a ``start``'s ``"rep"`` is
 ``{"entries": ["0"], "chunk_size": 64000}`` (which entries to send, in chunks of that size);
@@ -31,8 +34,8 @@ from ..errors import BadMessageError
 
 # Keys and values of the upload messages.
 UPLOAD: Final = "upload"
-UPLOADS: Final = "uploads"
 OP: Final = "op"
+OP_ENTRIES: Final = "entries"
 OP_START: Final = "start"
 OP_CHUNK: Final = "chunk"
 UPLOAD_REF: Final = "upload"
@@ -46,7 +49,6 @@ MAX_REF_CHARS: Final = 64
 MAX_NAME_CHARS: Final = 1024
 MAX_TYPE_CHARS: Final = 255
 MAX_ENTRIES: Final = 1000
-MAX_UPLOADS: Final = 100
 _MAX_INT = 2**53
 
 
@@ -59,6 +61,15 @@ class EntryMeta:
     size: int
     type: str
     last_modified: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UploadEntries:
+    """The page's file input holds these files now (chosen or dropped)."""
+
+    ref: int
+    upload: str
+    entries: tuple[EntryMeta, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +91,7 @@ class UploadChunk:
     data: memoryview
 
 
-UploadMessage = UploadStart | UploadChunk
+UploadMessage = UploadEntries | UploadStart | UploadChunk
 
 
 def parse_upload(raw: Mapping[str, Any], ref: int) -> UploadMessage:
@@ -88,10 +99,11 @@ def parse_upload(raw: Mapping[str, Any], ref: int) -> UploadMessage:
     op = raw.get(OP)
     upload = _ref(raw.get(UPLOAD_REF), "an upload ref")
     buffers = raw.get(BUFFERS, [])
-    if op == OP_START:
+    if op in (OP_ENTRIES, OP_START):
         if buffers:
-            raise BadMessageError("an upload 'start' carries no binary buffers")
-        return UploadStart(ref, upload, _entries(raw.get(ENTRIES)))
+            raise BadMessageError(f"an upload {op!r} carries no binary buffers")
+        kind = UploadEntries if op == OP_ENTRIES else UploadStart
+        return kind(ref, upload, _entries(raw.get(ENTRIES)))
     if op == OP_CHUNK:
         entry = _ref(raw.get(ENTRY_REF), "an entry ref")
         if not isinstance(buffers, list | tuple) or len(buffers) != 1:
@@ -107,18 +119,7 @@ def parse_upload(raw: Mapping[str, Any], ref: int) -> UploadMessage:
                 f"an upload chunk of {data.nbytes} bytes exceeds the limit of {limit} bytes"
             )
         return UploadChunk(ref, upload, entry, data)
-    raise BadMessageError(f"unknown upload op {_show(op)}; expected 'start' or 'chunk'")
-
-
-def parse_form_uploads(value: object) -> dict[str, tuple[EntryMeta, ...]]:
-    """Check the ``"uploads"`` of a form event: upload ref → the files its input holds."""
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise BadMessageError(f"'uploads' must be an object, got {type(value).__name__}")
-    if len(value) > MAX_UPLOADS:
-        raise BadMessageError(f"'uploads' names more than {MAX_UPLOADS} uploads")
-    return {_ref(key, "an upload ref"): _entries(items) for key, items in value.items()}
+    raise BadMessageError(f"unknown upload op {_show(op)}; expected 'entries', 'start' or 'chunk'")
 
 
 def strip_buffers(raw: Mapping[str, Any]) -> dict[str, Any]:
