@@ -40,7 +40,7 @@ logger = logging.getLogger("livewidget")
 #: How long the end of a cell waits, at most, for the displayed views to handle what was
 #: queued for them (e.g. a ``widget.assign`` on the cell's last line), before it copies their
 #: renders. Usually it is a millisecond; a busy view is copied as it stands after this.
-SETTLE_SECONDS = 1.0
+SETTLE_SECONDS = 0.5
 HTML = "text/html"
 
 # Displayed widgets by id (weakly: a snapshot never keeps a widget alive), and a digest of
