@@ -88,9 +88,7 @@ class Streams:
         for item in items:
             self.insert(name, item, at=at, limit=limit)
 
-    def insert(
-        self, name: str, item: Any, *, at: int = -1, limit: int | None = None
-    ) -> None:
+    def insert(self, name: str, item: Any, *, at: int = -1, limit: int | None = None) -> None:
         """Insert ``item`` at ``at`` (-1: last, 0: first), or update its row in place."""
         _check_position(name, at, limit)
         ops = self._stream(name)

@@ -8,6 +8,7 @@ queue, like ``send_info``: after the handler that is running, as a transaction o
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from . import _encoding
 from ._assigns import RESERVED_ASSIGNS, Assigns
 from ._params import ParamsLike, build_url
+from ._uploads.socket_api import UploadSocketMixin
+from ._streams import DomId, Streams
 from .errors import NavigationError
 
 if TYPE_CHECKING:
@@ -47,7 +50,7 @@ class Navigation:
     replace: bool
 
 
-class Socket:
+class Socket(UploadSocketMixin):
     """What a LiveView's callbacks receive: its id, URL and assigns.
 
     ``assign`` changes state; the change becomes visible to the page when the callback
@@ -81,6 +84,7 @@ class Socket:
         self._title: str | None = None
         self._title_changed = False
         self._live: LiveRuntime | None = None
+        self._streams = Streams()
 
     @property
     def id(self) -> str:
@@ -250,6 +254,52 @@ class Socket:
         """
         return self._runtime("cancel_async").cancel_async(name)
 
+    # -- streams (see docs/streams.md) ------------------------------------------------------
+
+    def stream(
+        self,
+        name: str,
+        items: Iterable[Any],
+        *,
+        at: int = -1,
+        reset: bool = False,
+        limit: int | None = None,
+    ) -> None:
+        """Insert ``items`` into stream ``name`` (read as ``streams.<name>`` in the template).
+
+        ``at``: -1 appends, 0 prepends, i inserts before row i (each item in turn); an item
+        whose row is shown is updated in place. ``reset`` first drops every row. ``limit``
+        keeps at most that many rows: the last ones when negative, the first when positive.
+        The kernel keeps no item once rendered.
+        """
+        self._streams.stream(name, items, at=at, reset=reset, limit=limit)
+        self._streams_changed()
+
+    def stream_insert(
+        self, name: str, item: Any, *, at: int = -1, limit: int | None = None
+    ) -> None:
+        """Insert (or update in place) one item's row; ``at`` and ``limit`` as for ``stream``."""
+        self._streams.insert(name, item, at=at, limit=limit)
+        self._streams_changed()
+
+    def stream_delete(self, name: str, item: Any) -> None:
+        """Remove ``item``'s row from the page."""
+        self._streams.delete(name, item)
+        self._streams_changed()
+
+    def stream_delete_by_dom_id(self, name: str, dom_id: str) -> None:
+        """Remove the row whose DOM id is ``dom_id`` (e.g. from a ``phx-value-id``)."""
+        self._streams.delete_by_dom_id(name, dom_id)
+        self._streams_changed()
+
+    def stream_configure(self, name: str, *, dom_id: DomId | None = None) -> None:
+        """Name the rows of stream ``name`` with ``dom_id(item)`` (default ``f"{name}-{id}"``)."""
+        self._streams.configure(name, dom_id=dom_id)
+        self._streams_changed()
+
+    def _streams_changed(self) -> None:
+        self._set({"streams": self._streams.namespace})
+
     # -- PubSub -----------------------------------------------------------------------------
 
     def subscribe(self, topic: str) -> None:
@@ -321,10 +371,12 @@ class Socket:
             self._title,
             self._title_changed,
             self._url,
+            self._streams.snapshot(),
         )
 
     def _restore(self, snapshot: tuple[Any, ...]) -> None:
-        data, changed, events, navigation, title, title_changed, url = snapshot
+        data, changed, events, navigation, title, title_changed, url, streams = snapshot
+        self._streams.restore(streams)
         self._assigns._data.clear()
         self._assigns._data.update(data)
         self._changed = changed
@@ -347,7 +399,14 @@ class Socket:
         return self._title if changed else None
 
     def _take_changed(self) -> set[str]:
+        """A render was committed: what changed for it (and its stream items and temporary
+        assigns are dropped, unmarked: the page keeps what they rendered)."""
         changed, self._changed = self._changed, set()
+        self._streams.rendered()
+        temporary = getattr(self._view_class, "temporary_assigns", None) or {}
+        for name, default in temporary.items():
+            if name in self._assigns._data:
+                self._assigns._data[name] = copy.copy(default)
         return changed
 
 

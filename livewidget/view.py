@@ -41,6 +41,10 @@ class LiveView:
     template: ClassVar[str | None] = None
     #: A template file, relative to the file of the module that defines the class.
     template_file: ClassVar[str | Path | None] = None
+    #: Assigns reset to these values after each render, e.g. ``{"messages": []}``: with a
+    #: ``phx-update="append"`` (or ``"prepend"``) container, the page keeps the rows already
+    #: shown and the kernel forgets them (see docs/streams.md).
+    temporary_assigns: ClassVar[Mapping[str, Any]] = {}
 
     def mount(self, socket: Socket, session: Mapping[str, Any], params: Mapping[str, Any]) -> Any:
         """Set the initial assigns. ``session`` is what the widget was given."""

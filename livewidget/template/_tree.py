@@ -188,6 +188,8 @@ def _merge_stream(tree: JSONTree, diff: JSONTree) -> JSONTree:
 
     The tree keeps every row the page shows, in order, with their DOM ids beside them.
     """
+    if STREAM_IDS not in tree and STREAM in tree:
+        tree = _copy(tree)  # a full tree taken as it came: read its own instruction first
     instruction = diff[STREAM]
     if not (isinstance(instruction, list) and 3 <= len(instruction) <= 4):
         raise MalformedTreeError(
