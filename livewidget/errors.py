@@ -29,3 +29,7 @@ class RouteError(LiveWidgetError, ValueError):
 
 class NavigationError(LiveWidgetError):
     """A push_patch or push_redirect that cannot be done as asked."""
+
+
+class LayoutError(LiveWidgetError, ValueError):
+    """A ``page_layout`` that cannot wrap the views: it never prints ``{{ inner_content }}``."""

@@ -81,6 +81,7 @@ class LiveViewTest:
     broadcast) or ``handle_async`` from the next call that waits on the view (every call
     that interacts, ``flush``, ``run_for``, ``wait_until``), or else from the end of a
     ``with`` block. With ``raise_errors=False`` they are only recorded in ``errors``.
+    ``page_layout`` wraps the views as ``LiveWidget(..., page_layout=...)`` does.
     """
 
     #: Seconds to wait for the view to answer before giving up.
@@ -94,6 +95,7 @@ class LiveViewTest:
         session: Mapping[str, Any] | None = None,
         hooks: Mapping[str, str | Path] | None = None,
         raise_errors: bool = True,
+        page_layout: str | Path | None = None,
     ) -> None:
         self.messages: list[dict[str, Any]] = []
         self.errors: list[dict[str, Any]] = []
@@ -125,6 +127,7 @@ class LiveViewTest:
                 loop=self._loop,
                 hooks=hooks,
             )
+                page_layout=page_layout,
         except BaseException:
             self._loop.close()
             raise

@@ -69,8 +69,11 @@ class LiveWidget(anywidget.AnyWidget):
     ``view`` is one LiveView class (served on every path) or a route table such as
     ``{"/": Home, "/users/:id": User}``; ``path`` is the initial URL inside the widget;
     ``session`` is handed to ``mount``; ``hooks`` adds client hooks (name → ES module source
-    or ``pathlib.Path``) to those of the views. With ``sync_url=True`` the widget's route is
-    mirrored in the browser's address bar in Voilà (never in JupyterLab). Re-running the cell
+    or ``pathlib.Path``) to those of the views. ``page_layout`` wraps every view in a shared
+    layout (template source, or a ``pathlib.Path`` of a template file, holding
+    ``{{ inner_content }}``; it also sees ``flash``, ``page_title`` and ``url``). With
+    ``sync_url=True`` the widget's route is mirrored in the browser's address bar in Voilà
+    (never in JupyterLab). Re-running the cell
     that defines a view's class updates the widget in place; with ``watch_templates=True`` (or
     ``LIVEWIDGET_WATCH=1``) so does editing its ``template_file``. Tracebacks show
     inside the widget in notebooks; in Voilà visitors get a short message unless
@@ -103,6 +106,7 @@ class LiveWidget(anywidget.AnyWidget):
         session: Mapping[str, Any] | None = None,
         hooks: Mapping[str, str | Path] | None = None,
         sync_url: bool = False,
+        page_layout: str | Path | None = None,
         watch_templates: bool | None = None,
         debug: bool | None = None,
         **kwargs: Any,
@@ -133,6 +137,7 @@ class LiveWidget(anywidget.AnyWidget):
                 hooks=hooks,
                 on_state=self._on_state,
             )
+                page_layout=page_layout,
         except BaseException:
             self.close()  # the comms are open already: a widget that failed must not stay
             raise

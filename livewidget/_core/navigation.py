@@ -56,6 +56,7 @@ class NavigationHost(Protocol):
     _pending_error: dict[str, Any] | None
 
     def _render(self, changed: set[str] | None) -> Rendered: ...
+    def _unmount(self) -> None: ...
     def _full_reply(self) -> dict[str, Any]: ...
     def _diff_reply(self, tree: Rendered) -> dict[str, Any]: ...
     def _finish(
@@ -211,7 +212,7 @@ class Navigator:
     async def mount_at(self, url: str, mount_id: int, flash: dict[str, Any] | None) -> None:
         """Terminate the current view and mount the one serving ``url``."""
         self.terminate("redirect")
-        self._host._tree = None
+        self._host._unmount()
         self.mount_id = mount_id
         self._host.view_class, self._host.view, self._host.socket = self.new_view(url)
         if flash:

@@ -45,6 +45,7 @@ class PrototypingHost(Protocol):
     @property
     def closed(self) -> bool: ...
     def _enqueue(self, item: object) -> None: ...
+    def _render(self, changed: set[str] | None) -> Rendered: ...
     def _full_reply(self) -> dict[str, Any]: ...
     def _emit(self, message: dict[str, Any]) -> None: ...
     def _error(self, exc: BaseException, during: str) -> dict[str, Any]: ...
@@ -95,7 +96,7 @@ class Prototyper:
                 name: hook_source(name, src)
                 for name, src in (getattr(new, "hooks", None) or {}).items()
             }
-            tree = self._host.view._render_tree(self._host.socket.assigns, None, None)
+            tree = self._host._render(None)  # inside the page layout, if any
         except Exception as exc:
             self._set_class(old)
             self._host.router.replace(new, old)
@@ -141,7 +142,7 @@ class Prototyper:
         previous = cls._compiled_template()
         try:
             cls._recompile_template()
-            tree = self._host.view._render_tree(self._host.socket.assigns, None, None)
+            tree = self._host._render(None)  # inside the page layout, if any
         except Exception as exc:
             cls._use_template(previous)
             logger.error("livewidget: the edited template of %s failed", cls.__name__, exc_info=exc)

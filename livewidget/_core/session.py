@@ -38,6 +38,7 @@ from . import messages as _messages
 from .callbacks import call, hook_source, reply_payload
 from .errors_format import error_payload
 from .navigation import Navigator
+from .layout import PageLayout
 from .prototyping import Prototyper
 from .queue import Command, Done, Resume
 
@@ -54,7 +55,9 @@ class Session:
     ``routes`` is one LiveView class (served on every path) or a route table such as
     ``{"/": Home, "/users/:id": User}``. ``send`` is called on the event loop with each
     outbound message (a JSON-able dict); ``on_state(url, title)`` when the URL or title moves.
-    ``loop`` defaults to the running loop (the kernel's, in Jupyter).
+    ``loop`` defaults to the running loop (the kernel's, in Jupyter). ``page_layout`` (template
+    source, or a ``pathlib.Path`` of a file, holding ``{{ inner_content }}``) wraps every view
+    in one diffed tree (:mod:`livewidget._core.layout`).
 
     What :meth:`navigate`, :meth:`back` and :meth:`forward` queue runs in its
     :class:`~livewidget._core.navigation.Navigator`; :meth:`redefine` and
@@ -74,8 +77,13 @@ class Session:
         on_state: OnState | None = None,
         pacer: Pacer | None = None,
     ) -> None:
+        page_layout: str | Path | None = None,
         self.router = Router(routes)
         self.show_tracebacks = show_tracebacks
+        self._layout = None if page_layout is None else PageLayout(page_layout)
+        # The page a redirect replaced (see _unmount): with a layout, the mount's reply is a
+        # diff from it, so the layout's statics and unchanged slots are not sent again.
+        self._replaced: Rendered | None = None
         self.history = History(url, mount=0)
         self._send = send
         self._on_state = on_state
@@ -412,6 +420,7 @@ class Session:
         reply = self._full_reply()
         reply[p.NAVIGATION] = self._navigator.nav_state(False)
         # The full reply carries the title, so the next reply must not send it again.
+        self._replaced = None  # a joining page holds nothing yet: it gets the whole tree
         if self.socket._take_title() is not None:
             self._state_changed()  # set before any page joined: the title trait follows it
         if self.socket.page_title is not None:
@@ -521,7 +530,24 @@ class Session:
     # -- replies ----------------------------------------------------------------------------
 
     def _render(self, changed: set[str] | None) -> Rendered:
-        return self.view._render_tree(self.socket.assigns, changed, self._tree)
+        if self._layout is None:
+            return self.view._render_tree(self.socket.assigns, changed, self._tree)
+        # The view renders against its own part of the last page; the layout around it.
+        inner = self.view._render_tree(
+            self.socket.assigns, changed, self._layout.inner_of(self._tree)
+        )
+        return self._layout.wrap(
+            inner,
+            flash=self.socket._flash(),
+            page_title=self.socket.page_title,
+            url=self.socket.url,
+            previous=self._tree,
+        )
+
+    def _unmount(self) -> None:
+        """The view is being replaced: forget its tree, remembering the page it showed."""
+        self._replaced = self._page_tree if self._page_tree is not None else self._tree
+        self._tree = None
 
     def _full_reply(self) -> dict[str, Any]:
         assert self._tree is not None
@@ -541,8 +567,23 @@ class Session:
             changes = diff(self._page_tree, tree)
             self._page_tree = None
         self._tree = tree
-        return {p.DIFF: changes} if changes else {}
+        """The page after a mount: the whole tree, with the hook sources of its view.
 
+        After a redirect inside a page layout (the layout's statics unchanged), only the diff
+        from the replaced page: the new view's tree and the layout slots that changed.
+        """
+        return {p.DIFF: changes} if changes else {}
+        replaced, self._replaced = self._replaced, None
+
+        if (
+            self._layout is not None
+            and replaced is not None
+            and replaced.statics == self._tree.statics
+        ):
+            reply = {p.DIFF: diff(replaced, self._tree), p.HOOKS: self._hook_sources()}
+            if self._pending_error is not None:
+                reply[p.ERROR] = self._pending_error
+            return reply
     # -- pacing -----------------------------------------------------------------------------
 
     def _hold(self, tree: Rendered, events: list[list[Any]], *, quiet: bool) -> None:
