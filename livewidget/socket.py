@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from . import _encoding
 from ._assigns import RESERVED_ASSIGNS, Assigns
 from ._params import ParamsLike, build_url
-from ._uploads.socket_api import UploadSocketMixin
 from ._streams import DomId, Streams
+from ._uploads.socket_api import UploadSocketMixin
 from .errors import NavigationError
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ import asyncio
 import itertools
 import json
 import threading
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -113,6 +113,7 @@ class LiveViewTest:
         self._reported = 0
         self._tree: dict[str, Any] | None = None
         self._refs = itertools.count(1)
+        self._file_refs = itertools.count(0)  # entry refs of chosen files, as the browser's
         # Per form: the fields changed since it was shown or submitted (for _unused_ markers).
         self._used: dict[str, set[str]] = {}
         # A private loop in its own thread: the client works the same in a script, in
@@ -248,6 +249,55 @@ class LiveViewTest:
         if name is not None:
             fields.append(("_target", name))
         return self._binding(el, "phx-change", p.TYPE_FORM, urlencode(fields))
+
+    def upload(self, name: str, files: Sequence[tuple[str, bytes, str]]) -> str:
+        """Choose ``files``, ``(client_name, data, client_type)`` each, for upload ``name``.
+
+        As the browser does: the file input's entries are announced (errors such as
+        ``too_large`` render before any byte), the form's ``phx-change`` fires, then the
+        accepted files' bytes go in binary chunks of the upload's ``chunk_size``, each
+        acknowledged before the next; returns the HTML then. Submit the form afterwards,
+        for the view to consume them.
+        """
+        el = self._soup().select_one(f'input[data-phx-upload-ref][name="{name}"]')
+        ref = el.get("data-phx-upload-ref") if el is not None else None
+        if el is None or not isinstance(ref, str):
+            raise ValueError(
+                f"no file input for upload {name!r} on the page; render "
+                f"{{{{ live_file_input(uploads.{name}) }}}} in a form"
+            )
+        entries = [
+            {
+                "ref": str(next(self._file_refs)),
+                "name": client_name,
+                "size": len(data),
+                "type": client_type,
+                "last_modified": 0,
+            }
+            for client_name, data, client_type in files
+        ]
+        upload = {p.KIND: "upload", "upload": ref}
+        self._send({**upload, p.REF: next(self._refs), "op": "entries", "entries": entries})
+        form = el.find_parent("form")
+        if form is not None and form.has_attr("phx-change"):
+            fields = [(k, v) for k, v in form_fields(form, {}) if k != name]
+            self._binding(form, "phx-change", p.TYPE_FORM, urlencode([*fields, ("_target", name)]))
+        start = next(self._refs)
+        self._send({**upload, p.REF: start, "op": "start", "entries": entries})
+        answer: dict[str, Any] = next(
+            (m for m in reversed(self.messages) if m.get(p.REF) == start), {}
+        )
+        allowed = (answer.get(p.REPLY) or {}).get("entries", [])
+        size = int((answer.get(p.REPLY) or {}).get("chunk_size", 1) or 1)
+        for entry, (_, data, _) in zip(entries, files, strict=True):
+            if entry["ref"] not in allowed:
+                continue
+            for offset in range(0, len(data), size):
+                chunk = {**upload, p.REF: next(self._refs), "op": "chunk", "entry": entry["ref"]}
+                # JSON as on the wire; the bytes beside it, as a comm message's buffer.
+                raw = {**json.loads(json.dumps(chunk)), "buffers": [data[offset : offset + size]]}
+                self._run(self._deliver(raw))
+        return self.html()
 
     def push_event(self, event: str, value: Mapping[str, Any] | None = None) -> str:
         """Send an event as a client hook's ``pushEvent`` would."""

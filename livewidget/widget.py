@@ -17,6 +17,7 @@ import traitlets
 from ._core.session import Routes, Session
 from ._live import kernel as _kernel
 from ._live import loop as _loop
+from ._uploads.wire import BUFFERS
 from .errors import ClosedError, LiveWidgetError
 from .socket import Assigns
 from .view import LiveView
@@ -253,9 +254,13 @@ class LiveWidget(anywidget.AnyWidget):
             raise ClosedError("this LiveWidget failed to start; create a new one")
         return self._session
 
-    def _on_custom_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+    def _on_custom_msg(self, _widget: Any, content: Any, buffers: Any) -> None:
         if self._session is not None:
             self._parent = _kernel.current_parent() or self._parent
+            if buffers and isinstance(content, dict):
+                # An upload chunk's bytes (livewidget/_uploads/wire.py): as bytes, which no
+                # JSON a page sends can hold, so the session's checks tell them apart.
+                content = {**content, BUFFERS: list(buffers)}
             self._session.receive(content, wait=self._reply_wait)
 
     def _on_page_closed(self, _msg: Any) -> None:

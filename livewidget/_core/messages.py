@@ -13,6 +13,7 @@ from .. import _encoding, config
 from .. import _protocol as p
 from .._params import decode_form
 from .._paths import is_widget_path
+from .._uploads.wire import UPLOAD, UploadMessage, has_buffers, parse_upload, strip_buffers
 from ..errors import BadMessageError
 
 _MAX_REF = 2**53
@@ -51,7 +52,7 @@ class Event:
     params: dict[str, Any]
 
 
-Message = Join | Event | Navigate
+Message = Join | Event | Navigate | UploadMessage
 _NAV_KINDS = frozenset({p.NAV_PATCH, p.NAV_REDIRECT, p.NAV_GO})
 
 
@@ -72,8 +73,14 @@ def parse(raw: object) -> Message:
     """
     if not isinstance(raw, dict):
         raise BadMessageError(f"expected a JSON object, got {type(raw).__name__}")
-    _check_encodable(raw)
+    # The transport attaches a comm message's binary buffers as bytes, which JSON cannot
+    # forge; only an upload chunk may carry them (livewidget/_uploads/wire.py).
+    _check_encodable(strip_buffers(raw))
     kind = raw.get(p.KIND)
+    if kind == UPLOAD:
+        return parse_upload(raw, _required_ref(raw, "an upload message"))
+    if has_buffers(raw):
+        raise BadMessageError("only an upload chunk carries binary buffers")
     if kind == p.JOIN:
         url = raw.get(p.URL)
         return Join(None if url is None else _url(url))
@@ -81,7 +88,9 @@ def parse(raw: object) -> Message:
         return _event(raw)
     if kind == p.NAV:
         return _navigate(raw)
-    raise BadMessageError(f"unknown message kind {_show(kind)}; expected 'join', 'event' or 'nav'")
+    raise BadMessageError(
+        f"unknown message kind {_show(kind)}; expected 'join', 'event', 'nav' or 'upload'"
+    )
 
 
 def _check_encodable(raw: dict[str, Any]) -> None:

@@ -282,6 +282,7 @@ class Navigator:
             self.stop_live()
 
     def stop_live(self) -> None:
-        """End the view's timers, background work and subscriptions."""
+        """End the view's timers, background work and subscriptions; remove its uploads."""
+        self._host.socket._close_uploads()
         if self._host.socket._live is not None:
             self._host.socket._live.stop()

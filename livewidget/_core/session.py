@@ -30,6 +30,7 @@ from .._live.loop import current_loop
 from .._live.types import LiveCallback, Run
 from .._routing.history import History
 from .._routing.router import Router
+from .._uploads import UploadMessage
 from ..errors import BadMessageError
 from ..socket import Navigation, Socket
 from ..template import Rendered, diff
@@ -403,8 +404,10 @@ class Session:
             await self._join(message.url)
         elif isinstance(message, _messages.Event):
             await self._event(message)
-        else:
+        elif isinstance(message, _messages.Navigate):
             await self._navigator.client_navigation(message)
+        else:
+            await self._upload(message)
 
     # -- joining and events -----------------------------------------------------------------
 
@@ -441,6 +444,20 @@ class Session:
                 return await call(self.view.handle_event, event.name, event.params, self.socket)
 
         await self._dispatch(handler, event.ref, event.name)
+
+    async def _upload(self, message: UploadMessage) -> None:
+        """Files announced, a transfer started or a chunk arrived (livewidget._uploads)."""
+
+        async def handler() -> Any:
+            return self.socket._upload_message(message)
+
+        await self._dispatch(handler, message.ref, "upload")
+        if self.socket._uploads_stale():
+            # Refused (the entry was cut off) or rolled back: the page follows the uploads.
+            async def publish() -> Any:
+                self.socket._publish_uploads()
+
+            await self._dispatch(publish, None, "upload")
 
     async def _info(self, info: Any) -> None:
         async def handler() -> Any:

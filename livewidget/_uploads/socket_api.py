@@ -87,6 +87,18 @@ class UploadSocketMixin:
             manager.chunk(message)
         return None
 
+    def _uploads_stale(self) -> bool:
+        """Whether the ``uploads`` assign lags the uploads (a refused chunk, a rollback)."""
+        if self._upload_manager is None:
+            return False
+        shown = self._assigns_data().get(UPLOADS_ASSIGN)
+        return bool(shown != self._upload_manager.namespace())
+
+    def _publish_uploads(self) -> None:
+        """Bring the ``uploads`` assign in line with the uploads."""
+        if self._upload_manager is not None:
+            self._set({UPLOADS_ASSIGN: self._upload_manager.namespace()})
+
     def _close_uploads(self) -> None:
         """The view ended: remove its temporary files."""
         if self._upload_manager is not None:
@@ -101,3 +113,7 @@ class UploadSocketMixin:
 
     def _set(self, values: Mapping[str, Any]) -> None:  # pragma: no cover - Socket's
         raise NotImplementedError
+
+    def _assigns_data(self) -> Mapping[str, Any]:
+        assigns = getattr(self, "_assigns", None)
+        return assigns._data if assigns is not None else {}
