@@ -1,5 +1,5 @@
 """notebooks/dashboard.ipynb served by a real Voilà: pages, the live Matplotlib chart (inline SVG
-from figure_svg), the form, errors."""
+from figure_svg), a plotly FigureWidget embedded and updated in place, the form, errors."""
 
 from __future__ import annotations
 
@@ -34,6 +34,20 @@ def test_dashboard(voila, page: Page, tmp_path: Path) -> None:
         "before => document.querySelector('#load-chart').innerHTML !== before", arg=drawn
     )
     expect(page).to_have_title("Overview")
+
+    # plotly's FigureWidget, placed with embed(): made once, its bars changed in place
+    plot = page.locator("#by-region .js-plotly-plot")
+    expect(plot).to_have_count(1, timeout=30_000)
+    bars = plot.evaluate("el => { el.dataset.mark = 'kept'; return JSON.stringify(el.data[0].y) }")
+    page.wait_for_function(
+        """bars => {
+            const el = document.querySelector('#by-region .js-plotly-plot');
+            return el.dataset.mark === 'kept' && JSON.stringify(el.data[0].y) !== bars;
+        }""",
+        arg=bars,
+        timeout=15_000,
+    )
+    assert page.locator("#by-region .js-plotly-plot").count() == 1
 
     # a failure shows a short message, never a traceback or a path
     page.locator("#fail").click()
