@@ -14,9 +14,12 @@
  * An element with `phx-update="ignore"` keeps its children (and what a hook or the user did
  * to them) through every patch; only its `data-*` attributes follow the server, as in Phoenix.
  * So does the placeholder of an embedded widget (`embed.js`) while it names the same widget.
+ * One with `phx-update="append"` / `"prepend"` keeps the children it has and takes the new
+ * ones last / first (`append_prepend.js`).
  */
 
 import morphdom from "morphdom";
+import { appendMode, mergeChildren } from "./append_prepend.js";
 import { PHX_UPDATE, SKIP_ATTRIBUTE, UPDATE_IGNORE } from "./constants.js";
 import { keepsEmbed } from "./embed.js";
 
@@ -151,11 +154,35 @@ export class Morph {
           return false;
         }
         if (observer && !observer.beforeElUpdated(fromEl, toEl)) return false;
+        const mode = appendMode(toEl.getAttribute(PHX_UPDATE));
+        if (mode !== null) {
+          syncAttributes(fromEl, toEl);
+          mergeChildren(fromEl, toEl, mode, this.childPatcher);
+          return false;
+        }
         if (fromEl === focused && FORM_CONTROLS.has(fromEl.tagName) && (observer?.keepsFocusedValue?.(fromEl) ?? true)) {
           mergeFocusedControl(fromEl, toEl);
           return false;
         }
         return true;
+      },
+    };
+  }
+
+  /**
+   * How an append / prepend container's children are patched within this patch.
+   *
+   * @private
+   * @returns {import("./append_prepend.js").ChildPatcher}
+   */
+  get childPatcher() {
+    return {
+      morph: (el, source) => patchElement(el, source, this),
+      added: (el) => {
+        for (const node of [el, ...Array.from(el.querySelectorAll("*"))]) this.options.onNodeAdded(node);
+      },
+      orphan: () => {
+        this.orphanPlaceholder = true;
       },
     };
   }
