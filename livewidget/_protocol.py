@@ -13,6 +13,8 @@ Frontend → kernel (``model.send``)::
      "event": "set", "value": "n=5&_target=n"}       # URL-encoded form fields
     {"k": "event", "ref": 5, "type": "keydown",      # phx-keydown (also keyup, focus, blur)
      "event": "key", "value": {"key": "Enter"}}      # … with the phx-value-* attributes
+    {"k": "event", "ref": 6, "type": "click",        # phx-target="{{ myself }}": handled by
+     "event": "toggle", "value": {}, "cid": 2}       # the component whose cid is 2
     {"k": "nav", "ref": 5, "kind": "patch",          # a data-phx-link="patch" / "redirect"
      "url": "/users/8", "replace": false}
     {"k": "nav", "ref": 6, "kind": "go", "index": 2, # the browser's back/forward (sync_url)
@@ -70,6 +72,8 @@ NAV_GO: Final = "go"
 EVENT_TYPE: Final = "type"
 EVENT_NAME: Final = "event"
 EVENT_VALUE: Final = "value"
+# The component an event targets (phx-target): its cid, a positive integer; absent: the view.
+EVENT_CID: Final = "cid"
 
 # Event types.
 TYPE_CLICK: Final = "click"
@@ -100,6 +104,13 @@ KEY_COUNT: Final = "kc"
 MOVED: Final = "km"
 # livewidget's extension inside "k": runs of moved rows, [[index, old index, length], ...].
 MOVES: Final = "m"
+# Components (Phoenix's shapes): a root's "c" holds each component's tree by cid, a
+# component's tree carries "r": 1 (its root element gets data-phx-component), and its "s"
+# may be a cid whose statics it shares (positive: in the same "c", negative: held already).
+COMPONENTS: Final = "c"
+ROOT: Final = "r"
+# livewidget's extension at a diff's root: the cids the kernel removed, pruned after merging.
+REMOVED_CIDS: Final = "cd"
 
 # Inbound messages larger than this (in bytes of JSON) are refused.
 MAX_MESSAGE_BYTES: Final = 1_000_000

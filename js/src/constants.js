@@ -58,6 +58,8 @@ export const NAV_GO = "go";
 export const EVENT_TYPE = "type";
 export const EVENT_NAME = "event";
 export const EVENT_VALUE = "value";
+/** The component an event targets (phx-target): its cid; absent for the view. */
+export const EVENT_CID = "cid";
 
 /** Event types. */
 export const TYPE_CLICK = "click";
@@ -88,6 +90,16 @@ export const KEY_COUNT = "kc";
 export const MOVED = "km";
 // livewidget's extension inside "k": runs of moved rows, [[index, old index, length], ...].
 export const MOVES = "m";
+/** Components, in Phoenix's shapes: the root's `"c"` holds component trees by cid, a
+ * component's tree carries `"r": 1`, and its `"s"` may name a cid whose statics it shares. */
+export const COMPONENTS = "c";
+export const ROOT = "r";
+/** livewidget's extension at a diff's root: cids the kernel removed, pruned after merging. */
+export const REMOVED_CIDS = "cd";
+/** The attribute a component's root element carries: its cid (as Phoenix's client sets it). */
+export const PHX_COMPONENT = "data-phx-component";
+/** The binding naming which component handles an element's events. */
+export const PHX_TARGET = "phx-target";
 /** The client's own key for a comprehension's rows, as arrays (older servers sent it too). */
 export const DYNAMICS = "d";
 /** A stream's instruction beside "k" (Phoenix's key), and where the client keeps its rows' DOM ids. */

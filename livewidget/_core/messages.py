@@ -50,6 +50,8 @@ class Event:
     type: str
     name: str
     params: dict[str, Any]
+    #: The component it targets (``phx-target``), or None for the view.
+    cid: int | None = None
 
 
 Message = Join | Event | Navigate | UploadMessage
@@ -171,7 +173,24 @@ def _event(raw: dict[str, Any]) -> Event:
         params = decode_form(value)
     else:
         params = _check_value(value)
-    return Event(ref, kind, name, params)
+    return Event(ref, kind, name, params, _target_cid(raw))
+
+
+def _target_cid(raw: dict[str, Any]) -> int | None:
+    """The cid an event targets: absent for the view, else a positive integer.
+
+    Whether a component has that cid is the session's question (an unknown one is answered
+    with an error and changes nothing).
+    """
+    if p.EVENT_CID not in raw:
+        return None
+    cid = raw[p.EVENT_CID]
+    if isinstance(cid, int) and not isinstance(cid, bool) and 0 < cid < _MAX_REF:
+        return cid
+    raise BadMessageError(
+        f"an event's target 'cid' must be a component's id number (a positive integer), "
+        f"got {_show(cid)}; leave 'cid' out to target the view"
+    )
 
 
 def _check_value(value: object) -> dict[str, Any]:
