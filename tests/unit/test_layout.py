@@ -297,3 +297,14 @@ def test_the_layout_renders_again_only_when_what_it_reads_changed():
     )
     assert other.dynamics[0] is not second.dynamics[0]
     assert to_html(merge(first.to_json(), diff(first, other))) == str(other)
+
+
+def test_js_push_page_loading_option():
+    from livewidget import JS
+
+    assert JS().push("save", page_loading=True).ops == [
+        ["push", {"event": "save", "page_loading": True}]
+    ]
+    assert JS().push("save").ops == [["push", {"event": "save"}]]  # off: not sent at all
+    with pytest.raises(TypeError, match="True or False"):
+        JS().push("save", page_loading="yes")  # type: ignore[arg-type]
