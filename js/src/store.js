@@ -163,6 +163,18 @@ export class WidgetStore {
   }
 
   /**
+   * Send an upload message (`uploads.js`) with its binary buffers (a chunk's bytes).
+   *
+   * @param {import("./rendered.js").JsonObject} msg
+   * @param {ArrayBuffer[]} buffers
+   * @param {import("./transport.js").OnAnswer} onAnswer gets the answer's `"rep"` and error
+   * @returns {number | null} the message's ref
+   */
+  sendUpload(msg, buffers, onAnswer) {
+    return this.transport.send(msg, onAnswer, buffers);
+  }
+
+  /**
    * Send a hook's event; `reply` resolves with the kernel's `"rep"` (undefined without).
    *
    * @param {string} event

@@ -12,7 +12,8 @@
  * `phx-connected`, and `phx-error` once the widget's comm is gone.
  * The root also catches clicks on `data-phx-link` links (`navigation.js`), the view
  * keeps the hook instances of its elements (`view_hooks.js`), and the `<script>` elements a
- * patch adds run (`scripts.js`), and embedded widgets get their views (`embed.js`).
+ * patch adds run (`scripts.js`), embedded widgets get their views (`embed.js`), and chosen
+ * files go to the kernel (`uploads.js`).
  */
 
 import { Bindings } from "./bindings.js";
@@ -36,8 +37,10 @@ import { patchAroundLists } from "./list_skip.js";
 import { patchRowsInPlace } from "./row_patch.js";
 import { learnShapesWhenIdle, RowSkipper } from "./row_skip.js";
 import { ScriptRunner } from "./scripts.js";
+import { Uploader } from "./uploads.js";
 import { bindLinks } from "./navigation.js";
 import { ViewHooks } from "./view_hooks.js";
+import { Viewport } from "./viewport.js";
 
 /** @typedef {import("./store.js").WidgetStore} WidgetStore */
 /** @typedef {import("./transport.js").ErrorInfo} ErrorInfo */
@@ -82,6 +85,8 @@ export class LiveViewElement {
     });
     /** @private */
     this.unbindLinks = bindLinks(this.root, (kind, url, replace) => store.navigate(kind, url, replace));
+    /** @private `phx-viewport-top` / `phx-viewport-bottom` (infinite scroll). */
+    this.viewport = new Viewport(this.container, (event, value, onAnswer) => store.pushEvent("click", event, value, onAnswer));
     /** The hook instances of this view's elements. */
     this.hooks = new ViewHooks({
       root: this.root,
@@ -92,6 +97,8 @@ export class LiveViewElement {
     });
     /** The other Jupyter widgets embedded in this view (`embed.js`). */
     this.embeds = new Embeds(this.container, () => managerOf(store));
+    /** The files chosen for this view's uploads, on their way to the kernel (`uploads.js`). */
+    this.uploads = new Uploader(this.root, this.container, (msg, buffers, onAnswer) => store.sendUpload(msg, buffers, onAnswer));
     store.attach(this);
   }
 
@@ -119,8 +126,10 @@ export class LiveViewElement {
     // Before the hooks mount: a hook may use what a script of the page defines.
     this.scripts.run(this.container);
     this.embeds.afterPatch();
+    this.uploads.afterPatch();
     this.hooks.afterPatch();
     this.bindings.afterPatch();
+    this.viewport.afterPatch();
   }
 
   /**
@@ -230,8 +239,10 @@ export class LiveViewElement {
   destroy() {
     this.hooks.destroyAll();
     this.embeds.destroy();
+    this.uploads.destroy();
     this.bindings.destroy();
     this.unbindLinks();
+    this.viewport.destroy();
     this.store.detach(this);
     this.root.remove();
   }
