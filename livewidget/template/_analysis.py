@@ -34,7 +34,18 @@ LOOP = "loop"
 
 #: Globals that are pure functions of their arguments (when not shadowed by an assign).
 PURE_CALLEES = frozenset(
-    {"range", "dict", "namespace", "cycler", "joiner", *HELPERS, *FORM_HELPERS, *CHART_HELPERS}
+    {
+        "range",
+        "dict",
+        "namespace",
+        "cycler",
+        "joiner",
+        *HELPERS,
+        *FORM_HELPERS,
+        *CHART_HELPERS,
+        # Its slot holds a cid that stays valid while the call's arguments do not change.
+        "live_component",
+    }
 )
 #: Read-only methods of built-in values (str, dict, list, tuple) and of the ``JS`` builder,
 #: whose every method returns a new command list.

@@ -105,9 +105,22 @@ class Builder:
             _Frame(root, previous.dynamics if usable and previous else None, changed)
         ]
         self._loops: list[_LoopFrame] = []
+        #: Components placed since the last slot edge: (position in ``out``, cid).
+        self._cids: list[tuple[int, int]] = []
+
+    def mark_component(self, cid: int) -> None:
+        """``live_component`` placed component ``cid`` at this point of the output: the slot
+        that prints it holds the cid (see ``_components.py``)."""
+        self._cids.append((len(self.out), cid))
+
+    def _no_component(self) -> None:
+        if self._cids:
+            self._cids.clear()
+            raise ValueError(_WHOLE_SLOT)
 
     def result(self) -> Rendered:
         """The tree, once the template has been rendered to the end."""
+        self._no_component()
         frame = self._frames[0]
         return Rendered(frame.block.statics, frame.dynamics, frame.block)
 
@@ -143,6 +156,13 @@ class Builder:
         """The next slot printed what ``out`` holds."""
         text = "".join(self.out)
         self.out.clear()
+        if self._cids:
+            (position, cid), *more = self._cids
+            self._cids.clear()
+            if more or position != 0 or text:
+                raise ValueError(_WHOLE_SLOT)
+            self._frames[-1].dynamics.append(cid)
+            return ""
         self._frames[-1].dynamics.append(text)
         return ""
 
@@ -164,6 +184,7 @@ class Builder:
     @property
     def close(self) -> str:
         """The branch opened by :meth:`branch` ended."""
+        self._no_component()
         self.out.clear()
         inner = self._frames.pop()
         self._frames[-1].dynamics.append(Rendered(inner.block.statics, inner.dynamics, inner.block))
@@ -228,6 +249,13 @@ class Builder:
                     f"{len(frame.block.slots)} slots; please report this template"
                 )
             frame.dynamics = list[Dynamic](self.out)
+            for position, cid in self._cids:
+                if frame.dynamics[position] != "":
+                    self._cids.clear()
+                    raise ValueError(_WHOLE_SLOT)
+                frame.dynamics[position] = cid
+            self._cids.clear()
+        self._no_component()
         self.out.clear()
         self._loops[-1].rows.append(frame.dynamics)
         return ""
@@ -235,6 +263,7 @@ class Builder:
     @property
     def loop_end(self) -> str:
         """The loop opened by :meth:`iter` ended."""
+        self._no_component()
         loop = self._loops.pop()
         body = loop.slot.body
         assert body is not None
@@ -292,6 +321,12 @@ def _plan(
         plan.append((row, frozenset(names), True))
     return snapshots, plan
 
+
+_WHOLE_SLOT = (
+    "live_component(...) must be a whole {{ }} expression of the template (as in "
+    "{{ live_component(Card, id=item.id) }}), not part of other output such as a filter, "
+    "a string, an include or a macro; move the call into its own {{ }}"
+)
 
 # The context names of the builder's methods (not valid as assign names: see socket.assign).
 BUILDER, BRANCH, ITER = "__lw", "__lw_branch", "__lw_iter"

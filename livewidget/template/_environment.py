@@ -11,6 +11,7 @@ import jinja2
 
 from ._blocks import keyed
 from ._charts import CHART_HELPERS
+from ._components import COMPONENT_HELPERS
 from ._embed import EMBED_HELPERS
 from ._form_helpers import FORM_HELPERS
 from ._helpers import HELPERS
@@ -37,6 +38,7 @@ def environment(search_path: str | None = None) -> jinja2.Environment:
     env.globals.update(EMBED_HELPERS)  # embed(widget): another Jupyter widget in the page
     env.globals.update(CHART_HELPERS)  # figure_svg(fig): a Matplotlib figure as inline SVG
     env.globals.update(UPLOAD_HELPERS)  # live_file_input(uploads.x), live_img_preview(entry)
+    env.globals.update(COMPONENT_HELPERS)  # live_component(Card, id=..., **assigns)
     env.filters["keyed"] = keyed
     env.filters[SAFE_URL_FILTER] = safe_url  # put in by the compiler: see _html_context
     return env

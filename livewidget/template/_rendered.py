@@ -28,11 +28,12 @@ run, not one ``"i": j`` entry per shifted row. A lone moved row is sent as Phoen
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._protocol import KEY_COUNT, KEYED, MOVED, MOVES, STATICS
+from .._protocol import COMPONENTS, KEY_COUNT, KEYED, MOVED, MOVES, REMOVED_CIDS, ROOT, STATICS
 
 
 @dataclass(eq=False, slots=True)
@@ -51,6 +52,9 @@ class Rendered:
     #: The compiled block this was rendered from (its identity, never sent): change tracking
     #: reuses parts of a previous render only when it came from the same block.
     block: object = None
+    #: On a page's root: the trees of the components it shows, by cid (a dynamic holding a
+    #: component is its cid, an int). Sent under ``"c"``; see :func:`diff`.
+    components: dict[int, Rendered] | None = None
 
     def __post_init__(self) -> None:
         if len(self.statics) != len(self.dynamics) + 1:
@@ -63,10 +67,12 @@ class Rendered:
         """The full tree, statics included, in Phoenix LiveView's JSON shape."""
         out: dict[str, Any] = {STATICS: list(self.statics)}
         out.update(_dynamics_json(self.dynamics))
+        if self.components:
+            out[COMPONENTS] = _components_json(self.components, None)
         return out
 
     def __str__(self) -> str:
-        return _join(self.statics, self.dynamics)
+        return _join(self.statics, self.dynamics, self.components or {})
 
 
 @dataclass(eq=False, slots=True)
@@ -106,10 +112,11 @@ class Comprehension:
         return self.to_json()
 
     def __str__(self) -> str:
-        return "".join(_join(self.statics, row) for row in self.rows)
+        return "".join(_join(self.statics, row, {}) for row in self.rows)
 
 
-Dynamic = str | Rendered | Comprehension
+#: A dynamic: a string, a nested tree, a comprehension, or a component's cid.
+Dynamic = str | Rendered | Comprehension | int
 
 
 def diff(old: Rendered | None, new: Rendered) -> dict[str, Any]:
@@ -126,7 +133,58 @@ def diff(old: Rendered | None, new: Rendered) -> dict[str, Any]:
     """
     if old is None or old.statics != new.statics:
         return new.to_json()
-    return _diff_dynamics(old.dynamics, new.dynamics)
+    out = _diff_dynamics(old.dynamics, new.dynamics)
+    if old.components or new.components:
+        _diff_components(old.components or {}, new.components or {}, out)
+    return out
+
+
+def _diff_components(
+    old: dict[int, Rendered], new: dict[int, Rendered], out: dict[str, Any]
+) -> None:
+    """Put the components that changed under ``"c"``, and the cids removed under ``"cd"``.
+
+    A component not rendered again is the same object and costs nothing here. A new one (or
+    one whose statics changed) is sent whole, sharing the statics of a component of the same
+    template: ``"s": cid`` names one in this diff, ``"s": -cid`` one the client holds.
+    """
+    changes = _components_json({cid: tree for cid, tree in new.items() if cid not in old}, old)
+    for cid, tree in new.items():
+        before = old.get(cid)
+        if before is None or before is tree:
+            continue
+        if before.statics == tree.statics:
+            change = _diff_dynamics(before.dynamics, tree.dynamics)
+            if change:
+                changes[str(cid)] = change
+        else:
+            changes.update(_components_json({cid: tree}, old))
+    if changes:
+        out[COMPONENTS] = dict(sorted(changes.items(), key=lambda item: int(item[0])))
+    removed = sorted(cid for cid in old if cid not in new)
+    if removed:
+        out[REMOVED_CIDS] = removed
+
+
+def _components_json(
+    trees: dict[int, Rendered], held: dict[int, Rendered] | None
+) -> dict[str, Any]:
+    """Whole component trees by cid, ``"r": 1`` on each, statics shared per template."""
+    shared: dict[tuple[str, ...], int] = {}
+    for cid, tree in (held or {}).items():
+        shared.setdefault(tree.statics, -cid)
+    out: dict[str, Any] = {}
+    for cid in sorted(trees):
+        tree = trees[cid]
+        json = tree.to_json()
+        same = shared.get(tree.statics)
+        if same is not None:
+            json[STATICS] = same
+        else:
+            shared[tree.statics] = cid
+        json[ROOT] = 1
+        out[str(cid)] = json
+    return out
 
 
 def _diff_dynamics(old: list[Dynamic], new: list[Dynamic]) -> dict[str, Any]:
@@ -142,8 +200,8 @@ def _diff_dynamics(old: list[Dynamic], new: list[Dynamic]) -> dict[str, Any]:
 
 def _diff_dynamic(before: Dynamic, after: Dynamic) -> Any:
     """The change from ``before`` to ``after``, or None when there is none."""
-    if isinstance(after, str):
-        return None if before == after else after
+    if isinstance(after, str | int):
+        return None if type(before) is type(after) and before == after else after
     if isinstance(after, Rendered):
         if isinstance(before, Rendered) and before.statics == after.statics:
             return _diff_dynamics(before.dynamics, after.dynamics) or None
@@ -206,12 +264,43 @@ def _dynamics_json(values: list[Dynamic]) -> dict[str, Any]:
 
 
 def _dynamic_json(value: Dynamic) -> Any:
-    return value if isinstance(value, str) else value.to_json()
+    return value if isinstance(value, str | int) else value.to_json()
 
 
-def _join(statics: tuple[str, ...], dynamics: list[Dynamic]) -> str:
+def _join(
+    statics: tuple[str, ...], dynamics: list[Dynamic], components: dict[int, Rendered]
+) -> str:
     parts = [statics[0]]
     for value, static in zip(dynamics, statics[1:], strict=True):
-        parts.append(str(value))
+        if isinstance(value, int):
+            tree = components.get(value)
+            parts.append(
+                ""
+                if tree is None
+                else component_html(value, _join(tree.statics, tree.dynamics, components))
+            )
+        elif isinstance(value, Rendered):
+            parts.append(_join(value.statics, value.dynamics, components))
+        elif isinstance(value, Comprehension):
+            parts.extend(_join(value.statics, row, components) for row in value.rows)
+        else:
+            parts.append(value)
         parts.append(static)
     return "".join(parts)
+
+
+def component_html(cid: int, html: str) -> str:
+    """A component's HTML with ``data-phx-component="cid"`` on its root element, where
+    Phoenix's client puts it (first in the start tag; comments and space before it kept).
+
+    >>> component_html(3, '<li class="x">a</li>')
+    '<li data-phx-component="3" class="x">a</li>'
+    """
+    match = _ROOT_TAG.match(html)
+    if match is None:
+        return html  # a checked template always has one; a hand-made tree may not
+    end = match.end()
+    return f'{html[:end]} data-phx-component="{cid}"{html[end:]}'
+
+
+_ROOT_TAG = re.compile(r"\s*(?:<!--.*?-->\s*)*<[^\s/>]+", re.DOTALL)

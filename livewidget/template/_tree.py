@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._protocol import KEY_COUNT, KEYED, MOVED, MOVES, STATICS
+from .._protocol import COMPONENTS, KEY_COUNT, KEYED, MOVED, MOVES, REMOVED_CIDS, ROOT, STATICS
+from ._rendered import component_html
 from ._stream_ops import STREAM, apply_ops
 
 JSONTree = dict[str, Any]
@@ -32,6 +33,8 @@ def merge(tree: JSONTree | None, diff: JSONTree) -> JSONTree:
     """
     if not isinstance(diff, dict):
         raise MalformedTreeError(f"expected a diff object, got {type(diff).__name__}")
+    if COMPONENTS in diff or REMOVED_CIDS in diff:
+        return _merge_root(tree, diff)
     if tree is None or STATICS in diff:
         return _copy(diff)
     if KEYED in tree:
@@ -45,6 +48,73 @@ def merge(tree: JSONTree | None, diff: JSONTree) -> JSONTree:
     out = dict(tree)
     for key, value in diff.items():
         out[key] = _merge_value(out.get(key), value)
+    return out
+
+
+def _merge_root(tree: JSONTree | None, diff: JSONTree) -> JSONTree:
+    """A page's root diff with components: the tree, then ``"c"`` as Phoenix's client reads
+    it (each entry resolved against the components held before it), then the removed cids."""
+    held: dict[str, Any] = {} if tree is None or STATICS in diff else tree.get(COMPONENTS, {})
+    rest = {k: v for k, v in diff.items() if k not in (COMPONENTS, REMOVED_CIDS)}
+    base = {k: v for k, v in (tree or {}).items() if k != COMPONENTS}
+    out = merge(None if tree is None else base, rest) if rest or tree is None else base
+    entries = diff.get(COMPONENTS, {})
+    if not isinstance(entries, dict):
+        raise MalformedTreeError(f"'c' must be an object of components by cid: {entries!r:.200}")
+    resolved: dict[str, Any] = {}
+    for cid in entries:
+        _resolve_component(cid, entries, held, resolved, set())
+    components = {**held, **resolved}
+    removed = diff.get(REMOVED_CIDS, [])
+    if not isinstance(removed, list):
+        raise MalformedTreeError(f"'cd' must be a list of cids: {removed!r:.200}")
+    for cid in removed:
+        components.pop(str(cid), None)
+    out[COMPONENTS] = components
+    return out
+
+
+def _resolve_component(
+    cid: str, entries: dict[str, Any], held: dict[str, Any], done: dict[str, Any], seen: set[str]
+) -> Any:
+    """Component ``cid`` after this diff (Phoenix's rule for ``"s": cid``)."""
+    if cid in done:
+        return done[cid]
+    if cid in seen:
+        raise MalformedTreeError(f"component {cid} shares statics in a circle")
+    seen.add(cid)
+    entry = entries.get(cid)
+    if not isinstance(entry, dict):
+        raise MalformedTreeError(f"component {cid} is not an object: {entry!r:.200}")
+    ref = entry.get(STATICS)
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        source = (
+            _resolve_component(str(ref), entries, held, done, seen)
+            if ref > 0
+            else held.get(str(-ref))
+        )
+        if not isinstance(source, dict):
+            raise MalformedTreeError(f"component {cid} shares statics with missing cid {ref}")
+        own = {k: v for k, v in entry.items() if k != STATICS}
+        result = _share(source, own)
+    elif STATICS in entry or cid not in held:
+        result = _copy(entry)
+    else:
+        result = merge(held[cid], entry)
+    done[cid] = result
+    return result
+
+
+def _share(source: JSONTree, own: JSONTree) -> JSONTree:
+    """``own`` merged over a copy of ``source``, keeping ``source``'s statics (Phoenix's
+    ``cloneMerge``: what ``own`` leaves out is taken from ``source``)."""
+    out = dict(source)
+    for key, value in own.items():
+        before = out.get(key)
+        if isinstance(value, dict) and STATICS not in value and isinstance(before, dict):
+            out[key] = merge(before, value)
+        else:
+            out[key] = _copy(value) if isinstance(value, dict) else value
     return out
 
 
@@ -130,8 +200,8 @@ def _index(key: str, count: int) -> int:
     return int(key)
 
 
-def to_html(tree: JSONTree | str) -> str:
-    """The HTML a tree stands for.
+def to_html(tree: JSONTree | str, components: JSONTree | None = None) -> str:
+    """The HTML a tree stands for (a page's components are read from its root's ``"c"``).
 
     >>> to_html({"s": ["<ul>", "</ul>"], "0": {"s": ["<li>", "</li>"],
     ...                                          "k": {"0": {"0": "a"}, "1": {"0": "b"}, "kc": 2}}})
@@ -139,19 +209,35 @@ def to_html(tree: JSONTree | str) -> str:
     """
     if isinstance(tree, str):
         return tree
+    if isinstance(tree, int) and not isinstance(tree, bool):
+        return _component_html(tree, components or {})
     if not isinstance(tree, dict) or not isinstance(tree.get(STATICS), list):
         raise MalformedTreeError(f"expected a tree with statics 's', got {tree!r:.200}")
+    if components is None:
+        components = tree.get(COMPONENTS) or {}
+        if not isinstance(components, dict):
+            raise MalformedTreeError(f"'c' must be an object: {components!r:.200}")
     statics: list[str] = tree[STATICS]
     if KEYED in tree:
         keyed = tree[KEYED]
         if not isinstance(keyed, dict):
             raise MalformedTreeError(f"a comprehension's 'k' must be an object: {keyed!r:.200}")
         return "".join(
-            _join(statics, _row_values(keyed.get(str(i)), len(statics) - 1))
+            _join(statics, _row_values(keyed.get(str(i)), len(statics) - 1), components)
             for i in range(_count(keyed.get(KEY_COUNT)))
         )
     values = [tree.get(str(index), "") for index in range(len(statics) - 1)]
-    return _join(statics, values)
+    return _join(statics, values, components)
+
+
+def _component_html(cid: int, components: JSONTree) -> str:
+    tree = components.get(str(cid))
+    if not isinstance(tree, dict):
+        raise MalformedTreeError(
+            f"no component for cid {cid} (the page holds {sorted(components)})"
+        )
+    html = to_html(tree, components)
+    return component_html(cid, html) if tree.get(ROOT) else html
 
 
 def _row_values(row: Any, size: int) -> list[Any]:
@@ -160,14 +246,14 @@ def _row_values(row: Any, size: int) -> list[Any]:
     return [row[str(i)] for i in range(size)]
 
 
-def _join(statics: list[str], values: list[Any]) -> str:
+def _join(statics: list[str], values: list[Any], components: JSONTree) -> str:
     if len(values) != len(statics) - 1:
         raise MalformedTreeError(
             f"{len(statics)} statics need {len(statics) - 1} dynamics, got {len(values)}"
         )
     parts = [statics[0]]
     for value, static in zip(values, statics[1:], strict=True):
-        parts.append(to_html(value))
+        parts.append(to_html(value, components))
         parts.append(static)
     return "".join(parts)
 
