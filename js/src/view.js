@@ -30,6 +30,7 @@ import {
   CLASS_ROOT,
   CLASS_VIEW,
   CONNECTING_TEXT,
+  TYPE_CLICK,
 } from "./constants.js";
 import { patch } from "./dom_patch.js";
 import { Embeds, managerOf } from "./embed.js";
@@ -86,7 +87,7 @@ export class LiveViewElement {
     /** @private */
     this.unbindLinks = bindLinks(this.root, (kind, url, replace) => store.navigate(kind, url, replace));
     /** @private `phx-viewport-top` / `phx-viewport-bottom` (infinite scroll). */
-    this.viewport = new Viewport(this.container, (event, value, onAnswer) => store.pushEvent("click", event, value, onAnswer));
+    this.viewport = new Viewport(this.container, (event, value, onAnswer) => store.pushEvent(TYPE_CLICK, event, value, onAnswer));
     /** The hook instances of this view's elements. */
     this.hooks = new ViewHooks({
       root: this.root,

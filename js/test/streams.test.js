@@ -209,3 +209,81 @@ describe("append and prepend containers", () => {
     });
   }
 });
+
+/** An IntersectionObserver the test drives: `show(el)` reports `el` entering the viewport. */
+class FakeObserver {
+  /** @type {Set<FakeObserver>} */
+  static all = new Set();
+
+  /** @param {(entries: {target: Element, isIntersecting: boolean}[]) => void} callback */
+  constructor(callback) {
+    this.callback = callback;
+    /** @type {Set<Element>} */
+    this.targets = new Set();
+    FakeObserver.all.add(this);
+  }
+
+  /** @param {Element} el */
+  observe(el) {
+    this.targets.add(el);
+  }
+
+  /** @param {Element} el */
+  unobserve(el) {
+    this.targets.delete(el);
+  }
+
+  disconnect() {
+    this.targets.clear();
+    FakeObserver.all.delete(this);
+  }
+
+  /** @param {Element} el */
+  static show(el) {
+    for (const observer of FakeObserver.all) {
+      if (observer.targets.has(el)) observer.callback([{ target: el, isIntersecting: true }]);
+    }
+  }
+
+  static watched() {
+    return [...FakeObserver.all].flatMap((observer) => [...observer.targets].map((el) => el.id));
+  }
+}
+
+describe("phx-viewport-bottom / phx-viewport-top", () => {
+  test("the last child entering the viewport pushes the event once; the watch moves to the new last row", async () => {
+    const page = /** @type {any} */ (window);
+    const original = page.IntersectionObserver;
+    page.IntersectionObserver = FakeObserver;
+    try {
+      const model = harness.model();
+      const view = harness.display(model);
+      const tree = structuredClone(STREAM_TREE);
+      tree.s[0] = '<ul id="msgs" phx-update="stream" phx-viewport-top="older" phx-viewport-bottom="more">';
+      model.emit({ r: tree, h: { Row: harness.hook({}) } });
+      await settle();
+      assert.deepEqual(FakeObserver.watched().sort(), ["m-1", "m-2"]);
+      const events = () => model.sent.filter((m) => /** @type {any} */ (m).k === "event");
+      FakeObserver.show(view.$("#m-2"));
+      FakeObserver.show(view.$("#m-2")); // still in flight: not pushed again
+      assert.deepEqual(
+        events().map((m) => [/** @type {any} */ (m).event, /** @type {any} */ (m).value]),
+        [["more", { id: "m-2" }]],
+      );
+      const ref = /** @type {any} */ (events()[0]).ref;
+      model.emit({ ...streamDiff([["m-3", "c", -1, null]]), ref });
+      await settle();
+      assert.deepEqual(FakeObserver.watched().sort(), ["m-1", "m-3"]);
+      FakeObserver.show(view.$("#m-3"));
+      FakeObserver.show(view.$("#m-1"));
+      assert.deepEqual(
+        events().map((m) => [/** @type {any} */ (m).event, /** @type {any} */ (m).value]),
+        [["more", { id: "m-2" }], ["more", { id: "m-3" }], ["older", { id: "m-1" }]],
+      );
+      view.cleanup();
+      assert.equal(FakeObserver.all.size, 0, "the view's observers end with it");
+    } finally {
+      page.IntersectionObserver = original;
+    }
+  });
+});
