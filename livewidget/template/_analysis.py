@@ -27,6 +27,7 @@ import jinja2.tests
 from jinja2 import nodes
 
 from ._charts import CHART_HELPERS
+from ._embed import EMBED_HELPERS
 from ._form_helpers import FORM_HELPERS
 from ._helpers import HELPERS
 
@@ -43,6 +44,8 @@ PURE_CALLEES = frozenset(
         *HELPERS,
         *FORM_HELPERS,
         *CHART_HELPERS,
+        # A placeholder naming the widget's model id, which never changes.
+        *EMBED_HELPERS,
         # Its slot holds a cid that stays valid while the call's arguments do not change.
         "live_component",
     }

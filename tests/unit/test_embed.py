@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from livewidget import LiveView
 from livewidget.embedding import WidgetChange, embed, forward_changes
-from livewidget.template import environment
+from livewidget.template import CompiledTemplate, environment
 from livewidget.testing import LiveViewTest
 
 
@@ -116,6 +116,11 @@ class Tuner(LiveView):
         match info:
             case WidgetChange("slider", "value", new):
                 socket.assign(value=new)
+
+
+def test_a_template_calling_embed_stays_change_tracked():
+    compiled = CompiledTemplate(environment(), Tuner.template)
+    assert compiled.tracked, compiled.impurities
 
 
 def test_rerenders_never_send_the_placeholder_again():
