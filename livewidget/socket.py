@@ -9,7 +9,7 @@ queue, like ``send_info``: after the handler that is running, as a transaction o
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -85,6 +85,8 @@ class Socket(UploadSocketMixin):
         self._title_changed = False
         self._live: LiveRuntime | None = None
         self._streams = Streams()
+        # The session's component set: send_update hands it (component, id, assigns).
+        self._component_updates: Callable[[Any, Any, dict[str, Any]], None] | None = None
 
     @property
     def id(self) -> str:
@@ -203,6 +205,19 @@ class Socket(UploadSocketMixin):
         Safe to call from any thread, e.g. from a worker that finished.
         """
         self._runtime("send_info").receive(info)
+
+    def send_update(self, component: type[Any], id: Any, /, **assigns: Any) -> None:
+        """Give the component ``component`` (a LiveComponent class) with ``id`` new assigns:
+        its ``update(assigns, socket)`` runs and it re-renders, in this callback's reply (or,
+        from another thread, as a transaction of its own). An id the page does not show is
+        logged and ignored, as in Phoenix."""
+        if self._component_updates is None:
+            raise RuntimeError(
+                "socket.send_update() needs a running view: call it from a LiveView's or a "
+                "component's callbacks (or a thread they started) of a view shown in a "
+                "LiveWidget or driven by livewidget.testing.LiveViewTest"
+            )
+        self._component_updates(component, id, dict(assigns))
 
     # -- timers -----------------------------------------------------------------------------
 
