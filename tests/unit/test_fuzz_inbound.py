@@ -13,6 +13,7 @@ import asyncio
 import copy
 import json
 import logging
+import os
 import sys
 from typing import Any
 
@@ -312,3 +313,154 @@ def test_every_fuzzed_message_gets_one_answer_and_a_refused_one_changes_nothing(
         channel.from_frontend(message)
     loop.run_until_complete(asyncio.sleep(0.01))
     assert len(channel.custom()) == answered
+
+
+# -- uploads: messages with binary buffers ------------------------------------------------
+
+
+class Uploads(LiveView):
+    """An upload whose ref the fuzzer knows; files up to 1,000 bytes in chunks of 100."""
+
+    template = (
+        '<form phx-change="v" phx-submit="s">{{ live_file_input(uploads.f) }}</form>'
+        "{% for e in uploads.f.entries %}<p>{{ e.client_name }} {{ e.progress }} {{ e.errors }}"
+        "</p>{% endfor %}{{ n }}"
+    )
+
+    def mount(self, socket, session, params):
+        socket.assign(n=0)
+        socket.allow_upload("f", accept=[".png"], max_entries=3, max_file_size=1000, chunk_size=100)
+
+    def handle_event(self, event, params, socket):
+        socket.assign(n=socket.assigns.n + 1)
+
+
+UPLOAD_EXAMPLES = 1_500
+entry_refs = st.sampled_from(["0", "1", "2", "9"]) | odd_text | anything
+entry_metas = st.fixed_dictionaries(
+    {
+        "ref": entry_refs,
+        "name": st.sampled_from(["a.png", "b.gif", ""]) | odd_text | anything,
+        "size": st.sampled_from([0, 1, 150, 1000, 1001, 2**53, -1]) | anything,
+    },
+    optional={"type": odd_text | anything, "last_modified": anything},
+)
+buffer_lists = st.one_of(
+    st.just([]),
+    st.lists(st.integers(0, 120).map(lambda n: b"z" * n), min_size=1, max_size=2),
+    st.integers(0, 120).map(lambda n: [memoryview(b"m" * n)]),
+)
+
+
+@st.composite
+def upload_messages(draw: st.DrawFn, hostile: bool) -> tuple[dict[str, Any], list[Any]]:
+    """An upload message; ``hostile`` puts anything anywhere, else only odd values."""
+    odd = anything if hostile else st.nothing()
+    op = draw(st.sampled_from(["entries", "start", "chunk"]) | odd)
+    message: dict[str, Any] = {
+        "k": "upload",
+        "ref": draw(st.integers(min_value=0, max_value=10**6) | odd),
+        "op": op,
+        "upload": draw(st.just("REF") | (odd_text if hostile else st.just("REF")) | odd),
+    }
+    refs = entry_refs if hostile else st.sampled_from(["0", "1", "2", "9"])
+    if op == "chunk":
+        message["entry"] = draw(refs)
+    else:
+        metas = (
+            entry_metas
+            if hostile
+            else st.builds(
+                lambda ref, name, size: {
+                    "ref": ref,
+                    "name": name,
+                    "size": size,
+                    "type": "image/png",
+                },
+                refs,
+                st.sampled_from(["a.png", "b.gif"]),
+                st.sampled_from([0, 1, 150, 1000, 1001]),
+            )
+        )
+        message["entries"] = draw(
+            st.lists(
+                metas,
+                max_size=4,
+                unique_by=lambda m: id(m["ref"]) if isinstance(m["ref"], list | dict) else m["ref"],
+            )
+            | odd
+        )
+    buffers = draw(buffer_lists) if op == "chunk" or draw(st.integers(0, 9)) == 0 else []
+    return (draw(mangled(message)) if hostile else message), buffers
+
+
+def test_fuzzed_upload_messages_get_one_answer_and_leave_no_file_behind(monkeypatch, loop):
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
+    monkeypatch.setattr(logging.getLogger("livewidget"), "disabled", True)
+    widget = LiveWidget(Uploads)
+    loop.run_until_complete(asyncio.sleep(0.01))
+    channel = widget.comm
+    channel.from_frontend({"k": "join"})
+    loop.run_until_complete(asyncio.sleep(0.01))
+    ref = widget.assigns["uploads"].f.ref
+    manager = widget._session.socket._uploads()
+    paths: set[str] = set()
+    seen = {"errors": 0, "answers": 0, "chunks_written": 0}
+
+    def send(content: Any, buffers: list[Any]) -> None:
+        channel.handle_msg(
+            {"content": {"data": {"method": "custom", "content": content}}, "buffers": buffers}
+        )
+
+    @settings(
+        max_examples=UPLOAD_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        drawn=st.one_of(
+            upload_messages(hostile=False),
+            upload_messages(hostile=False),
+            upload_messages(hostile=False),
+            upload_messages(hostile=True),
+            st.tuples(messages, buffer_lists.filter(bool)),
+        )
+    )
+    def one_message(drawn: tuple[Any, list[Any]]) -> None:
+        message, buffers = drawn
+        if isinstance(message, dict) and message.get("upload") == "REF":
+            message = {**message, "upload": ref}
+        n_before = widget.assigns["n"]
+        sent_before = len(channel.custom())
+        with CallCounter() as counter:
+            send(message, buffers)
+        loop.run_until_complete(asyncio.sleep(0))
+        new = channel.custom()[sent_before:]
+        # Exactly one answer; a refused chunk may add one update without a ref (the entry
+        # it cut off leaves the page).
+        answers = [m for m in new if "ref" in m or "err" in m]
+        assert len(answers) == 1, (message, new)
+        if "err" in answers[0]:
+            seen["errors"] += 1
+        seen["answers"] += 1
+        assert widget.assigns["n"] == n_before  # upload messages never reach handle_event
+        paths.update(t.path for t in manager._transfers.values())
+        seen["chunks_written"] += sum(t.received for t in manager._transfers.values()) > 0
+        # Files on disk belong to entries the kernel allowed, and hold no more than announced.
+        entries = {e.ref: e for e in widget.assigns["uploads"].f.entries}
+        for (_, entry_ref), transfer in manager._transfers.items():
+            assert entry_ref in entries and entries[entry_ref].preflighted
+            assert transfer.received <= entries[entry_ref].client_size
+        size = size_of(message) + sum(len(bytes(b)) for b in buffers)
+        assert counter.calls <= BASE_CALLS + CALLS_PER_BYTE * size, (counter.calls, size)
+
+    try:
+        one_message()
+    finally:
+        widget.close()
+    assert seen["answers"] >= UPLOAD_EXAMPLES
+    assert 0 < seen["errors"] < seen["answers"]
+    assert seen["chunks_written"] > 0, "the fuzzer reached the disk"
+    assert paths and not any(os.path.exists(path) for path in paths), "closed: files removed"
