@@ -281,8 +281,10 @@ def _join(
             )
         elif isinstance(value, Rendered):
             parts.append(_join(value.statics, value.dynamics, components))
-        elif isinstance(value, Comprehension):
+        elif type(value) is Comprehension:
             parts.extend(_join(value.statics, row, components) for row in value.rows)
+        elif isinstance(value, Comprehension):
+            parts.append(str(value))  # a stream's: the rows the page shows (see _streams.py)
         else:
             parts.append(value)
         parts.append(static)

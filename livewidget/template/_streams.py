@@ -238,7 +238,7 @@ def stream_comprehension(
         else None
     )
     store = previous.store if previous is not None else RowStore()
-    log = tuple(e for e in previous.log if e.base and e.base() is not None) if previous else ()
+    log = _needed(previous.log) if previous is not None else ()
     inserts = tuple((i.dom_id, i.at, i.limit, i.update_only) for i in ops.inserts)
     reset = ops.reset or previous is None
     if ops.reset or ops.deletes or inserts or previous is None:
@@ -256,6 +256,15 @@ def stream_comprehension(
         log = (*log, _Entry(base, reset, tuple(ops.deletes), inserts, tuple(rows)))
     keys = [insert[0] for insert in inserts]
     return StreamComprehension(statics, rows, keys, block, ref=ops.ref, store=store, log=log)
+
+
+def _needed(log: tuple[_Entry, ...]) -> tuple[_Entry, ...]:
+    """The entries a client may still need: from the oldest whose base is alive (a tree some
+    page shows may hold it) to the end, whether or not the renders between are alive."""
+    for index, entry in enumerate(log):
+        if entry.base is not None and entry.base() is not None:
+            return log[index:]
+    return ()
 
 
 def _join_json(statics: Sequence[str], row: dict[str, Any]) -> str:
