@@ -34,9 +34,11 @@ from .._uploads import UploadMessage
 from ..errors import BadMessageError
 from ..socket import Navigation, Socket
 from ..template import Rendered, diff
+from ..template._components import hosting
 from ..view import LiveView
 from . import messages as _messages
 from .callbacks import call, hook_source, reply_payload
+from .components import ComponentSet
 from .errors_format import error_payload
 from .navigation import Navigator
 from .layout import PageLayout
@@ -110,6 +112,8 @@ class Session:
         self._page_tree: Rendered | None = None
         self._held_events: list[list[Any]] = []
         self._flush_at: Cancellable | None = None
+        # The view's stateful LiveComponents (its renders place them; see components.py).
+        self._components = ComponentSet(self._component_update)
         self._navigator = Navigator(self, session or {})
         self._prototyper = Prototyper(self)
         self.view_class, self.view, self.socket = self._navigator.new_view(url)
@@ -320,6 +324,7 @@ class Session:
             if self._flush_at is not None:
                 self._flush_at.cancel()
             self._navigator.terminate(reason)
+            self._components.end(reason)
         finally:
             if done is not None:
                 done()
@@ -441,6 +446,8 @@ class Session:
         else:
 
             async def handler() -> Any:
+                if event.cid is not None:  # phx-target: one of the view's components
+                    return await self._components.handle_event(event.cid, event.name, event.params)
                 return await call(self.view.handle_event, event.name, event.params, self.socket)
 
         await self._dispatch(handler, event.ref, event.name)
@@ -490,6 +497,7 @@ class Session:
     ) -> None:
         """Run a handler as one transaction: it all applies, or nothing does."""
         snapshot = self.socket._snapshot()
+        self._components.begin()
         try:
             if self._tree is None:
                 raise RuntimeError(f"{self.view_class.__name__} has not mounted yet")
@@ -506,8 +514,10 @@ class Session:
             self._check_outbound(changes, payload, navigation)
         except Exception as exc:
             self.socket._restore(snapshot)
+            self._components.restore()
             self._emit_error(exc, during, ref)
             return
+        self._components.commit()  # components the render removed get terminate
         events = self.socket._take_events()
         if ref is None and navigation is None and tree is not None and self._joined:
             quiet = not changes and not events and not self.socket._title_changed
@@ -547,19 +557,35 @@ class Session:
     # -- replies ----------------------------------------------------------------------------
 
     def _render(self, changed: set[str] | None) -> Rendered:
-        if self._layout is None:
-            return self.view._render_tree(self.socket.assigns, changed, self._tree)
-        # The view renders against its own part of the last page; the layout around it.
-        inner = self.view._render_tree(
-            self.socket.assigns, changed, self._layout.inner_of(self._tree)
+        """The page: the view (inside the layout, if any), then the components it places."""
+        self._components.attach(self.socket)
+        # The view's components = {"Card": Card} reach its template beside the assigns.
+        named = getattr(self.view_class, "components", None)
+        assigns: Mapping[str, Any] = (
+            {**named, **self.socket.assigns} if named else self.socket.assigns
         )
-        return self._layout.wrap(
-            inner,
-            flash=self.socket._flash(),
-            page_title=self.socket.page_title,
-            url=self.socket.url,
-            previous=self._tree,
-        )
+        with hosting(self._components):
+            if self._layout is None:
+                tree = self.view._render_tree(assigns, changed, self._tree)
+            else:
+                # The view renders against its own part of the last page; the layout around it.
+                inner = self.view._render_tree(assigns, changed, self._layout.inner_of(self._tree))
+                tree = self._layout.wrap(
+                    inner,
+                    flash=self.socket._flash(),
+                    page_title=self.socket.page_title,
+                    url=self.socket.url,
+                    previous=self._tree,
+                )
+            return self._components.finish(tree)
+
+    def _component_update(self, apply: Callable[[], None]) -> None:
+        """A send_update from outside a transaction: one of its own, after what is queued."""
+
+        async def handler() -> Any:
+            apply()
+
+        self._enqueue(Command(lambda: self._dispatch(handler, None, "send_update")))
 
     def _unmount(self) -> None:
         """The view is being replaced: forget its tree, remembering the page it showed."""

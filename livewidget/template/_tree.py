@@ -55,6 +55,8 @@ def _merge_root(tree: JSONTree | None, diff: JSONTree) -> JSONTree:
     """A page's root diff with components: the tree, then ``"c"`` as Phoenix's client reads
     it (each entry resolved against the components held before it), then the removed cids."""
     held: dict[str, Any] = {} if tree is None or STATICS in diff else tree.get(COMPONENTS, {})
+    if any(not isinstance(entry.get(STATICS), list) for entry in held.values()):
+        held = _resolve_all(held)  # a full tree taken as it came: resolve its shared statics
     rest = {k: v for k, v in diff.items() if k not in (COMPONENTS, REMOVED_CIDS)}
     base = {k: v for k, v in (tree or {}).items() if k != COMPONENTS}
     out = merge(None if tree is None else base, rest) if rest or tree is None else base
@@ -72,6 +74,14 @@ def _merge_root(tree: JSONTree | None, diff: JSONTree) -> JSONTree:
         components.pop(str(cid), None)
     out[COMPONENTS] = components
     return out
+
+
+def _resolve_all(entries: dict[str, Any]) -> dict[str, Any]:
+    """Components whose ``"s"`` may name another cid, each with its own statics."""
+    done: dict[str, Any] = {}
+    for cid in entries:
+        _resolve_component(cid, entries, {}, done, set())
+    return done
 
 
 def _resolve_component(
@@ -214,9 +224,11 @@ def to_html(tree: JSONTree | str, components: JSONTree | None = None) -> str:
     if not isinstance(tree, dict) or not isinstance(tree.get(STATICS), list):
         raise MalformedTreeError(f"expected a tree with statics 's', got {tree!r:.200}")
     if components is None:
-        components = tree.get(COMPONENTS) or {}
-        if not isinstance(components, dict):
-            raise MalformedTreeError(f"'c' must be an object: {components!r:.200}")
+        entries = tree.get(COMPONENTS) or {}
+        if not isinstance(entries, dict):
+            raise MalformedTreeError(f"'c' must be an object: {entries!r:.200}")
+        # A full tree as it came (not merged here): its shared statics are resolved first.
+        components = _resolve_all(entries)
     statics: list[str] = tree[STATICS]
     if KEYED in tree:
         keyed = tree[KEYED]
