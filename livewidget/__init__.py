@@ -16,6 +16,7 @@ from . import pubsub
 from ._core.session import Session
 from ._live.async_work import AsyncResult, AsyncValue
 from ._live.timers import Timer
+from .component import ComponentSocket, LiveComponent
 from .config import configure
 from .errors import (
     BadMessageError,
@@ -38,6 +39,8 @@ __all__ = [
     "AsyncValue",
     "BadMessageError",
     "ClosedError",
+    "ComponentSocket",
+    "LiveComponent",
     "LiveView",
     "LiveWidget",
     "LiveWidgetError",
