@@ -397,18 +397,37 @@ class LiveViewTest:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _event(self, type_: str, event: str, value: Any) -> str:
+    def _event(self, type_: str, event: str, value: Any, cid: int | None = None) -> str:
         ref = next(self._refs)
-        self._send(
-            {
-                p.KIND: p.EVENT,
-                p.REF: ref,
-                p.EVENT_TYPE: type_,
-                p.EVENT_NAME: event,
-                p.EVENT_VALUE: value,
-            }
-        )
+        message = {
+            p.KIND: p.EVENT,
+            p.REF: ref,
+            p.EVENT_TYPE: type_,
+            p.EVENT_NAME: event,
+            p.EVENT_VALUE: value,
+        }
+        if cid is not None:
+            message[p.EVENT_CID] = cid
+        self._send(message)
         return self.html()
+
+    def _target(self, el: Tag, target: object = None) -> int | None:
+        """The component an element's event goes to (its ``phx-target``: a cid, or a CSS
+        selector naming an element inside a component), as the JS client decides it."""
+        target = el.get("phx-target") if target is None else target
+        if isinstance(target, int):
+            return target
+        if not isinstance(target, str) or not target.strip():
+            return None
+        if target.strip().isdigit():
+            return int(target)
+        for match in self._soup().select(target):
+            owner = (
+                match if match.has_attr(_COMPONENT) else match.find_parent(attrs={_COMPONENT: True})
+            )
+            if owner is not None:
+                return int(str(owner[_COMPONENT]))
+        return None
 
     def _key(
         self, selector: str, key: str, value: Mapping[str, Any] | None, kind: str, type_: str
@@ -439,10 +458,11 @@ class LiveViewTest:
         if ops is None:
             if not text:
                 raise ValueError(f"the {attribute} attribute is empty on {el}")
-            return self._event(type_, text, payload)
+            return self._event(type_, text, payload, self._target(el))
         for name, args in ops:
             if name == "push":
-                self._event(type_, args["event"], _merged(payload, args.get("value")))
+                cid = self._target(el, args.get("target"))
+                self._event(type_, args["event"], _merged(payload, args.get("value")), cid)
             elif name in ("patch", "navigate"):
                 kind = p.NAV_PATCH if name == "patch" else p.NAV_REDIRECT
                 self._navigate(kind, args["href"], bool(args.get("replace", False)))
@@ -534,6 +554,9 @@ class LiveViewTest:
 
     def _soup(self) -> BeautifulSoup:
         return BeautifulSoup(self.html(), "html.parser")
+
+
+_COMPONENT = "data-phx-component"
 
 
 def _form_key(form: Tag) -> str:

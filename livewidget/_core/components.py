@@ -223,6 +223,10 @@ class ComponentSet:
                 for state in self._dirty():
                     self._render(state)
             live = cids_in(tree, {cid: s.tree for cid, s in self._states.items() if s.tree})
+        except BaseException:
+            if self._journal is None:
+                self._forget_unrendered()  # no transaction to restore (a mount): start clean
+            raise
         finally:
             self._placed.clear()
         shown = set(live)
@@ -236,6 +240,12 @@ class ComponentSet:
         if live:
             tree.components = {cid: self._tree_of(cid) for cid in live}
         return tree
+
+    def _forget_unrendered(self) -> None:
+        self._pending.clear()
+        for state in [s for s in self._states.values() if s.tree is None]:
+            del self._states[state.cid]
+            del self._by_key[state.key]
 
     def _tree_of(self, cid: int) -> Rendered:
         tree = self._states[cid].tree
