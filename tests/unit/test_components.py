@@ -275,7 +275,7 @@ def test_stateless_component_and_nested_components() -> None:
 
     with LiveViewTest(Page) as view:
         assert view.find("section i").text == "<x>"
-        inner = int(view.find("em")["data-phx-component"])
+        inner = int(str(view.find("em")["data-phx-component"]))
         [reply] = view.send_raw(event("hit", cid=inner))
         assert reply["d"] == {"c": {str(inner): {"1": "1"}}}
 
