@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import secrets
 import tempfile
 import weakref
 from collections.abc import Callable, Iterable
@@ -35,6 +36,8 @@ from .entries import UploadConfig, UploadEntry, UploadsNamespace, normalize_acce
 from .wire import CHUNK_SIZE, ENTRIES, EntryMeta, UploadChunk, UploadStart
 
 _refs = itertools.count(1)
+# Refs name file inputs by id in the page, which may show widgets of several kernels.
+_KERNEL = secrets.token_hex(3)
 
 #: The largest chunk an upload may ask for, as a fraction of the inbound message limit.
 CHUNK_FRACTION = 4
@@ -119,7 +122,7 @@ class UploadManager:
                 f"allow_upload({name!r}) while files of it are on their way; cancel them "
                 f"first with socket.cancel_upload({name!r}, entry.ref)"
             )
-        ref = old.ref if old is not None else f"lw-upload-{next(_refs)}"
+        ref = old.ref if old is not None else f"lw-upload-{_KERNEL}-{next(_refs)}"
         fresh = UploadConfig(
             name=name,
             ref=ref,
