@@ -137,6 +137,8 @@ export class FakeModel {
     this.listeners = new Map();
     /** Every message sent to the kernel. @type {any[]} */
     this.sent = [];
+    /** The binary buffers of each message sent, in step with `sent`. @type {unknown[][]} */
+    this.buffers = [];
     /** @type {Map<string, unknown>} */
     this.attributes = new Map(
       Object.entries({ url: "/", title: "", sync_url: false, _voila: false, _lw_id: `model-${++lastModelId}`, ...traits }),
@@ -157,9 +159,14 @@ export class FakeModel {
     this.listeners.get(name)?.delete(callback);
   }
 
-  /** @param {unknown} content */
-  send(content) {
+  /**
+   * @param {unknown} content
+   * @param {unknown} [_callbacks]
+   * @param {unknown[]} [buffers] binary buffers (an upload chunk's bytes), kept in `buffers`
+   */
+  send(content, _callbacks, buffers) {
     this.sent.push(content);
+    this.buffers.push(buffers ?? []);
   }
 
   /** @param {string} key */
@@ -218,8 +225,12 @@ export class FakeModel {
       on: (name, cb) => this.on(name, cb),
       /** @param {string} name @param {Listener} cb */
       off: (name, cb) => this.off(name, cb),
-      /** @param {import("../src/rendered.js").JsonObject} content */
-      send: (content) => this.send(content),
+      /**
+       * @param {import("../src/rendered.js").JsonObject} content
+       * @param {unknown} [callbacks]
+       * @param {unknown[]} [buffers]
+       */
+      send: (content, callbacks, buffers) => this.send(content, callbacks, buffers),
       /** @param {string} key */
       get: (key) => this.get(key),
       /** @param {string} key @param {unknown} value */
