@@ -30,6 +30,7 @@ from ._charts import CHART_HELPERS
 from ._embed import EMBED_HELPERS
 from ._form_helpers import FORM_HELPERS
 from ._helpers import HELPERS
+from ._upload_helpers import UPLOAD_HELPERS
 
 LOOP = "loop"
 
@@ -46,6 +47,8 @@ PURE_CALLEES = frozenset(
         *CHART_HELPERS,
         # A placeholder naming the widget's model id, which never changes.
         *EMBED_HELPERS,
+        # Markup from an upload's (or entry's) frozen snapshot, which a change replaces.
+        *UPLOAD_HELPERS,
         # Its slot holds a cid that stays valid while the call's arguments do not change.
         "live_component",
     }

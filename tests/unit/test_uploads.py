@@ -362,3 +362,10 @@ def test_a_refused_chunk_raises_view_error_from_the_next_interaction() -> None:
     view._reported = 0  # as if it came from the page, unseen
     with pytest.raises(ViewError, match="cut off"):
         view.flush()
+
+
+def test_templates_using_the_upload_helpers_keep_change_tracking() -> None:
+    from livewidget.template import CompiledTemplate, environment
+
+    compiled = CompiledTemplate(environment(), TEMPLATE, name="uploads")
+    assert compiled.impurities == []
