@@ -9,12 +9,14 @@ after it was sent. What the page shows is kept as rendered rows by the tree, not
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .template._streams import Insert, StreamNamespace, StreamOps
 
 DomId = Callable[[Any], str]
+_SPACE = re.compile(r"\s")
 
 __all__ = ["DomId", "Streams", "default_dom_id"]
 
@@ -83,8 +85,7 @@ class Streams:
         ops = self._stream(name)
         if reset:
             ops.reset = True
-            ops.deletes.clear()
-            ops.inserts.clear()
+            ops.clear()
         for item in items:
             self.insert(name, item, at=at, limit=limit)
 
@@ -154,7 +155,7 @@ def _check_position(name: str, at: int, limit: int | None) -> None:
 
 
 def _check_dom_id(name: str, dom_id: Any) -> str:
-    if not isinstance(dom_id, str) or not dom_id or any(c.isspace() for c in dom_id):
+    if not isinstance(dom_id, str) or not dom_id or _SPACE.search(dom_id):
         raise ValueError(
             f"stream {name!r}: a row's DOM id must be a non-empty string without whitespace "
             f"(an HTML id), got {dom_id!r:.80}; check the dom_id given to stream_configure"

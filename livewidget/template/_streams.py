@@ -29,14 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._rendered import Comprehension, Dynamic, _row_json
-from ._stream_ops import STREAM, apply_ops
+from ._row_store import RowStore, WireInsert
+from ._stream_ops import STREAM
 from ._tree import to_html
-
-#: What separates packed ids and rows: an HTML id holds no whitespace, and JSON escapes it.
-_SEP = "\n"
-
-#: An insert on the wire: DOM id, position, limit, update only.
-WireInsert = tuple[str, int, int | None, bool]
 
 
 @dataclass(slots=True)
@@ -58,23 +53,35 @@ class StreamOps:
     reset: bool = False
     deletes: list[str] = field(default_factory=list)
     inserts: list[Insert] = field(default_factory=list)
+    #: Where each queued DOM id is in ``inserts``.
+    queued: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> StreamOps:
-        return StreamOps(self.ref, self.reset, list(self.deletes), list(self.inserts))
+        return StreamOps(
+            self.ref, self.reset, list(self.deletes), list(self.inserts), dict(self.queued)
+        )
+
+    def clear(self) -> None:
+        """Forget every queued change (a reset queued before stays)."""
+        self.deletes.clear()
+        self.inserts.clear()
+        self.queued.clear()
 
     def insert(self, new: Insert) -> None:
         """Queue ``new``; an id already queued since the last render takes the new item."""
-        for index, queued in enumerate(self.inserts):
-            if queued.dom_id == new.dom_id:
-                self.inserts[index] = Insert(
-                    new.dom_id, new.item, queued.at, new.limit, queued.update_only
-                )
-                return
-        self.inserts.append(new)
+        index = self.queued.get(new.dom_id)
+        if index is None:
+            self.queued[new.dom_id] = len(self.inserts)
+            self.inserts.append(new)
+            return
+        queued = self.inserts[index]
+        self.inserts[index] = Insert(new.dom_id, new.item, queued.at, new.limit, queued.update_only)
 
     def delete(self, dom_id: str) -> None:
         """Queue the removal of ``dom_id`` (an insert of it queued before is dropped)."""
-        self.inserts = [insert for insert in self.inserts if insert.dom_id != dom_id]
+        if dom_id in self.queued:
+            self.inserts = [insert for insert in self.inserts if insert.dom_id != dom_id]
+            self.queued = {insert.dom_id: i for i, insert in enumerate(self.inserts)}
         self.deletes.append(dom_id)
 
 
@@ -117,24 +124,6 @@ class StreamNamespace:
 
     def __repr__(self) -> str:
         return f"<streams {', '.join(sorted(self._streams()))}>"
-
-
-@dataclass(frozen=True, slots=True)
-class RowStore:
-    """A stream's rows as the page shows them: DOM ids and each row's wire JSON, packed."""
-
-    ids: str = ""
-    rows: str = ""
-    count: int = 0
-
-    def unpack(self) -> tuple[list[str], list[str]]:
-        if not self.count:
-            return [], []
-        return self.ids.split(_SEP), self.rows.split(_SEP)
-
-    @staticmethod
-    def pack(ids: list[str], rows: list[str]) -> RowStore:
-        return RowStore(_SEP.join(ids), _SEP.join(rows), len(ids))
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,16 +231,8 @@ def stream_comprehension(
     inserts = tuple((i.dom_id, i.at, i.limit, i.update_only) for i in ops.inserts)
     reset = ops.reset or previous is None
     if ops.reset or ops.deletes or inserts or previous is None:
-        ids, packed = store.unpack()
         json_rows = [json.dumps(_row_json(row), separators=(",", ":")) for row in rows]
-        apply_ops(
-            ids,
-            packed,
-            reset,
-            ops.deletes,
-            [(*insert, row) for insert, row in zip(inserts, json_rows, strict=True)],
-        )
-        store = RowStore.pack(ids, packed)
+        store = store.applied(reset, ops.deletes, inserts, json_rows)
         base = weakref.ref(previous) if previous is not None else None
         log = (*log, _Entry(base, reset, tuple(ops.deletes), inserts, tuple(rows)))
     keys = [insert[0] for insert in inserts]

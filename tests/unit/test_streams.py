@@ -1,0 +1,388 @@
+"""Streams (``socket.stream`` and friends), ``temporary_assigns`` and their wire format.
+
+Views are driven through :mod:`livewidget.testing`; the wire is merged by the Python client,
+our JS client and Phoenix LiveView's own (``tests/_oracle.py``); memory is counted with
+tracemalloc over 100,000 rows.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import random
+import re
+import tracemalloc
+import weakref
+from typing import Any
+
+import pytest
+
+from livewidget import LiveView
+from livewidget._streams import Streams
+from livewidget.template import CompiledTemplate, Rendered, diff, environment
+from livewidget.testing import LiveViewTest
+from tests._oracle import merge_three_ways
+
+LIST = (
+    '<ul id="msgs" phx-update="stream">{% for dom_id, m in streams.msgs %}'
+    '<li id="{{ dom_id }}">{{ m.text }}</li>{% endfor %}</ul>'
+)
+
+
+class Chat(LiveView):
+    """Each event names a socket call; its params are the call's arguments."""
+
+    template = LIST
+
+    def mount(self, socket, session, params):
+        socket.stream("msgs", [{"id": 1, "text": "a"}, {"id": 2, "text": "b"}])
+
+    def handle_event(self, event, params, socket):
+        if event == "insert":
+            item = {"id": params["id"], "text": params["text"]}
+            socket.stream_insert("msgs", item, at=params.get("at", -1), limit=params.get("limit"))
+        elif event == "stream":
+            items = [{"id": i, "text": f"t{i}"} for i in params["ids"]]
+            socket.stream("msgs", items, at=params.get("at", -1), reset=params.get("reset", False))
+        elif event == "delete":
+            socket.stream_delete("msgs", {"id": params["id"]})
+        elif event == "delete_dom":
+            socket.stream_delete_by_dom_id("msgs", params["dom_id"])
+        elif event == "fail":
+            socket.stream_insert("msgs", {"id": 99, "text": "never"})
+            raise RuntimeError("boom")
+
+
+def rows(view: LiveViewTest) -> list[str]:
+    """The rows on the page, as ``id:text``."""
+    return [f"{li['id']}:{li.get_text()}" for li in view.find_all("li")]
+
+
+@pytest.fixture
+def chat():
+    with LiveViewTest(Chat) as view:
+        yield view
+
+
+def test_mount_renders_the_first_rows(chat):
+    assert rows(chat) == ["msgs-1:a", "msgs-2:b"]
+
+
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        (-1, ["msgs-1:a", "msgs-2:b", "msgs-3:c"]),
+        (0, ["msgs-3:c", "msgs-1:a", "msgs-2:b"]),
+        (1, ["msgs-1:a", "msgs-3:c", "msgs-2:b"]),
+        (7, ["msgs-1:a", "msgs-2:b", "msgs-3:c"]),
+    ],
+)
+def test_insert_at_a_position(chat, at, expected):
+    chat.push_event("insert", {"id": 3, "text": "c", "at": at})
+    assert rows(chat) == expected
+
+
+def test_an_insert_of_a_shown_row_updates_it_in_place(chat):
+    chat.push_event("insert", {"id": 1, "text": "A", "at": -1})
+    assert rows(chat) == ["msgs-1:A", "msgs-2:b"]
+    assert chat.messages[-1]["d"]["0"]["stream"] == ["0", [["msgs-1", -1, None, False]], []]
+
+
+def test_several_items_at_zero_show_reversed_as_in_phoenix(chat):
+    chat.push_event("stream", {"ids": [5, 6], "at": 0})
+    assert rows(chat) == ["msgs-6:t6", "msgs-5:t5", "msgs-1:a", "msgs-2:b"]
+
+
+def test_delete_and_delete_by_dom_id(chat):
+    chat.push_event("delete", {"id": 1})
+    assert rows(chat) == ["msgs-2:b"]
+    chat.push_event("delete_dom", {"dom_id": "msgs-2"})
+    assert rows(chat) == []
+    assert chat.messages[-1]["d"]["0"] == {"k": {"kc": 0}, "stream": ["0", [], ["msgs-2"]]}
+
+
+@pytest.mark.parametrize(
+    ("at", "limit", "expected"),
+    [
+        (-1, -2, ["msgs-2:b", "msgs-3:c"]),  # keep the last two
+        (0, 2, ["msgs-3:c", "msgs-1:a"]),  # keep the first two
+        (-1, 5, ["msgs-1:a", "msgs-2:b", "msgs-3:c"]),
+    ],
+)
+def test_limit_prunes_the_other_end(chat, at, limit, expected):
+    chat.push_event("insert", {"id": 3, "text": "c", "at": at, "limit": limit})
+    assert rows(chat) == expected
+
+
+def test_reset_replaces_every_row(chat):
+    chat.push_event("stream", {"ids": [7, 8], "reset": True})
+    assert rows(chat) == ["msgs-7:t7", "msgs-8:t8"]
+    assert chat.messages[-1]["d"]["0"]["stream"][3] is True
+
+
+def test_a_failing_handler_inserts_nothing_and_the_next_render_forgets_it(chat):
+    chat.raise_errors = False
+    chat.push_event("fail")
+    chat.push_event("insert", {"id": 3, "text": "c"})
+    assert rows(chat) == ["msgs-1:a", "msgs-2:b", "msgs-3:c"]
+
+
+def test_only_new_rows_travel():
+    with LiveViewTest(Chat) as view:
+        view.push_event("insert", {"id": 3, "text": "c"})
+        assert view.messages[-1]["d"]["0"]["k"] == {"0": {"0": "msgs-3", "1": "c"}, "kc": 1}
+    with LiveViewTest(Two) as view:
+        view.push_event("hide")  # no stream changed: neither stream is in the diff
+        assert set(view.messages[-1]["d"]) == {"1"}
+
+
+class Configured(LiveView):
+    template = (
+        "{% for dom_id, u in streams.users %}<p id=\"{{ dom_id }}\">{{ u['name'] }}</p>{% endfor %}"
+    )
+
+    def mount(self, socket, session, params):
+        socket.stream_configure("users", dom_id=lambda user: f"user-{user['email']}")
+        socket.stream("users", [{"email": "a@x", "name": "Ada"}])
+
+
+def test_configure_names_the_rows():
+    with LiveViewTest(Configured) as view:
+        assert view.html() == '<p id="user-a@x">Ada</p>'
+
+
+class Two(LiveView):
+    """Two streams named like dict methods, beside a normal loop, one inside an if."""
+
+    template = (
+        '<ul id="a" phx-update="stream">{% for dom_id, x in streams.items %}'
+        '<li id="{{ dom_id }}">{{ x.id }}</li>{% endfor %}</ul>'
+        '{% if shown %}<ol id="b" phx-update="stream">{% for dom_id, x in streams.keys %}'
+        '<li id="{{ dom_id }}">{{ x.id }}</li>{% endfor %}</ol>{% endif %}'
+        "{% for n in plain %}<i>{{ n }}</i>{% endfor %}"
+    )
+
+    def mount(self, socket, session, params):
+        socket.assign(shown=True, plain=[1, 2])
+        socket.stream("items", [{"id": 1}])
+        socket.stream("keys", [{"id": 2}])
+
+    def handle_event(self, event, params, socket):
+        if event == "both":
+            socket.stream_insert("items", {"id": 3})
+            socket.stream_insert("keys", {"id": 4}, at=0)
+            socket.assign(plain=[*socket.assigns.plain, 9])
+        elif event == "hide":
+            socket.assign(shown=not socket.assigns.shown)
+
+
+def test_two_streams_named_items_and_keys_beside_a_normal_loop():
+    with LiveViewTest(Two) as view:
+        assert view.html() == (
+            '<ul id="a" phx-update="stream"><li id="items-1">1</li></ul>'
+            '<ol id="b" phx-update="stream"><li id="keys-2">2</li></ol><i>1</i><i>2</i>'
+        )
+        view.push_event("both")
+        assert [li["id"] for li in view.find_all("#a li")] == ["items-1", "items-3"]
+        assert [li["id"] for li in view.find_all("#b li")] == ["keys-4", "keys-2"]
+        assert len(view.find_all("i")) == 3
+        view.push_event("hide")
+        assert view.find_all("#b") == []
+        view.push_event("hide")  # the container comes back: its stream starts empty, as in Phoenix
+        assert view.find_all("#b li") == []
+        assert len(view.find_all("#a li")) == 2
+
+
+def test_a_late_joiner_sees_every_row():
+    with LiveViewTest(Chat) as view:
+        view.push_event("insert", {"id": 3, "text": "c", "at": 0})
+        view.push_event("delete", {"id": 1})
+        full = view.session.tree.to_json()  # what a join sends
+        page = merge_three_ways([[json.loads(json.dumps(full))]])[0]
+        assert page["python"] == page["ours"] == page["phoenix"] == [view.html()]
+        assert rows(view) == ["msgs-3:c", "msgs-2:b"]
+
+
+def test_names_positions_and_ids_are_checked():
+    streams = Streams()
+    with pytest.raises(ValueError, match="identifier"):
+        streams.stream("_x", [])
+    with pytest.raises(ValueError, match="at must be"):
+        streams.insert("msgs", {"id": 1}, at=-2)
+    with pytest.raises(ValueError, match="no id"):
+        streams.insert("msgs", {"text": "x"})
+    with pytest.raises(ValueError, match="whitespace"):
+        streams.delete_by_dom_id("msgs", "a b")
+    with pytest.raises(TypeError, match="iterable of items"):
+        streams.stream("msgs", {"id": 1})
+
+
+# -- temporary assigns with phx-update="append" / "prepend" ------------------------------------
+
+
+class Feed(LiveView):
+    temporary_assigns = {"messages": []}
+    template = (
+        '<div id="feed" phx-update="{{ mode }}">{% for m in messages %}'
+        '<p id="m-{{ m.id }}">{{ m.text }}</p>{% endfor %}</div><span>{{ count }}</span>'
+    )
+
+    def mount(self, socket, session, params):
+        socket.assign(mode=session.get("mode", "append"), count=0)
+        socket.assign(messages=[{"id": 1, "text": "a"}])
+
+    def handle_event(self, event, params, socket):
+        if event == "post":
+            socket.assign(messages=[{"id": params["id"], "text": params["text"]}])
+        socket.assign(count=socket.assigns.count + 1)
+
+
+@pytest.mark.parametrize("mode", ["append", "prepend"])
+def test_temporary_assigns_reset_after_each_render_and_send_only_new_rows(mode):
+    with LiveViewTest(Feed, session={"mode": mode}) as view:
+        assert view.assigns["messages"] == []  # reset once the first render was made
+        view.push_event("post", {"id": 2, "text": "b"})
+        rows_sent = view.messages[-1]["d"]["1"]["k"]
+        assert rows_sent == {"0": {"0": "2", "1": "b"}, "kc": 1}
+        assert view.assigns["messages"] == []
+        view.push_event("tick")  # not marked changed: the loop is not sent again
+        assert view.messages[-1]["d"] == {"2": "2"}
+
+
+# -- the wire against Phoenix's client ------------------------------------------------------
+
+
+def reference(state: list[tuple[str, str]], ops: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the page shows, written from Phoenix's rules independently of the code."""
+    rows_ = [] if ops["reset"] else [row for row in state if row[0] not in ops["deletes"]]
+    for dom_id, text, at, limit in ops["inserts"]:
+        index = next((i for i, row in enumerate(rows_) if row[0] == dom_id), None)
+        if index is not None:
+            rows_[index] = (dom_id, text)
+            continue
+        rows_.insert(len(rows_) if at == -1 else at, (dom_id, text))
+        if limit is not None and len(rows_) > abs(limit):
+            rows_ = rows_[len(rows_) + limit :] if limit < 0 else rows_[:limit]
+    return rows_
+
+
+def random_ops(
+    rng: random.Random, streams: Streams, state: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """Queue random stream calls for one render; the same calls, as the reference reads them."""
+    ops: dict[str, Any] = {"reset": False, "deletes": set(), "inserts": []}
+    if rng.random() < 0.08:
+        streams.stream("msgs", [], reset=True)
+        ops["reset"] = True
+    shown = [dom_id for dom_id, _ in state]
+    for _ in range(rng.randrange(0, 3)):
+        if shown and rng.random() < 0.5:
+            dom_id = rng.choice(shown)
+            if all(insert[0] != dom_id for insert in ops["inserts"]):
+                streams.delete_by_dom_id("msgs", dom_id)
+                ops["deletes"].add(dom_id)
+    used: set[str] = set()
+    for _ in range(rng.randrange(0, 4)):
+        key = rng.randrange(12)
+        dom_id = f"msgs-{key}"
+        if dom_id in used or dom_id in ops["deletes"]:
+            continue
+        used.add(dom_id)
+        at = rng.choice([-1, -1, 0, 1, 3])
+        limit = rng.choice([None, None, None, -4, 5])
+        text = f"v{rng.randrange(100)}"
+        streams.insert("msgs", {"id": key, "text": text}, at=at, limit=limit)
+        ops["inserts"].append((dom_id, text, at, limit))
+    return ops
+
+
+def page_of(state: list[tuple[str, str]]) -> str:
+    items = "".join(f'<li id="{dom_id}">{text}</li>' for dom_id, text in state)
+    return f'<ul id="msgs" phx-update="stream">{items}</ul>'
+
+
+def stream_sequence(seed: int) -> tuple[list[dict[str, Any]], list[str]]:
+    """Random renders; some diffs span several renders (held back, as the pacer does)."""
+    rng = random.Random(seed)
+    compiled = CompiledTemplate(environment(), LIST)
+    streams = Streams()
+    state: list[tuple[str, str]] = []
+    ops = random_ops(rng, streams, state)
+    state = reference(state, ops)
+    server = compiled.render({"streams": streams.namespace})
+    streams.rendered()
+    messages, pages = [server.to_json()], [page_of(state)]
+    sent: Rendered = server
+    for _ in range(25):
+        ops = random_ops(rng, streams, state)
+        state = reference(state, ops)
+        server = compiled.render(
+            {"streams": streams.namespace}, changed={"streams"}, previous=server
+        )
+        streams.rendered()
+        if rng.random() < 0.35:
+            continue  # held: the next message carries it too
+        messages.append(diff(sent, server))
+        pages.append(page_of(state))
+        sent = server
+    return json.loads(json.dumps(messages)), pages
+
+
+def test_three_clients_agree_with_the_reference_on_random_stream_operations():
+    built = [stream_sequence(seed) for seed in range(60)]
+    results = merge_three_ways([messages for messages, _ in built])
+    spans = sum('"stream": ["0", [], [], true]' not in json.dumps(m) for m, _ in built)
+    assert spans > 0
+    for seed, ((messages, pages), result) in enumerate(zip(built, results, strict=True)):
+        for client, htmls in result.items():
+            for step, (html, page) in enumerate(zip(htmls, pages, strict=True)):
+                assert html == page, (client, seed, step, messages[step])
+
+
+# -- memory ---------------------------------------------------------------------------------
+
+
+class Item:
+    __slots__ = ("__weakref__", "id", "text")
+
+    def __init__(self, id: int) -> None:
+        self.id = id
+        self.text = f"message number {id}"
+
+
+def test_memory_stays_flat_over_100_000_rows():
+    compiled = CompiledTemplate(environment(), LIST)
+    streams = Streams()
+    streams.stream("msgs", [])
+    tree = compiled.render({"streams": streams.namespace})
+    streams.rendered()
+    gc.collect()
+    tracemalloc.start()
+    # The test's own records (its weak references) are not the kernel's: leave them out.
+    mine = [tracemalloc.Filter(False, __file__)]
+    try:
+        before = tracemalloc.take_snapshot().filter_traces(mine)
+        alive: list[weakref.ref[Item]] = []
+        sent = 0
+        for batch in range(100):
+            items = [Item(batch * 1000 + i) for i in range(1000)]
+            alive.extend(weakref.ref(item) for item in items)
+            streams.stream("msgs", items)
+            del items
+            new = compiled.render(
+                {"streams": streams.namespace}, changed={"streams"}, previous=tree
+            )
+            sent += len(diff(tree, new)["0"]["stream"][1])
+            tree = new
+            streams.rendered()
+        gc.collect()
+        after = tracemalloc.take_snapshot().filter_traces(mine)
+        retained = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    finally:
+        tracemalloc.stop()
+    assert not any(ref() is not None for ref in alive), "an item outlived its render"
+    html = str(tree).encode()
+    assert len(re.findall(r'<li id="msgs-\d+">', html.decode())) == 100_000
+    body = len(html) - len('<ul id="msgs" phx-update="stream"></ul>')
+    assert retained <= 2 * body, (retained, body)
+    assert sent == 100_000  # each row travelled once
