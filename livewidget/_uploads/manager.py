@@ -68,6 +68,17 @@ class _Transfer:
             os.unlink(self.path)
 
 
+def _suffix(client_name: str) -> str:
+    """The temporary file's suffix: the name's extension, ASCII letters and digits only.
+
+    >>> _suffix("cat.PNG"), _suffix("a.p/../g"), _suffix("x.s h;"), _suffix("noext")
+    ('.PNG', '', '.sh', '')
+    """
+    extension = os.path.splitext(client_name)[1][1:]
+    kept = "".join(c for c in extension if c.isascii() and c.isalnum())[:15]
+    return f".{kept}" if kept else ""
+
+
 def _remove_all(transfers: dict[tuple[str, str], _Transfer]) -> None:
     for transfer in list(transfers.values()):
         transfer.remove()
@@ -226,8 +237,7 @@ class UploadManager:
         entries: list[UploadEntry] = []
         for entry in upload.entries:
             if not upload.errors and entry.ref in wanted and entry.valid and not entry.preflighted:
-                suffix = os.path.splitext(entry.client_name)[1][:16]
-                transfer = _Transfer(suffix if suffix.isascii() else "")
+                transfer = _Transfer(_suffix(entry.client_name))
                 self._transfers[(upload.ref, entry.ref)] = transfer
                 entry = replace(entry, preflighted=True)
                 if entry.client_size == 0:  # nothing to send: done at once
