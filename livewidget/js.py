@@ -98,6 +98,7 @@ class JS:
         *,
         loading: str | None = None,
         page_loading: bool = False,
+        target: int | str | None = None,
     ) -> JS:
         """Send ``event`` to ``handle_event``, as the binding itself would.
 
@@ -106,6 +107,8 @@ class JS:
         loading class (``phx-click-loading`` …) until the reply arrives. ``page_loading=True``
         fires ``phx:page-loading-start`` / ``phx:page-loading-stop`` on ``window`` around it
         (``detail.kind`` is ``"element"``), as Phoenix does: a page's progress bar shows.
+        ``target`` sends it to a LiveComponent: its cid (``myself``) or a CSS selector naming
+        an element inside it (without it, the element's own ``phx-target`` decides).
         """
         args: dict[str, Any] = {"event": _name(event, "push", "an event name")}
         if value is not None:
@@ -118,6 +121,17 @@ class JS:
             )
         if page_loading:
             args["page_loading"] = True
+        if target is not None:
+            if isinstance(target, bool) or not isinstance(target, int | str):
+                raise TypeError(
+                    f"push(target=...) takes a component's cid (myself) or a CSS selector, "
+                    f"got {type(target).__name__}"
+                )
+            if isinstance(target, int) and target < 1:
+                raise ValueError(f"push(target=...): a cid is a positive integer, got {target}")
+            args["target"] = (
+                target if isinstance(target, int) else _selector(target, "push(target=...)")
+            )
         return self._add("push", args)
 
     def navigate(self, href: str, *, replace: bool = False) -> JS:

@@ -37,6 +37,7 @@
  * an ancestor of the form.
  */
 
+import { targetCid } from "./components.js";
 import { PHX_CHANGE, PHX_CLICK, PHX_CLICK_AWAY, PHX_MOUNTED, PHX_REMOVE, PHX_SUBMIT, TYPE_CLICK, TYPE_FORM } from "./constants.js";
 import { isCommands, parseCommands, useDocument } from "./js_command_check.js";
 import { isVisible, Sticky } from "./js_command_effects.js";
@@ -63,6 +64,7 @@ import { RateLimiter } from "./rate_limit.js";
  * @param {() => void} [onAnswer] called once the kernel answered (or the send failed)
  * @param {Element | null} [pageLoading] the element of a `JS().push(..., page_loading=True)`:
  *   page-loading events run around the event (`page_loading.js`)
+ * @param {number} [cid] the component that handles it (`phx-target`); absent: the view
  * @returns {number | null | void}
  */
 
@@ -347,7 +349,7 @@ export class Bindings {
       logError(`ignoring an event: the ${attribute} attribute is empty on`, el);
       return;
     }
-    this.send(type, value, payload(), plan, []);
+    this.send(type, value, payload(), plan, [], null, targetCid(el, this.container));
   }
 
   /**
@@ -362,7 +364,8 @@ export class Bindings {
       root: this.root,
       container: this.container,
       sticky: this.sticky,
-      push: (event, extra, loading, pageLoading) => this.send(type, event, merge(payload(), extra), plan, loading, pageLoading),
+      push: (event, extra, loading, pageLoading, source, target) =>
+        this.send(type, event, merge(payload(), extra), plan, loading, pageLoading, source ? targetCid(source, this.container, target) : undefined),
       navigate: (kind, href, replace) => this.navigate(kind, href, replace),
     };
   }
@@ -377,8 +380,9 @@ export class Bindings {
    * @param {LoadingPlan} plan
    * @param {Element[]} extra more elements for the loading class (a push's `loading`)
    * @param {Element | null} [pageLoading] the element of a push with `page_loading`
+   * @param {number} [cid] the component that handles it (`phx-target`)
    */
-  send(type, event, value, plan, extra, pageLoading = null) {
+  send(type, event, value, plan, extra, pageLoading = null, cid = undefined) {
     let answered = false;
     /** @type {number | null} */
     let ref = null;
@@ -391,6 +395,7 @@ export class Bindings {
         if (ref !== null) this.loading.finish(ref);
       },
       pageLoading,
+      cid,
     );
     if (typeof result !== "number" || answered) return;
     ref = result;

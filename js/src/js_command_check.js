@@ -21,7 +21,7 @@ import { isObject } from "./rendered.js";
 
 /** @type {Record<string, Record<string, (value: unknown) => string | null>>} */
 const SCHEMAS = {
-  push: { event: nonEmpty, value: object, loading: selector, page_loading: boolean },
+  push: { event: nonEmpty, value: object, loading: selector, page_loading: boolean, target: pushTarget },
   navigate: { href: widgetPath, replace: boolean },
   patch: { href: widgetPath, replace: boolean },
   show: { to: target, transition, time, display: nonEmpty },
@@ -223,4 +223,15 @@ function short(value) {
     text = String(value);
   }
   return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * A push's `target`: a component's cid, or a selector naming an element inside one.
+ *
+ * @param {unknown} value
+ * @returns {string | null}
+ */
+function pushTarget(value) {
+  if (typeof value === "number") return Number.isInteger(value) && value > 0 ? null : "a cid must be a positive integer";
+  return selector(value);
 }

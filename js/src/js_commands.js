@@ -41,10 +41,12 @@ const MAX_EXEC_DEPTH = 8;
  * @property {Element} root the widget's root (elements of nested widgets are not ours)
  * @property {Element} container the element holding the view's HTML: selectors look here
  * @property {Sticky} sticky what commands did to elements, kept across patches
- * @property {(event: string, value: JsonObject | undefined, loading: Element[], pageLoading: Element | null) => void} push
+ * @property {(event: string, value: JsonObject | undefined, loading: Element[], pageLoading: Element | null, source?: Element, target?: unknown) => void} push
  *   sends `event` as the binding would, its own payload merged with `value`; `loading` are
  *   more elements for the binding's loading class; `pageLoading` (the element running the
- *   command, when it has `page_loading`) puts page-loading events around the event
+ *   command, when it has `page_loading`) puts page-loading events around the event;
+ *   `source` (the element running it) and `target` (the push's own) say which component
+ *   handles it (see `components.js`)
  * @property {(kind: "patch" | "redirect", href: string, replace: boolean) => void} navigate
  */
 
@@ -111,7 +113,7 @@ function execOp(name, args, source, ctx, depth) {
   if (name === "push") {
     const loading = typeof args.loading === "string" ? resolve(args.loading, source, ctx) : [];
     const pageLoading = args.page_loading === true ? source : null;
-    ctx.push(/** @type {string} */ (args.event), /** @type {JsonObject | undefined} */ (args.value), loading, pageLoading);
+    ctx.push(/** @type {string} */ (args.event), /** @type {JsonObject | undefined} */ (args.value), loading, pageLoading, source, args.target);
     return;
   }
   if (name === "navigate" || name === "patch") {

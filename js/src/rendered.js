@@ -28,7 +28,8 @@
  * shares unchanged branches with the old one. Malformed input is logged and skipped.
  */
 
-import { DYNAMICS, KEY_COUNT, KEYED, MOVED, MOVES, STATICS, STREAM } from "./constants.js";
+import { componentHTML, holdsComponent, mergeComponents } from "./components.js";
+import { COMPONENTS, DYNAMICS, KEY_COUNT, KEYED, MOVED, MOVES, REMOVED_CIDS, ROOT, STATICS, STREAM } from "./constants.js";
 import { logError } from "./log.js";
 import { mergeStream } from "./streams.js";
 
@@ -190,6 +191,7 @@ export function mergeDiff(tree, diff) {
     logError("ignoring a diff that is not an object:", diff);
     return tree;
   }
+  if (COMPONENTS in diff || REMOVED_CIDS in diff) return mergePage(tree, diff);
   if (STATICS in diff) {
     if (isTree(diff)) return fromWire(diff) ?? tree;
     logError('ignoring a diff whose "s" is not a list of strings:', diff);
@@ -200,6 +202,23 @@ export function mergeDiff(tree, diff) {
     return tree;
   }
   return mergeInto(tree, diff);
+}
+
+/**
+ * A page's root diff that carries components (`"c"`) or removes some (`"cd"`): the tree,
+ * then its components (see `components.js`).
+ *
+ * @param {Tree | null} tree
+ * @param {JsonObject} diff
+ * @returns {Tree | null}
+ */
+function mergePage(tree, diff) {
+  const { [COMPONENTS]: entries, [REMOVED_CIDS]: removed, ...rest } = diff;
+  const whole = tree === null || STATICS in rest;
+  const merged = whole || Object.keys(rest).length > 0 ? mergeDiff(tree, rest) : tree;
+  if (merged === null) return tree;
+  const held = /** @type {import("./components.js").Components} */ ((!whole && tree?.[COMPONENTS]) || {});
+  return { ...merged, [COMPONENTS]: mergeComponents(held, entries, removed, mergeDiff) };
 }
 
 /**
@@ -322,12 +341,22 @@ function mergeRow(row, diff) {
 }
 
 /**
+ * Whether a dynamic is a component's cid (a positive integer: see `components.js`).
+ *
+ * @param {unknown} value
+ * @returns {value is number}
+ */
+function isCid(value) {
+  return typeof value === "number" && Number.isInteger(value) && value > 0;
+}
+
+/**
  * @param {unknown} old the dynamic before the diff (may be missing)
  * @param {unknown} value the diff of that dynamic
  * @returns {unknown} the dynamic after the diff
  */
 function mergeDynamic(old, value) {
-  if (typeof value === "string") return value;
+  if (typeof value === "string" || isCid(value)) return value;
   if (!isObject(value)) {
     logError("ignoring a dynamic that is neither a string nor an object:", value);
     return old;
@@ -361,7 +390,11 @@ function mergeDynamic(old, value) {
  * @typedef {object} Skips
  * @property {SkipRow} [row] may stand in for one comprehension row (see `row_skip.js`)
  * @property {SkipList} [list] may stand in for a whole comprehension (see `list_skip.js`)
+ * @property {{[cid: string]: unknown}} [components] the page's components, by cid
  */
+
+/** The components of the tree `toHTML` builds (or built last), by cid. @type {{[cid: string]: unknown}} */
+let rendering = {};
 
 /**
  * Build the HTML of a tree: statics[0] + dynamic 0 + statics[1] + … + statics[n].
@@ -375,7 +408,10 @@ export function toHTML(tree, skipRow, skipList) {
   if (tree === null) return "";
   /** @type {string[]} */
   const out = [];
-  renderNode(tree, out, { row: skipRow, list: skipList });
+  const components = isObject(tree[COMPONENTS]) ? /** @type {{[cid: string]: unknown}} */ (tree[COMPONENTS]) : {};
+  // The skips render rows of this tree on their own (renderRowHTML) while it is built.
+  rendering = components;
+  renderNode(tree, out, { row: skipRow, list: skipList, components });
   return out.join("");
 }
 
@@ -389,7 +425,7 @@ export function toHTML(tree, skipRow, skipList) {
 export function renderRowHTML(statics, row) {
   /** @type {string[]} */
   const out = [];
-  renderRow(statics, row, out, {});
+  renderRow(statics, row, out, { components: rendering });
   return out.join("");
 }
 
@@ -404,6 +440,11 @@ function renderNode(node, out, skip) {
     return;
   }
   if (isComprehension(node)) {
+    // A row holding a component shows the component's current tree: never stood in for.
+    const rows = /** @type {unknown[]} */ (node[DYNAMICS]);
+    if ((skip.row || skip.list) && Object.keys(skip.components ?? {}).length > 0 && rows.some(holdsComponent)) {
+      skip = { components: skip.components };
+    }
     const wholeList = skip.list ? skip.list(node) : null;
     if (wholeList !== null) {
       out.push(wholeList);
@@ -454,6 +495,25 @@ function renderRow(statics, row, out, skip) {
  */
 function renderDynamic(value, out, skip) {
   if (typeof value === "string") out.push(value);
+  else if (typeof value === "number") renderComponent(value, out, skip);
   else if (isObject(value)) renderNode(value, out, skip);
   else logError("cannot render a dynamic that is neither a string nor a tree:", value);
+}
+
+/**
+ * @param {number} cid
+ * @param {string[]} out
+ * @param {Skips} skip
+ */
+function renderComponent(cid, out, skip) {
+  const tree = skip.components?.[cid];
+  if (!isTree(tree)) {
+    logError(`no component for cid ${cid}`, Object.keys(skip.components ?? {}));
+    return;
+  }
+  /** @type {string[]} */
+  const own = [];
+  renderNode(tree, own, skip);
+  const html = own.join("");
+  out.push(tree[ROOT] ? componentHTML(cid, html) : html);
 }

@@ -152,14 +152,21 @@ export class WidgetStore {
    * @param {() => void} [onAnswer] called once the kernel answered it (or sending failed)
    * @param {Element | null} [pageLoading] the element of a `JS().push(..., page_loading=True)`:
    *   an `"element"` page load runs until the answer
+   * @param {number} [cid] the component that handles it (`phx-target`); absent: the view
    * @returns {number | null} the event's ref
    */
-  pushEvent(type, event, value, onAnswer, pageLoading = null) {
+  pushEvent(type, event, value, onAnswer, pageLoading = null, cid = undefined) {
     const stop = pageLoading ? this.pageLoading.start({ kind: "element", target: pageLoading }) : null;
-    return this.transport.pushEvent(type, event, value, () => {
-      stop?.();
-      onAnswer?.();
-    });
+    return this.transport.pushEvent(
+      type,
+      event,
+      value,
+      () => {
+        stop?.();
+        onAnswer?.();
+      },
+      cid,
+    );
   }
 
   /**

@@ -16,6 +16,7 @@ import {
   EVENT,
   EVENTS,
   HOOKS,
+  EVENT_CID,
   EVENT_NAME,
   EVENT_TYPE,
   EVENT_VALUE,
@@ -220,10 +221,12 @@ export class Transport {
    * @param {string} event the event name
    * @param {unknown} value the payload
    * @param {OnAnswer} [onAnswer] receives the kernel's reply
+   * @param {number} [cid] the component that handles it (`phx-target`); absent: the view
    * @returns {number | null} the event's ref
    */
-  pushEvent(type, event, value, onAnswer) {
-    return this.send({ [KIND]: EVENT, [EVENT_TYPE]: type, [EVENT_NAME]: event, [EVENT_VALUE]: value }, onAnswer);
+  pushEvent(type, event, value, onAnswer, cid) {
+    const msg = { [KIND]: EVENT, [EVENT_TYPE]: type, [EVENT_NAME]: event, [EVENT_VALUE]: value };
+    return this.send(cid === undefined ? msg : { ...msg, [EVENT_CID]: cid }, onAnswer);
   }
 
   /** How many events still wait for their answer. */

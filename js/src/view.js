@@ -80,7 +80,7 @@ export class LiveViewElement {
     el.append(this.root);
 
     /** @private The `phx-*` bindings, their loading states and JS commands. */
-    this.bindings = new Bindings(this.root, (type, event, value, onAnswer, pageLoading) => store.pushEvent(type, event, value, onAnswer, pageLoading), {
+    this.bindings = new Bindings(this.root, (type, event, value, onAnswer, pageLoading, cid) => store.pushEvent(type, event, value, onAnswer, pageLoading, cid), {
       container: this.container,
       navigate: (kind, url, replace) => store.navigate(kind, url, replace),
     });

@@ -88,7 +88,7 @@ describe("mergeDiff", () => {
     ["statics that are not a list", { s: "abc" }],
     ["statics that are not strings", { s: ["<a>", 1] }],
     ["empty statics", { s: [] }],
-    ["a dynamic that is a number", { 0: 5 }],
+    ["a dynamic that is a number but no cid", { 0: 5.5 }],
     ["a dynamic that is null", { 0: null }],
     ["a subtree with bad statics", { 1: { s: [null] } }],
     ["a statics-less diff for a string dynamic", { 0: { 0: "x" } }],

@@ -295,3 +295,33 @@ def test_tree_helpers_round_trip_components() -> None:
     merged = merge(json, change)
     assert to_html(merged) == '<div><b data-phx-component="2">y</b></div>'
     assert set(merged["c"]) == {"2"} and merged["c"]["2"]["s"] == ["<b>", "</b>"]
+
+
+def test_three_clients_agree_on_component_diffs() -> None:
+    """Python client, our JS client and Phoenix's own Rendered merge the same messages."""
+    from tests._oracle import merge_three_ways
+
+    steps: list[dict[str, Any]] = [
+        event("toggle", cid=2),
+        event("add", {"id": 3, "title": "c"}),
+        event("add", {"id": 4, "title": "d"}),
+        event("drop", {"id": 1}),
+        event("up", cid=3),
+        event("rename"),
+        event("drop", {"id": 3}),
+        event("add", {"id": 1, "title": "back"}),
+        event("nudge"),
+        event("note"),
+    ]
+    with LiveViewTest(Todos) as view:
+        messages = [view.messages[-1]["r"]]
+        pages = [view.html()]
+        for step in steps:
+            for reply in view.send_raw(step):
+                assert "err" not in reply, reply
+                if "d" in reply:
+                    messages.append(reply["d"])
+                    pages.append(view.html())
+    assert any("cd" in m for m in messages) and any(m.get("c", {}) for m in messages[1:])
+    [result] = merge_three_ways([messages])
+    assert result == {"python": pages, "ours": pages, "phoenix": pages}

@@ -102,6 +102,25 @@ if (process.env.NODE_TEST_CONTEXT) {
     const expected = ["<ul><li>a</li><li>b</li><li>c</li></ul>", "<ul><li>b</li><li>c</li></ul>"];
     assert.deepEqual(result, { ours: expected, phoenix: expected });
   });
+  test("merge.mjs: both clients agree on components (shared statics, a diff, removal)", async () => {
+    const li = ["<li>", "</li>"];
+    const rows = (/** @type {number[]} */ cids) => ({ s: ["", ""], k: { ...cids.map((c) => ({ 0: c })), kc: cids.length } });
+    const sequence = [
+      { s: ["<ul>", "</ul>"], 0: rows([1, 2]), c: { 1: { s: li, 0: "a", r: 1 }, 2: { s: 1, 0: "b", r: 1 } } },
+      { c: { 2: { 0: "B" } } },
+      { 0: { k: { 2: { 0: 3 }, kc: 3 } }, c: { 3: { s: -1, 0: "c", r: 1 } } },
+      { 0: { k: { m: [[0, 1, 2]], km: true, kc: 2 } }, cd: [1] },
+    ];
+    const [result] = await mergeSequences([sequence]);
+    const item = (/** @type {number} */ cid, /** @type {string} */ text) => `<li data-phx-component="${cid}">${text}</li>`;
+    const expected = [
+      `<ul>${item(1, "a")}${item(2, "b")}</ul>`,
+      `<ul>${item(1, "a")}${item(2, "B")}</ul>`,
+      `<ul>${item(1, "a")}${item(2, "B")}${item(3, "c")}</ul>`,
+      `<ul>${item(2, "B")}${item(3, "c")}</ul>`,
+    ];
+    assert.deepEqual(result, { ours: expected, phoenix: expected });
+  });
   test("merge.mjs: a diff Phoenix cannot read is reported, not thrown", async () => {
     const list = { s: ["<li>", "</li>"], k: { 0: { 0: "a" }, 1: { 0: "b" }, kc: 2 } };
     const [result] = await mergeSequences([[{ s: ["", ""], 0: list }, { 0: { k: { 0: 1, 1: 0, kc: 2 } } }]]);

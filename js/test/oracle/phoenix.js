@@ -13,9 +13,12 @@
  * `"k"` (it would take `"m"` for a row index). `phoenixShape` rewrites each run into the
  * per-row `"i": j` entries Phoenix itself sends for the same moves; nothing else changes.
  *
- * HTML is compared as Phoenix's `toString()` gives it, with no normalisation: Phoenix
- * annotates only trees that carry its root flag `"r"` (`data-phx-id`, `data-phx-skip`) and
- * components under `"c"` (`data-phx-component`), and livewidget's trees have neither.
+ * HTML is compared as Phoenix's `toString()` gives it, with one normalisation: on a
+ * component's root element (under `"c"`, with the root flag `"r"`) Phoenix's client writes
+ * `data-phx-id` and `data-phx-view`, which name its own view and bookkeeping; those two are
+ * dropped (`data-phx-component`, which ours writes too, is kept). livewidget's other trees
+ * carry no `"r"`. The removed cids of a diff (`"cd"`, livewidget's one root addition) are
+ * taken out before Phoenix merges it and handed to its `pruneCIDs` after.
  */
 
 import { readFileSync } from "node:fs";
@@ -31,6 +34,7 @@ const SUPPORTED = /^1\.2\.\d+$/;
  *
  * @typedef {object} PhoenixRendered
  * @property {(diff: object) => void} mergeDiff merge a diff (mutates it and the tree)
+ * @property {(cids: number[]) => void} pruneCIDs forget components
  * @property {() => {buffer: string, streams?: Set<[string, [string, number, number | null, boolean][], string[], unknown?]>}} toString
  *   the HTML of the current tree, and the stream instructions it read
  */
@@ -131,11 +135,15 @@ export function phoenixHTML(Rendered, messages, page) {
   let rendered = null;
   try {
     for (const message of messages) {
-      const copy = /** @type {object} */ (phoenixShape(message));
+      const copy = /** @type {{[key: string]: unknown}} */ (phoenixShape(message));
+      const removed = copy.cd;
+      delete copy.cd;
       if (rendered === null) rendered = new Rendered("oracle", copy);
       else rendered.mergeDiff(copy);
+      if (Array.isArray(removed)) rendered.pruneCIDs(removed);
       const out = rendered.toString();
-      html.push(page ? page.patch(out.buffer, out.streams ?? []) : out.buffer);
+      const buffer = out.buffer.replace(/ data-phx-(?:id|view)="[^"]*"/g, "");
+      html.push(page ? page.patch(buffer, out.streams ?? []) : buffer);
     }
   } catch (error) {
     return { html, error: `message ${html.length}: ${describe(error)}` };
