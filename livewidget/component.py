@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import sys
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from markupsafe import Markup
 
 from ._assigns import RESERVED_ASSIGNS, Assigns
+from ._live.async_work import AsyncResult, AsyncSource, AsyncValue
+from ._live.runtime import _outcome
 from ._params import ParamsLike
 from .errors import TemplateNotFoundError, UnhandledEventError
 from .template import CompiledTemplate, Rendered, environment
@@ -62,6 +64,14 @@ class LiveComponent:
             f"{type(self).__name__} received the event {event!r} but does not handle it; "
             f"define handle_event(self, event, params, socket) on the component, or drop "
             f"phx-target to send {event!r} to the view"
+        )
+
+    def handle_async(self, name: str, result: AsyncResult, socket: ComponentSocket) -> Any:
+        """Work this component started with ``socket.start_async(name, work)`` ended."""
+        raise UnhandledEventError(
+            f"{type(self).__name__} started background work {name!r} with start_async but "
+            f"does not define handle_async; define handle_async(self, name, result, socket) "
+            f"on the component and read result.ok, result.result and result.error there"
         )
 
     def terminate(self, reason: str) -> Any:
@@ -146,6 +156,8 @@ class ComponentSocket:
         self._cid = cid
         self._assigns = Assigns({})
         self._changed: set[str] = set()
+        # The session's component set: this component and its socket while it is on the page.
+        self._find: Callable[[int], tuple[LiveComponent, ComponentSocket] | None] = _gone
 
     @property
     def id(self) -> str:
@@ -224,6 +236,49 @@ class ComponentSocket:
         """Give component ``component`` with ``id`` these assigns (its ``update`` runs)."""
         self._parent.send_update(component, id, **assigns)
 
+    def start_async(self, name: str, work: AsyncSource) -> None:
+        """Run ``work`` in the background (as the view's ``start_async`` does); then this
+        component's ``handle_async(name, result, socket)``, if it is still on the page."""
+        cid, find = self._cid, self._find
+
+        def finish(result: AsyncResult) -> Any:
+            def deliver(view: Any, socket: Any) -> Any:
+                found = find(cid)
+                if found is None:
+                    return None  # the component left the page meanwhile
+                component, own = found
+                return component.handle_async(name, result, own)
+
+            return deliver
+
+        key = f"component {cid}: {name}"
+        self._parent._runtime("start_async").tasks.start(
+            ("start", (key,)), work, finish, "handle_async"
+        )
+
+    def assign_async(self, keys: str | Iterable[str], work: AsyncSource) -> None:
+        """Assign ``keys`` now as loading :class:`~livewidget.AsyncValue`, then the outcome
+        (``work`` returns the value, or a dict holding each key), as the view's does."""
+        names = (keys,) if isinstance(keys, str) else tuple(keys)
+        self.assign({n: AsyncValue("loading", result=_last(self._assigns.get(n))) for n in names})
+        cid, find = self._cid, self._find
+
+        def finish(result: AsyncResult) -> Any:
+            def deliver(view: Any, socket: Any) -> Any:
+                found = find(cid)
+                if found is not None:
+                    component, own = found
+                    # _outcome reads the class name only, for its error message.
+                    named: Any = component
+                    own.assign(_outcome(names, isinstance(keys, str), result, named))
+
+            return deliver
+
+        key = tuple(f"component {cid}: {n}" for n in names)
+        self._parent._runtime("assign_async").tasks.start(
+            ("assign", key), work, finish, "handle_async"
+        )
+
     def __repr__(self) -> str:
         return f"<ComponentSocket cid={self._cid} assigns={dict(self._assigns)!r}>"
 
@@ -237,3 +292,11 @@ class ComponentSocket:
         self._assigns._data.clear()
         self._assigns._data.update(data)
         self._changed = changed
+
+
+def _gone(cid: int) -> None:
+    return None
+
+
+def _last(value: Any) -> Any:
+    return value.result if isinstance(value, AsyncValue) else None

@@ -161,6 +161,7 @@ class ComponentSet:
             cid, self._next = self._next, self._next + 1
             assert self._parent is not None, "place() before attach()"
             state = _State(cid, key, component(), ComponentSocket(self._parent, cid))
+            state.socket._find = self._deliver_to
             self._states[cid] = state
             self._by_key[key] = cid
         if cid in self._placed:
@@ -202,6 +203,14 @@ class ComponentSet:
             )
             return
         self._pending.append((cid, {"id": id, **assigns}))
+
+    def _deliver_to(self, cid: int) -> tuple[LiveComponent, ComponentSocket] | None:
+        """Component ``cid`` and its socket, for its background work's result (or None)."""
+        state = self._states.get(cid)
+        if state is None or not state.mounted:
+            return None
+        self._touch(state)
+        return state.component, state.socket
 
     async def handle_event(self, cid: int, event: str, params: Mapping[str, Any]) -> Any:
         """An event targeted at component ``cid``; its reply, if any."""

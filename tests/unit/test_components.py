@@ -325,3 +325,31 @@ def test_three_clients_agree_on_component_diffs() -> None:
     assert any("cd" in m for m in messages) and any(m.get("c", {}) for m in messages[1:])
     [result] = merge_three_ways([messages])
     assert result == {"python": pages, "ours": pages, "phoenix": pages}
+
+
+def test_start_async_and_assign_async_deliver_to_the_component() -> None:
+    class Loader(LiveComponent):
+        template = (
+            '<div id="l"><b phx-click="go" phx-target="{{ myself }}">go</b>'
+            "{% if data.loading %}loading{% elif data.ok %}{{ data.result }}{% endif %}"
+            "<i>{{ note }}</i></div>"
+        )
+
+        def mount(self, socket: ComponentSocket) -> None:
+            socket.assign(note="")
+            socket.assign_async("data", lambda: "loaded")
+
+        def handle_event(self, event: str, params: Any, socket: ComponentSocket) -> None:
+            socket.start_async("job", lambda: 42)
+
+        def handle_async(self, name: str, result: Any, socket: ComponentSocket) -> None:
+            socket.assign(note=f"{name}={result.result}")
+
+    class Page(LiveView):
+        components = {"Loader": Loader}
+        template = "<main>{{ live_component(Loader, id='l') }}</main>"
+
+    with LiveViewTest(Page) as view:
+        view.wait_until(lambda: "loaded" in view.html())
+        view.click("b")
+        view.wait_until(lambda: view.find("i").text == "job=42")
