@@ -127,8 +127,8 @@ class LiveViewTest:
                 url=path,
                 loop=self._loop,
                 hooks=hooks,
-            )
                 page_layout=page_layout,
+            )
         except BaseException:
             self._loop.close()
             raise

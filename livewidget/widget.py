@@ -137,8 +137,8 @@ class LiveWidget(anywidget.AnyWidget):
                 show_tracebacks=debug,
                 hooks=hooks,
                 on_state=self._on_state,
-            )
                 page_layout=page_layout,
+            )
         except BaseException:
             self.close()  # the comms are open already: a widget that failed must not stay
             raise
