@@ -79,8 +79,8 @@ class Session:
         hooks: Mapping[str, str | Path] | None = None,
         on_state: OnState | None = None,
         pacer: Pacer | None = None,
-    ) -> None:
         page_layout: str | Path | None = None,
+    ) -> None:
         self.router = Router(routes)
         self.show_tracebacks = show_tracebacks
         self._layout = None if page_layout is None else PageLayout(page_layout)
