@@ -40,8 +40,8 @@ from . import messages as _messages
 from .callbacks import call, hook_source, reply_payload
 from .components import ComponentSet
 from .errors_format import error_payload
-from .navigation import Navigator
 from .layout import PageLayout
+from .navigation import Navigator
 from .prototyping import Prototyper
 from .queue import Command, Done, Resume
 
@@ -82,11 +82,11 @@ class Session:
         page_layout: str | Path | None = None,
     ) -> None:
         self.router = Router(routes)
-        self.show_tracebacks = show_tracebacks
         self._layout = None if page_layout is None else PageLayout(page_layout)
         # The page a redirect replaced (see _unmount): with a layout, the mount's reply is a
         # diff from it, so the layout's statics and unchanged slots are not sent again.
         self._replaced: Rendered | None = None
+        self.show_tracebacks = show_tracebacks
         self.history = History(url, mount=0)
         self._send = send
         self._on_state = on_state
@@ -425,10 +425,10 @@ class Session:
                 await self._navigator.patch(url)
             else:
                 await self._navigator.redirect(url, replace=True)
+        self._replaced = None  # a joining page holds nothing yet: it gets the whole tree
         reply = self._full_reply()
         reply[p.NAVIGATION] = self._navigator.nav_state(False)
         # The full reply carries the title, so the next reply must not send it again.
-        self._replaced = None  # a joining page holds nothing yet: it gets the whole tree
         if self.socket._take_title() is not None:
             self._state_changed()  # set before any page joined: the title trait follows it
         if self.socket.page_title is not None:
@@ -593,8 +593,23 @@ class Session:
         self._tree = None
 
     def _full_reply(self) -> dict[str, Any]:
+        """The page after a mount: the whole tree, with the hook sources of its view.
+
+        After a redirect inside a page layout (the layout's statics unchanged), only the diff
+        from the replaced page: the new view's tree and the layout slots that changed.
+        """
         assert self._tree is not None
+        replaced, self._replaced = self._replaced, None
         self._page_tree = None  # the page gets the whole tree: nothing held back is missing
+        if (
+            self._layout is not None
+            and replaced is not None
+            and replaced.statics == self._tree.statics
+        ):
+            reply = {p.DIFF: diff(replaced, self._tree), p.HOOKS: self._hook_sources()}
+            if self._pending_error is not None:
+                reply[p.ERROR] = self._pending_error
+            return reply
         reply = {p.RENDERED: self._tree.to_json(), p.HOOKS: self._hook_sources()}
         if self._pending_error is not None:
             reply[p.ERROR] = self._pending_error
@@ -610,23 +625,8 @@ class Session:
             changes = diff(self._page_tree, tree)
             self._page_tree = None
         self._tree = tree
-        """The page after a mount: the whole tree, with the hook sources of its view.
-
-        After a redirect inside a page layout (the layout's statics unchanged), only the diff
-        from the replaced page: the new view's tree and the layout slots that changed.
-        """
         return {p.DIFF: changes} if changes else {}
-        replaced, self._replaced = self._replaced, None
 
-        if (
-            self._layout is not None
-            and replaced is not None
-            and replaced.statics == self._tree.statics
-        ):
-            reply = {p.DIFF: diff(replaced, self._tree), p.HOOKS: self._hook_sources()}
-            if self._pending_error is not None:
-                reply[p.ERROR] = self._pending_error
-            return reply
     # -- pacing -----------------------------------------------------------------------------
 
     def _hold(self, tree: Rendered, events: list[list[Any]], *, quiet: bool) -> None:
