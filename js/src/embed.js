@@ -32,8 +32,8 @@ const SELECTOR = `[${EMBED_ATTRIBUTE}]`;
  * The part of ipywidgets' widget manager (`@jupyter-widgets/base`'s `ManagerBase`) used here.
  *
  * @typedef {object} WidgetManager
- * @property {(modelId: string) => Promise<unknown>} get_model the model of that id (waits
- *   briefly for one whose comm is still opening)
+ * @property {(modelId: string) => Promise<unknown>} get_model the model of that id (may fail,
+ *   or resolve to undefined, while its comm is still opening: see `modelOf`)
  * @property {(model: unknown, options?: object) => Promise<WidgetView>} create_view a new,
  *   rendered view of the model, not yet in the page
  */
@@ -85,6 +85,49 @@ export function managerOf(store) {
 }
 
 /**
+ * How long a model that is not in the manager yet is waited for: `tries` calls of
+ * `get_model`, `step` ms apart.
+ *
+ * @typedef {object} ModelWait
+ * @property {number} tries
+ * @property {number} step
+ */
+
+/**
+ * Two seconds, as ipywidgets 8.1's own `get_model` waits for a model whose comm is still
+ * opening. Older managers (Voilà 0.5 bundles one) fail at once instead, and ipywidgets 7's
+ * resolve to undefined: both are waited for here, so an embed never depends on which
+ * manager the host ships.
+ *
+ * @type {ModelWait}
+ */
+export const MODEL_WAIT = Object.freeze({ tries: 20, step: 100 });
+
+/**
+ * The model `modelId` of `manager`, waiting for it as `wait` says if it is not there yet.
+ * Rejects with the manager's own error (or "widget model not found") when it never comes.
+ *
+ * @param {WidgetManager} manager
+ * @param {string} modelId
+ * @param {ModelWait} wait
+ * @returns {Promise<unknown>}
+ */
+export async function modelOf(manager, modelId, wait) {
+  /** @type {unknown} */
+  let failure = new Error("widget model not found");
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const model = await manager.get_model(modelId);
+      if (model !== undefined) return model;
+    } catch (error) {
+      failure = error;
+    }
+    if (attempt >= wait.tries) throw failure;
+    await new Promise((resolve) => setTimeout(resolve, wait.step));
+  }
+}
+
+/**
  * Make a view of model `modelId` with `manager` and attach it inside `host`, as JupyterLab
  * attaches a widget's view to an output (the Lumino attach messages around the insertion,
  * which ipywidgets views turn into their `displayed` event). Returns a function removing it.
@@ -92,10 +135,11 @@ export function managerOf(store) {
  * @param {WidgetManager} manager
  * @param {string} modelId
  * @param {HTMLElement} host the placeholder
+ * @param {ModelWait} [wait] how long a model not yet in the manager is waited for
  * @returns {Promise<() => void>}
  */
-export async function displayWidget(manager, modelId, host) {
-  const model = await manager.get_model(modelId);
+export async function displayWidget(manager, modelId, host, wait = MODEL_WAIT) {
+  const model = await modelOf(manager, modelId, wait);
   const view = await manager.create_view(model, {});
   const lumino = view.luminoWidget ?? view.pWidget;
   const send = (/** @type {string} */ type) => lumino?.processMessage({ type });

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, beforeEach, describe, test } from "node:test";
 import { patch } from "../src/dom_patch.js";
-import { CLASS_EMBED_ERROR, displayWidget, Embeds, keepsEmbed, managerOf } from "../src/embed.js";
+import { CLASS_EMBED_ERROR, displayWidget, Embeds, keepsEmbed, managerOf, modelOf } from "../src/embed.js";
 import widget from "../src/index.js";
 import { captureErrors, FakeModel, usePage } from "./helpers.js";
 
@@ -28,11 +28,18 @@ class FakeManager {
     this.views = [];
     /** Models that do not exist. @type {Set<string>} */
     this.missing = new Set();
+    /** Models whose comm is still opening: how many more `get_model` calls fail. @type {Map<string, number>} */
+    this.opening = new Map();
+    /** How many times `get_model` was called. */
+    this.lookups = 0;
   }
 
   /** @param {string} id */
   async get_model(id) {
-    if (this.missing.has(id)) throw new Error("widget model not found");
+    this.lookups++;
+    const opening = this.opening.get(id) ?? 0;
+    if (opening > 0) this.opening.set(id, opening - 1);
+    if (this.missing.has(id) || opening > 0) throw new Error("widget model not found");
     return { id };
   }
 
@@ -215,7 +222,8 @@ describe("Embeds", () => {
     const errors = captureErrors(t);
     const container = fresh();
     manager.missing.add("gone");
-    const embeds = new Embeds(container, () => manager);
+    const noWait = { tries: 1, step: 0 };
+    const embeds = new Embeds(container, () => manager, (m, id, host) => displayWidget(m, id, host, noWait));
     await render(container, embeds, placeholder("gone"));
     const note = container.querySelector(`.${CLASS_EMBED_ERROR}`);
     assert.match(note?.textContent ?? "", /cannot be shown here \(Error: widget model not found\)/);
@@ -259,6 +267,26 @@ describe("displayWidget and managerOf", () => {
     remove();
     assert.equal(removed, 1);
     assert.equal(host.childElementCount, 0);
+  });
+
+  test("waits for a model whose comm is still opening", async () => {
+    const host = fresh();
+    manager.opening.set("late", 2); // Voilà 0.5's manager fails at once until it is there
+    await displayWidget(/** @type {any} */ (manager), "late", host, { tries: 5, step: 0 });
+    assert.equal(manager.lookups, 3);
+    assert.equal(host.querySelector(".fake-view")?.textContent, "late");
+  });
+
+  test("gives up on a model that never comes, with the manager's error", async () => {
+    manager.missing.add("gone");
+    const wait = { tries: 4, step: 0 };
+    await assert.rejects(modelOf(/** @type {any} */ (manager), "gone", wait), /widget model not found/);
+    assert.equal(manager.lookups, 4);
+    // ipywidgets 7 resolves to undefined instead of failing: waited for, then refused too.
+    let calls = 0;
+    const old = { get_model: async () => void calls++, create_view: async () => ({}) };
+    await assert.rejects(modelOf(/** @type {any} */ (old), "x", wait), /widget model not found/);
+    assert.equal(calls, 4);
   });
 
   test("managerOf finds the manager on the store's model, or nothing", () => {
