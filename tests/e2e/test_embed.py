@@ -74,6 +74,11 @@ BUMP = """async (n) => {
 def check_embedding(page: Page) -> None:
     slider = page.locator(SLIDER)
     chart = page.locator(CHART)
+    # The view first, so a failure says which step failed. A page left at "Loading widget..."
+    # means the frontend's widget restore failed (in Voila, the kernel's answer to
+    # request_states / comm_info raised while a mount was still making widgets).
+    view_shown = "the LiveWidget never showed: is the page still at 'Loading widget...'?"
+    expect(page.locator(".lw-root"), view_shown).to_have_count(1, timeout=60_000)
     expect(slider).to_have_count(1, timeout=60_000)
     expect(chart).to_have_count(1, timeout=30_000)
     expect(page.locator(".lw-root #value")).to_have_text("value 3")
