@@ -139,10 +139,15 @@ export function holdsComponent(value) {
  *
  * @param {Element} el the element whose binding fired
  * @param {Element} container the view's container (a selector is looked up inside it)
- * @param {unknown} [target] a JS command's `target`, which wins over the attribute
+ * @param {unknown} [target] a JS command's `target` or a hook's `pushEventTo` target (a cid,
+ *   a selector or an element), which wins over the attribute
  * @returns {number | undefined}
  */
 export function targetCid(el, container, target) {
+  const node = /** @type {{nodeType?: unknown}} */ (target);
+  if (typeof target === "object" && target !== null && node.nodeType === 1) {
+    return ownerCid(/** @type {Element} */ (target), container);
+  }
   const value = target ?? el.getAttribute("phx-target");
   if (typeof value === "number") return Number.isInteger(value) && value > 0 ? value : undefined;
   if (typeof value !== "string" || value.trim() === "") return undefined;
@@ -155,7 +160,18 @@ export function targetCid(el, container, target) {
     logError("phx-target is neither a cid nor a CSS selector:", value);
     return undefined;
   }
-  const owner = match?.closest(`[${PHX_COMPONENT}]`);
+  return match ? ownerCid(match, container) : undefined;
+}
+
+/**
+ * The cid of the component holding `el` inside the view, or undefined (the view's own).
+ *
+ * @param {Element} el
+ * @param {Element} container
+ * @returns {number | undefined}
+ */
+function ownerCid(el, container) {
+  const owner = el.closest(`[${PHX_COMPONENT}]`);
   if (!owner || !container.contains(owner)) return undefined;
   const cid = Number(owner.getAttribute(PHX_COMPONENT));
   return Number.isInteger(cid) && cid > 0 ? cid : undefined;

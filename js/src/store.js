@@ -186,13 +186,14 @@ export class WidgetStore {
    *
    * @param {string} event
    * @param {unknown} payload
+   * @param {number} [cid] the component it targets (a hook's `pushEventTo`)
    * @returns {{ref: number | null, reply: Promise<unknown>}}
    */
-  pushHookEvent(event, payload) {
+  pushHookEvent(event, payload, cid = undefined) {
     /** @type {(reply: unknown) => void} */
     let settle = () => {};
     const reply = new Promise((resolve) => (settle = resolve));
-    const ref = this.transport.pushEvent(TYPE_HOOK, event, payload, (rep) => settle(rep));
+    const ref = this.transport.pushEvent(TYPE_HOOK, event, payload, (rep) => settle(rep), cid);
     return { ref, reply };
   }
 

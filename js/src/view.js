@@ -93,7 +93,7 @@ export class LiveViewElement {
       root: this.root,
       container: this.container,
       library: store.library,
-      push: (event, payload) => store.pushHookEvent(event, payload),
+      push: (event, payload, cid) => store.pushHookEvent(event, payload, cid),
       showError: (error) => this.showError(error),
     });
     /** The other Jupyter widgets embedded in this view (`embed.js`). */

@@ -16,6 +16,7 @@
  * view's error box, naming the hook; the view and its other hooks keep working.
  */
 
+import { targetCid } from "./components.js";
 import { PHX_HOOK } from "./constants.js";
 import { describeError } from "./hooks.js";
 import { logError } from "./log.js";
@@ -36,7 +37,7 @@ import { withRowsFrom } from "./row_skip.js";
  * @property {Element} root the view's root element (nested widgets are not ours)
  * @property {Element} container the element holding the rendered HTML
  * @property {HookLibrary} library the widget's hooks
- * @property {(event: string, payload: unknown) => {ref: number | null, reply: Promise<unknown>}} push
+ * @property {(event: string, payload: unknown, cid?: number) => {ref: number | null, reply: Promise<unknown>}} push
  *   sends a hook event; `reply` resolves with the kernel's `"rep"` (undefined without one)
  * @property {(error: ErrorInfo) => void} showError shows the view's error box
  */
@@ -194,7 +195,9 @@ export class ViewHooks {
       },
       /** @param {string | Element} target @param {string} event @param {unknown} [payload] @param {OnReply} [onReply] */
       pushEventTo(target, event, payload, onReply) {
-        if (self.targetsThisView(target)) return self.push(el, event, payload, onReply);
+        if (self.targetsThisView(target)) {
+          return self.push(el, event, payload, onReply, targetCid(el, self.context.container, target));
+        }
         logError(`hook on #${el.id}: pushEventTo found no element inside this widget's view for`, target);
         return Promise.resolve(undefined);
       },
@@ -221,14 +224,15 @@ export class ViewHooks {
    * @param {string} event
    * @param {unknown} payload
    * @param {OnReply | undefined} onReply
+   * @param {number} [cid] the component it targets (`pushEventTo`); absent: the view
    * @returns {Promise<unknown>} resolves with the reply
    */
-  push(el, event, payload, onReply) {
+  push(el, event, payload, onReply, cid) {
     if (typeof event !== "string" || !event) {
       logError(`hook on #${el.id}: pushEvent needs an event name, got`, event);
       return Promise.resolve(undefined);
     }
-    const { ref, reply } = this.context.push(event, payload ?? {});
+    const { ref, reply } = this.context.push(event, payload ?? {}, cid);
     return reply.then((rep) => {
       const hooked = this.mounted.get(el);
       if (rep !== undefined && typeof onReply === "function" && hooked) {

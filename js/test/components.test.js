@@ -10,7 +10,7 @@ import { describe, test } from "node:test";
 import { componentHTML, holdsComponent } from "../src/components.js";
 import { mergeDiff, toHTML } from "../src/rendered.js";
 import { newEvent } from "./helpers.js";
-import { useHarness } from "./widget_harness.js";
+import { settle, useHarness } from "./widget_harness.js";
 
 const { window, harness } = useHarness();
 
@@ -117,5 +117,35 @@ describe("a widget showing components", () => {
     model.emit({ d: { 0: { k: { 0: 1, km: true, kc: 1 } }, cd: [1] } });
     assert.equal(view.el.querySelector("#t1"), null);
     assert.equal(view.$("#t2 button").textContent, "B");
+  });
+});
+
+describe("hooks inside components", () => {
+  test("a hook in a component mounts; pushEventTo(this.el) and pushEventTo(cid) target it", async () => {
+    /** @type {any} */
+    let instance = null;
+    const model = harness.model();
+    harness.display(model);
+    const hook = {
+      /** @this {any} */
+      mounted() {
+        instance = this;
+      },
+    };
+    model.emit({
+      r: { s: ["<main>", "</main>"], 0: 7, c: { 7: { s: ['<div id="h" phx-hook="Inside">', "</div>"], 0: "x", r: 1 } } },
+      h: { Inside: harness.hook(hook) },
+    });
+    await settle();
+    assert.ok(instance, "the hook inside the component did not mount");
+    instance.pushEvent("to-view", {});
+    instance.pushEventTo(instance.el, "to-me", {});
+    instance.pushEventTo("#h", "to-sel", {});
+    const sent = model.sent.filter((m) => m.k !== "join").map((m) => [m.event, m.cid]);
+    assert.deepEqual(sent, [
+      ["to-view", undefined],
+      ["to-me", 7],
+      ["to-sel", 7],
+    ]);
   });
 });
