@@ -353,3 +353,37 @@ def test_start_async_and_assign_async_deliver_to_the_component() -> None:
         view.wait_until(lambda: "loaded" in view.html())
         view.click("b")
         view.wait_until(lambda: view.find("i").text == "job=42")
+
+
+def test_a_form_inside_a_component_validates_and_submits_to_it() -> None:
+    from pydantic import BaseModel, Field
+
+    from livewidget.forms import Form
+
+    class Person(BaseModel):
+        name: str = Field(min_length=2)
+
+    class Editor(LiveComponent):
+        template = (
+            '<form id="f" phx-change="check" phx-submit="save" phx-target="{{ myself }}">'
+            '{{ input(form["name"]) }} {{ error_tag(form["name"]) }}<p>{{ saved }}</p></form>'
+        )
+
+        def mount(self, socket: ComponentSocket) -> None:
+            socket.assign(form=Form(Person, name="person"), saved="")
+
+        def handle_event(self, event: str, params: Any, socket: ComponentSocket) -> None:
+            form = socket.assigns.form.validate(params)
+            if event == "save" and form.ok:
+                socket.assign(saved=form.data.name)
+            socket.assign(form=form)
+
+    class Page(LiveView):
+        components = {"Editor": Editor}
+        template = "<main>{{ live_component(Editor, id='e') }}</main>"
+
+    with LiveViewTest(Page) as view:
+        view.change("#f", {"person[name]": "A"}, target="person[name]")
+        assert "should have at least 2 characters" in view.html()
+        view.submit("#f", {"person[name]": "Ada"})
+        assert view.find("#f p").text == "Ada"
