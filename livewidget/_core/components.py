@@ -65,7 +65,8 @@ class ComponentSet:
         self._states: dict[int, _State] = {}
         self._by_key: dict[tuple[type[LiveComponent], Hashable], int] = {}
         self._next = 1
-        self._pending: list[tuple[int, dict[str, Any]]] = []
+        # Updates to run: (cid, assigns, whether the parent passed them in its render).
+        self._pending: list[tuple[int, dict[str, Any], bool]] = []
         self._placed: set[int] = set()
         self._removed: list[tuple[_State, str]] = []
         self._parent: Socket | None = None
@@ -173,7 +174,7 @@ class ComponentSet:
         state = self._states[cid]
         passed = {"id": id, **assigns}
         if not state.mounted or not same(state.passed, passed):
-            self._pending.append((cid, passed))
+            self._pending.append((cid, passed, True))
         return cid
 
     def _stateless(self, component: type[LiveComponent], assigns: Mapping[str, Any]) -> Markup:
@@ -202,7 +203,7 @@ class ComponentSet:
                 id,
             )
             return
-        self._pending.append((cid, {"id": id, **assigns}))
+        self._pending.append((cid, {"id": id, **assigns}, False))
 
     def _deliver_to(self, cid: int) -> tuple[LiveComponent, ComponentSocket] | None:
         """Component ``cid`` and its socket, for its background work's result (or None)."""
@@ -268,7 +269,7 @@ class ComponentSet:
 
     def _apply_pending(self) -> None:
         pending, self._pending = self._pending, []
-        for cid, assigns in pending:
+        for cid, assigns, from_parent in pending:
             state = self._states.get(cid)
             if state is None:
                 continue
@@ -278,7 +279,10 @@ class ComponentSet:
                 _sync(state.component.mount(state.socket), kind, "mount")
                 state.mounted = True
             _sync(state.component.update(dict(assigns), state.socket), kind, "update")
-            state.passed = snapshot(assigns)
+            if from_parent:
+                # What the parent passed last: send_update's assigns are not the parent's,
+                # so the parent's next render with the same assigns updates nothing.
+                state.passed = snapshot(assigns)
 
     def _render(self, state: _State) -> None:
         self._touch(state)
