@@ -196,7 +196,7 @@ class Builder:
         slot = frame.block.slots[len(frame.dynamics)]
         if isinstance(iterable, StreamRows):
             # A stream's rows are new every render: each is evaluated, none is compared.
-            rows = list(iterable)
+            rows = iterable.rows()
             self._loops.append(
                 _LoopFrame(
                     slot,

@@ -93,8 +93,19 @@ class StreamRows:
     def __init__(self, ops: StreamOps) -> None:
         self.ops = ops
 
+    def rows(self) -> list[tuple[str, Any]]:
+        """``(dom_id, item)`` of each row inserted since the last render."""
+        return [(insert.dom_id, insert.item) for insert in self.ops.inserts]
+
     def __iter__(self) -> Iterator[tuple[str, Any]]:
-        return iter([(insert.dom_id, insert.item) for insert in self.ops.inserts])
+        # Only the compiler's own loop may read a stream: anywhere else the new rows alone
+        # would replace the page's rows.
+        raise TypeError(
+            "a stream can only be read by a loop of its own, "
+            "{% for dom_id, item in streams.NAME %}…{% endfor %}, with no else, no if filter, "
+            "not recursive, and not inside a macro, include, call or an extending template; "
+            "move the condition inside the loop's body"
+        )
 
     def __repr__(self) -> str:
         return f"<stream {self.ops.ref}: {len(self.ops.inserts)} new rows>"

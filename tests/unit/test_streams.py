@@ -386,3 +386,19 @@ def test_memory_stays_flat_over_100_000_rows():
     body = len(html) - len('<ul id="msgs" phx-update="stream"></ul>')
     assert retained <= 2 * body, (retained, body)
     assert sent == 100_000  # each row travelled once
+
+
+@pytest.mark.parametrize(
+    "loop",
+    [
+        "{% for dom_id, m in streams.msgs if m %}{{ dom_id }}{% endfor %}",
+        "{% for dom_id, m in streams.msgs %}{{ dom_id }}{% else %}none{% endfor %}",
+        "{% macro rows() %}{% for d, m in streams.msgs %}{{ d }}{% endfor %}{% endmacro %}"
+        "{{ rows() }}",
+    ],
+)
+def test_a_stream_read_by_anything_but_its_own_loop_is_refused(loop):
+    streams = Streams()
+    streams.stream("msgs", [{"id": 1}])
+    with pytest.raises(TypeError, match="loop of its own"):
+        CompiledTemplate(environment(), loop).render({"streams": streams.namespace})
