@@ -387,3 +387,29 @@ def test_a_form_inside_a_component_validates_and_submits_to_it() -> None:
         assert "should have at least 2 characters" in view.html()
         view.submit("#f", {"person[name]": "Ada"})
         assert view.find("#f p").text == "Ada"
+
+
+def test_late_joiner_layout_redirect_and_close() -> None:
+    class Other(LiveView):
+        template = "<p id='other'>other</p>"
+
+    class Home(Todos):
+        def handle_event(self, event: str, params: Any, socket: Any) -> None:
+            if event == "go":
+                socket.push_redirect("/other")
+            else:
+                super().handle_event(event, params, socket)
+
+    layout = "<nav>{{ flash.info }}</nav>{{ inner_content }}"
+    with LiveViewTest({"/": Home, "/other": Other}, page_layout=layout) as view:
+        view.click("#todo-1 button")
+        page = view.html()
+        [joined] = view.send_raw({"k": "join"})  # a second page: the whole tree, components too
+        assert set(joined["r"]["c"]) == {"1", "2"}
+        assert view.html() == page
+        LOG.clear()
+        view.push_event("go")
+        assert view.has_element("#other") and LOG == [("terminate", "redirect")] * 2
+    with LiveViewTest(Todos) as view:
+        LOG.clear()
+    assert LOG == [("terminate", "closed")] * 2
