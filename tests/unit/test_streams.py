@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import random
 import re
 import tracemalloc
@@ -16,11 +17,15 @@ import weakref
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import strategies as st
 
 from livewidget import LiveView
 from livewidget._streams import Streams
-from livewidget.template import CompiledTemplate, Rendered, diff, environment
+from livewidget.template import CompiledTemplate, Rendered, diff, environment, merge, to_html
 from livewidget.testing import LiveViewTest
+from tests._assign_updates import apply_step, states, steps, with_helpers
+from tests._jinja_grammar import templates
 from tests._oracle import merge_three_ways
 
 LIST = (
@@ -402,3 +407,63 @@ def test_a_stream_read_by_anything_but_its_own_loop_is_refused(loop):
     streams.stream("msgs", [{"id": 1}])
     with pytest.raises(TypeError, match="loop of its own"):
         CompiledTemplate(environment(), loop).render({"streams": streams.namespace})
+
+
+# -- the differential test, with a stream beside random templates --------------------------
+
+# The grammar's templates and updates (issue #11's differential test), with a stream container
+# beside them and random stream operations queued with each update: after every message the
+# page must be Jinja2's render of the template followed by the reference's stream.
+
+
+@settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=int(os.environ.get("LIVEWIDGET_DIFFERENTIAL_EXAMPLES", "800")) // 8,
+    suppress_health_check=list(HealthCheck),
+)
+@given(template=templates(), spec=states(), sequence=steps(), seed=st.integers(0, 2**16))
+def test_a_stream_beside_random_templates_equals_jinja_and_the_reference(
+    template, spec, sequence, seed, tmp_path_factory
+):
+    if "extends" in template.source:
+        reject()  # an extending template renders whole: its streams are refused (tested above)
+    folder = tmp_path_factory.getbasetemp() / "stream-differential"
+    folder.mkdir(exist_ok=True)
+    for name, text in template.files:
+        (folder / name).write_text(text, encoding="utf-8")
+    env = environment(str(folder))
+    state = with_helpers(spec)
+    try:
+        plain = env.from_string(template.source)
+        plain.render(state)
+    except Exception:
+        reject()
+    compiled = CompiledTemplate(env, template.source + LIST)
+    rng = random.Random(seed)
+    streams = Streams()
+    page: list[tuple[str, str]] = []
+    page = reference(page, random_ops(rng, streams, page))
+    server = compiled.render({**state, "streams": streams.namespace})
+    streams.rendered()
+    client = merge(None, json.loads(json.dumps(server.to_json())))
+    assert to_html(client) == plain.render(state) + page_of(page)
+    for step in sequence:
+        update = apply_step(state, step)
+        state.update(update)
+        try:
+            expected = plain.render(state)
+        except Exception:
+            return
+        page = reference(page, random_ops(rng, streams, page))
+        after = compiled.render(
+            {**state, "streams": streams.namespace},
+            changed={*update, "streams"},
+            previous=server,
+        )
+        streams.rendered()
+        client = merge(client, json.loads(json.dumps(diff(server, after))))
+        assert to_html(client) == expected + page_of(page), (template.source, step)
+        assert str(after) == expected + page_of(page)
+        server = after
