@@ -227,6 +227,13 @@ class ComponentSet:
     def finish(self, tree: Rendered) -> Rendered:
         """After the page's render: run mounts and updates, render what changed, attach the
         component trees to ``tree`` and find what left the page."""
+        if not self._states and not self._pending:
+            # No component on the page nor placed now: no walk of the tree (a view without
+            # components pays nothing for them).
+            self._placed.clear()
+            if self._journal is None:
+                self.commit()
+            return tree
         try:
             while self._pending or self._dirty():
                 self._apply_pending()
