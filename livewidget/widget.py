@@ -29,6 +29,12 @@ _STATIC = Path(__file__).parent / "static"
 #: How long a comm handler waits for its message's reply before it lets the kernel go on
 #: (the reply then follows when the handler ends); see docs/latency.md.
 REPLY_WAIT_SECONDS = 1.0
+#: How long a cell in Voila waits for a view's first mount. Voila serves the page when the
+#: notebook has run, and its widget manager then asks the kernel for every widget's state
+#: while ipywidgets and ipykernel iterate their registries without a lock: a mount still
+#: creating widgets on livewidget's thread (a plotly FigureWidget takes seconds) could make
+#: that request fail and leave the page at "Loading widget...". So the cell waits for it.
+VOILA_MOUNT_WAIT_SECONDS = 120.0
 
 
 @functools.cache
@@ -146,7 +152,9 @@ class LiveWidget(anywidget.AnyWidget):
         self.comm.on_close(self._on_page_closed)
         _kernel.route_as_addressed(self.comm)
         # From a cell, wait (briefly) for the mount: the next line may read widget.assigns.
-        self._session.start(wait=self._reply_wait)
+        # In Voila, wait for all of it (see VOILA_MOUNT_WAIT_SECONDS).
+        mount_wait = VOILA_MOUNT_WAIT_SECONDS if self._voila and self._reply_wait else 0.0
+        self._session.start(wait=max(self._reply_wait, mount_wait))
         if watch_templates or (
             watch_templates is None and os.environ.get("LIVEWIDGET_WATCH") == "1"
         ):

@@ -450,3 +450,39 @@ def test_an_async_handler_that_awaits_does_not_hold_the_comm_handler(threaded, m
         watchdog.cancel()
         slow.close()
         other.close()
+
+
+class SlowMount(LiveView):
+    """A mount that takes a while, as one creating a plotly FigureWidget does."""
+
+    template = "<p>{{ ready }}</p>"
+    release = threading.Event()
+
+    def mount(self, socket, session, params):
+        SlowMount.release.wait(10)
+        socket.assign(ready=True)
+
+
+@pytest.mark.parametrize("voila", [True, False])
+def test_in_voila_the_cell_waits_for_the_whole_first_mount(threaded, monkeypatch, voila):
+    from livewidget import widget as widget_module
+
+    # Voila serves the page (and its manager walks the kernel's widgets) once the cell ends:
+    # a mount still creating widgets on livewidget's thread then would race that walk.
+    if voila:
+        monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5")
+    else:
+        monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
+    monkeypatch.setattr(widget_module, "REPLY_WAIT_SECONDS", 0.05)
+    SlowMount.release.clear()
+    timer = threading.Timer(0.5, SlowMount.release.set)
+    timer.start()
+    try:
+        widget = LiveWidget(SlowMount)
+        assert widget._voila is voila
+        assert widget.assigns.get("ready") is (True if voila else None)
+    finally:
+        SlowMount.release.set()
+        timer.cancel()
+    wait_until(lambda: widget.assigns.get("ready") is True, "the mount")
+    widget.close()
