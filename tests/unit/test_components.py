@@ -413,3 +413,32 @@ def test_late_joiner_layout_redirect_and_close() -> None:
     with LiveViewTest(Todos) as view:
         LOG.clear()
     assert LOG == [("terminate", "closed")] * 2
+
+
+def test_js_push_target_is_a_cid_or_a_selector() -> None:
+    from livewidget import JS
+
+    assert JS().push("save", target=3).ops == [["push", {"event": "save", "target": 3}]]
+    assert JS().push("save", target="#t1").ops == [["push", {"event": "save", "target": "#t1"}]]
+    for bad, error in ((0, ValueError), (True, TypeError), (1.5, TypeError)):
+        with pytest.raises(error, match="target"):
+            JS().push("save", target=bad)  # type: ignore[arg-type]
+
+    class Pusher(LiveComponent):
+        template = (
+            '<div id="p"><i phx-click="{{ JS().push("hit", target=myself) }}">{{ n }}</i></div>'
+        )
+
+        def mount(self, socket: ComponentSocket) -> None:
+            socket.assign(n=0)
+
+        def handle_event(self, event: str, params: Any, socket: ComponentSocket) -> None:
+            socket.assign(n=socket.assigns.n + 1)
+
+    class Page(LiveView):
+        components = {"Pusher": Pusher}
+        template = "<main>{{ live_component(Pusher, id=1) }}</main>"
+
+    with LiveViewTest(Page) as view:
+        view.click("i")
+        assert view.find("i").text == "1"
