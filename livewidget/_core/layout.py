@@ -168,6 +168,8 @@ def _splice(value: Dynamic, inner: Rendered, html: str) -> Dynamic | None:
         if dynamics is None:
             return None
         return Rendered(value.statics, dynamics, value.block)
+    if isinstance(value, int):
+        return None  # a component's cid (the layout's own components hold no view)
     rows: list[list[Dynamic]] = []
     found = False
     for row in value.rows:

@@ -35,7 +35,9 @@ class Todo(LiveComponent):
 
 class Todos(LiveView):
     components = {"Todo": Todo}
-    template = """<ul id="todos">{% for t in todos %}{{ live_component(Todo, id=t.id, title=t.title) }}{% endfor %}</ul>
+    template = """<ul id="todos">{% for t in todos %}
+  {{ live_component(Todo, id=t.id, title=t.title) }}
+{% endfor %}</ul>
 <button id="add" phx-click="add">add</button><p id="count">{{ todos | length }}</p>"""
 
     def mount(self, socket, session, params):
@@ -44,7 +46,8 @@ class Todos(LiveView):
     def handle_event(self, event, params, socket):
         if event == "add":
             n = socket.assigns.next
-            socket.assign(todos=[*socket.assigns.todos, {"id": n, "title": f"item {n}"}], next=n + 1)
+            todos = [*socket.assigns.todos, {"id": n, "title": f"item {n}"}]
+            socket.assign(todos=todos, next=n + 1)
         elif event == "remove":
             keep = [t for t in socket.assigns.todos if str(t["id"]) != params["id"]]
             socket.assign(todos=keep)
