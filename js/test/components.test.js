@@ -103,6 +103,15 @@ describe("a widget showing components", () => {
     assert.equal(sent[1].cid, 1);
   });
 
+  test("a component's button has its loading class until the answer", () => {
+    const { view, model } = shown(FULL);
+    view.$("#t2 button").click();
+    assert.equal(view.$("#t2 button").classList.contains("phx-click-loading"), true);
+    model.emit({ d: { c: { 2: { 2: "B" } } }, ref: 1 });
+    assert.equal(view.$("#t2 button").classList.contains("phx-click-loading"), false);
+    assert.equal(view.$("#t2 button").textContent, "B");
+  });
+
   test("a component's diff changes its element only; a row holding it is rendered again", () => {
     const { view, model } = shown(FULL);
     const first = view.$("#t1");

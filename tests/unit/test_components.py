@@ -442,3 +442,21 @@ def test_js_push_target_is_a_cid_or_a_selector() -> None:
     with LiveViewTest(Page) as view:
         view.click("i")
         assert view.find("i").text == "1"
+
+
+def test_a_component_flash_and_push_event_act_for_its_view() -> None:
+    class Saver(LiveComponent):
+        template = '<div><b phx-click="save" phx-target="{{ myself }}">save</b></div>'
+
+        def handle_event(self, event: str, params: Any, socket: ComponentSocket) -> None:
+            socket.put_flash("info", "saved")
+            socket.push_event("saved", {"by": socket.myself})
+
+    class Page(LiveView):
+        components = {"Saver": Saver}
+        template = "<p id='flash'>{{ flash.info }}</p>{{ live_component(Saver, id=1) }}"
+
+    with LiveViewTest(Page) as view:
+        view.click("b")
+        assert view.find("#flash").text == "saved"
+        assert view.pushed_events == [("saved", {"by": 1})]
