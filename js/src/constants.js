@@ -202,6 +202,8 @@ export const UPDATE_IGNORE = "ignore";
 /** `phx-update="append"` / `"prepend"`: the page keeps old children, new ones go last / first. */
 export const UPDATE_APPEND = "append";
 export const UPDATE_PREPEND = "prepend";
+/** `phx-update="stream"`: a stream's container (its rows are all in the tree). */
+export const UPDATE_STREAM = "stream";
 /** Infinite scroll: the event pushed when a container's first / last child enters the viewport. */
 export const PHX_VIEWPORT_TOP = "phx-viewport-top";
 export const PHX_VIEWPORT_BOTTOM = "phx-viewport-bottom";

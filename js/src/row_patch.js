@@ -17,7 +17,7 @@
  * (`row_skip.js` + `dom_patch.js`).
  */
 
-import { DYNAMICS, PHX_HOOK, PHX_UPDATE, STATICS } from "./constants.js";
+import { DYNAMICS, PHX_HOOK, PHX_UPDATE, STATICS, UPDATE_STREAM } from "./constants.js";
 import { Morph, patchElement } from "./dom_patch.js";
 import { elementsById } from "./ownership.js";
 import { renderRowHTML } from "./rendered.js";
@@ -151,8 +151,11 @@ function planList(container, { statics, before, after }) {
   }
   const elements = /** @type {Element[]} */ (rows);
   // A hook sees its element whole (its `updated`, the copy it compares with) and
-  // `phx-update` keeps its children: the full patch handles lists inside them.
-  const owner = elements[0].parentElement?.closest(WHOLE_SELECTOR);
+  // `phx-update` keeps its children: the full patch handles lists inside them. Not a
+  // stream's own container: the tree holds every row it shows (`streams.js`).
+  const parent = elements[0].parentElement;
+  const stream = parent?.getAttribute(PHX_UPDATE) === UPDATE_STREAM && !parent.hasAttribute(PHX_HOOK);
+  const owner = (stream ? parent.parentElement : parent)?.closest(WHOLE_SELECTOR);
   if (owner && container.contains(owner)) return null;
   const byId = new Map(oldIds.map((id, i) => [id, i]));
   const updates = [];
