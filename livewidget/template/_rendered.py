@@ -170,6 +170,8 @@ def _components_json(
     trees: dict[int, Rendered], held: dict[int, Rendered] | None
 ) -> dict[str, Any]:
     """Whole component trees by cid, ``"r": 1`` on each, statics shared per template."""
+    if not trees:
+        return {}
     shared: dict[tuple[str, ...], int] = {}
     for cid, tree in (held or {}).items():
         shared.setdefault(tree.statics, -cid)
