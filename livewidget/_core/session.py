@@ -522,6 +522,9 @@ class Session:
         if ref is None and navigation is None and tree is not None and self._joined:
             quiet = not changes and not events and not self.socket._title_changed
             if quiet or self._pacer.wait() > 0:
+                if self._page_tree is not None and self._temporary(self.socket._changed):
+                    # The held rows of a temporary assign are not in this tree: send them now.
+                    self._flush(paced=False)
                 self._hold(tree, events, quiet=quiet)
                 return
         if tree is not None:
@@ -643,6 +646,10 @@ class Session:
         self._held_events.extend(events)
         if not quiet:
             self._schedule_flush()
+
+    def _temporary(self, changed: set[str]) -> bool:
+        """Whether ``changed`` names a temporary assign (its rows live only in the page)."""
+        return not changed.isdisjoint(getattr(self.view_class, "temporary_assigns", None) or {})
 
     def _held(self) -> bool:
         return self._page_tree is not None or bool(self._held_events)

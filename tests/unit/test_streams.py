@@ -467,3 +467,37 @@ def test_a_stream_beside_random_templates_equals_jinja_and_the_reference(
         assert to_html(client) == expected + page_of(page), (template.source, step)
         assert str(after) == expected + page_of(page)
         server = after
+
+
+class Ticker(LiveView):
+    """Rows from handle_info, which the pacer may hold back (one message per frame)."""
+
+    temporary_assigns = {"lines": []}
+    template = (
+        '<div id="log" phx-update="append">{% for l in lines %}'
+        '<p id="l-{{ l }}">{{ l }}</p>{% endfor %}</div>'
+    )
+
+    def mount(self, socket, session, params):
+        socket.assign(lines=[])
+
+    def handle_info(self, info, socket):
+        socket.assign(lines=[info])
+
+
+def test_temporary_rows_held_by_the_pacer_all_reach_the_page():
+    with LiveViewTest(Ticker) as view:
+
+        async def burst():
+            for n in range(1, 21):
+                view.session.send_info(n)
+            await view.session.drain()
+
+        view._run(burst())
+        sent = [
+            row["1"]
+            for message in view.messages
+            for row in message.get("d", {}).get("0", {}).get("k", {}).values()
+            if isinstance(row, dict)
+        ]
+        assert sorted(int(n) for n in sent) == list(range(1, 21))
