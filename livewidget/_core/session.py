@@ -622,6 +622,9 @@ class Session:
         return self._commit_tree(tree, diff(self._tree, tree))
 
     def _commit_tree(self, tree: Rendered, changes: dict[str, Any]) -> dict[str, Any]:
+        if self._page_tree is not None and self._temporary({"*"}):
+            # A held update may have shown rows of a temporary assign that this tree lacks.
+            self._flush(paced=False)
         self.socket._take_changed()
         if self._page_tree is not None:
             # An update was held back: this message carries it too, in one diff.
@@ -648,8 +651,10 @@ class Session:
             self._schedule_flush()
 
     def _temporary(self, changed: set[str]) -> bool:
-        """Whether ``changed`` names a temporary assign (its rows live only in the page)."""
-        return not changed.isdisjoint(getattr(self.view_class, "temporary_assigns", None) or {})
+        """Whether ``changed`` names a temporary assign (its rows live only in the page);
+        ``"*"`` in it stands for any of them."""
+        temporary = getattr(self.view_class, "temporary_assigns", None) or {}
+        return bool(temporary) and ("*" in changed or not changed.isdisjoint(temporary))
 
     def _held(self) -> bool:
         return self._page_tree is not None or bool(self._held_events)

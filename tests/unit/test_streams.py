@@ -484,6 +484,9 @@ class Ticker(LiveView):
     def handle_info(self, info, socket):
         socket.assign(lines=[info])
 
+    def handle_event(self, event, params, socket):
+        socket.assign(lines=[params["n"]])
+
 
 def test_temporary_rows_held_by_the_pacer_all_reach_the_page():
     with LiveViewTest(Ticker) as view:
@@ -491,6 +494,9 @@ def test_temporary_rows_held_by_the_pacer_all_reach_the_page():
         async def burst():
             for n in range(1, 21):
                 view.session.send_info(n)
+            # An event whose reply comes while updates are held back.
+            event = {"value": {"n": 21}, "ref": 99}
+            view.session.receive({"k": "event", "type": "click", "event": "line", **event})
             await view.session.drain()
 
         view._run(burst())
@@ -500,4 +506,4 @@ def test_temporary_rows_held_by_the_pacer_all_reach_the_page():
             for row in message.get("d", {}).get("0", {}).get("k", {}).values()
             if isinstance(row, dict)
         ]
-        assert sorted(int(n) for n in sent) == list(range(1, 21))
+        assert sorted(int(n) for n in sent) == list(range(1, 22))
