@@ -30,6 +30,7 @@ from typing import Any
 
 from ._rendered import Comprehension, Dynamic, _row_json
 from ._row_store import RowStore, WireInsert
+from ._snapshot import UNCOMPARABLE
 from ._stream_ops import STREAM
 from ._tree import to_html
 
@@ -168,7 +169,8 @@ class StreamComprehension(Comprehension):
         store: RowStore,
         log: tuple[_Entry, ...],
     ) -> None:
-        super().__init__(statics, rows, keys, [], block)
+        # Rows never compare equal to a list's (a loop may read a stream, then a list).
+        super().__init__(statics, rows, keys, [UNCOMPARABLE] * len(rows), block)
         self.ref = ref
         self.store = store
         self.log = log

@@ -507,3 +507,18 @@ def test_temporary_rows_held_by_the_pacer_all_reach_the_page():
             if isinstance(row, dict)
         ]
         assert sorted(int(n) for n in sent) == list(range(1, 22))
+
+
+def test_a_loop_that_reads_a_stream_then_a_list_renders_each():
+    source = (
+        "{% for dom_id, m in (streams.msgs if live else pairs) %}<i>{{ dom_id }}</i>{% endfor %}"
+    )
+    compiled = CompiledTemplate(environment(), source)
+    streams = Streams()
+    streams.stream("msgs", [{"id": 1}])
+    first = compiled.render({"streams": streams.namespace, "live": True, "pairs": []})
+    streams.rendered()
+    state = {"streams": streams.namespace, "live": False, "pairs": [("p", 1)]}
+    second = compiled.render(state, changed={"live", "pairs"}, previous=first)
+    client = merge(merge(None, first.to_json()), json.loads(json.dumps(diff(first, second))))
+    assert to_html(client) == str(second) == "<i>p</i>"
