@@ -8,7 +8,10 @@ scalars (some named like template globals: ``input``, ``select``, ``checkbox``, 
 assigns. The grammar covers what issue #11 lists: if/elif/else (with twin branches of equal
 statics), nested ``for`` with ``loop.*``, ``else`` and filters, set / block set / with, macros
 and ``call``, ``namespace()``, ``cycler``, ``joiner``, lists filled with ``append``, loop
-aliases, include / extends / import, tests, whitespace control and raw blocks.
+aliases, include / extends / import, tests, whitespace control and raw blocks; and stateful
+LiveComponents placed at the top level (``{{ live_component(Card, id='c3', v=expr) }}``, each
+id once per render): a live render uses the ``Card`` below, a plain Jinja2 render the
+:data:`PLAIN_COMPONENTS` stand-ins, which render Card's template with the passed assigns.
 
 Validity is the caller's job: render once with Jinja2 and ``assume`` it did not raise.
 """
@@ -22,6 +25,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hypothesis import strategies as st
+from markupsafe import Markup
+
+from livewidget import LiveComponent
 
 #: Scalar assigns; the second group is named like livewidget's template globals.
 SCALARS = ("a", "b", "x", "y", "title", "user", "guest", "count")
@@ -258,6 +264,8 @@ class _Builder:
             kinds += ["include", "import"] if s.files else []
         kinds += ["raw", "comment"]
         kinds += ["update"] * 4 if s.loop and s.stateful else []
+        # Top level only: there each id is placed at most once per render.
+        kinds += ["component"] * 3 if s.depth == 0 and s.loop is None and not s.in_block else []
         kind = self.pick(kinds)
         inner = replace(s, depth=s.depth + 1)
         if kind == "text":
@@ -287,6 +295,9 @@ class _Builder:
             return self.include(s), s
         if kind == "import":
             return self.import_(s)
+        if kind == "component":
+            value = self.expr(s)
+            return "{{ live_component(Card, id='" + self.fresh("c") + "', v=" + value + ") }}", s
         if kind == "raw":
             return self.tag("raw") + "{{ x }}{% if %}<b>" + self.tag("endraw"), s
         return "{# " + self.pick(("note", "{{ x }}")) + " #}", s
@@ -475,3 +486,24 @@ def templates(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedTemplat
 def _num(expr: str) -> str:
     """``expr`` as an int; an undefined value (a missing key, field or name) counts as 0."""
     return f"(({expr})|default(0)|int)"
+
+
+CARD = '<span class="card">{{ v }}</span>'
+
+
+class Card(LiveComponent):
+    """The component generated templates place; its state is what it was passed."""
+
+    template = CARD
+
+
+def _plain_live_component(component: Any, id: str, **assigns: Any) -> Markup:
+    from livewidget.template import environment
+
+    return Markup(environment().from_string(CARD).render(**assigns))
+
+
+#: What a plain Jinja2 render of a generated template needs for its components.
+PLAIN_COMPONENTS: dict[str, Any] = {"Card": Card, "live_component": _plain_live_component}
+#: What a live render needs (``live_component`` is livewidget's own global).
+LIVE_COMPONENTS: dict[str, Any] = {"Card": Card}

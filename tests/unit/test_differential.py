@@ -11,6 +11,11 @@ grammar in ``tests/_jinja_grammar.py``, assigns and updates from ``tests/_assign
 - ``test_three_clients_agree``: the same messages merged by our JS client and Phoenix
   LiveView's own client too (``tests/_oracle.py``), in batches, one node process each.
 
+Templates may place stateful LiveComponents (``tests/_jinja_grammar.py``): the template API
+renders run inside a component set as the session's do, their trees carry the components
+under ``"c"``, and pages are compared without the ``data-phx-component`` attribute, which a
+plain Jinja2 render cannot know.
+
 Seeded (``derandomize``), so CI repeats the same cases; ``LIVEWIDGET_DIFFERENTIAL_EXAMPLES``
 sets how many templates to draw (each runs ``SEQUENCES`` update sequences).
 """
@@ -20,6 +25,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +37,19 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from livewidget import LiveView
-from livewidget.template import CompiledTemplate, diff, environment, merge, to_html
+from livewidget._core.components import ComponentSet
+from livewidget.socket import Socket
+from livewidget.template import CompiledTemplate, Rendered, diff, environment, merge, to_html
+from livewidget.template._components import hosting
 from livewidget.testing import LiveViewTest
 from tests import _oracle as oracle
 from tests._assign_updates import Fmt, Label, apply_step, states, steps, with_helpers
-from tests._jinja_grammar import GeneratedTemplate, templates
+from tests._jinja_grammar import (
+    LIVE_COMPONENTS,
+    PLAIN_COMPONENTS,
+    GeneratedTemplate,
+    templates,
+)
 
 EXAMPLES = int(os.environ.get("LIVEWIDGET_DIFFERENTIAL_EXAMPLES", "800"))
 SEQUENCES = 3  # update sequences per drawn template (compiling is the costly part)
@@ -79,10 +93,39 @@ def _prepare(
     env = environment(str(folder))
     try:
         plain = env.from_string(template.source)
-        plain.render(with_helpers(spec))
+        plain.render({**with_helpers(spec), **PLAIN_COMPONENTS})
     except Exception:
         reject()
     return env, plain
+
+
+_CID_ATTRIBUTE = re.compile(r' data-phx-component="\d+"')
+
+
+def _no_cids(html: str) -> str:
+    """A live page as a plain render shows it: without the components' cids."""
+    return _CID_ATTRIBUTE.sub("", html)
+
+
+class _Live:
+    """Renders of one template as a session makes them: inside a component set."""
+
+    def __init__(self, compiled: CompiledTemplate) -> None:
+        self.compiled = compiled
+        self.components = ComponentSet(lambda later: None)
+        self.components.attach(Socket("differential"))
+
+    def render(
+        self,
+        state: dict[str, Any],
+        changed: set[str] | None = None,
+        previous: Rendered | None = None,
+    ) -> Rendered:
+        with hosting(self.components):
+            tree = self.compiled.render(
+                {**state, **LIVE_COMPONENTS}, changed=changed, previous=previous
+            )
+            return self.components.finish(tree)
 
 
 def _wire(message: dict[str, Any]) -> Any:
@@ -122,25 +165,26 @@ def replay(
     itself cannot render (a value's new type breaks an expression) ends the sequence.
     """
     state = with_helpers(spec)
+    live = _Live(compiled)
     record = Replay(template, spec, [], [], [])
-    server = compiled.render(state)
+    server = live.render(state)
     record.messages.append(_wire(server.to_json()))
-    record.expected.append(plain.render(state))
+    record.expected.append(plain.render({**state, **PLAIN_COMPONENTS}))
     client = merge(None, record.messages[0])
-    yield record, 0, server, to_html(client)
+    yield record, 0, server, _no_cids(to_html(client))
     for step in sequence:
         update = apply_step(state, step)
         state.update(update)
         try:
-            expected = plain.render(state)
+            expected = plain.render({**state, **PLAIN_COMPONENTS})
         except Exception:
             return
-        after = compiled.render(state, changed=set(update), previous=server)
+        after = live.render(state, changed=set(update), previous=server)
         record.steps.append(step)
         record.messages.append(_wire(diff(server, after)))
         record.expected.append(expected)
         client = merge(client, record.messages[-1])
-        yield record, len(record.messages) - 1, after, to_html(client)
+        yield record, len(record.messages) - 1, after, _no_cids(to_html(client))
         server = after
 
 
@@ -156,7 +200,7 @@ def check_sequence(
     for record, index, server, page in replay(compiled, plain, template, spec, sequence):
         expected = record.expected[index]
         assert page == expected, "merged page differs from Jinja2" + record.describe(index, page)
-        assert str(server) == expected, "server render differs" + record.describe(
+        assert _no_cids(str(server)) == expected, "server render differs" + record.describe(
             index, str(server)
         )
     return record
@@ -183,6 +227,7 @@ def _view_class(template: GeneratedTemplate, spec: dict[str, Any], folder: Path)
         """A view whose events apply the generated steps with socket.assign."""
 
         template_file = str(main)
+        components = LIVE_COMPONENTS
         sequence: Sequence[tuple[Any, ...]] = ()
 
         def mount(self, socket, session, params):
@@ -204,7 +249,7 @@ def _renders(plain: jinja2.Template, assigns: Any, step: tuple[Any, ...]) -> boo
     trial = with_helpers(values)
     trial.update(apply_step(trial, step))
     try:
-        plain.render(trial)
+        plain.render({**trial, **PLAIN_COMPONENTS})
     except Exception:
         return False
     return True
@@ -217,13 +262,13 @@ def test_live_view_session_equals_jinja(template, spec, sequence, template_dir):
     view_class = _view_class(template, spec, template_dir)
     view_class.sequence = sequence
     with LiveViewTest(view_class) as view:
-        expected = plain.render(dict(view.assigns))
-        assert view.html() == expected, f"mount\nTEMPLATE:\n{template}\nASSIGNS: {spec!r}"
+        expected = plain.render({**view.assigns, **PLAIN_COMPONENTS})
+        assert _no_cids(view.html()) == expected, f"mount\nTEMPLATE:\n{template}\nASSIGNS: {spec!r}"
         for index, step in enumerate(sequence):
             if not _renders(plain, view.assigns, step):
                 break
-            page = view.push_event("step", {"i": index})
-            expected = plain.render(dict(view.assigns))
+            page = _no_cids(view.push_event("step", {"i": index}))
+            expected = plain.render({**view.assigns, **PLAIN_COMPONENTS})
             assert page == expected, (
                 f"after step {index}\nTEMPLATE:\n{template}\nASSIGNS: {spec!r}\n"
                 f"UPDATES: {sequence[: index + 1]!r}\nEXPECTED: {expected!r}\nGOT:      {page!r}"
@@ -254,7 +299,8 @@ def test_three_clients_agree(template_dir):
         results = oracle.merge_three_ways([record.messages for record in batch])
         for record, pages in zip(batch, results, strict=True):
             for client, htmls in pages.items():
-                for index, page in enumerate(htmls):
+                for index, html in enumerate(htmls):
+                    page = _no_cids(html) if html is not None else html
                     assert page == record.expected[index], f"{client}" + record.describe(
                         index, page
                     )
