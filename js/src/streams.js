@@ -147,7 +147,8 @@ export function mergeStream(node, diff, readRow) {
     }
     newRows.push(row);
   }
-  const fresh = node === null || STATICS in diff;
+  // A full render (statics in the diff), or a node that held no stream: no rows to keep.
+  const fresh = node === null || STATICS in diff || !Array.isArray(node[STREAM_IDS]);
   const ids = fresh ? [] : [...(node[STREAM_IDS] ?? [])];
   const rows = fresh ? [] : [...(node[DYNAMICS] ?? [])];
   applyStream(ids, rows, instruction.length === 4, deletes, inserts, newRows);
