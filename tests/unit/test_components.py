@@ -460,3 +460,31 @@ def test_a_component_flash_and_push_event_act_for_its_view() -> None:
         view.click("b")
         assert view.find("#flash").text == "saved"
         assert view.pushed_events == [("saved", {"by": 1})]
+
+
+def _cell(label: str) -> type[LiveView]:
+    """A notebook cell defining a component and its view, run again with another label."""
+
+    class Tag(LiveComponent):
+        template = '<b class="tag">' + label + "{{ n }}</b>"
+
+        def mount(self, socket: ComponentSocket) -> None:
+            socket.assign(n=0)
+
+        def terminate(self, reason: str) -> None:
+            LOG.append(("terminate", reason))
+
+    class Tagged(LiveView):
+        components = {"Tag": Tag}
+        template = "<div>{{ live_component(Tag, id=1) }}</div>"
+
+    return Tagged
+
+
+def test_rerunning_the_cell_of_a_view_and_its_component_swaps_both() -> None:
+    with LiveViewTest(_cell("old ")) as view:
+        assert view.find(".tag").text == "old 0"
+        _cell("new ")
+        view.flush()
+        assert view.find(".tag").text == "new 0"
+        assert ("terminate", "removed") in LOG or ("terminate", "redirect") in LOG
