@@ -488,3 +488,27 @@ def test_rerunning_the_cell_of_a_view_and_its_component_swaps_both() -> None:
         view.flush()
         assert view.find(".tag").text == "new 0"
         assert ("terminate", "removed") in LOG or ("terminate", "redirect") in LOG
+
+
+def test_a_closed_view_leaves_no_component_alive() -> None:
+    import gc
+    import weakref
+
+    refs: list[weakref.ref[Any]] = []
+
+    class Tracked(LiveComponent):
+        template = "<i>{{ id }}</i>"
+
+        def mount(self, socket: ComponentSocket) -> None:
+            refs.append(weakref.ref(self))
+            refs.append(weakref.ref(socket))
+
+    class Page(LiveView):
+        components = {"Tracked": Tracked}
+        template = "{% for i in range(3) %}{{ live_component(Tracked, id=i) }}{% endfor %}"
+
+    with LiveViewTest(Page) as view:
+        assert len(view.find_all("i")) == 3
+    del view
+    gc.collect()
+    assert len(refs) == 6 and all(ref() is None for ref in refs)
