@@ -9,6 +9,7 @@ queue, like ``send_info``: after the handler that is running, as a transaction o
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from ._live.timers import Timer
 
 __all__ = ["RESERVED_ASSIGNS", "Assigns", "Navigation", "RouteTable", "Socket"]
+
+_logger = logging.getLogger("livewidget")
 
 
 class RouteMatch(Protocol):
@@ -211,6 +214,15 @@ class Socket(UploadSocketMixin):
         its ``update(assigns, socket)`` runs and it re-renders, in this callback's reply (or,
         from another thread, as a transaction of its own). An id the page does not show is
         logged and ignored, as in Phoenix."""
+        if self._component_updates is None and self._live is not None:
+            # A running view that has not rendered yet (its mount): no component exists.
+            _logger.warning(
+                "livewidget: send_update(%s, id=%r) before the view's first render found no "
+                "component; ignored (send it from handle_params or later)",
+                getattr(component, "__name__", component),
+                id,
+            )
+            return
         if self._component_updates is None:
             raise RuntimeError(
                 "socket.send_update() needs a running view: call it from a LiveView's or a "

@@ -512,3 +512,18 @@ def test_a_closed_view_leaves_no_component_alive() -> None:
     del view
     gc.collect()
     assert len(refs) == 6 and all(ref() is None for ref in refs)
+
+
+def test_send_update_in_mount_is_ignored_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    class Early(Todos):
+        def mount(self, socket: Any, session: Any, params: Any) -> None:
+            super().mount(socket, session, params)
+            socket.send_update(Todo, 1, title="early")
+
+    with LiveViewTest(Early) as view:
+        assert view.find("#todo-1 button").text == "a"
+    assert "before the view's first render" in caplog.text
+    with pytest.raises(RuntimeError, match="needs a running view"):
+        from livewidget import Socket
+
+        Socket("alone").send_update(Todo, 1)
