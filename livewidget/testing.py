@@ -411,23 +411,30 @@ class LiveViewTest:
         self._send(message)
         return self.html()
 
-    def _target(self, el: Tag, target: object = None) -> int | None:
-        """The component an element's event goes to (its ``phx-target``: a cid, or a CSS
-        selector naming an element inside a component), as the JS client decides it."""
+    def _targets(self, el: Tag, target: object = None) -> list[int | None]:
+        """Where an element's event goes, one entry per event (a cid, or None for the view),
+        as the JS client decides it: its ``phx-target`` (or a push's ``target``) is a cid, or
+        a CSS selector sending one event per element it matches, to the component holding it."""
         target = el.get("phx-target") if target is None else target
         if isinstance(target, int):
-            return target
+            return [target]
         if not isinstance(target, str) or not target.strip():
-            return None
+            return [None]
         if target.strip().isdigit():
-            return int(target)
-        for match in self._soup().select(target):
+            return [int(target)]
+        matches = self._soup().select(target)
+        if not matches:
+            raise LookupError(
+                f"phx-target {target!r} of {el} matches no element of the page, so the page "
+                f"would send nothing; name an element inside a component, or use a cid"
+            )
+        cids: list[int | None] = []
+        for match in matches:
             owner = (
                 match if match.has_attr(_COMPONENT) else match.find_parent(attrs={_COMPONENT: True})
             )
-            if owner is not None:
-                return int(str(owner[_COMPONENT]))
-        return None
+            cids.append(None if owner is None else int(str(owner[_COMPONENT])))
+        return cids
 
     def _key(
         self, selector: str, key: str, value: Mapping[str, Any] | None, kind: str, type_: str
@@ -458,11 +465,13 @@ class LiveViewTest:
         if ops is None:
             if not text:
                 raise ValueError(f"the {attribute} attribute is empty on {el}")
-            return self._event(type_, text, payload, self._target(el))
+            for cid in self._targets(el):
+                self._event(type_, text, payload, cid)
+            return self.html()
         for name, args in ops:
             if name == "push":
-                cid = self._target(el, args.get("target"))
-                self._event(type_, args["event"], _merged(payload, args.get("value")), cid)
+                for cid in self._targets(el, args.get("target")):
+                    self._event(type_, args["event"], _merged(payload, args.get("value")), cid)
             elif name in ("patch", "navigate"):
                 kind = p.NAV_PATCH if name == "patch" else p.NAV_REDIRECT
                 self._navigate(kind, args["href"], bool(args.get("replace", False)))

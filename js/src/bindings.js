@@ -37,7 +37,7 @@
  * an ancestor of the form.
  */
 
-import { targetCid } from "./components.js";
+import { targetCids } from "./components.js";
 import { PHX_CHANGE, PHX_CLICK, PHX_CLICK_AWAY, PHX_MOUNTED, PHX_REMOVE, PHX_SUBMIT, TYPE_CLICK, TYPE_FORM } from "./constants.js";
 import { isCommands, parseCommands, useDocument } from "./js_command_check.js";
 import { isVisible, Sticky } from "./js_command_effects.js";
@@ -349,7 +349,7 @@ export class Bindings {
       logError(`ignoring an event: the ${attribute} attribute is empty on`, el);
       return;
     }
-    this.send(type, value, payload(), plan, [], null, targetCid(el, this.container));
+    for (const cid of targetCids(el, this.container)) this.send(type, value, payload(), plan, [], null, cid);
   }
 
   /**
@@ -364,8 +364,11 @@ export class Bindings {
       root: this.root,
       container: this.container,
       sticky: this.sticky,
-      push: (event, extra, loading, pageLoading, source, target) =>
-        this.send(type, event, merge(payload(), extra), plan, loading, pageLoading, source ? targetCid(source, this.container, target) : undefined),
+      push: (event, extra, loading, pageLoading, source, target) => {
+        for (const cid of source ? targetCids(source, this.container, target) : [undefined]) {
+          this.send(type, event, merge(payload(), extra), plan, loading, pageLoading, cid);
+        }
+      },
       navigate: (kind, href, replace) => this.navigate(kind, href, replace),
     };
   }

@@ -12,7 +12,9 @@
  * reuses a cid, so a new component never shows an old one's content).
  *
  * An element's events go to the component its `phx-target` names: a cid (`{{ myself }}`),
- * or a CSS selector whose first match inside the view sits in a component (else the view).
+ * or a CSS selector: as Phoenix's client does, one event per element it matches inside the
+ * view, each to the component holding that element (or to the view), and none when it
+ * matches nothing (logged).
  */
 
 import { COMPONENTS, PHX_COMPONENT, STATICS } from "./constants.js";
@@ -131,6 +133,33 @@ export function holdsComponent(value) {
     }
   }
   return false;
+}
+
+/**
+ * Where an element's event goes, one entry per event to send: a cid, or undefined for the
+ * view. Read from its `phx-target` (or `target`, a push command's own); a selector sends one
+ * event per element it matches, none (an empty list, logged) when it matches nothing.
+ *
+ * @param {Element} el the element whose binding fired
+ * @param {Element} container the view's container (a selector is looked up inside it)
+ * @param {unknown} [target] a JS command's `target`, which wins over the attribute
+ * @returns {(number | undefined)[]}
+ */
+export function targetCids(el, container, target) {
+  const value = target ?? el.getAttribute("phx-target");
+  if (typeof value !== "string" || value.trim() === "" || /^\s*[1-9][0-9]*\s*$/.test(value)) {
+    return [targetCid(el, container, target)];
+  }
+  /** @type {Element[]} */
+  let matches = [];
+  try {
+    matches = Array.from(container.querySelectorAll(value));
+  } catch {
+    logError("phx-target is neither a cid nor a CSS selector:", value);
+    return [];
+  }
+  if (matches.length === 0) logError("phx-target matches no element of this view; nothing was sent:", value);
+  return matches.map((match) => ownerCid(match, container));
 }
 
 /**

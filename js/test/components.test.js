@@ -86,6 +86,31 @@ describe("a widget showing components", () => {
     ]);
   });
 
+  test("a selector matching several elements sends one event to each owner; none, nothing", (t) => {
+    const { view, events, model } = shown({
+      ...FULL,
+      1: '<a id="all" phx-click="poke" phx-target="li, p">all</a><a id="none" phx-click="poke" phx-target="#nope">x</a>',
+    });
+    view.$("#all").click();
+    model.emit({ ref: 1 });
+    model.emit({ ref: 2 });
+    model.emit({ ref: 3 });
+    const errors = [];
+    const original = console.error;
+    console.error = (...args) => errors.push(args);
+    t.after(() => (console.error = original));
+    view.$("#none").click();
+    assert.deepEqual(
+      events().map((m) => [m.event, m.cid]),
+      [
+        ["poke", 1],
+        ["poke", 2],
+        ["poke", undefined],
+      ],
+    );
+    assert.equal(errors.length, 1);
+  });
+
   test("JS().push(target=...) targets a component; a form inside one sends its cid", () => {
     const push = JSON.stringify([["push", { event: "hit", target: 2 }]]).replaceAll('"', "&quot;");
     const form = '<form phx-submit="save" phx-target="{{ myself }}"><input name="t" value="x"></form>';

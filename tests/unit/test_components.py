@@ -527,3 +527,21 @@ def test_send_update_in_mount_is_ignored_with_a_warning(caplog: pytest.LogCaptur
         from livewidget import Socket
 
         Socket("alone").send_update(Todo, 1)
+
+
+def test_a_selector_target_sends_one_event_per_match() -> None:
+    class Poker(Todos):
+        template = Todos.template + (
+            '<a id="all" phx-click="note" phx-target="li, p">all</a>'
+            '<a id="none" phx-click="note" phx-target="#nope">none</a>'
+        )
+
+    with LiveViewTest(Poker) as view:
+        view.click("#all")  # todos 1 and 2 get "note" (they ignore it), the view too
+        assert [entry for entry in LOG if entry[0] == "event"] == [
+            ("event", 1, "note"),
+            ("event", 2, "note"),
+        ]
+        assert view.find("p").text == "n"
+        with pytest.raises(LookupError, match="matches no element"):
+            view.click("#none")
