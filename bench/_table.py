@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Sequence
 
 
@@ -25,3 +27,13 @@ def _fmt(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.3f}" if value < 10 else f"{value:.1f}"
     return str(value)
+
+
+def print_conditions() -> None:
+    """Print the load average: the machine is shared, so every figure needs its context."""
+    one, five, fifteen = os.getloadavg()
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    print(
+        f"{when}, {os.cpu_count()} cores, load average {one:.2f} / {five:.2f} / {fifteen:.2f}"
+        " (1 / 5 / 15 min); times are medians, compare the ratios"
+    )
