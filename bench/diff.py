@@ -3,9 +3,9 @@
     python -m bench.diff
 
 For each scenario, livewidget beside its two peers, plain Jinja2 and PyView (after checking
-that the three show the same page; see bench/pyview_peer.py): the diff's JSON size (compact, as the targets count it), the whole comm
-message (diff plus envelope) as the session sends it, the size of a full HTML re-send, and the
-server time of handler + render + diff against a plain Jinja2 render of the same template,
+that the three show the same page; see bench/pyview_peer.py): the diff's JSON size (compact,
+as the targets count it), the whole message as each sends it, the size of a full HTML re-send,
+and the server time of handler + render + diff against a plain Jinja2 render of the same template,
 measured in the same run (median of many runs; a ratio, since machines differ).
 """
 
@@ -157,8 +157,8 @@ def main() -> None:
         ],
     )
     print_table(
-        "Server time per update: handler + render + diff (median of %d; baseline: a plain"
-        " Jinja2 render of the page)" % RUNS,
+        f"Server time per update: handler + render + diff (median of {RUNS}; baseline: a plain"
+        " Jinja2 render of the page)",
         ["scenario", "jinja ms", "livewidget ms", "PyView ms", "livewidget/jinja", "PyView/jinja"],
         [
             [
