@@ -1,0 +1,32 @@
+"""A comm that records what a widget publishes, so widgets run without a kernel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from comm.base_comm import BaseComm
+
+
+class RecordingComm(BaseComm):
+    """Keeps every custom message the widget sends; frontend messages go in by :meth:`feed`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.custom: list[Any] = []
+        super().__init__(*args, **kwargs)
+
+    def publish_msg(
+        self,
+        msg_type: str,
+        data: Any = None,
+        metadata: Any = None,
+        buffers: Any = None,
+        **keys: Any,
+    ) -> None:
+        if msg_type == "comm_msg" and data and data.get("method") == "custom":
+            self.custom.append(data["content"])
+
+    def feed(self, content: Any) -> None:
+        """Deliver ``content`` as the frontend's ``model.send(content)`` would arrive."""
+        self.handle_msg(
+            {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
+        )
