@@ -1,0 +1,177 @@
+"""A stream growing through a widget: each batch against Jinja2, and the kernel's heap.
+
+    python -m bench.stream_batches [ROWS] [BATCH]
+
+A LiveWidget on a comm that counts and drops what it sends (so the page's rows are not kept
+by the benchmark) shows a view whose ``handle_event`` builds BATCH items (default 1,000) and
+appends them with ``socket.stream``; a burst of events appends ROWS rows (default 100,000).
+Printed: the time of a batch, from the event reaching the comm to its answer being sent
+(handler + render + diff + message), against a plain Jinja2 render of that batch's rows alone
+(the same row markup, the same items), medians over the first ten batches, the last ten and
+all; and, in a second run under tracemalloc (tracing slows it, so it is not timed), the heap
+the kernel holds after every ten batches, against the rows' HTML the page holds by then.
+Issue #15's targets: each batch <= 1.5x the Jinja2 render of the batch, heap flat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import statistics
+import sys
+import time
+import tracemalloc
+from typing import Any
+
+import comm
+from comm.base_comm import BaseComm
+
+from bench._table import print_conditions, print_table
+from bench.diff import median_ms
+from livewidget import LiveView, LiveWidget
+from livewidget.template import environment
+
+TARGET = 1.5
+ROW = '<li id="msgs-{{ m.id }}">{{ m.text }}</li>'
+STREAM_VIEW = (
+    '<ul id="msgs" phx-update="stream">{% for dom_id, m in streams.msgs %}'
+    '<li id="{{ dom_id }}">{{ m.text }}</li>{% endfor %}</ul>'
+)
+BATCH_ALONE = '<ul id="msgs">{% for m in batch %}' + ROW + "{% endfor %}</ul>"
+
+
+class Message:
+    """One row: what a chat or log line looks like to a template."""
+
+    __slots__ = ("id", "text")
+
+    def __init__(self, id: int) -> None:
+        self.id = id
+        self.text = f"message number {id}"
+
+
+class Feed(LiveView):
+    """Appends ``value["n"]`` messages from ``value["start"]`` per ``more`` event."""
+
+    template = STREAM_VIEW
+
+    def mount(self, socket: Any, session: Any, params: Any) -> None:
+        socket.stream("msgs", [])
+
+    def handle_event(self, event: str, params: dict[str, Any], socket: Any) -> None:
+        start, n = int(params["start"]), int(params["n"])
+        socket.stream("msgs", [Message(i) for i in range(start, start + n)])
+
+
+class CountingComm(BaseComm):
+    """Counts the custom messages and their text's characters; keeps none of them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.sent = 0
+        self.chars = 0
+        super().__init__(*args, **kwargs)
+
+    def publish_msg(
+        self,
+        msg_type: str,
+        data: Any = None,
+        metadata: Any = None,
+        buffers: Any = None,
+        **keys: Any,
+    ) -> None:
+        if msg_type == "comm_msg" and data and data.get("method") == "custom":
+            self.sent += 1
+            self.chars += len(str(data["content"]))
+
+    def feed(self, content: Any) -> None:
+        """Deliver ``content`` as the frontend's ``model.send(content)`` would arrive."""
+        self.handle_msg(
+            {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
+        )
+
+
+def grow(
+    rows: int, batch: int, loop: asyncio.AbstractEventLoop, heap_every: int = 0
+) -> dict[str, Any]:
+    """Append ``rows`` rows through a widget; per-batch seconds, or heap every few batches."""
+    comm.create_comm = lambda **kw: CountingComm(**kw)
+    widget = LiveWidget(Feed)
+    channel: CountingComm = widget.comm
+    channel.feed({"k": "join"})
+    loop.run_until_complete(asyncio.sleep(0.01))
+    seconds: list[float] = []
+    heap: list[tuple[int, int]] = []
+    base = 0
+    if heap_every:
+        gc.collect()
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+    for number, start in enumerate(range(0, rows, batch), 1):
+        answered = channel.sent + 1
+        began = time.perf_counter()
+        value = {"start": start, "n": batch}
+        channel.feed(
+            {"k": "event", "ref": number, "type": "click", "event": "more", "value": value}
+        )
+        while channel.sent < answered:
+            loop.run_until_complete(asyncio.sleep(0))
+        seconds.append(time.perf_counter() - began)
+        if heap_every and number % heap_every == 0:
+            gc.collect()
+            heap.append((start + batch, tracemalloc.get_traced_memory()[0] - base))
+    if heap_every:
+        tracemalloc.stop()
+    figures = {"seconds": seconds, "heap": heap, "messages": channel.sent, "chars": channel.chars}
+    widget.close()
+    loop.run_until_complete(asyncio.sleep(0.01))
+    return figures
+
+
+def main() -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    batch = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    plain = environment().from_string(BATCH_ALONE)
+    items = [Message(i) for i in range(batch)]
+    jinja_ms = median_ms(lambda: plain.render(batch=items))
+    row_html = len(plain.render(batch=items).encode()) - len('<ul id="msgs"></ul>')
+    timed = grow(rows, batch, loop)
+    ms = [s * 1000 for s in timed["seconds"]]
+    print_conditions()
+    table = []
+    for label, part in (("first 10", ms[:10]), ("last 10", ms[-10:]), ("all", ms)):
+        median = statistics.median(part)
+        ratio = median / jinja_ms
+        verdict = "met" if ratio <= TARGET else "not met"
+        table.append(
+            [
+                label,
+                len(part),
+                round(median, 3),
+                round(jinja_ms, 3),
+                round(ratio, 3),
+                TARGET,
+                verdict,
+            ]
+        )
+    print_table(
+        f"Appending {rows:,} rows to a stream in batches of {batch:,} through a widget"
+        f" (baseline: Jinja2 rendering the batch alone; {timed['messages']} messages sent)",
+        ["batches", "count", "batch ms", "jinja ms", "batch/jinja", "target", ""],
+        table,
+    )
+    traced = grow(rows, batch, loop, heap_every=10)
+    print_table(
+        f"Kernel heap after every 10 batches (tracemalloc; the page holds ~{row_html // batch} B"
+        " of HTML per row)",
+        ["rows", "heap B", "B per row", "growth since last"],
+        [
+            [n, size, round(size / n, 1), size - (traced["heap"][i - 1][1] if i else 0)]
+            for i, (n, size) in enumerate(traced["heap"])
+        ],
+    )
+
+
+if __name__ == "__main__":
+    main()
