@@ -106,11 +106,14 @@ def updates(kind: Kind, size: int) -> dict[str, Callable[[list[Any]], list[Any]]
     return {"b one cell": cell, "c row appended": append, "d row removed": remove}
 
 
-def measure(kind: Kind, size: int, name: str) -> dict[str, Any]:
-    """One kind, one size, one scenario: the check, the bytes, the medians."""
+def setup(kind: Kind, size: int, name: str) -> tuple[Callable[[], dict[str, Any]], bool, int]:
+    """The timed step of one kind, size and scenario, whether its page is right, its bytes.
+
+    The step is the handler (a new list of rows) + render + diff; the check merges its diff
+    into livewidget's client tree and compares the HTML with a plain Jinja2 render.
+    """
     env = environment()
     compiled = CompiledTemplate(env, kind.template)
-    plain = env.from_string(kind.template)
     assigns = {"title": "Leaderboard", "rows": [kind.make(i) for i in range(1, size + 1)]}
     update = updates(kind, size)[name]
     previous = compiled.render(assigns)
@@ -121,15 +124,21 @@ def measure(kind: Kind, size: int, name: str) -> dict[str, Any]:
 
     change = step()
     client = merge(json.loads(json.dumps(previous.to_json())), json.loads(json.dumps(change)))
-    expected = plain.render({**assigns, "rows": update(assigns["rows"])})
+    expected = env.from_string(kind.template).render({**assigns, "rows": update(assigns["rows"])})
+    return step, to_html(client) == expected, compact(change)
+
+
+def measure(kind: Kind, size: int, name: str) -> dict[str, Any]:
+    """One kind, one size, one scenario: the check, the bytes, the medians."""
+    step, same, size_bytes = setup(kind, size, name)
+    plain = environment().from_string(kind.template)
+    assigns = {"title": "Leaderboard", "rows": [kind.make(i) for i in range(1, size + 1)]}
     runs = 30 if size <= 1000 else 9
-    jinja_ms = median_ms(lambda: plain.render(assigns), runs)
-    server_ms = median_ms(step, runs)
     return {
-        "same": to_html(client) == expected,
-        "bytes": compact(change),
-        "jinja ms": jinja_ms,
-        "server ms": server_ms,
+        "same": same,
+        "bytes": size_bytes,
+        "jinja ms": median_ms(lambda: plain.render(assigns), runs),
+        "server ms": median_ms(step, runs),
     }
 
 
