@@ -25,7 +25,7 @@ from .. import _encoding, _reload
 from .. import _protocol as p
 from .._assigns import Assigns
 from .._live import loop as _loop
-from .._live.coalesce import Cancellable, Pacer
+from .._live.coalesce import Pacer
 from .._live.loop import current_loop
 from .._live.types import LiveCallback, Run
 from .._routing.history import History
@@ -39,15 +39,14 @@ from ..view import LiveView
 from . import messages as _messages
 from .callbacks import call, hook_source, reply_payload
 from .components import ComponentSet
-from .errors_format import error_payload
 from .layout import PageLayout
 from .navigation import Navigator
 from .prototyping import Prototyper
 from .queue import Command, Done, Resume
+from .replies import Replies, Send
 
 logger = logging.getLogger("livewidget")
 
-Send = Callable[[dict[str, Any]], None]
 OnState = Callable[[str, str | None], None]
 Routes = type[LiveView] | Mapping[str, type[LiveView]]
 
@@ -88,7 +87,6 @@ class Session:
         self._replaced: Rendered | None = None
         self.show_tracebacks = show_tracebacks
         self.history = History(url, mount=0)
-        self._send = send
         self._on_state = on_state
         self._hooks = {name: hook_source(name, src) for name, src in (hooks or {}).items()}
         self._view_hooks: dict[str, str] = {}
@@ -105,13 +103,10 @@ class Session:
         # Messages and commands posted to the loop from other threads, not arrived yet.
         self._in_flight = 0
         self._in_flight_lock = threading.Lock()
-        # Pacing of updates that answer no event (see livewidget._live.coalesce). While one is
-        # held back, _page_tree is the tree the page shows (self._tree is ahead of it) and
-        # _held_events the pushed events that ride in the next message.
-        self._pacer = pacer or Pacer(call_later=lambda s, fn: self._loop.call_later(s, fn))
-        self._page_tree: Rendered | None = None
-        self._held_events: list[list[Any]] = []
-        self._flush_at: Cancellable | None = None
+        # What to send when: one reply per message, updates that answer no event paced.
+        self._replies = Replies(
+            self, send, pacer or Pacer(call_later=lambda s, fn: self._loop.call_later(s, fn))
+        )
         # The view's stateful LiveComponents (its renders place them; see components.py).
         self._components = ComponentSet(self._component_update)
         self._navigator = Navigator(self, session or {})
@@ -284,7 +279,7 @@ class Session:
         """
         await self._queue.join()
         if send_held:
-            self._flush(paced=False)
+            self._replies.flush(paced=False)
 
     def close(self, reason: str = "closed") -> None:
         """End the view: drop queued messages, stop the task and run ``terminate``.
@@ -321,8 +316,7 @@ class Session:
             self._prototyper.stop()
             if self._task is not None:
                 self._task.cancel()
-            if self._flush_at is not None:
-                self._flush_at.cancel()
+            self._replies.cancel()
             self._navigator.terminate(reason)
             self._components.end(reason)
         finally:
@@ -521,14 +515,10 @@ class Session:
         events = self.socket._take_events()
         if ref is None and navigation is None and tree is not None and self._joined:
             quiet = not changes and not events and not self.socket._title_changed
-            if quiet or self._pacer.wait() > 0:
-                if self._page_tree is not None and self._temporary(self.socket._changed):
-                    # The held rows of a temporary assign are not in this tree: send them now.
-                    self._flush(paced=False)
-                self._hold(tree, events, quiet=quiet)
+            if self._replies.pace(tree, events, quiet=quiet):
                 return
         if tree is not None:
-            reply = self._commit_tree(tree, changes)
+            reply = self._replies.commit_tree(tree, changes)
             if navigation is not None:
                 self._navigator.record(navigation.url, navigation.replace, self._navigator.mount_id)
         else:
@@ -541,8 +531,8 @@ class Session:
             return  # handle_info changed nothing: nothing to send
         if ref is None and not self._joined:
             return  # a timer or broadcast before any page joined: the join sends the tree
-        # A redirect's full reply was not part of the check: _emit checks it.
-        self._finish(reply, events, ref, payload, checked=tree is not None)
+        # A redirect's full reply was not part of the check: emit checks it.
+        self._replies.finish(reply, events, ref, payload, checked=tree is not None)
 
     def _check_outbound(
         self, changes: dict[str, Any], payload: Any, navigation: Navigation | None
@@ -592,7 +582,7 @@ class Session:
 
     def _unmount(self) -> None:
         """The view is being replaced: forget its tree, remembering the page it showed."""
-        self._replaced = self._page_tree if self._page_tree is not None else self._tree
+        self._replaced = self._replies.shown_tree()
         self._tree = None
 
     def _full_reply(self) -> dict[str, Any]:
@@ -603,7 +593,7 @@ class Session:
         """
         assert self._tree is not None
         replaced, self._replaced = self._replaced, None
-        self._page_tree = None  # the page gets the whole tree: nothing held back is missing
+        self._replies.sent_whole()
         if (
             self._layout is not None
             and replaced is not None
@@ -618,101 +608,26 @@ class Session:
             reply[p.ERROR] = self._pending_error
         return reply
 
+    # -- what the collaborators call (see Replies) ------------------------------------------
+
     def _diff_reply(self, tree: Rendered) -> dict[str, Any]:
-        return self._commit_tree(tree, diff(self._tree, tree))
-
-    def _commit_tree(self, tree: Rendered, changes: dict[str, Any]) -> dict[str, Any]:
-        if self._page_tree is not None and self._temporary({"*"}):
-            # A held update may have shown rows of a temporary assign that this tree lacks.
-            self._flush(paced=False)
-        self.socket._take_changed()
-        if self._page_tree is not None:
-            # An update was held back: this message carries it too, in one diff.
-            changes = diff(self._page_tree, tree)
-            self._page_tree = None
-        self._tree = tree
-        return {p.DIFF: changes} if changes else {}
-
-    # -- pacing -----------------------------------------------------------------------------
-
-    def _hold(self, tree: Rendered, events: list[list[Any]], *, quiet: bool) -> None:
-        """Commit an update that answers no event without sending it yet.
-
-        ``quiet`` (it changed nothing the page shows) sends nothing, now or later; otherwise
-        the next message carries it: the next event's reply or the flush scheduled here.
-        """
-        assert self._tree is not None
-        self.socket._take_changed()
-        if not quiet and self._page_tree is None:
-            self._page_tree = self._tree
-        self._tree = tree
-        self._held_events.extend(events)
-        if not quiet:
-            self._schedule_flush()
-
-    def _temporary(self, changed: set[str]) -> bool:
-        """Whether ``changed`` names a temporary assign (its rows live only in the page);
-        ``"*"`` in it stands for any of them."""
-        temporary = getattr(self.view_class, "temporary_assigns", None) or {}
-        return bool(temporary) and ("*" in changed or not changed.isdisjoint(temporary))
-
-    def _held(self) -> bool:
-        return self._page_tree is not None or bool(self._held_events)
-
-    def _schedule_flush(self) -> None:
-        if self._flush_at is None and not self._closed:
-            self._flush_at = self._pacer.call_later(self._pacer.wait(), self._flush_due)
-
-    def _flush_due(self) -> None:
-        self._flush_at = None
-        if self._held() or self.socket._title_changed:
-            self._enqueue(Command(self._flush_command))
-
-    async def _flush_command(self) -> None:
-        self._flush(paced=True)
-
-    def _flush(self, *, paced: bool) -> None:
-        """Send what was held back, in order with the queue; ``paced`` waits for its turn."""
-        if not self._held() and not self.socket._title_changed:
-            return
-        if paced and self._pacer.wait() > 0:
-            self._schedule_flush()
-            return
-        reply: dict[str, Any] = {}
-        if self._page_tree is not None and self._tree is not None:
-            changes = diff(self._page_tree, self._tree)
-            if changes:
-                reply[p.DIFF] = changes
-        self._page_tree = None
-        if reply or self._held_events or self.socket._title_changed:
-            # Every part was checked when its transaction committed.
-            self._finish(reply, [], None, None, checked=True)
+        return self._replies.diff_reply(tree)
 
     def _finish(
-        self,
-        reply: dict[str, Any],
-        events: list[list[Any]],
-        ref: int | None,
-        payload: Any,
-        *,
-        checked: bool = False,
+        self, reply: dict[str, Any], events: list[list[Any]], ref: int | None, payload: Any
     ) -> None:
-        """Complete ``reply`` and send it; ``checked`` when its parts were checked already."""
-        if self._held_events:
-            # Pushed events held back with an update go first, in the order they were pushed.
-            events = [*self._held_events, *events]
-            self._held_events = []
-        if events:
-            reply[p.EVENTS] = events
-        title = self.socket._take_title()
-        if title is not None:
-            reply[p.TITLE] = title
-            self._state_changed()
-        if payload is not None:
-            reply[p.REPLY] = payload
-        if ref is not None:
-            reply[p.REF] = ref
-        self._emit(reply, checked=checked)
+        self._replies.finish(reply, events, ref, payload)
+
+    def _error(self, exc: BaseException, during: str) -> dict[str, Any]:
+        return self._replies.error(exc, during)
+
+    def _emit_error(self, exc: BaseException, during: str, ref: int | None) -> None:
+        self._replies.emit_error(exc, during, ref)
+
+    def _emit(
+        self, message: dict[str, Any], *, checked: bool = False, answer: bool | None = None
+    ) -> None:
+        self._replies.emit(message, checked=checked, answer=answer)
 
     def _hook_sources(self) -> dict[str, str]:
         return {**self._hooks, **self._view_hooks}
@@ -720,59 +635,3 @@ class Session:
     def _state_changed(self) -> None:
         if self._on_state is not None:
             self._on_state(self.socket.url, self.socket.page_title)
-
-    def _error(self, exc: BaseException, during: str) -> dict[str, Any]:
-        return error_payload(
-            exc, view=self.view_class.__name__, during=during, verbose=self.show_tracebacks
-        )
-
-    def _emit_error(self, exc: BaseException, during: str, ref: int | None) -> None:
-        logger.error(
-            "livewidget: %s failed handling %r", self.view_class.__name__, during, exc_info=exc
-        )
-        reply: dict[str, Any] = {p.ERROR: self._error(exc, during)}
-        if ref is not None:
-            reply[p.REF] = ref
-        self._emit(reply)
-
-    def _emit(
-        self, message: dict[str, Any], *, checked: bool = False, answer: bool | None = None
-    ) -> None:
-        """Send ``message``; ``answer`` when it answers a message from the page.
-
-        ``answer`` defaults to whether it carries a ref. An answer never waits for pacing and
-        starts no frame (livewidget._live.coalesce); it counts against the kernel-wide budget.
-        """
-        if self._closed:
-            # Closed from another thread while this was being handled: the comm may be gone.
-            logger.debug("livewidget: %s closed; a message was not sent", self.socket.id)
-            return
-        if not checked:
-            message = self._sendable(message)
-        self._pacer.sent(reply=p.REF in message if answer is None else answer)
-        try:
-            self._send(message)
-        except Exception:
-            logger.exception("livewidget: sending to the frontend failed for %s", self.socket.id)
-
-    def _sendable(self, message: dict[str, Any]) -> dict[str, Any]:
-        """``message``, or an error in its place when a kernel could not send it.
-
-        The paths that cannot check before committing (a mount, a join, a navigation from
-        Python, an error's own text) end here: the page still gets its one answer.
-        """
-        try:
-            _encoding.check(message)
-        except _encoding.UnencodableError as exc:
-            logger.error("livewidget: %s could not send a message: %s", self.socket.id, exc)
-            text = (
-                f"{self.view_class.__name__}: a message could not be sent to the page: {exc}"
-                if self.show_tracebacks
-                else "Something went wrong. The details are in the server's log."
-            )
-            error: dict[str, Any] = {p.ERROR: {"message": text}}
-            ref = message.get(p.REF)
-            if ref is not None:
-                error[p.REF] = ref
-            return error
-        return message
