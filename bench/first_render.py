@@ -22,7 +22,7 @@ import comm
 
 from bench._comm import RecordingComm
 from bench._table import print_conditions, print_table
-from bench.diff import median_ms
+from bench.diff import paired_medians
 from bench.scenarios import TABLE_TEMPLATE, table_assigns
 from livewidget import LiveView, LiveWidget
 from livewidget.template import CompiledTemplate, environment, to_html
@@ -70,14 +70,19 @@ def main() -> None:
     message = json.loads(first_message(view, loop))
     tree = next(v for v in message.values() if isinstance(v, dict) and "s" in v)
     same = to_html(tree) == plain.render(assigns)
-    jinja_ms = median_ms(lambda: plain.render(assigns), 15)
-    core_ms = median_ms(lambda: json.dumps(compiled.render(assigns).to_json()), 15)
-    widget_ms = median_ms(lambda: first_message(view, loop), 15)
-    bare_ms = median_ms(lambda: Bare().close(), 15)
+    jinja_ms, core_ms, widget_ms, bare_ms = paired_medians(
+        [
+            lambda: plain.render(assigns),
+            lambda: json.dumps(compiled.render(assigns).to_json()),
+            lambda: first_message(view, loop),
+            lambda: Bare().close(),
+        ],
+        15,
+    )
     print_conditions()
     print_table(
-        f"First render of the {rows:,}-row page (median of 15; baseline: a plain Jinja2 render"
-        f" to a string, {len(plain.render(assigns).encode()):,} B; same HTML: "
+        f"First render of the {rows:,}-row page (median of 15, interleaved; baseline: a plain"
+        f" Jinja2 render to a string, {len(plain.render(assigns).encode()):,} B; same HTML: "
         f"{'yes' if same else 'NO'})",
         ["path", "ms", "/ jinja", "target", "", "JSON B"],
         [

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from bench._table import print_conditions, print_table
-from bench.diff import compact, median_ms
+from bench.diff import compact, paired_medians
 from bench.scenarios import CITIES, TABLE_TEMPLATE
 from livewidget.template import CompiledTemplate, diff, environment, merge, to_html
 
@@ -133,13 +133,10 @@ def measure(kind: Kind, size: int, name: str) -> dict[str, Any]:
     step, same, size_bytes = setup(kind, size, name)
     plain = environment().from_string(kind.template)
     assigns = {"title": "Leaderboard", "rows": [kind.make(i) for i in range(1, size + 1)]}
-    runs = 30 if size <= 1000 else 9
-    return {
-        "same": same,
-        "bytes": size_bytes,
-        "jinja ms": median_ms(lambda: plain.render(assigns), runs),
-        "server ms": median_ms(step, runs),
-    }
+    jinja_ms, server_ms = paired_medians(
+        [lambda: plain.render(assigns), step], 30 if size <= 1000 else 9
+    )
+    return {"same": same, "bytes": size_bytes, "jinja ms": jinja_ms, "server ms": server_ms}
 
 
 def main() -> None:

@@ -71,16 +71,19 @@ def measure(events: int, bursts: int = BURSTS) -> dict[str, dict[str, float]]:
     comm.create_comm = lambda **kw: RecordingComm(**kw)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    out = {}
-    for name, make in (("anywidget echo", lambda: Echo()), ("LiveWidget(Counter)", live_widget)):
-        rates, sent = [], 0
-        for _ in range(bursts):
-            widget = make() if name == "anywidget echo" else make(loop)
-            seconds, sent = burst(widget, events, loop)
-            rates.append(events / seconds)
+    makers = {"anywidget echo": lambda: Echo(), "LiveWidget(Counter)": lambda: live_widget(loop)}
+    rates: dict[str, list[float]] = {name: [] for name in makers}
+    sent: dict[str, int] = {}
+    for _ in range(bursts):  # in turn, so that both see the same load
+        for name, make in makers.items():
+            widget = make()
+            seconds, sent[name] = burst(widget, events, loop)
+            rates[name].append(events / seconds)
             widget.close()
             loop.run_until_complete(asyncio.sleep(0.01))  # the view's task ends
-        out[name] = {"rate": statistics.median(rates), "messages": sent}
+    out = {
+        name: {"rate": statistics.median(rates[name]), "messages": sent[name]} for name in makers
+    }
     loop.close()
     return out
 
@@ -91,7 +94,7 @@ def main() -> None:
     figures = measure(events)
     echo = figures["anywidget echo"]["rate"]
     print_table(
-        f"A burst of {events:,} events into one widget (median of {BURSTS} bursts;"
+        f"A burst of {events:,} events into one widget (median of {BURSTS} bursts each, in turn;"
         " baseline: a bare anywidget echo)",
         ["widget", "events/s", "/ echo", "messages sent"],
         [
