@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,7 @@ from .components import ComponentSet
 from .layout import PageLayout
 from .navigation import Navigator
 from .prototyping import Prototyper
-from .queue import Command, Done, Resume
+from .queue import Command, Done, Inbox
 from .replies import Replies, Send
 
 logger = logging.getLogger("livewidget")
@@ -91,18 +90,13 @@ class Session:
         self._hooks = {name: hook_source(name, src) for name, src in (hooks or {}).items()}
         self._view_hooks: dict[str, str] = {}
         self._loop = loop or current_loop()
-        self._loop_thread: int | None = None
-        self._queue: asyncio.Queue[Any] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
         self._tree: Rendered | None = None
         self._pending_error: dict[str, Any] | None = None
         self._closed = False
-        self._idle = True  # no message is being handled right now
         self._joined = False  # a frontend joined: until then, only a join gets the page
         self._started = False
-        # Messages and commands posted to the loop from other threads, not arrived yet.
-        self._in_flight = 0
-        self._in_flight_lock = threading.Lock()
+        # Messages and commands from any thread, handled in order on the loop.
+        self._inbox = Inbox(self, self._loop)
         # What to send when: one reply per message, updates that answer no event paced.
         self._replies = Replies(
             self, send, pacer or Pacer(call_later=lambda s, fn: self._loop.call_later(s, fn))
@@ -137,7 +131,7 @@ class Session:
         if self._started:
             return
         self._started = True
-        if not (self._off_loop() and self._loop.is_running()):
+        if not (self._inbox.off_loop() and self._loop.is_running()):
             self._start_here(None)
         elif wait <= 0:
             self._loop.call_soon_threadsafe(self._start_here, None)
@@ -145,8 +139,7 @@ class Session:
             _loop.call_and_wait(self._loop, self._start_here, wait)
 
     def _start_here(self, done: Done | None) -> None:
-        # livewidget's own thread, even when another thread borrowed its loop to run this.
-        self._loop_thread = _loop.thread_id(self._loop) or threading.get_ident()
+        self._inbox.on_loop_thread()
         if self._closed:
             if done is not None:
                 done()
@@ -160,8 +153,7 @@ class Session:
                 if done is not None:
                     done()
 
-        self._queue.put_nowait(Command(first_mount))
-        self._task = self._loop.create_task(self._run(), name=f"livewidget {self.socket.id}")
+        self._inbox.open(Command(first_mount))
         _reload.register(self)
 
     def receive(self, raw: object, *, wait: float = 0.0) -> None:
@@ -176,59 +168,7 @@ class Session:
         A slower handler answers later; a message behind this widget's own earlier work is
         queued without waiting.
         """
-        if not self._off_loop():
-            self._receive_here(raw, None)
-            return
-        if wait <= 0 or self._closed or not self._loop.is_running():
-            self._enqueue(raw)
-            return
-        answered = threading.Event()
-        with _loop.borrowed(self._loop) as here:
-            # livewidget's loop was idle: handled on this thread, the loop held. Not while
-            # something sent to this widget earlier is still on its way to the loop: it
-            # must be handled first, so this message follows it there.
-            here = here and self._in_flight == 0
-            if here:
-                self._receive_here(raw, answered.set)
-        if not here:
-            self._post(self._receive_here, raw, answered.set)
-        answered.wait(wait)  # set already when it was handled right here
-
-    def _receive_here(self, raw: object, done: Done | None) -> None:
-        """On the loop: handle ``raw`` now if the session is idle, else queue it.
-
-        ``done`` (the waiting comm handler) is called once the reply was sent, or as soon as
-        the message had to wait for this widget's own earlier work (a queued message, an
-        ``async`` handler that awaits): its answer then comes when that work is done, and the
-        comm handler must not hold the kernel's messages to other widgets meanwhile.
-        """
-        try:
-            if self._closed:
-                self._enqueue(raw)  # logs the drop
-            elif self._idle and self._task is not None and self._queue.empty():
-                self._handle_now(raw)
-            else:
-                self._queue.put_nowait(raw)
-        finally:
-            if done is not None:
-                done()
-
-    def _handle_now(self, raw: object) -> None:
-        coroutine = self._handle(raw)
-        self._idle = False
-        try:
-            waiting_for = coroutine.send(None)
-        except StopIteration:
-            self._committed()
-            return
-        except Exception:
-            logger.exception("livewidget: internal error in %s", self.socket.id)
-            return
-        finally:
-            self._idle = True
-        # It awaits something real (an async handler): the queue's task carries it on, first
-        # in line, so what comes next still waits its turn.
-        self._queue.put_nowait(Resume(coroutine, waiting_for))
+        self._inbox.receive(raw, wait=wait)
 
     @property
     def assigns(self) -> Assigns:
@@ -277,7 +217,7 @@ class Session:
         With ``send_held`` (the default), an update held back to pace the page goes now too,
         so the page shows the current state; ``False`` leaves it to its scheduled flush.
         """
-        await self._queue.join()
+        await self._inbox.join()
         if send_held:
             self._replies.flush(paced=False)
 
@@ -291,7 +231,7 @@ class Session:
             return
         self._closed = True
         _reload.unregister(self)
-        if not self._off_loop():
+        if not self._inbox.off_loop():
             self._close_here(reason, None)
         elif self._loop.is_running():
             _loop.call_and_wait(self._loop, lambda done: self._close_here(reason, done), 1.0)
@@ -314,8 +254,7 @@ class Session:
     def _close_here(self, reason: str, done: Done | None) -> None:
         try:
             self._prototyper.stop()
-            if self._task is not None:
-                self._task.cancel()
+            self._inbox.cancel()
             self._replies.cancel()
             self._navigator.terminate(reason)
             self._components.end(reason)
@@ -323,66 +262,24 @@ class Session:
             if done is not None:
                 done()
 
-    def _off_loop(self) -> bool:
-        """True when called on another thread than the one running the session's loop."""
-        if self._loop_thread is not None:
-            return threading.get_ident() != self._loop_thread
-        try:
-            return asyncio.get_running_loop() is not self._loop
-        except RuntimeError:  # no loop runs here: off it if it runs elsewhere
-            return self._loop.is_running()
-
-    def _post(self, fn: Callable[..., None], *args: Any) -> None:
-        """Call ``fn(*args)`` on the loop's thread, counted in flight until it runs there."""
-        with self._in_flight_lock:
-            self._in_flight += 1
-
-        def arrive() -> None:
-            with self._in_flight_lock:
-                self._in_flight -= 1
-            fn(*args)
-
-        self._loop.call_soon_threadsafe(arrive)
-
     def _committed(self) -> None:
         """Between two messages: publish the assigns for other threads to read."""
         self._snapshot = Assigns(dict(self.socket.assigns._data))
 
-    # -- the queue --------------------------------------------------------------------------
+    # -- the queue (see Inbox) --------------------------------------------------------------
 
     def _enqueue(self, item: object) -> None:
-        if self._closed:
-            logger.error(
-                "livewidget: a message reached closed view %s (%s) and was dropped: %.200r",
-                self.socket.id,
-                self.view_class.__name__,
-                item,
-            )
-            return
-        if self._off_loop() or self._loop_thread is None:
-            self._post(self._queue.put_nowait, item)
-        else:
-            self._queue.put_nowait(item)
+        self._inbox.put(item)
 
-    async def _run(self) -> None:
-        while True:
-            item = await self._queue.get()
-            self._idle = False
-            try:
-                if isinstance(item, Command | Resume):
-                    await item.run()
-                else:
-                    await self._handle(item)
-            except Exception:
-                logger.exception("livewidget: internal error in %s", self.socket.id)
-            finally:
-                self._idle = True
-                self._queue.task_done()
-                self._committed()
-            if not self._queue.empty():
-                # A backlog (a burst of broadcasts, ticks) is handled one message per loop
-                # step, so other widgets and the kernel run in between.
-                await asyncio.sleep(0)
+    @property
+    def _idle(self) -> bool:
+        """No message is being handled right now (tests wait for this)."""
+        return self._inbox.idle
+
+    @property
+    def _queue(self) -> asyncio.Queue[Any]:
+        """What waits its turn (tests count it)."""
+        return self._inbox.queue
 
     async def _handle(self, raw: object) -> None:
         try:
