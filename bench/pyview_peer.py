@@ -45,14 +45,15 @@ class PyViewPage:
 
     def update(self, assigns: dict[str, Any]) -> dict[str, Any]:
         """Render ``assigns`` and return the diff PyView sends (the page keeps the new tree)."""
-        new = self.template.tree(assigns)
-        change = calc_diff(self.tree, new)
+        new: dict[str, Any] = self.template.tree(assigns)
+        change: dict[str, Any] = calc_diff(self.tree, new)
         self.tree = new
         return change
 
     def diff_from(self, before: dict[str, Any], assigns: dict[str, Any]) -> dict[str, Any]:
         """The diff from the tree ``before`` to a render of ``assigns`` (nothing kept)."""
-        return calc_diff(before, self.template.tree(assigns))
+        change: dict[str, Any] = calc_diff(before, self.template.tree(assigns))
+        return change
 
 
 def message(change: dict[str, Any]) -> str:

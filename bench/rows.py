@@ -114,17 +114,18 @@ def setup(kind: Kind, size: int, name: str) -> tuple[Callable[[], dict[str, Any]
     """
     env = environment()
     compiled = CompiledTemplate(env, kind.template)
-    assigns = {"title": "Leaderboard", "rows": [kind.make(i) for i in range(1, size + 1)]}
+    table = [kind.make(i) for i in range(1, size + 1)]
+    assigns = {"title": "Leaderboard", "rows": table}
     update = updates(kind, size)[name]
     previous = compiled.render(assigns)
 
     def step() -> dict[str, Any]:
-        state = {**assigns, "rows": update(assigns["rows"])}
+        state = {**assigns, "rows": update(table)}
         return diff(previous, compiled.render(state, changed={"rows"}, previous=previous))
 
     change = step()
     client = merge(json.loads(json.dumps(previous.to_json())), json.loads(json.dumps(change)))
-    expected = env.from_string(kind.template).render({**assigns, "rows": update(assigns["rows"])})
+    expected = env.from_string(kind.template).render({**assigns, "rows": update(table)})
     return step, to_html(client) == expected, compact(change)
 
 

@@ -21,6 +21,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+from collections.abc import Mapping
 from typing import Any
 
 import comm
@@ -58,7 +59,7 @@ class Feed(LiveView):
     def mount(self, socket: Any, session: Any, params: Any) -> None:
         socket.stream("msgs", [])
 
-    def handle_event(self, event: str, params: dict[str, Any], socket: Any) -> None:
+    def handle_event(self, event: str, params: Mapping[str, Any], socket: Any) -> None:
         start, n = int(params["start"]), int(params["n"])
         socket.stream("msgs", [Message(i) for i in range(start, start + n)])
 

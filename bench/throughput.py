@@ -16,6 +16,7 @@ import asyncio
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import anywidget
@@ -71,7 +72,10 @@ def measure(events: int, bursts: int = BURSTS) -> dict[str, dict[str, float]]:
     comm.create_comm = lambda **kw: RecordingComm(**kw)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    makers = {"anywidget echo": lambda: Echo(), "LiveWidget(Counter)": lambda: live_widget(loop)}
+    makers: dict[str, Callable[[], Any]] = {
+        "anywidget echo": lambda: Echo(),
+        "LiveWidget(Counter)": lambda: live_widget(loop),
+    }
     rates: dict[str, list[float]] = {name: [] for name in makers}
     sent: dict[str, int] = {}
     for _ in range(bursts):  # in turn, so that both see the same load
