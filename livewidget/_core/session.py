@@ -5,11 +5,17 @@ hands it raw inbound messages with :meth:`Session.receive`, from any thread, and
 ``send`` callable for outbound ones. Messages are handled strictly in order by one task on
 the session's event loop: handler → render → diff → exactly one outbound message.
 
-The session also owns the widget's routes and history (a patch keeps the view and calls
-``handle_params``; a redirect terminates it and mounts the route's view) through its
-:class:`~livewidget._core.navigation.Navigator`, and takes over redefined classes and edited
-templates while prototyping through its :class:`~livewidget._core.prototyping.Prototyper`.
-Both are collaborators it owns; they reach back only through the small protocols they declare.
+What is left here is the transaction: a handler runs, the page renders, the diff is checked,
+and it all applies or nothing does. The rest is done by collaborators the session owns, each
+reaching back only through the small protocol it declares:
+
+- :class:`~livewidget._core.queue.Inbox` takes messages from any thread and runs them in order;
+- :class:`~livewidget._core.rendering.Renderer` renders the page (view, layout, components);
+- :class:`~livewidget._core.replies.Replies` sends one reply per message and paces the rest;
+- :class:`~livewidget._core.navigation.Navigator` owns the routes and history (a patch keeps
+  the view and calls ``handle_params``; a redirect terminates it and mounts the route's view);
+- :class:`~livewidget._core.prototyping.Prototyper` takes over redefined classes and edited
+  templates while prototyping.
 """
 
 from __future__ import annotations
@@ -33,15 +39,14 @@ from .._uploads import UploadMessage
 from ..errors import BadMessageError
 from ..socket import Navigation, Socket
 from ..template import Rendered, diff
-from ..template._components import hosting
 from ..view import LiveView
 from . import messages as _messages
-from .callbacks import call, hook_source, reply_payload
+from .callbacks import call, reply_payload
 from .components import ComponentSet
-from .layout import PageLayout
 from .navigation import Navigator
 from .prototyping import Prototyper
 from .queue import Command, Done, Inbox
+from .rendering import Renderer
 from .replies import Replies, Send
 
 logger = logging.getLogger("livewidget")
@@ -80,14 +85,9 @@ class Session:
         page_layout: str | Path | None = None,
     ) -> None:
         self.router = Router(routes)
-        self._layout = None if page_layout is None else PageLayout(page_layout)
-        # The page a redirect replaced (see _unmount): with a layout, the mount's reply is a
-        # diff from it, so the layout's statics and unchanged slots are not sent again.
-        self._replaced: Rendered | None = None
         self.show_tracebacks = show_tracebacks
         self.history = History(url, mount=0)
         self._on_state = on_state
-        self._hooks = {name: hook_source(name, src) for name, src in (hooks or {}).items()}
         self._view_hooks: dict[str, str] = {}
         self._loop = loop or current_loop()
         self._tree: Rendered | None = None
@@ -103,6 +103,10 @@ class Session:
         )
         # The view's stateful LiveComponents (its renders place them; see components.py).
         self._components = ComponentSet(self._component_update)
+        # The page: the view, inside the layout if any, with its components.
+        self._renderer = Renderer(
+            self, self._components, self._replies, page_layout=page_layout, hooks=hooks
+        )
         self._navigator = Navigator(self, session or {})
         self._prototyper = Prototyper(self)
         self.view_class, self.view, self.socket = self._navigator.new_view(url)
@@ -316,7 +320,7 @@ class Session:
                 await self._navigator.patch(url)
             else:
                 await self._navigator.redirect(url, replace=True)
-        self._replaced = None  # a joining page holds nothing yet: it gets the whole tree
+        self._renderer.page_is_empty()  # a joining page gets the whole tree
         reply = self._full_reply()
         reply[p.NAVIGATION] = self._navigator.nav_state(False)
         # The full reply carries the title, so the next reply must not send it again.
@@ -383,6 +387,14 @@ class Session:
 
         return run
 
+    def _component_update(self, apply: Callable[[], None]) -> None:
+        """A send_update from outside a transaction: one of its own, after what is queued."""
+
+        async def handler() -> Any:
+            apply()
+
+        self._enqueue(Command(lambda: self._dispatch(handler, None, "send_update")))
+
     async def _dispatch(
         self, handler: Callable[[], Coroutine[Any, Any, Any]], ref: int | None, during: str
     ) -> None:
@@ -444,68 +456,16 @@ class Session:
         url = None if navigation is None else navigation.url
         _encoding.check([changes, self.socket._events, title, payload, url])
 
-    # -- replies ----------------------------------------------------------------------------
+    # -- what the collaborators call (see Renderer and Replies) ------------------------------
 
     def _render(self, changed: set[str] | None) -> Rendered:
-        """The page: the view (inside the layout, if any), then the components it places."""
-        self._components.attach(self.socket)
-        # The view's components = {"Card": Card} reach its template beside the assigns.
-        named = getattr(self.view_class, "components", None)
-        assigns: Mapping[str, Any] = (
-            {**named, **self.socket.assigns} if named else self.socket.assigns
-        )
-        with hosting(self._components):
-            if self._layout is None:
-                tree = self.view._render_tree(assigns, changed, self._tree)
-            else:
-                # The view renders against its own part of the last page; the layout around it.
-                inner = self.view._render_tree(assigns, changed, self._layout.inner_of(self._tree))
-                tree = self._layout.wrap(
-                    inner,
-                    flash=self.socket._flash(),
-                    page_title=self.socket.page_title,
-                    url=self.socket.url,
-                    previous=self._tree,
-                )
-            return self._components.finish(tree)
-
-    def _component_update(self, apply: Callable[[], None]) -> None:
-        """A send_update from outside a transaction: one of its own, after what is queued."""
-
-        async def handler() -> Any:
-            apply()
-
-        self._enqueue(Command(lambda: self._dispatch(handler, None, "send_update")))
+        return self._renderer.render(changed)
 
     def _unmount(self) -> None:
-        """The view is being replaced: forget its tree, remembering the page it showed."""
-        self._replaced = self._replies.shown_tree()
-        self._tree = None
+        self._renderer.unmount()
 
     def _full_reply(self) -> dict[str, Any]:
-        """The page after a mount: the whole tree, with the hook sources of its view.
-
-        After a redirect inside a page layout (the layout's statics unchanged), only the diff
-        from the replaced page: the new view's tree and the layout slots that changed.
-        """
-        assert self._tree is not None
-        replaced, self._replaced = self._replaced, None
-        self._replies.sent_whole()
-        if (
-            self._layout is not None
-            and replaced is not None
-            and replaced.statics == self._tree.statics
-        ):
-            reply = {p.DIFF: diff(replaced, self._tree), p.HOOKS: self._hook_sources()}
-            if self._pending_error is not None:
-                reply[p.ERROR] = self._pending_error
-            return reply
-        reply = {p.RENDERED: self._tree.to_json(), p.HOOKS: self._hook_sources()}
-        if self._pending_error is not None:
-            reply[p.ERROR] = self._pending_error
-        return reply
-
-    # -- what the collaborators call (see Replies) ------------------------------------------
+        return self._renderer.full_reply()
 
     def _diff_reply(self, tree: Rendered) -> dict[str, Any]:
         return self._replies.diff_reply(tree)
@@ -525,9 +485,6 @@ class Session:
         self, message: dict[str, Any], *, checked: bool = False, answer: bool | None = None
     ) -> None:
         self._replies.emit(message, checked=checked, answer=answer)
-
-    def _hook_sources(self) -> dict[str, str]:
-        return {**self._hooks, **self._view_hooks}
 
     def _state_changed(self) -> None:
         if self._on_state is not None:
