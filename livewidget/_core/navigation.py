@@ -10,8 +10,10 @@ back or forward to an entry of an earlier mount mounts that view again.
 this: the session queues navigation like any other message and hands it here, and its
 handlers' ``push_patch`` and ``push_redirect`` end up here too. Mounting and terminating a
 view live here as well, since a redirect is what replaces one view with another. What the
-navigator needs back from the session (its current view, renders and replies) is the
-:class:`NavigationHost` protocol, so this module never imports the session.
+navigator needs back from the session (its current view and tree) is the
+:class:`NavigationHost` protocol, so this module never imports the session; it renders and
+replies through the session's :class:`~livewidget._core.rendering.Renderer` and
+:class:`~livewidget._core.replies.Replies`.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ from ..template import Rendered
 from ..view import LiveView
 from . import messages
 from .callbacks import await_logged, call, hook_source
+from .rendering import Renderer
+from .replies import Replies
 
 logger = logging.getLogger("livewidget")
 _ids = itertools.count(1)
@@ -55,16 +59,6 @@ class NavigationHost(Protocol):
     _tree: Rendered | None
     _pending_error: dict[str, Any] | None
 
-    def _render(self, changed: set[str] | None) -> Rendered: ...
-    def _unmount(self) -> None: ...
-    def _full_reply(self) -> dict[str, Any]: ...
-    def _diff_reply(self, tree: Rendered) -> dict[str, Any]: ...
-    def _finish(
-        self, reply: dict[str, Any], events: list[list[Any]], ref: int | None, payload: Any
-    ) -> None: ...
-    def _emit(self, message: dict[str, Any]) -> None: ...
-    def _emit_error(self, exc: BaseException, during: str, ref: int | None) -> None: ...
-    def _error(self, exc: BaseException, during: str) -> dict[str, Any]: ...
     def _state_changed(self) -> None: ...
     def _live_run(self, socket: Socket) -> Run: ...
 
@@ -72,8 +66,16 @@ class NavigationHost(Protocol):
 class Navigator:
     """Patches, redirects, history moves and the mounting they cause, for one session."""
 
-    def __init__(self, host: NavigationHost, session: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        host: NavigationHost,
+        session: Mapping[str, Any],
+        renderer: Renderer,
+        replies: Replies,
+    ) -> None:
         self._host = host
+        self._renderer = renderer
+        self._replies = replies
         self._session = dict(session)
         self._mounts = itertools.count(1)
         #: Which mount the current view is (history entries record it).
@@ -111,20 +113,20 @@ class Navigator:
         """A patch or redirect that no handler asked for: a link, or Python's navigate()."""
         if navigation.kind == "redirect":
             await self.redirect(navigation.url, replace=navigation.replace)
-            reply = self._host._full_reply()
+            reply = self._renderer.full_reply()
         else:
             snapshot = self._host.socket._snapshot()
             try:
                 await self.run_handle_params(navigation.url)
-                tree = self._host._render(self._host.socket._changed)
+                tree = self._renderer.render(self._host.socket._changed)
             except Exception as exc:
                 self._host.socket._restore(snapshot)
-                self._host._emit_error(exc, "handle_params", ref)
+                self._replies.emit_error(exc, "handle_params", ref)
                 return
-            reply = self._host._diff_reply(tree)
+            reply = self._replies.diff_reply(tree)
             self.record(navigation.url, navigation.replace, self.mount_id)
         reply[p.NAVIGATION] = self.nav_state(navigation.replace)
-        self._host._finish(reply, self._host.socket._take_events(), ref, None)
+        self._replies.finish(reply, self._host.socket._take_events(), ref, None)
 
     async def go(self, index: int, ref: int | None = None) -> None:
         """Move to history entry ``index``: a patch within the mount, else mount its view again."""
@@ -132,36 +134,36 @@ class Navigator:
         entry = self._host.history.go(index)
         if entry is None:
             if ref is not None:
-                self._host._emit({p.REF: ref})
+                self._replies.emit({p.REF: ref})
             return
         if entry.mount == current.mount and self._host._tree is not None:
             snapshot = self._host.socket._snapshot()
             try:
                 await self.run_handle_params(entry.url)
-                tree = self._host._render(self._host.socket._changed)
+                tree = self._renderer.render(self._host.socket._changed)
             except Exception as exc:
                 self._host.socket._restore(snapshot)
                 self._host.history.go(current_index)
-                self._host._emit_error(exc, "handle_params", ref)
+                self._replies.emit_error(exc, "handle_params", ref)
                 return
-            reply = self._host._diff_reply(tree)
+            reply = self._replies.diff_reply(tree)
         else:
             await self.mount_at(entry.url, entry.mount, flash=None)
-            reply = self._host._full_reply()
+            reply = self._renderer.full_reply()
         self._host._state_changed()
         reply[p.NAVIGATION] = self.nav_state(False)
-        self._host._finish(reply, self._host.socket._take_events(), ref, None)
+        self._replies.finish(reply, self._host.socket._take_events(), ref, None)
 
     async def patch(self, url: str) -> None:
         """Patch to ``url`` while joining; a failure is shown with the join's reply."""
         snapshot = self._host.socket._snapshot()
         try:
             await self.run_handle_params(url)
-            self._host._tree = self._host._render(self._host.socket._changed)
+            self._host._tree = self._renderer.render(self._host.socket._changed)
         except Exception as exc:
             self._host.socket._restore(snapshot)
             logger.error("livewidget: handle_params failed for %s", url, exc_info=exc)
-            self._host._pending_error = self._host._error(exc, "handle_params")
+            self._host._pending_error = self._replies.error(exc, "handle_params")
             return
         self._host.socket._take_changed()
         self.record(url, True, self.mount_id)
@@ -212,7 +214,7 @@ class Navigator:
     async def mount_at(self, url: str, mount_id: int, flash: dict[str, Any] | None) -> None:
         """Terminate the current view and mount the one serving ``url``."""
         self.terminate("redirect")
-        self._host._unmount()
+        self._renderer.unmount()
         self.mount_id = mount_id
         self._host.view_class, self._host.view, self._host.socket = self.new_view(url)
         if flash:
@@ -232,21 +234,21 @@ class Navigator:
             params = url_params(url, match.path_params if match else {})
             await call(self._host.view.mount, self._host.socket, self.session_for(url), params)
             await call(self._host.view.handle_params, params, url, self._host.socket)
-            self._host._tree = self._host._render(None)
+            self._host._tree = self._renderer.render(None)
             # Unsendable: a failed mount, not a lost page.
             _encoding.check(self._host._tree.to_json())
         except Exception as exc:
             logger.error(
                 "livewidget: %s failed to mount", self._host.view_class.__name__, exc_info=exc
             )
-            self._host._pending_error = self._host._error(exc, "mount")
+            self._host._pending_error = self._replies.error(exc, "mount")
             failed = self._host.view_class.__name__
             self.stop_live()
             self._host.view_class, self._host.view = MountFailed, MountFailed()
             self._host.socket._assigns._data.clear()
             self._host.socket._set({"flash": {}})
             await call(self._host.view.mount, self._host.socket, {"view": failed, "url": url}, {})
-            self._host._tree = self._host._render(None)
+            self._host._tree = self._renderer.render(None)
         self._host.socket._take_changed()
 
     def new_view(self, url: str) -> tuple[type[LiveView], LiveView, Socket]:

@@ -8,8 +8,10 @@ again and the frontend gets a full reply; a version that fails to render is roll
 error shows, and the last good one runs on.
 
 :class:`Prototyper` is the collaborator a :class:`~livewidget._core.session.Session` owns for
-this; what it needs back from the session is the :class:`PrototypingHost` protocol. The swaps
-run as commands on the session's queue, so they never land in the middle of a handler.
+this; what it needs back from the session is the :class:`PrototypingHost` protocol, and it
+renders and replies through the session's :class:`~livewidget._core.rendering.Renderer` and
+:class:`~livewidget._core.replies.Replies`. The swaps run as commands on the session's queue,
+so they never land in the middle of a handler.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from .. import _protocol as p
 from .. import _reload
@@ -27,6 +29,8 @@ from ..template import Rendered
 from ..view import LiveView, template_file_path
 from .callbacks import hook_source
 from .queue import Command
+from .rendering import Renderer
+from .replies import Replies
 
 logger = logging.getLogger("livewidget")
 
@@ -45,17 +49,15 @@ class PrototypingHost(Protocol):
     @property
     def closed(self) -> bool: ...
     def _enqueue(self, item: object) -> None: ...
-    def _render(self, changed: set[str] | None) -> Rendered: ...
-    def _full_reply(self) -> dict[str, Any]: ...
-    def _emit(self, message: dict[str, Any]) -> None: ...
-    def _error(self, exc: BaseException, during: str) -> dict[str, Any]: ...
 
 
 class Prototyper:
     """Redefined classes and edited templates taking over a session's live view."""
 
-    def __init__(self, host: PrototypingHost) -> None:
+    def __init__(self, host: PrototypingHost, renderer: Renderer, replies: Replies) -> None:
         self._host = host
+        self._renderer = renderer
+        self._replies = replies
         self._watch: asyncio.Task[None] | None = None
 
     def stop(self) -> None:
@@ -96,17 +98,17 @@ class Prototyper:
                 name: hook_source(name, src)
                 for name, src in (getattr(new, "hooks", None) or {}).items()
             }
-            tree = self._host._render(None)  # inside the page layout, if any
+            tree = self._renderer.render(None)  # inside the page layout, if any
         except Exception as exc:
             self._set_class(old)
             self._host.router.replace(new, old)
             logger.error("livewidget: %s failed to render", what, exc_info=exc)
-            error = self._host._error(exc, "render")
+            error = self._replies.error(exc, "render")
             error["message"] = f"{error['message']} ({what} is not used; the last one runs on)"
-            self._host._emit({p.ERROR: error})
+            self._replies.emit({p.ERROR: error})
             return
         self._host._tree = tree
-        self._host._emit(self._host._full_reply())
+        self._replies.emit(self._renderer.full_reply())
 
     def _set_class(self, cls: type[LiveView]) -> None:
         self._host.view.__class__ = cls
@@ -142,13 +144,13 @@ class Prototyper:
         previous = cls._compiled_template()
         try:
             cls._recompile_template()
-            tree = self._host._render(None)  # inside the page layout, if any
+            tree = self._renderer.render(None)  # inside the page layout, if any
         except Exception as exc:
             cls._use_template(previous)
             logger.error("livewidget: the edited template of %s failed", cls.__name__, exc_info=exc)
-            error = self._host._error(exc, "render")
+            error = self._replies.error(exc, "render")
             error["message"] = f"{error['message']} (the edited template is not used)"
-            self._host._emit({p.ERROR: error})
+            self._replies.emit({p.ERROR: error})
             return
         self._host._tree = tree
-        self._host._emit(self._host._full_reply())
+        self._replies.emit(self._renderer.full_reply())

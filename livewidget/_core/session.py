@@ -107,8 +107,8 @@ class Session:
         self._renderer = Renderer(
             self, self._components, self._replies, page_layout=page_layout, hooks=hooks
         )
-        self._navigator = Navigator(self, session or {})
-        self._prototyper = Prototyper(self)
+        self._navigator = Navigator(self, session or {}, self._renderer, self._replies)
+        self._prototyper = Prototyper(self, self._renderer, self._replies)
         self.view_class, self.view, self.socket = self._navigator.new_view(url)
         self._snapshot = Assigns(dict(self.socket.assigns._data))
 
@@ -298,7 +298,7 @@ class Session:
             ref = _messages.ref_of(raw)
             if ref is not None:
                 reply[p.REF] = ref
-            self._emit(reply)
+            self._replies.emit(reply)
             return
         if isinstance(message, _messages.Join):
             await self._join(message.url)
@@ -321,7 +321,7 @@ class Session:
             else:
                 await self._navigator.redirect(url, replace=True)
         self._renderer.page_is_empty()  # a joining page gets the whole tree
-        reply = self._full_reply()
+        reply = self._renderer.full_reply()
         reply[p.NAVIGATION] = self._navigator.nav_state(False)
         # The full reply carries the title, so the next reply must not send it again.
         if self.socket._take_title() is not None:
@@ -330,7 +330,7 @@ class Session:
             reply[p.TITLE] = self.socket.page_title
         if self._pending_error is not None:
             reply[p.ERROR] = self._pending_error
-        self._emit(reply, answer=True)
+        self._replies.emit(reply, answer=True)
 
     async def _event(self, event: _messages.Event) -> None:
         if event.name == p.CLEAR_FLASH:
@@ -411,14 +411,14 @@ class Session:
             if navigation is None or navigation.kind == "patch":
                 if navigation is not None:
                     await self._navigator.run_handle_params(navigation.url)
-                tree = self._render(self.socket._changed)
+                tree = self._renderer.render(self.socket._changed)
                 changes = diff(self._tree, tree)
             # Nothing is committed yet: what this transaction sends must be sendable first.
             self._check_outbound(changes, payload, navigation)
         except Exception as exc:
             self.socket._restore(snapshot)
             self._components.restore()
-            self._emit_error(exc, during, ref)
+            self._replies.emit_error(exc, during, ref)
             return
         self._components.commit()  # components the render removed get terminate
         events = self.socket._take_events()
@@ -433,7 +433,7 @@ class Session:
         else:
             assert navigation is not None
             await self._navigator.redirect(navigation.url, replace=navigation.replace)
-            reply = self._full_reply()
+            reply = self._renderer.full_reply()
         if navigation is not None:
             reply[p.NAVIGATION] = self._navigator.nav_state(navigation.replace)
         if ref is None and not reply and not events and not self.socket._title_changed:
@@ -456,36 +456,7 @@ class Session:
         url = None if navigation is None else navigation.url
         _encoding.check([changes, self.socket._events, title, payload, url])
 
-    # -- what the collaborators call (see Renderer and Replies) ------------------------------
-
-    def _render(self, changed: set[str] | None) -> Rendered:
-        return self._renderer.render(changed)
-
-    def _unmount(self) -> None:
-        self._renderer.unmount()
-
-    def _full_reply(self) -> dict[str, Any]:
-        return self._renderer.full_reply()
-
-    def _diff_reply(self, tree: Rendered) -> dict[str, Any]:
-        return self._replies.diff_reply(tree)
-
-    def _finish(
-        self, reply: dict[str, Any], events: list[list[Any]], ref: int | None, payload: Any
-    ) -> None:
-        self._replies.finish(reply, events, ref, payload)
-
-    def _error(self, exc: BaseException, during: str) -> dict[str, Any]:
-        return self._replies.error(exc, during)
-
-    def _emit_error(self, exc: BaseException, during: str, ref: int | None) -> None:
-        self._replies.emit_error(exc, during, ref)
-
-    def _emit(
-        self, message: dict[str, Any], *, checked: bool = False, answer: bool | None = None
-    ) -> None:
-        self._replies.emit(message, checked=checked, answer=answer)
-
     def _state_changed(self) -> None:
+        """The URL or title moved: tell the transport (it syncs them to its traits)."""
         if self._on_state is not None:
             self._on_state(self.socket.url, self.socket.page_title)
