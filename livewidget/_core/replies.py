@@ -5,6 +5,8 @@ Every message from the page gets exactly one answer, at once. An update that ans
 (:class:`~livewidget._live.coalesce.Pacer`): the session commits it, the page keeps showing
 the tree it last got, and the next message carries it as one diff, whether that is the next
 event's reply or the flush scheduled here. Pushed events held with it go first in that message.
+Every message must be sendable (JSON- and UTF-8-encodable): a transaction's is checked before it
+commits (:meth:`Replies.check`); one that could not be checked is replaced by an error.
 
 :class:`Replies` is the collaborator a :class:`~livewidget._core.session.Session` owns for
 this. It reads and moves the session's committed tree and its socket through the
@@ -20,7 +22,7 @@ from typing import Any, Protocol
 from .. import _encoding
 from .. import _protocol as p
 from .._live.coalesce import Cancellable, Pacer
-from ..socket import Socket
+from ..socket import Navigation, Socket
 from ..template import Rendered, diff
 from ..view import LiveView
 from .errors_format import error_payload
@@ -161,6 +163,18 @@ class Replies:
             self._flush_at.cancel()
 
     # -- sending ----------------------------------------------------------------------------
+
+    def check(self, changes: dict[str, Any], payload: Any, navigation: Navigation | None) -> None:
+        """Raise UnencodableError unless a transaction's message can be sent, as a whole.
+
+        The diff, the pushed events, the title, the reply and the URL: everything the
+        message and the synced traits will carry. Checked once, before anything is
+        committed, so a failure rolls back like a raising handler.
+        """
+        socket = self._host.socket
+        title = socket._title if socket._title_changed else None
+        url = None if navigation is None else navigation.url
+        _encoding.check([changes, socket._events, title, payload, url])
 
     def finish(
         self,

@@ -26,8 +26,8 @@ from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import _encoding, _reload
 from .. import _protocol as p
+from .. import _reload
 from .._assigns import Assigns
 from .._live import loop as _loop
 from .._live.coalesce import Pacer
@@ -37,7 +37,7 @@ from .._routing.history import History
 from .._routing.router import Router
 from .._uploads import UploadMessage
 from ..errors import BadMessageError
-from ..socket import Navigation, Socket
+from ..socket import Socket
 from ..template import Rendered, diff
 from ..view import LiveView
 from . import messages as _messages
@@ -414,7 +414,7 @@ class Session:
                 tree = self._renderer.render(self.socket._changed)
                 changes = diff(self._tree, tree)
             # Nothing is committed yet: what this transaction sends must be sendable first.
-            self._check_outbound(changes, payload, navigation)
+            self._replies.check(changes, payload, navigation)
         except Exception as exc:
             self.socket._restore(snapshot)
             self._components.restore()
@@ -442,19 +442,6 @@ class Session:
             return  # a timer or broadcast before any page joined: the join sends the tree
         # A redirect's full reply was not part of the check: emit checks it.
         self._replies.finish(reply, events, ref, payload, checked=tree is not None)
-
-    def _check_outbound(
-        self, changes: dict[str, Any], payload: Any, navigation: Navigation | None
-    ) -> None:
-        """Raise UnencodableError unless the transaction's message can be sent, as a whole.
-
-        The diff, the pushed events, the title, the reply and the URL: everything the
-        message and the synced traits will carry. Checked once, before anything is
-        committed, so a failure rolls back like a raising handler.
-        """
-        title = self.socket._title if self.socket._title_changed else None
-        url = None if navigation is None else navigation.url
-        _encoding.check([changes, self.socket._events, title, payload, url])
 
     def _state_changed(self) -> None:
         """The URL or title moved: tell the transport (it syncs them to its traits)."""
