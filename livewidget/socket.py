@@ -18,7 +18,8 @@ from . import _encoding
 from ._assigns import RESERVED_ASSIGNS, Assigns
 from ._params import ParamsLike, build_url
 from ._streams import DomId, Streams
-from ._uploads.socket_api import UploadSocketMixin
+from ._uploads.entries import UploadConfig, UploadEntry
+from ._uploads.socket_api import UPLOADS_ASSIGN, SocketUploads
 from .errors import NavigationError
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class Navigation:
     replace: bool
 
 
-class Socket(UploadSocketMixin):
+class Socket:
     """What a LiveView's callbacks receive: its id, URL and assigns.
 
     ``assign`` changes state; the change becomes visible to the page when the callback
@@ -88,6 +89,7 @@ class Socket(UploadSocketMixin):
         self._title_changed = False
         self._live: LiveRuntime | None = None
         self._streams = Streams()
+        self._uploads = SocketUploads(self._set, lambda: self._assigns._data.get(UPLOADS_ASSIGN))
         # The session's component set: send_update hands it (component, id, assigns).
         self._component_updates: Callable[[Any, Any, dict[str, Any]], None] | None = None
 
@@ -326,6 +328,59 @@ class Socket(UploadSocketMixin):
 
     def _streams_changed(self) -> None:
         self._set({"streams": self._streams.namespace})
+
+    # -- uploads (see docs/uploads.md) ------------------------------------------------------
+
+    def allow_upload(
+        self,
+        name: str,
+        *,
+        accept: str | Iterable[str],
+        max_entries: int = 1,
+        max_file_size: int = 8_000_000,
+        auto_upload: bool = False,
+        chunk_size: int = 64_000,
+    ) -> UploadConfig:
+        """Let the page upload files under ``name``; templates read ``uploads.<name>``.
+
+        ``accept`` lists extensions and MIME types (``[".png", "image/*"]``) or is ``"any"``;
+        files beyond ``max_entries``, over ``max_file_size`` bytes or not accepted get the
+        entry errors ``"too_many_files"``, ``"too_large"``, ``"not_accepted"`` as soon as
+        they are chosen, before any byte is sent. The bytes go when the form is submitted
+        (or at once with ``auto_upload=True``), in binary chunks of ``chunk_size`` bytes.
+        Put ``{{ live_file_input(uploads.<name>) }}`` in a form with ``phx-change`` and
+        ``phx-submit``, then read the files with :meth:`consume_uploaded_entries`.
+        """
+        return self._uploads.allow(
+            name,
+            accept=accept,
+            max_entries=max_entries,
+            max_file_size=max_file_size,
+            auto_upload=auto_upload,
+            chunk_size=chunk_size,
+        )
+
+    def consume_uploaded_entries(
+        self, name: str, fn: Callable[[str, UploadEntry], Any]
+    ) -> list[Any]:
+        """Call ``fn(path, entry)`` for each fully uploaded file of ``name``; return the results.
+
+        ``path`` is a temporary file holding the bytes; copy or read it inside ``fn``: it is
+        deleted when ``fn`` returns. Files still on their way are left for later.
+        """
+        return self._uploads.consume(name, fn)
+
+    def cancel_upload(self, name: str, ref: str) -> None:
+        """Drop the entry ``ref`` of upload ``name`` (and whatever of it arrived).
+
+        Typically from ``phx-click="cancel" phx-value-ref="{{ entry.ref }}"``. An entry that
+        is gone already is no error (the page may ask twice).
+        """
+        self._uploads.cancel(name, ref)
+
+    def uploaded_entries(self, name: str) -> tuple[list[UploadEntry], list[UploadEntry]]:
+        """``(done, in_progress)`` entries of upload ``name``, as Phoenix's ``uploaded_entries``."""
+        return self._uploads.entries(name)
 
     # -- PubSub -----------------------------------------------------------------------------
 

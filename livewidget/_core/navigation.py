@@ -285,6 +285,6 @@ class Navigator:
 
     def stop_live(self) -> None:
         """End the view's timers, background work and subscriptions; remove its uploads."""
-        self._host.socket._close_uploads()
+        self._host.socket._uploads.close()
         if self._host.socket._live is not None:
             self._host.socket._live.stop()

@@ -351,13 +351,13 @@ class Session:
         """Files announced, a transfer started or a chunk arrived (livewidget._uploads)."""
 
         async def handler() -> Any:
-            return self.socket._upload_message(message)
+            return self.socket._uploads.message(message)
 
         await self._dispatch(handler, message.ref, "upload")
-        if self.socket._uploads_stale():
+        if self.socket._uploads.stale():
             # Refused (the entry was cut off) or rolled back: the page follows the uploads.
             async def publish() -> Any:
-                self.socket._publish_uploads()
+                self.socket._uploads.publish()
 
             await self._dispatch(publish, None, "upload")
 

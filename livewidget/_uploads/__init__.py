@@ -15,7 +15,7 @@ from .entries import (
     UploadsNamespace,
 )
 from .manager import UploadManager, UploadRefused
-from .socket_api import UPLOADS_ASSIGN, UploadSocketMixin
+from .socket_api import UPLOADS_ASSIGN, SocketUploads
 from .wire import UploadChunk, UploadEntries, UploadMessage, UploadStart, parse_upload
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "TOO_LARGE",
     "TOO_MANY_FILES",
     "UPLOADS_ASSIGN",
+    "SocketUploads",
     "UploadChunk",
     "UploadConfig",
     "UploadEntries",
@@ -30,7 +31,6 @@ __all__ = [
     "UploadManager",
     "UploadMessage",
     "UploadRefused",
-    "UploadSocketMixin",
     "UploadStart",
     "UploadsNamespace",
     "parse_upload",

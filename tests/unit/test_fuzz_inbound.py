@@ -403,7 +403,7 @@ def test_fuzzed_upload_messages_get_one_answer_and_leave_no_file_behind(monkeypa
     channel.from_frontend({"k": "join"})
     loop.run_until_complete(asyncio.sleep(0.01))
     ref = widget.assigns["uploads"].f.ref
-    manager = widget._session.socket._uploads()
+    manager = widget._session.socket._uploads.manager()
     paths: set[str] = set()
     seen = {"errors": 0, "answers": 0, "chunks_written": 0}
 

@@ -143,7 +143,7 @@ def test_errors_per_entry_render_before_any_byte() -> None:
     assert errors == {"e-0": ["too_large"], "e-1": ["not_accepted"], "e-2": ["too_many_files"]}
     assert [e.get_text() for e in view.find_all(".upload-error")] == ["too_many_files"]
     # No transfer was started: nothing on disk.
-    assert view.session.socket._uploads().files_on_disk == 0
+    assert view.session.socket._uploads.manager().files_on_disk == 0
 
 
 @pytest.mark.parametrize(
@@ -170,7 +170,7 @@ def test_start_allows_only_valid_entries_and_names_the_chunk_size() -> None:
     view2 = _view(max_entries=1)
     entries2 = _announce(view2, ("a.png", 10, "image/png"), ("b.png", 10, "image/png"))
     assert _start(view2, entries2)["rep"] == {"entries": [], "chunk_size": 100}
-    assert view2.session.socket._uploads().files_on_disk == 0
+    assert view2.session.socket._uploads.manager().files_on_disk == 0
 
 
 # -- chunks ------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def test_upload_with_testing_client_chunks_progress_and_consume() -> None:
     # One reply per message: entries, the phx-change, start, 8 chunks.
     assert len(sent) == 1 + 1 + 1 + 8
     assert view.find("progress")["value"] == "100"
-    path = view.session.socket._uploads()._transfers[(_ref(view), "0")].path
+    path = view.session.socket._uploads.manager()._transfers[(_ref(view), "0")].path
     assert os.path.getsize(path) == len(data)
     view.submit("form")
     assert view.find(".saved").get_text() == f"cat.png {hashlib.sha256(data).hexdigest()}"
@@ -218,7 +218,7 @@ def test_a_client_sending_more_than_announced_is_cut_off() -> None:
     view = _view()
     _start(view, _announce(view, ("a.png", 150, "image/png"), ("b.png", 50, "image/png")))
     assert _chunk(view, "0", b"x" * 100)[0].keys() >= {"ref"}
-    path = view.session.socket._uploads()._transfers[(_ref(view), "0")].path
+    path = view.session.socket._uploads.manager()._transfers[(_ref(view), "0")].path
     replies = _chunk(view, "0", b"x" * 100)  # 200 > 150 announced
     assert "announced 150 bytes" in replies[0]["err"]["message"]
     assert not os.path.exists(path)
@@ -236,7 +236,7 @@ def test_chunks_for_unknown_or_cancelled_entries_are_refused(entry: str) -> None
     assert view.find_all(".entry") == []
     replies = _chunk(view, entry, b"x" * 10)
     assert "err" in replies[0]
-    assert view.session.socket._uploads().files_on_disk == 0
+    assert view.session.socket._uploads.manager().files_on_disk == 0
 
 
 def test_a_chunk_before_start_is_refused() -> None:
@@ -249,7 +249,7 @@ def test_cancel_removes_the_temporary_file() -> None:
     view = _view()
     _start(view, _announce(view, ("a.png", 150, "image/png")))
     _chunk(view, "0", b"x" * 100)
-    path = view.session.socket._uploads()._transfers[(_ref(view), "0")].path
+    path = view.session.socket._uploads.manager()._transfers[(_ref(view), "0")].path
     assert os.path.exists(path)
     view.click("#e-0 button")
     assert not os.path.exists(path)
@@ -259,7 +259,7 @@ def test_temporary_files_go_when_the_view_ends() -> None:
     view = _view()
     _start(view, _announce(view, ("a.png", 150, "image/png")))
     _chunk(view, "0", b"x" * 100)
-    path = view.session.socket._uploads()._transfers[(_ref(view), "0")].path
+    path = view.session.socket._uploads.manager()._transfers[(_ref(view), "0")].path
     view.close()
     assert not os.path.exists(path)
 
