@@ -16,6 +16,46 @@ RESERVED_ASSIGNS: frozenset[str] = frozenset(
 )
 
 
+def checked_assigns(mapping: Mapping[str, Any] | None, values: dict[str, Any]) -> dict[str, Any]:
+    """What ``socket.assign(mapping, **values)`` sets, after checking every name.
+
+    >>> checked_assigns({"a": 1}, {"b": 2})
+    {'a': 1, 'b': 2}
+    >>> checked_assigns(None, {"self": 1})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: 'self' is a reserved name and cannot be an assign: ...
+    """
+    if mapping is not None:
+        if not isinstance(mapping, Mapping):
+            raise TypeError(
+                f"socket.assign() takes a mapping or keyword arguments, "
+                f"got {type(mapping).__name__}; write socket.assign(name=value)"
+            )
+        values = {**mapping, **values}
+    for key in values:
+        if not isinstance(key, str) or not key.isidentifier():
+            raise ValueError(f"assign names must be identifiers, got {key!r}")
+        if key in RESERVED_ASSIGNS:
+            raise ValueError(_reserved(key))
+    return values
+
+
+def _reserved(name: str) -> str:
+    meaning = (
+        "livewidget's templates read it as something else (flash messages, streams, "
+        "uploads, the component itself or the layout's content)"
+        if name in {"flash", "streams", "uploads", "myself", "inner_content"}
+        else "Jinja2 reads it as itself or a literal, never as an assign"
+    )
+    hint = (
+        "use put_flash(kind, message) for flash messages"
+        if name == "flash"
+        else (f"pick another name, e.g. {name.lower()}_value")
+    )
+    return f"{name!r} is a reserved name and cannot be an assign: {meaning}; {hint}"
+
+
 class Assigns(Mapping[str, Any]):
     """A LiveView's state: read it as a mapping or by attribute; change it with ``assign``.
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from markupsafe import Markup
 
-from ._assigns import RESERVED_ASSIGNS, Assigns
+from ._assigns import Assigns, checked_assigns
 from ._live.async_work import AsyncResult, AsyncSource, AsyncValue
 from ._live.runtime import _outcome
 from ._params import ParamsLike
@@ -186,21 +186,7 @@ class ComponentSocket:
 
     def assign(self, mapping: Mapping[str, Any] | None = None, /, **values: Any) -> None:
         """Set the component's assigns (the same names as a view's, ``myself`` reserved)."""
-        if mapping is not None:
-            if not isinstance(mapping, Mapping):
-                raise TypeError(
-                    f"socket.assign() takes a mapping or keyword arguments, "
-                    f"got {type(mapping).__name__}; write socket.assign(name=value)"
-                )
-            values = {**mapping, **values}
-        for key in values:
-            if not isinstance(key, str) or not key.isidentifier():
-                raise ValueError(f"assign names must be identifiers, got {key!r}")
-            if key in RESERVED_ASSIGNS:
-                raise ValueError(
-                    f"{key!r} is a reserved name and cannot be a component's assign (templates "
-                    f"read it as something else); pick another name, e.g. {key.lower()}_value"
-                )
+        values = checked_assigns(mapping, values)
         self._assigns._data.update(values)
         self._changed.update(values)
 

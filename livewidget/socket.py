@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from . import _encoding
-from ._assigns import RESERVED_ASSIGNS, Assigns
+from ._assigns import RESERVED_ASSIGNS, Assigns, checked_assigns
 from ._params import ParamsLike, build_url
 from ._streams import DomId, Streams
 from ._uploads.entries import UploadConfig, UploadEntry
@@ -123,19 +123,7 @@ class Socket:
         ``true``/``false``/``none`` in either case, ``flash``, ``streams``, ``uploads``,
         ``myself``, ``inner_content``), which templates read as something else.
         """
-        if mapping is not None:
-            if not isinstance(mapping, Mapping):
-                raise TypeError(
-                    f"socket.assign() takes a mapping or keyword arguments, "
-                    f"got {type(mapping).__name__}; write socket.assign(name=value)"
-                )
-            values = {**mapping, **values}
-        for key in values:
-            if not isinstance(key, str) or not key.isidentifier():
-                raise ValueError(f"assign names must be identifiers, got {key!r}")
-            if key in RESERVED_ASSIGNS:
-                raise ValueError(_reserved(key))
-        self._set(values)
+        self._set(checked_assigns(mapping, values))
 
     def _set(self, values: Mapping[str, Any]) -> None:
         """Assign without the name checks: livewidget's own names (``flash``) go here."""
@@ -490,21 +478,6 @@ class Socket:
             if name in self._assigns._data:
                 self._assigns._data[name] = copy.copy(default)
         return changed
-
-
-def _reserved(name: str) -> str:
-    meaning = (
-        "livewidget's templates read it as something else (flash messages, streams, "
-        "uploads, the component itself or the layout's content)"
-        if name in {"flash", "streams", "uploads", "myself", "inner_content"}
-        else "Jinja2 reads it as itself or a literal, never as an assign"
-    )
-    hint = (
-        "use put_flash(kind, message) for flash messages"
-        if name == "flash"
-        else (f"pick another name, e.g. {name.lower()}_value")
-    )
-    return f"{name!r} is a reserved name and cannot be an assign: {meaning}; {hint}"
 
 
 def _sendable_url(url: str, what: str) -> str:
