@@ -21,7 +21,7 @@ import comm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from livewidget import LiveView, LiveWidget
+from livewidget import LiveComponent, LiveView, LiveWidget
 
 from .test_widget import RecordingComm
 
@@ -32,13 +32,28 @@ BASE_CALLS = 3_000
 CALLS_PER_BYTE = 16
 
 
+class Tag(LiveComponent):
+    """A stateful component a visitor can target with any cid: it echoes, or raises."""
+
+    template = '<span phx-click="echo" phx-target="{{ myself }}">{{ said }}</span>'
+
+    def mount(self, socket):
+        socket.assign(said="")
+
+    def handle_event(self, event, params, socket):
+        if event != "echo":
+            raise ValueError(f"no such event: {str(event)[:50]}")
+        socket.assign(said=str(params)[:200])
+
+
 class Echo(LiveView):
     """Echoes what a visitor sent everywhere it can go: assigns, flash, title, events, reply."""
 
+    components = {"Tag": Tag}
     template = (
         "<p>{{ last }}</p><p>{{ flash.info }}</p>"
         '<form phx-submit="form"><input name="t"></form>'
-        '<button phx-click="echo">echo</button>'
+        '<button phx-click="echo">echo</button>{{ live_component(Tag, id="t") }}'
     )
 
     def mount(self, socket, session, params):
@@ -154,6 +169,9 @@ def events(draw: st.DrawFn) -> dict[str, Any]:
     else:
         value = draw(st.dictionaries(odd_text, json_values, max_size=4) | anything)
     message["value"] = value
+    if draw(st.booleans()):
+        # The page's component cid is 1: hit it, miss it, or send anything.
+        message["cid"] = draw(st.integers(min_value=-2, max_value=3) | anything)
     return draw(mangled(message))
 
 
@@ -180,16 +198,19 @@ def mangled(draw: st.DrawFn, message: dict[str, Any]) -> dict[str, Any]:
 
 # Well-formed events whose values are hostile: these reach the handlers.
 well_formed = st.builds(
-    lambda ref, name, value: {
+    lambda ref, name, value, cid: {
         "k": "event",
         "ref": ref,
         "type": "click",
         "event": name,
         "value": value,
+        **cid,
     },
     st.integers(min_value=0, max_value=10**6),
     st.sampled_from(["echo", "flash", "title", "push", "patch", "reply"]),
     st.dictionaries(st.sampled_from(["t", "n", "x"]), json_values, max_size=3),
+    # To the view, to its component (cid 1), or to a cid that is not there.
+    st.sampled_from([{}, {}, {"cid": 1}, {"cid": 1}, {"cid": 2}, {"cid": 0}, {"cid": "1"}]),
 )
 well_formed_forms = st.builds(
     lambda ref, body: {"k": "event", "ref": ref, "type": "form", "event": "form", "value": body},
@@ -250,8 +271,12 @@ class CallCounter:
 def state(widget: LiveWidget) -> Any:
     session = widget._session
     tree = session.tree.to_json() if session.tree is not None else None
+    components = {
+        cid: copy.deepcopy(dict(s.socket.assigns)) for cid, s in session._components._states.items()
+    }
     return (
         copy.deepcopy(dict(widget.assigns)),
+        components,
         json.dumps(tree),
         session.socket.url,
         session.socket.page_title,
@@ -270,7 +295,7 @@ def test_every_fuzzed_message_gets_one_answer_and_a_refused_one_changes_nothing(
     channel.from_frontend({"k": "join"})
     loop.run_until_complete(asyncio.sleep(0.01))
     assert len(channel.custom()) == 1
-    seen = {"errors": 0, "answers": 0, "max_calls_per_byte": 0.0}
+    seen = {"errors": 0, "answers": 0, "max_calls_per_byte": 0.0, "component_changes": 0}
 
     @settings(
         max_examples=EXAMPLES,
@@ -293,6 +318,8 @@ def test_every_fuzzed_message_gets_one_answer_and_a_refused_one_changes_nothing(
         if "err" in answer:
             seen["errors"] += 1
             assert state(widget) == before, answer
+        elif state(widget)[1] != before[1]:
+            seen["component_changes"] += 1
         seen["answers"] += 1
         size = size_of(message)
         assert counter.calls <= BASE_CALLS + CALLS_PER_BYTE * size, (counter.calls, size)
@@ -303,8 +330,10 @@ def test_every_fuzzed_message_gets_one_answer_and_a_refused_one_changes_nothing(
     finally:
         widget.close()
     assert seen["answers"] >= EXAMPLES
-    # Both kinds of answer were exercised: refusals and accepted messages.
+    # Both kinds of answer were exercised: refusals and accepted messages, some of them
+    # reaching the component through its cid.
     assert 0 < seen["errors"] < seen["answers"]
+    assert seen["component_changes"] > 0
 
     # After close: the page's late messages reach nothing and raise nothing.
     answered = len(channel.custom())
