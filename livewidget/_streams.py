@@ -42,10 +42,10 @@ class Streams:
 
     >>> streams = Streams()
     >>> streams.stream("msgs", [{"id": 1, "text": "hi"}])
-    >>> [dom_id for dom_id, _ in streams.namespace.msgs]
+    >>> [dom_id for dom_id, _ in streams.namespace.msgs.rows()]
     ['msgs-1']
     >>> streams.rendered()
-    >>> list(streams.namespace.msgs)
+    >>> streams.namespace.msgs.rows()
     []
     """
 
