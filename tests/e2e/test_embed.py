@@ -26,14 +26,17 @@ class Embedding(LiveView):
     template = """<p id="renders">{{ renders }}</p>
 <div id="slot">{{ embed(slider) }}</div>
 <p id="value">value {{ value }}</p>
-{% if show_chart %}{{ embed(chart, id="chart", style="width: 420px; height: 320px") }}{% endif %}
+{% if show_chart %}{{ embed(chart, id="chart") }}{% endif %}
 <button id="bump" phx-click="bump">bump</button>
 <button id="toggle" phx-click="toggle">toggle</button>"""
 
     def mount(self, socket, session, params):
         slider = IntSlider(value=3, min=0, max=10, description="n")
-        chart = go.FigureWidget(data=[go.Bar(y=[3, 1, 2])])
-        chart.update_layout(width=400, height=300, margin=dict(l=20, r=20, t=20, b=20))
+        # Sized from the start: the placeholder grows with it, so nothing below is covered.
+        chart = go.FigureWidget(
+            data=[go.Bar(y=[3, 1, 2])],
+            layout=dict(width=400, height=300, margin=dict(l=20, r=20, t=20, b=20)),
+        )
         forward_changes(slider, "value", socket, tag="slider")
         socket.assign(renders=0, value=slider.value, slider=slider, chart=chart, show_chart=True)
 
