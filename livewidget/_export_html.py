@@ -43,6 +43,25 @@ _VOID = frozenset(
 _URL_ATTRIBUTES = frozenset(
     {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "data"}
 )
+# Attributes holding ids of other elements (space-separated lists for some).
+_ID_REFERENCES = frozenset(
+    {
+        "for",
+        "form",
+        "list",
+        "headers",
+        "popovertarget",
+        "aria-labelledby",
+        "aria-describedby",
+        "aria-controls",
+        "aria-owns",
+        "aria-activedescendant",
+        "aria-details",
+        "aria-errormessage",
+        "aria-flowto",
+    }
+)
+_URL_REFERENCE = re.compile(r"""url\((['"]?)#""")
 _SCRIPT_SCHEME = re.compile(r"^(?:javascript:|vbscript:|data:text/html)", re.IGNORECASE)
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 _NAME = re.compile(r"^[a-z][a-z0-9_.:-]*$")
@@ -57,13 +76,20 @@ _HIDE_WHEN_LIVE = (
 _NOTE_STYLE = "margin-top:0.25em;font-size:0.8em;font-style:italic;opacity:0.6"
 
 
-def static_html(rendered: str) -> str:
+def static_html(rendered: str, id_prefix: str = "") -> str:
     """``rendered`` (a view's HTML) with everything that could run or load removed.
 
     >>> static_html('<button phx-click="inc" onclick="x()">1 &lt; 2</button><script>x()</script>')
     '<button>1 &lt; 2</button>'
+
+    ``id_prefix`` goes before every id and every reference to one (``for``, ``aria-*``,
+    ``href="#…"``, ``url(#…)``): in a live notebook the snapshot sits, hidden, beside the
+    view it copies, and must not give the page a second element of the same id.
+
+    >>> static_html('<label for="n">N</label><input id="n">', id_prefix="s-")
+    '<label for="s-n">N</label><input id="s-n">'
     """
-    parser = _StaticWriter()
+    parser = _StaticWriter(id_prefix)
     parser.feed(rendered)
     parser.close()
     return parser.result()
@@ -82,7 +108,7 @@ def snapshot_block(rendered: str | None, widget_id: str, name: str) -> str:
             f"snapshot keeps)</p>"
         )
     else:
-        body = static_html(rendered)
+        body = static_html(rendered, id_prefix=f"lw-snapshot-{_token(widget_id)}-")
     return (
         f'<div class="{SNAPSHOT_CLASS}" {SNAPSHOT_ATTRIBUTE}="{html.escape(widget_id)}">'
         f"<style>{_HIDE_WHEN_LIVE}</style>"
@@ -92,6 +118,11 @@ def snapshot_block(rendered: str | None, widget_id: str, name: str) -> str:
     )
 
 
+def _token(widget_id: str) -> str:
+    """The widget id as id characters (it comes from the widget; keep ids well formed)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "", widget_id)[:32] or "view"
+
+
 class _StaticWriter(HTMLParser):
     """Re-serializes HTML as it parses it, leaving out what :func:`static_html` drops.
 
@@ -99,8 +130,9 @@ class _StaticWriter(HTMLParser):
     every attribute quoted and escaped, every text escaped, every open element closed.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, id_prefix: str = "") -> None:
         super().__init__(convert_charrefs=True)
+        self._id_prefix = id_prefix
         self._out: list[str] = []
         self._open: list[str] = []  # the elements written and not closed yet
         self._dropping: list[str] = []  # the dropped elements we are inside of
@@ -148,7 +180,9 @@ class _StaticWriter(HTMLParser):
             return
         if tag in _UNWRAPPED or not _NAME.match(tag):
             return
-        written = "".join(_attribute(name, value) for name, value in attrs)
+        written = "".join(
+            _attribute(name, _prefixed_ids(name, value, self._id_prefix)) for name, value in attrs
+        )
         if self_closing or tag in _VOID:
             self._out.append(f"<{tag}{written}{' /' if self_closing else ''}>")
             return
@@ -157,11 +191,25 @@ class _StaticWriter(HTMLParser):
         self._raw = tag == "style"
 
 
+def _prefixed_ids(name: str, value: str | None, prefix: str) -> str | None:
+    """``value`` with ``prefix`` before the ids it is or names (unchanged without a prefix)."""
+    if not prefix or value is None:
+        return value
+    if name == "id":
+        return prefix + value
+    if name in _ID_REFERENCES:
+        return " ".join(prefix + token for token in value.split())
+    if name in ("href", "xlink:href") and value.startswith("#") and len(value) > 1:
+        return "#" + prefix + value[1:]
+    return _URL_REFERENCE.sub(lambda m: f"url({m.group(1)}#{prefix}", value)
+
+
 def _attribute(name: str, value: str | None) -> str:
     """`` name="value"`` escaped, or "" for an attribute a snapshot leaves out."""
     if (
         not _NAME.match(name)
-        or name.startswith(("on", "phx-"))
+        or name.startswith(("on", "phx-", "data-phx-"))
+        or name == "autofocus"
         or name == "srcdoc"
         or (
             value is not None

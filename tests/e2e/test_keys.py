@@ -79,7 +79,7 @@ def check_keys(page: Page) -> None:
     page.keyboard.type("dogs")
     page.keyboard.press("Shift+Enter")
     expect(prompt).not_to_have_text(ran_as)
-    expect(cell.locator(".found")).to_have_text("")  # no submission on the way
+    expect(cell.locator(".lw-root .found")).to_have_text("")  # no submission on the way
 
 
 def test_keys_inside_a_widget_in_jupyterlab(

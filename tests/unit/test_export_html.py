@@ -85,7 +85,9 @@ def test_a_snapshot_says_what_it_is_and_whose_it_is():
     soup = BeautifulSoup(block, "html.parser")
     outer = soup.find(attrs={SNAPSHOT_ATTRIBUTE: "abc123"})
     assert outer is not None and "lw-snapshot" in outer["class"]
-    assert outer.find(id="x").get_text() == "1"
+    # Ids are the live view's, prefixed: the hidden snapshot beside it never repeats one.
+    [copy] = outer.select("p")
+    assert copy["id"] != "x" and copy["id"].endswith("-x") and copy.get_text() == "1"
     assert NOTE in outer.get_text() and "Counter" in outer.get_text()
     # The rule that hides it beside its live view (JupyterLab, Notebook 7, Voilà, classic).
     style = outer.find("style").get_text()
@@ -103,3 +105,34 @@ def test_a_render_too_large_to_keep_is_named_not_copied():
     block = snapshot_block(huge, "id", "Table")
     assert len(block) < 2_000
     assert "more than a snapshot keeps" in block
+
+
+def test_ids_and_what_refers_to_them_are_prefixed_together():
+    live = (
+        '<label for="n">N</label><input id="n" aria-describedby="h e" autofocus>'
+        '<p id="h">help</p><p id="e">error</p><a href="#h">to help</a><a href="/x#h">away</a>'
+        '<svg><defs><clipPath id="c"><rect/></clipPath><path id="g"/></defs>'
+        '<g clip-path="url(#c)" style="mask: url(\'#c\')"><use xlink:href="#g"/></g></svg>'
+    )
+    soup = BeautifulSoup(static_html(live, id_prefix="s-"), "html.parser")
+    ids = {element["id"] for element in soup.find_all(id=True)}
+    assert ids == {"s-n", "s-h", "s-e", "s-c", "s-g"}
+    assert soup.label["for"] == "s-n"
+    assert soup.input["aria-describedby"] == "s-h s-e"
+    assert not soup.input.has_attr("autofocus")
+    assert [a["href"] for a in soup.find_all("a")] == ["#s-h", "/x#h"]
+    assert soup.g["clip-path"] == "url(#s-c)" and soup.g["style"] == "mask: url('#s-c')"
+    assert soup.use["xlink:href"] == "#s-g"
+
+
+def test_live_links_are_plain_links_in_a_snapshot():
+    live = '<a href="/x" data-phx-link="patch" data-phx-link-state="push">x</a>'
+    assert static_html(live) == '<a href="/x">x</a>'
+
+
+def test_a_snapshot_repeats_no_id_of_its_live_view():
+    live = '<p id="a">1</p><button id="inc">+</button>'
+    block = snapshot_block(live, "w1", "Counter")
+    page = BeautifulSoup(live + block, "html.parser")
+    ids = [element["id"] for element in page.find_all(id=True)]
+    assert len(ids) == len(set(ids)) == 4
