@@ -101,8 +101,10 @@ def same(snap: Any, value: Any, depth: int = 0) -> bool:
             return False
         return list(snap) == list(value) and _same_items(snap.values(), value.values(), depth)
     if snap is value:
-        # Sound only for what snapshot() shares: values that cannot change.
-        return snap is not UNCOMPARABLE and (type(value) in _ATOMS or _shared(value))
+        # Every snap comes from snapshot(), which returns the value itself only when it cannot
+        # change (atoms, enums, tuples and frozen dataclasses immutable all the way down):
+        # that verdict holds for good, so the same object needs no second walk.
+        return snap is not UNCOMPARABLE
     if snap is UNCOMPARABLE or depth > _MAX_DEPTH:
         return False
     depth += 1
@@ -168,8 +170,3 @@ def _equal(a: Any, b: Any) -> bool:
         return bool(a == b)
     except Exception:  # values whose == is not a bool: render the row again
         return False
-
-
-def _shared(value: Any) -> bool:
-    """Whether snapshot() would share ``value`` (it cannot change)."""
-    return isinstance(value, enum.Enum) or snapshot(value) is value
