@@ -23,10 +23,25 @@ class RecordingComm(BaseComm):
         **keys: Any,
     ) -> None:
         if msg_type == "comm_msg" and data and data.get("method") == "custom":
-            self.custom.append(data["content"])
+            self.received(data["content"])
+
+    def received(self, content: Any) -> None:
+        """One custom message the widget sent."""
+        self.custom.append(content)
 
     def feed(self, content: Any) -> None:
         """Deliver ``content`` as the frontend's ``model.send(content)`` would arrive."""
         self.handle_msg(
             {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
         )
+
+
+class CountingComm(RecordingComm):
+    """Counts the custom messages; keeps none of them (nor measures them: that takes time)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.sent = 0
+        super().__init__(*args, **kwargs)
+
+    def received(self, content: Any) -> None:
+        self.sent += 1

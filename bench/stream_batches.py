@@ -25,8 +25,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import comm
-from comm.base_comm import BaseComm
 
+from bench._comm import CountingComm
 from bench._table import print_conditions, print_table
 from bench.diff import median_ms
 from livewidget import LiveView, LiveWidget
@@ -62,31 +62,6 @@ class Feed(LiveView):
     def handle_event(self, event: str, params: Mapping[str, Any], socket: Any) -> None:
         start, n = int(params["start"]), int(params["n"])
         socket.stream("msgs", [Message(i) for i in range(start, start + n)])
-
-
-class CountingComm(BaseComm):
-    """Counts the custom messages; keeps none of them (nor measures them: that takes time)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.sent = 0
-        super().__init__(*args, **kwargs)
-
-    def publish_msg(
-        self,
-        msg_type: str,
-        data: Any = None,
-        metadata: Any = None,
-        buffers: Any = None,
-        **keys: Any,
-    ) -> None:
-        if msg_type == "comm_msg" and data and data.get("method") == "custom":
-            self.sent += 1
-
-    def feed(self, content: Any) -> None:
-        """Deliver ``content`` as the frontend's ``model.send(content)`` would arrive."""
-        self.handle_msg(
-            {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
-        )
 
 
 def grow(
