@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 KERNEL_IDLE = "Python 3 (ipykernel) | Idle"
@@ -182,6 +183,29 @@ class JupyterLab(Server):
             page.locator(".lm-MenuBar-itemLabel:text-is('Run')").click()
             page.locator(".lm-Menu-itemLabel:text-is('Run All Cells')").click()
         return name
+
+    def open_in_notebook_7(self, page: Page, notebook: Path, *, name: str | None = None) -> None:
+        """Copy `notebook` into the root dir (as `name`), open it in Notebook 7 (this server's
+        /notebooks page) and run its first cell, until a LiveWidget shows."""
+        name = name or notebook.name
+        nb = json.loads(notebook.read_text())
+        nb.setdefault("metadata", {})["kernelspec"] = KERNELSPEC
+        (self.root_dir / name).write_text(json.dumps(nb))
+        page.goto(self.url(f"/notebooks/{name}"))
+        editor = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-editor").first
+        editor.wait_for(timeout=60_000)
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
+        # Notebook 7 reports the kernel idle a little before it takes a first execution: a
+        # Shift+Enter sent in that moment is lost, so send it again until the cell runs.
+        for _attempt in range(3):
+            editor.click()
+            page.keyboard.press("Shift+Enter")
+            try:
+                page.locator(".lw-root").first.wait_for(timeout=15_000)
+                return
+            except PlaywrightTimeoutError:
+                page.keyboard.press("Escape")
+        raise AssertionError(f"the first cell of {name} did not run in Notebook 7")
 
     def shutdown_kernels(self) -> None:
         """Delete every session and kernel, so tests do not pile up kernels on one server."""

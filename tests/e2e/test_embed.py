@@ -8,13 +8,8 @@ with its placeholder and comes back as a new one.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from _jupyter import KERNELSPEC, JupyterLab
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 CELL = '''
 import plotly.graph_objects as go
@@ -118,35 +113,13 @@ def test_embedded_widgets_in_jupyterlab(jupyter_lab, page: Page, make_notebook) 
 
 
 def test_embedded_widgets_in_notebook_7(jupyter_lab, page: Page, make_notebook) -> None:
-    open_in_notebook_7(jupyter_lab, page, make_notebook([CELL], name="embed-nb7.ipynb"))
+    jupyter_lab.open_in_notebook_7(page, make_notebook([CELL], name="embed-nb7.ipynb"))
     check_embedding(page)
 
 
 def test_embedded_widgets_in_voila(voila, page: Page, make_notebook) -> None:
     page.goto(voila(make_notebook([CELL])))
     check_embedding(page)
-
-
-def open_in_notebook_7(lab: JupyterLab, page: Page, notebook: Path) -> None:
-    """Open `notebook` in Notebook 7 (the same server's /notebooks page) and run its one cell."""
-    data = json.loads(notebook.read_text())
-    data["metadata"]["kernelspec"] = KERNELSPEC
-    (lab.root_dir / notebook.name).write_text(json.dumps(data))
-    page.goto(lab.url(f"/notebooks/{notebook.name}"))
-    editor = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-editor").first
-    editor.wait_for(timeout=60_000)
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
-    # Notebook 7 reports the kernel idle a little before it takes a first execution: a
-    # Shift+Enter sent in that moment is lost, so send it again until the cell runs.
-    for _attempt in range(3):
-        editor.click()
-        page.keyboard.press("Shift+Enter")
-        try:
-            page.locator(".lw-root").first.wait_for(timeout=15_000)
-            return
-        except PlaywrightTimeoutError:
-            page.keyboard.press("Escape")
-    raise AssertionError("the cell did not run in Notebook 7 after three Shift+Enter")
 
 
 @pytest.fixture(autouse=True)

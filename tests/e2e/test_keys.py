@@ -13,7 +13,6 @@ from pathlib import Path
 
 from _jupyter import JupyterLab, write_notebook
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 APP = r'''
 from livewidget import LiveView, LiveWidget
@@ -92,20 +91,7 @@ def test_keys_inside_a_widget_in_jupyterlab(
 def test_keys_inside_a_widget_in_notebook_7(
     jupyter_lab: JupyterLab, page: Page, make_notebook: Callable[..., Path]
 ) -> None:
-    write_notebook(jupyter_lab.root_dir / "keys7.ipynb", [APP, OTHER])
-    page.goto(jupyter_lab.url("/notebooks/keys7.ipynb"))
-    editor = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-editor").first
-    editor.wait_for(timeout=60_000)
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
-    # Notebook 7 reports the kernel idle a little before it takes a first execution: a
-    # Shift+Enter sent in that moment is lost, so send it again until the cell runs.
-    for _attempt in range(3):
-        editor.click()
-        page.keyboard.press("Shift+Enter")
-        try:
-            page.locator(".lw-root").first.wait_for(timeout=15_000)
-            break
-        except PlaywrightTimeoutError:
-            page.keyboard.press("Escape")
+    notebook = write_notebook(jupyter_lab.root_dir / "keys7.ipynb", [APP, OTHER])
+    jupyter_lab.open_in_notebook_7(page, notebook)
     page.keyboard.press("Shift+Enter")  # the second cell (selected after the first ran)
     check_keys(page)

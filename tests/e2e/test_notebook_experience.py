@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
-from _jupyter import KERNELSPEC, JupyterLab
+from _jupyter import JupyterLab
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 COUNTER_V1 = '''
 from livewidget import LiveView, LiveWidget
@@ -84,24 +81,7 @@ def test_a_livewidget_works_in_notebook_7(
     jupyter_lab: JupyterLab, page: Page, make_notebook
 ) -> None:
     notebook = make_notebook([COUNTER_V1], name="nb7.ipynb")
-    data = json.loads(notebook.read_text())
-    data["metadata"]["kernelspec"] = KERNELSPEC
-    (jupyter_lab.root_dir / "nb7.ipynb").write_text(json.dumps(data))
-    page.goto(jupyter_lab.url("/notebooks/nb7.ipynb"))
-    editor = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-editor").first
-    editor.wait_for(timeout=60_000)
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
-    widget = page.locator(".lw-root").first
-    # Notebook 7 reports the kernel idle a little before it takes a first execution: a
-    # Shift+Enter sent in that moment is lost, so send it again until the cell runs.
-    for _attempt in range(3):
-        editor.click()
-        page.keyboard.press("Shift+Enter")
-        try:
-            widget.wait_for(timeout=15_000)
-            break
-        except PlaywrightTimeoutError:
-            page.keyboard.press("Escape")
+    jupyter_lab.open_in_notebook_7(page, notebook)
     count = page.locator(".lw-root #count").first
     expect(count).to_have_text("0", timeout=60_000)
     page.locator("#inc").first.click()
