@@ -80,9 +80,15 @@ class CompiledTemplate:
         tree = env.parse(source, name=name)
         check_placements(env, source, tree, name)
         self._globals = dict(env.globals)
-        self._plain = any(isinstance(node, nodes.Extends) for node in tree.body)
+        extends = any(isinstance(node, nodes.Extends) for node in tree.body)
+        self._plain = extends or _include_in_capture(tree)
         if self._plain:
-            self.impurities: list[str] = ["extends another template"]
+            self.impurities: list[str] = [
+                "extends another template"
+                if extends
+                else "includes a template inside {% set %}…{% endset %}, a filter block, a macro "
+                "or a call block (Jinja2 then prints the include where it stands)"
+            ]
             self.root = Block(("", ""), (Slot(EXPR, None),))
             self._template = _compile(env, tree, name)
             self._callees: frozenset[str] = frozenset()
@@ -283,3 +289,15 @@ def _call(name: str, *args: nodes.Expr | int) -> nodes.Call:
 
 def _stmt(name: str, *args: int) -> nodes.ExprStmt:
     return nodes.ExprStmt(_call(name, *args))
+
+
+def _include_in_capture(tree: nodes.Template) -> bool:
+    """Whether an ``{% include %}`` sits inside output Jinja2 captures (a block set, a filter
+    block, a macro, a call block). Jinja2 writes an include without context straight to the
+    page even there, so only a whole render of the template places its output as Jinja2 does.
+    """
+    return any(
+        capture.find(nodes.Include) is not None
+        for kind in (nodes.AssignBlock, nodes.FilterBlock, nodes.Macro, nodes.CallBlock)
+        for capture in tree.find_all(kind)
+    )
