@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import uuid
@@ -14,17 +13,17 @@ import anywidget
 import ipywidgets  # type: ignore[import-untyped]
 import traitlets
 
+from . import _frontend
 from ._core.session import Routes, Session
+from ._kernel_owned import ClassKeys, KernelLayout, refuse_update, refused_update
 from ._live import kernel as _kernel
 from ._live import loop as _loop
 from ._uploads.wire import BUFFERS
-from .errors import ClosedError, LiveWidgetError
+from .errors import ClosedError
 from .socket import Assigns
 from .view import LiveView
 
 logger = logging.getLogger("livewidget")
-
-_STATIC = Path(__file__).parent / "static"
 
 #: How long a comm handler waits for its message's reply before it lets the kernel go on
 #: (the reply then follows when the handler ends); see docs/latency.md.
@@ -37,25 +36,6 @@ REPLY_WAIT_SECONDS = 1.0
 VOILA_MOUNT_WAIT_SECONDS = 120.0
 
 
-@functools.cache
-def _bundle(name: str) -> str:
-    """The text of a frontend bundle file, read once per process.
-
-    anywidget is given the text, never a ``Path``: for a ``Path`` it connects every instance to
-    the class-level file contents' change signal, which keeps every widget ever displayed
-    alive. The text always spans lines, so anywidget never mistakes it for a file name.
-    """
-    path = _STATIC / name
-    if not path.is_file():
-        raise LiveWidgetError(
-            f"the frontend bundle {name} is missing from {_STATIC}; this happens in a source "
-            f"checkout that was not installed: run `pip install -e .` (it builds the bundle "
-            f"with npm) or `npm --prefix js install && npm --prefix js run build`"
-        )
-    text = path.read_text(encoding="utf-8")
-    return text if "\n" in text else text + "\n"
-
-
 def in_voila() -> bool:
     """True when this kernel was started by Voilà (visitors, not authors, see the widget)."""
     return os.environ.get("SERVER_SOFTWARE", "").startswith("voila/") or (
@@ -63,7 +43,7 @@ def in_voila() -> bool:
     )
 
 
-class LiveWidget(anywidget.AnyWidget):
+class LiveWidget(ClassKeys, anywidget.AnyWidget):
     """Display a LiveView, or a table of routes to LiveViews, in a notebook or Voilà.
 
     >>> from livewidget import LiveView, LiveWidget
@@ -87,8 +67,16 @@ class LiveWidget(anywidget.AnyWidget):
     ``debug=True`` (or the environment variable ``LIVEWIDGET_DEBUG=1``).
     """
 
-    _esm = _bundle("widget.js")
-    _css = _bundle("widget.css")
+    # The traits anywidget would add to each instance are declared here, on the class:
+    # anywidget's __init__ (skipped, see __init__) makes a new class per instance to add them.
+    #: The loader of the shared frontend bundle (livewidget/_frontend.py); in marimo, the bundle.
+    _esm = traitlets.Unicode(_frontend.loader()).tag(sync=True)
+    _css = traitlets.Unicode(_frontend.static_text("widget.css")).tag(sync=True)
+    _anywidget_id = traitlets.Unicode("livewidget.widget.LiveWidget").tag(sync=True)
+    #: The kernel's shared bundle model, which the loader imports the frontend from.
+    _lw_bundle = traitlets.Instance(ipywidgets.Widget, allow_none=True).tag(
+        sync=True, **ipywidgets.widget_serialization
+    )
 
     #: The widget's current URL inside the widget: path and query string.
     url = traitlets.Unicode("/").tag(sync=True)
@@ -103,7 +91,7 @@ class LiveWidget(anywidget.AnyWidget):
 
     @traitlets.default("layout")
     def _default_layout(self) -> ipywidgets.Layout:
-        return _KernelLayout()
+        return KernelLayout()
 
     def __init__(
         self,
@@ -118,8 +106,16 @@ class LiveWidget(anywidget.AnyWidget):
         debug: bool | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(
-            url=path, sync_url=sync_url, _voila=in_voila(), _lw_id=uuid.uuid4().hex, **kwargs
+        # ipywidgets' DOMWidget.__init__, not anywidget's: every trait anywidget would add per
+        # instance (with a class of its own, ~7 KB of heap each) is declared on this class.
+        ipywidgets.DOMWidget.__init__(
+            self,
+            url=path,
+            sync_url=sync_url,
+            _voila=in_voila(),
+            _lw_id=uuid.uuid4().hex,
+            **_frontend.frontend_traits(),
+            **kwargs,
         )
         # The Layout child ipywidgets made for us has a comm of its own: ours to close. A
         # layout the caller passed may be shared with other widgets: theirs.
@@ -235,10 +231,10 @@ class LiveWidget(anywidget.AnyWidget):
         custom messages. The refused update is logged and the kernel's values of the named
         traits are sent back, so the page stays in step with the kernel.
         """
-        _refuse_update(self, sync_data)
+        refuse_update(self, sync_data)
 
     def _handle_msg(self, msg: dict[str, Any]) -> None:
-        if not _refused_update(self, msg):
+        if not refused_update(self, msg):
             super()._handle_msg(msg)
 
     def _ipython_display_(self) -> None:
@@ -263,6 +259,10 @@ class LiveWidget(anywidget.AnyWidget):
         return self._session
 
     def _on_custom_msg(self, _widget: Any, content: Any, buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("k") == _frontend.BUNDLE_KIND:
+            # The loader could not reach the shared bundle model (js/src/loader.js).
+            _kernel.run_with_parent(self._parent, self.send, _frontend.bundle_reply())
+            return
         if self._session is not None:
             self._parent = _kernel.current_parent() or self._parent
             if buffers and isinstance(content, dict):
@@ -288,49 +288,3 @@ class LiveWidget(anywidget.AnyWidget):
         if self.comm is None:
             raise ClosedError("the widget's comm is closed; display a new LiveWidget")
         _kernel.run_with_parent(self._parent, self.send, message)
-
-
-class _KernelLayout(ipywidgets.Layout):  # type: ignore[misc]
-    """The layout a LiveWidget makes for itself: like the widget, it refuses the page's updates."""
-
-    def set_state(self, sync_data: Any) -> None:
-        """Refuse a state update from the page (see :meth:`LiveWidget.set_state`)."""
-        _refuse_update(self, sync_data)
-
-    def _handle_msg(self, msg: dict[str, Any]) -> None:
-        if not _refused_update(self, msg):
-            super()._handle_msg(msg)
-
-
-def _refused_update(widget: ipywidgets.Widget, msg: Any) -> bool:
-    """Refuse ``msg`` if it is ipywidgets' ``update``; True if it was one.
-
-    It goes straight to the refusal: ipywidgets would first unpack its binary buffers into the
-    state the page sent, work done for nothing.
-    """
-    content = msg.get("content") if isinstance(msg, dict) else None
-    data = content.get("data") if isinstance(content, dict) else None
-    if isinstance(data, dict) and data.get("method") == "update":
-        widget.set_state(data.get("state"))  # which refuses it
-        return True
-    return False
-
-
-def _refuse_update(widget: ipywidgets.Widget, sync_data: Any) -> None:
-    """Log a refused update and send the kernel's values of the traits it named."""
-    names = [str(name) for name in sync_data] if isinstance(sync_data, dict) else []
-    logger.warning(
-        "livewidget: the page tried to set %s of %r; refused: the kernel owns the widget's "
-        "state (the page talks to the view through events)",
-        _names(names) if names else f"a {type(sync_data).__name__}",
-        widget,
-    )
-    known = [name for name in names if name in widget.keys]
-    if known and widget.comm is not None:
-        widget.send_state(known)
-
-
-def _names(names: list[str], shown: int = 10) -> str:
-    """``'url', 'title'`` and at most ``shown`` names (the page decides how many come)."""
-    text = ", ".join(repr(name[:40]) for name in names[:shown])
-    return text + (f" and {len(names) - shown} more" if len(names) > shown else "")

@@ -1,0 +1,206 @@
+/**
+ * The `_esm` of every LiveWidget: a small module that imports the frontend bundle (built from
+ * `index.js`) once per page and hands `initialize` and `render` to it.
+ *
+ * The bundle is ~80 KB. Carried by every widget, a page of 50 widgets received, parsed and
+ * evaluated it 50 times. Instead the kernel keeps one hidden "bundle" model per kernel
+ * (`livewidget/_frontend.py`) whose `source` trait holds the bundle's text, and each widget
+ * names it in its `_lw_bundle` trait (`"IPY_MODEL_<id>"`). The loader asks the page's widget
+ * manager for that model and imports its source; the imported module is kept on `globalThis`
+ * under the bundle's content digest, so every widget of the page with the same bundle shares
+ * one evaluation, whichever kernel it comes from, and a page holding two versions keeps both.
+ *
+ * Where the widget manager cannot give the model (a frontend without `get_model`, a page
+ * that closed the bundle's comm), the loader asks the widget's own kernel for the source with
+ * one `{"k": "bundle"}` message, answered by `{"k": "bundle", "src": ...}`. Where even that
+ * would be too late (marimo), the kernel gives the widget the whole bundle as its `_esm`, and
+ * this loader is not involved at all.
+ *
+ * Python writes the bundle's digest into this module's text where `DIGEST` is defined.
+ */
+
+import { importModuleSource } from "./environment.js";
+
+/** The bundle's content digest; `livewidget/_frontend.py` puts the real one in its place. */
+const DIGEST = "__LIVEWIDGET_BUNDLE_DIGEST__";
+/** The widget's trait naming the shared bundle model. */
+const BUNDLE_TRAIT = "_lw_bundle";
+/** Prefix of a widget reference in a serialized trait (ipywidgets' `widget_serialization`). */
+const MODEL_REF = "IPY_MODEL_";
+/** Message kind asking the kernel for the bundle's source, and of its answer. */
+const BUNDLE_KIND = "bundle";
+/** How long the loader waits for the shared model, then for the kernel's answer. */
+const WAIT_MS = 15_000;
+/** Where the page keeps the imported bundles, by digest (shared by every loader of the page). */
+const CACHE = Symbol.for("livewidget.bundles");
+
+/**
+ * The part of anywidget's model the loader uses.
+ *
+ * @typedef {object} LoaderModel
+ * @property {(name: string) => unknown} get
+ * @property {(name: string, callback: (content: unknown) => void) => void} on
+ * @property {(name: string, callback: (content: unknown) => void) => void} off
+ * @property {(content: object) => void} send
+ * @property {{get_model?: (id: string) => Promise<{get: (name: string) => unknown}>}} [widget_manager]
+ */
+
+/**
+ * The bundle's module as anywidget would use it.
+ *
+ * @typedef {{default: {initialize?: (context: object) => unknown, render: (context: object) => unknown}}} Bundle
+ */
+
+/**
+ * The imported bundles of this page, by digest.
+ *
+ * @returns {Map<string, Promise<Bundle>>}
+ */
+function bundles() {
+  const holder = /** @type {Record<symbol, Map<string, Promise<Bundle>>>} */ (/** @type {unknown} */ (globalThis));
+  holder[CACHE] ??= new Map();
+  return holder[CACHE];
+}
+
+/**
+ * The bundle's module, imported at most once per page and digest.
+ *
+ * A failed import is forgotten, so the next widget tries again.
+ *
+ * @param {LoaderModel} model the widget's model
+ * @param {string} [digest] the bundle's digest (tests give their own)
+ * @param {(source: string) => Promise<unknown>} [importSource] imports module source text
+ * @returns {Promise<Bundle>}
+ */
+export function loadBundle(model, digest = DIGEST, importSource = importModuleSource) {
+  const cache = bundles();
+  let entry = cache.get(digest);
+  if (!entry) {
+    const loading = bundleSource(model, digest).then((source) => /** @type {Promise<Bundle>} */ (importSource(source)));
+    entry = loading;
+    cache.set(digest, loading);
+    loading.catch(() => {
+      if (cache.get(digest) === loading) cache.delete(digest);
+    });
+  }
+  return entry;
+}
+
+/**
+ * The bundle's source: from the shared model, else from the kernel.
+ *
+ * @param {LoaderModel} model
+ * @param {string} digest
+ * @returns {Promise<string>}
+ */
+async function bundleSource(model, digest) {
+  let why;
+  try {
+    const source = await fromSharedModel(model, digest);
+    if (source !== null) return source;
+    why = "the widget names no shared bundle model with this digest";
+  } catch (error) {
+    why = error instanceof Error ? error.message : String(error);
+  }
+  console.debug(`[livewidget] asking the kernel for the frontend bundle (${why})`);
+  return fromKernel(model);
+}
+
+/**
+ * The source held by the shared bundle model the widget names, or null if it names none or
+ * one of another digest.
+ *
+ * @param {LoaderModel} model
+ * @param {string} digest
+ * @returns {Promise<string | null>}
+ */
+async function fromSharedModel(model, digest) {
+  const ref = model.get(BUNDLE_TRAIT);
+  const getModel = model.widget_manager?.get_model;
+  if (typeof ref !== "string" || !ref.startsWith(MODEL_REF) || typeof getModel !== "function") return null;
+  const shared = await withTimeout(getModel.call(model.widget_manager, ref.slice(MODEL_REF.length)), "the shared bundle model");
+  const source = shared.get("source");
+  return shared.get("digest") === digest && typeof source === "string" && source ? source : null;
+}
+
+/**
+ * Ask the widget's kernel for the bundle's source.
+ *
+ * @param {LoaderModel} model
+ * @returns {Promise<string>}
+ */
+function fromKernel(model) {
+  return new Promise((resolve, reject) => {
+    /** @param {unknown} content */
+    const onMessage = (content) => {
+      const msg = /** @type {{k?: unknown, src?: unknown}} */ (content);
+      if (typeof msg !== "object" || msg === null || msg.k !== BUNDLE_KIND) return;
+      done();
+      if (typeof msg.src === "string" && msg.src) resolve(msg.src);
+      else reject(new Error("the kernel's answer holds no bundle source"));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`the kernel did not send the frontend bundle within ${WAIT_MS / 1000} s`));
+    }, WAIT_MS);
+    const done = () => {
+      clearTimeout(timer);
+      model.off("msg:custom", onMessage);
+    };
+    model.on("msg:custom", onMessage);
+    model.send({ k: BUNDLE_KIND });
+  });
+}
+
+/**
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {string} what
+ * @returns {Promise<T>}
+ */
+function withTimeout(promise, what) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not come within ${WAIT_MS / 1000} s`)), WAIT_MS);
+  });
+  return /** @type {Promise<T>} */ (Promise.race([promise, timeout])).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Show in the widget's element why it cannot start.
+ *
+ * @param {HTMLElement} el
+ * @param {unknown} error
+ */
+function showFailure(el, error) {
+  const box = document.createElement("pre");
+  box.className = "lw-error";
+  box.textContent = `livewidget could not load its frontend: ${error instanceof Error ? error.message : String(error)}`;
+  el.replaceChildren(box);
+}
+
+export default {
+  /** @param {{model: LoaderModel}} context */
+  async initialize(context) {
+    let bundle;
+    try {
+      bundle = await loadBundle(context.model);
+    } catch (error) {
+      console.error("[livewidget] could not load the frontend bundle:", error);
+      return undefined; // render shows it in the widget
+    }
+    return bundle.default.initialize?.(context);
+  },
+  /** @param {{model: LoaderModel, el: HTMLElement}} context */
+  async render(context) {
+    let bundle;
+    try {
+      bundle = await loadBundle(context.model);
+    } catch (error) {
+      showFailure(context.el, error);
+      return undefined;
+    }
+    return bundle.default.render(context);
+  },
+};
