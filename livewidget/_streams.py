@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from operator import attrgetter
 from typing import Any
 
-from .template._streams import Insert, StreamNamespace, StreamOps
+from .template._streams import StreamNamespace, StreamOps
 
 DomId = Callable[[Any], str]
 _SPACE = re.compile(r"\s")
@@ -82,18 +83,18 @@ class Streams:
                 f"socket.stream({name!r}, items) takes an iterable of items, got a "
                 f"{type(items).__name__}; for one item use socket.stream_insert({name!r}, item)"
             )
+        _check_position(name, at, limit)
         ops = self._stream(name)
         if reset:
             ops.reset = True
             ops.clear()
-        for item in items:
-            self.insert(name, item, at=at, limit=limit)
+        items = list(items)
+        ops.add(self._dom_ids_of(name, items), items, at, limit)
 
     def insert(self, name: str, item: Any, *, at: int = -1, limit: int | None = None) -> None:
         """Insert ``item`` at ``at`` (-1: last, 0: first), or update its row in place."""
         _check_position(name, at, limit)
-        ops = self._stream(name)
-        ops.insert(Insert(self.dom_id(name, item), item, at, limit))
+        self._stream(name).add([self.dom_id(name, item)], [item], at, limit)
 
     def delete(self, name: str, item: Any) -> None:
         """Remove the row of ``item``."""
@@ -108,10 +109,23 @@ class Streams:
         function = self._dom_ids.get(name) or default_dom_id(name)
         return _check_dom_id(name, function(item))
 
+    def _dom_ids_of(self, name: str, items: list[Any]) -> list[str]:
+        """The DOM ids of ``items``, as :meth:`dom_id` names them, in a few passes over the
+        list rather than a few calls per item (a batch of a thousand rows is common)."""
+        function = self._dom_ids.get(name)
+        ids = list(map(function, items)) if function else _default_ids(name, items)
+        try:
+            joined = "".join(ids)  # refuses anything but strings
+        except TypeError:
+            joined = " "
+        if _SPACE.search(joined) is None and all(ids):
+            return ids
+        return [self.dom_id(name, item) for item in items]  # names the culprit
+
     def rendered(self) -> None:
         """A render was committed: forget the items it took (the rows are in the tree)."""
         for name, ops in self._ops.items():
-            if ops.reset or ops.deletes or ops.inserts:
+            if ops.changed:
                 self._ops[name] = StreamOps(ops.ref)
 
     def snapshot(self) -> dict[str, StreamOps]:
@@ -132,6 +146,22 @@ class Streams:
             _check_name(name)
             ops = self._ops[name] = StreamOps(str(len(self._ops)))
         return ops
+
+
+_ID = attrgetter("id")
+
+
+def _default_ids(name: str, items: list[Any]) -> list[str]:
+    """``default_dom_id(name)`` of each item; items of a mapping type, or without an id,
+    go through it one by one (which names the item without an id)."""
+    if not any(issubclass(kind, Mapping) for kind in set(map(type, items))):
+        try:
+            keys = list(map(_ID, items))
+        except AttributeError:
+            keys = [None]
+        if None not in keys:
+            return [f"{name}-{key}" for key in keys]
+    return list(map(default_dom_id(name), items))
 
 
 def _check_name(name: str) -> None:

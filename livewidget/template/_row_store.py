@@ -1,101 +1,157 @@
 """What the kernel keeps of a stream: the rows the page shows, packed, and nothing else.
 
-A :class:`RowStore` holds the DOM ids joined by newlines (an HTML id holds no whitespace) and
-each row's wire JSON joined the same way (JSON escapes newlines), so a row costs its bytes
-and a separator, not a Python object. A store is never changed: each render that changes the
-stream makes a new one, so a render that is rolled back leaves the old store as it was.
+A :class:`RowStore` holds the rows in a few *chunks*, one per render that appended rows (merged
+as they accumulate). A chunk is two strings: its DOM ids joined by newlines (an HTML id holds
+no whitespace) and its rows as one JSON array of each row's dynamics, written in one call of
+the C encoder. So a row costs its bytes and a separator, never a Python object, and appending
+a batch costs the batch, not the rows already kept. A store is never changed: each render
+that changes the stream makes a new one, so a render that is rolled back leaves the old
+store as it was.
 
-The common change, rows appended at the end, must not cost one object per row shown: a
-Bloom filter of the ids (16 bits per row, in one ``bytes``) says which new ids may be shown
-already, and only those are looked for in the packed ids.
+An appended id may already be shown (the page then updates that row where it is). Finding
+out at each append would cost a look-up per new row in what is kept, so appends are written
+as they come, and the rule is applied when the rows are read (:meth:`RowStore.unpack`, for a
+page that joins) or when the chunks are merged, which happens each time the rows appended
+since the last merge outnumber the rows merged (so each row is merged a bounded number of
+times: O(1) per row, amortized), or when there are too many chunks. Any other change (a
+reset, a delete, an insert at a position or with a limit) is applied at once on the unpacked
+rows: it costs the rows shown, as the page's own patch does.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ._stream_ops import apply_ops
 
-#: An insert on the wire: DOM id, position, limit, update only.
-WireInsert = tuple[str, int, int | None, bool]
+#: An insert on the wire: ``[dom_id, at, limit, update_only]`` (Phoenix's stream entry).
+WireInsert = list[Any]
 
 _SEP = "\n"
-#: Bits of the filter per row, and how many bits each id sets.
-_BITS_PER_ROW, _PROBES = 16, 4
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+#: More chunks than this are merged into one, whatever their size.
+_MAX_CHUNKS = 32
+#: Rows appended since the last merge before a merge is due, at least.
+_MIN_MERGE = 256
 
 
 @dataclass(frozen=True, slots=True)
-class _Filter:
-    """A Bloom filter of DOM ids: ``may_hold`` is never wrong when it says no."""
+class Chunk:
+    """Rows appended together: ids joined by newlines, rows as one JSON array, and a count."""
 
-    bits: bytes
-    capacity: int  # how many ids it was sized for
+    ids: str
+    rows: str
+    count: int
 
-    @staticmethod
-    def of(ids: list[str], capacity: int) -> _Filter:
-        bits = bytearray(max(capacity * _BITS_PER_ROW // 8, 8))
-        for dom_id in ids:
-            for bit in _probes(dom_id, len(bits) * 8):
-                bits[bit >> 3] |= 1 << (bit & 7)
-        return _Filter(bytes(bits), capacity)
-
-    def with_ids(self, ids: list[str]) -> _Filter:
-        bits = bytearray(self.bits)
-        for dom_id in ids:
-            for bit in _probes(dom_id, len(bits) * 8):
-                bits[bit >> 3] |= 1 << (bit & 7)
-        return _Filter(bytes(bits), self.capacity)
-
-    def may_hold(self, dom_id: str) -> bool:
-        size = len(self.bits) * 8
-        return all(self.bits[bit >> 3] & (1 << (bit & 7)) for bit in _probes(dom_id, size))
+    def split(self) -> tuple[list[str], list[Any]]:
+        """The ids and the rows (each a list of its dynamics' JSON values)."""
+        if not self.count:
+            return [], []
+        return self.ids.split(_SEP), json.loads(self.rows)
 
 
-def _probes(dom_id: str, size: int) -> list[int]:
-    value = hash(dom_id) & 0xFFFFFFFFFFFFFFFF
-    first, step = value & 0xFFFFFFFF, (value >> 32) | 1
-    return [(first + i * step) % size for i in range(_PROBES)]
-
-
-_EMPTY = _Filter(bytes(8), 0)
+_NO_CHUNKS: tuple[Chunk, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class RowStore:
-    """A stream's rows as the page shows them: DOM ids and each row's wire JSON, packed."""
+    """A stream's rows as the page shows them, packed in chunks (see the module's text).
 
-    ids: str = ""
-    rows: str = ""
-    count: int = 0
-    filter: _Filter = _EMPTY
+    ``logged`` counts the rows in the chunks, ``merged`` those of the first chunk, whose ids
+    are known to be distinct (its rows are exactly the page's first rows).
+    """
 
-    def unpack(self) -> tuple[list[str], list[str]]:
-        """The ids and rows as lists (one object each: for changes other than appends)."""
-        if not self.count:
+    chunks: tuple[Chunk, ...] = _NO_CHUNKS
+    logged: int = 0
+    merged: int = 0
+
+    def unpack(self) -> tuple[list[str], list[Any]]:
+        """The ids and rows the page shows, in order (one object each: for a page that
+        joins, or a change other than appending)."""
+        if not self.chunks:
             return [], []
-        return self.ids.split(_SEP), self.rows.split(_SEP)
+        first = self.chunks[0]
+        ids, rows = first.split()
+        if len(self.chunks) == 1 and first.count == self.merged:
+            return ids, rows
+        if first.count != self.merged:  # an appended first chunk may repeat its own ids
+            ids, rows = _replay([], [], ids, rows)
+        for chunk in self.chunks[1:]:
+            more_ids, more_rows = chunk.split()
+            ids, rows = _replay(ids, rows, more_ids, more_rows)
+        return ids, rows
 
     @staticmethod
-    def pack(ids: list[str], rows: list[str]) -> RowStore:
-        return RowStore(_SEP.join(ids), _SEP.join(rows), len(ids), _Filter.of(ids, 2 * len(ids)))
+    def pack(ids: list[str], rows: Sequence[Any]) -> RowStore:
+        """A store of distinct ``ids`` and their ``rows`` (JSON values), in one chunk."""
+        if not ids:
+            return RowStore()
+        chunk = Chunk(_SEP.join(ids), _ENCODER.encode(rows), len(ids))
+        return RowStore((chunk,), len(ids), len(ids))
+
+    def appended(self, ids: list[str], rows_json: str) -> RowStore:
+        """The store after ``ids`` were appended (plain appends: no position, no limit),
+        their rows being ``rows_json``, one JSON array. Costs the new rows, plus a merge
+        now and then (see the module's text)."""
+        if not ids:
+            return self
+        chunks = (*self.chunks, Chunk(_SEP.join(ids), rows_json, len(ids)))
+        logged = self.logged + len(ids)
+        store = RowStore(chunks, logged, self.merged)
+        if len(chunks) > _MAX_CHUNKS or logged - self.merged > max(self.merged, _MIN_MERGE):
+            return store.compacted()
+        return store
+
+    def compacted(self) -> RowStore:
+        """One chunk of distinct ids: the chunks joined, and their repeated ids resolved."""
+        if len(self.chunks) <= 1 and self.logged == self.merged:
+            return self
+        ids = _SEP.join(chunk.ids for chunk in self.chunks if chunk.count)
+        split = ids.split(_SEP)
+        if len(set(split)) == len(split):  # the usual case: no id repeats, join the text
+            bodies = [chunk.rows[1:-1] for chunk in self.chunks if chunk.count]
+            chunk = Chunk(ids, f"[{','.join(bodies)}]", len(split))
+            return RowStore((chunk,), len(split), len(split))
+        del split
+        return RowStore.pack(*self.unpack())
 
     def applied(
-        self, reset: bool, deletes: list[str], inserts: tuple[WireInsert, ...], rows: list[str]
+        self,
+        reset: bool,
+        deletes: Sequence[str],
+        inserts: Sequence[WireInsert],
+        rows: Sequence[Any],
     ) -> RowStore:
-        """The store after one instruction whose inserts bring ``rows`` (their wire JSON)."""
-        new_ids = [insert[0] for insert in inserts]
-        appending = not reset and not deletes and all(i[1] == -1 and i[2] is None for i in inserts)
-        if appending and self.count and self.count + len(rows) <= self.filter.capacity:
-            maybe = [dom_id for dom_id in new_ids if self.filter.may_hold(dom_id)]
-            padded = f"{_SEP}{self.ids}{_SEP}" if maybe else ""
-            if not any(f"{_SEP}{dom_id}{_SEP}" in padded for dom_id in maybe):
-                return RowStore(
-                    f"{self.ids}{_SEP}{_SEP.join(new_ids)}",
-                    f"{self.rows}{_SEP}{_SEP.join(rows)}",
-                    self.count + len(rows),
-                    self.filter.with_ids(new_ids),
-                )
-        ids, packed = self.unpack()
-        steps = [(*insert, row) for insert, row in zip(inserts, rows, strict=True)]
-        apply_ops(ids, packed, reset, deletes, steps)
-        return RowStore.pack(ids, packed)
+        """The store after any instruction whose inserts bring ``rows`` (JSON values)."""
+        ids, kept = ([], []) if reset else self.unpack()
+        steps = [
+            (dom_id, at, limit, bool(update_only), row)
+            for (dom_id, at, limit, update_only), row in zip(inserts, rows, strict=True)
+        ]
+        apply_ops(ids, kept, False, deletes, steps)
+        return RowStore.pack(ids, kept)
+
+
+def _replay(
+    ids: list[str], rows: list[Any], more_ids: list[str], more_rows: list[Any]
+) -> tuple[list[str], list[Any]]:
+    """``ids`` and ``rows`` after appending the others, an id already there updated in place."""
+    if not more_ids:
+        return ids, rows
+    if len(set(more_ids)) == len(more_ids) and set(ids).isdisjoint(more_ids):
+        ids.extend(more_ids)
+        rows.extend(more_rows)
+        return ids, rows
+    where = {dom_id: index for index, dom_id in enumerate(ids)}
+    for dom_id, row in zip(more_ids, more_rows, strict=True):
+        index = where.get(dom_id)
+        if index is None:
+            where[dom_id] = len(ids)
+            ids.append(dom_id)
+            rows.append(row)
+        else:
+            rows[index] = row
+    return ids, rows

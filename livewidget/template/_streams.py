@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
-from ._rendered import Comprehension, Dynamic, _row_json
+from .._protocol import KEY_COUNT, KEYED, STATICS
+from ._rendered import Comprehension, Dynamic
 from ._row_store import RowStore, WireInsert
 from ._snapshot import UNCOMPARABLE
 from ._stream_ops import STREAM
@@ -36,53 +38,93 @@ from ._tree import to_html
 
 
 @dataclass(slots=True)
-class Insert:
-    """One item to insert (or update in place) in a stream."""
-
-    dom_id: str
-    item: Any
-    at: int = -1
-    limit: int | None = None
-    update_only: bool = False
-
-
-@dataclass(slots=True)
 class StreamOps:
-    """What was done to one stream since its last render: reset, deletes, inserts."""
+    """What was done to one stream since its last render: reset, deletes, inserts.
+
+    The inserts are kept side by side, one list each, as they travel: ``ids`` and ``items``
+    (what the template's loop yields) and ``wire``, each insert's ``[dom_id, at, limit,
+    update_only]``. ``plain`` says that every insert appends (``at`` -1, no limit), the case
+    the kernel's record of the rows handles without unpacking them.
+    """
 
     ref: str
     reset: bool = False
     deletes: list[str] = field(default_factory=list)
-    inserts: list[Insert] = field(default_factory=list)
-    #: Where each queued DOM id is in ``inserts``.
+    ids: list[str] = field(default_factory=list)
+    items: list[Any] = field(default_factory=list)
+    wire: list[WireInsert] = field(default_factory=list)
+    #: Where each queued DOM id is in the lists above.
     queued: dict[str, int] = field(default_factory=dict)
+    plain: bool = True
 
     def copy(self) -> StreamOps:
+        """A copy whose lists can change without changing these (rows are never changed in
+        place, so they are shared)."""
         return StreamOps(
-            self.ref, self.reset, list(self.deletes), list(self.inserts), dict(self.queued)
+            self.ref,
+            self.reset,
+            list(self.deletes),
+            list(self.ids),
+            list(self.items),
+            list(self.wire),
+            dict(self.queued),
+            self.plain,
         )
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was queued since the last render."""
+        return self.reset or bool(self.deletes) or bool(self.ids)
 
     def clear(self) -> None:
         """Forget every queued change (a reset queued before stays)."""
         self.deletes.clear()
-        self.inserts.clear()
+        self.ids.clear()
+        self.items.clear()
+        self.wire.clear()
         self.queued.clear()
+        self.plain = True
 
-    def insert(self, new: Insert) -> None:
-        """Queue ``new``; an id already queued since the last render takes the new item."""
-        index = self.queued.get(new.dom_id)
+    def add(self, ids: list[str], items: list[Any], at: int, limit: int | None) -> None:
+        """Queue ``items`` (named ``ids``) in order; an id already queued since the last
+        render takes the new item, where and as it was queued."""
+        start = len(self.ids)
+        queued = self.queued
+        if not queued or queued.keys().isdisjoint(ids):
+            queued.update(zip(ids, range(start, start + len(ids)), strict=True))
+            if len(queued) == start + len(ids):  # the usual batch: every id is new
+                self.ids.extend(ids)
+                self.items.extend(items)
+                self.wire.extend([dom_id, at, limit, False] for dom_id in ids)
+                self.plain = self.plain and at == -1 and limit is None
+                return
+            for dom_id in ids:  # an id repeats within the batch: take them one by one
+                queued.pop(dom_id, None)
+        for dom_id, item in zip(ids, items, strict=True):
+            self._add_one(dom_id, item, at, limit)
+
+    def _add_one(self, dom_id: str, item: Any, at: int, limit: int | None) -> None:
+        index = self.queued.get(dom_id)
+        self.plain = self.plain and limit is None
         if index is None:
-            self.queued[new.dom_id] = len(self.inserts)
-            self.inserts.append(new)
+            self.queued[dom_id] = len(self.ids)
+            self.ids.append(dom_id)
+            self.items.append(item)
+            self.wire.append([dom_id, at, limit, False])
+            self.plain = self.plain and at == -1
             return
-        queued = self.inserts[index]
-        self.inserts[index] = Insert(new.dom_id, new.item, queued.at, new.limit, queued.update_only)
+        _, queued_at, _, update_only = self.wire[index]
+        self.items[index] = item
+        self.wire[index] = [dom_id, queued_at, limit, update_only]
 
     def delete(self, dom_id: str) -> None:
         """Queue the removal of ``dom_id`` (an insert of it queued before is dropped)."""
         if dom_id in self.queued:
-            self.inserts = [insert for insert in self.inserts if insert.dom_id != dom_id]
-            self.queued = {insert.dom_id: i for i, insert in enumerate(self.inserts)}
+            kept = [index for index, queued in enumerate(self.ids) if queued != dom_id]
+            self.ids = [self.ids[index] for index in kept]
+            self.items = [self.items[index] for index in kept]
+            self.wire = [self.wire[index] for index in kept]
+            self.queued = {queued: index for index, queued in enumerate(self.ids)}
         self.deletes.append(dom_id)
 
 
@@ -96,7 +138,7 @@ class StreamRows:
 
     def rows(self) -> list[tuple[str, Any]]:
         """``(dom_id, item)`` of each row inserted since the last render."""
-        return [(insert.dom_id, insert.item) for insert in self.ops.inserts]
+        return list(zip(self.ops.ids, self.ops.items, strict=True))
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         # Only the compiler's own loop may read a stream: anywhere else the new rows alone
@@ -109,7 +151,7 @@ class StreamRows:
         )
 
     def __repr__(self) -> str:
-        return f"<stream {self.ops.ref}: {len(self.ops.inserts)} new rows>"
+        return f"<stream {self.ops.ref}: {len(self.ops.ids)} new rows>"
 
 
 class StreamNamespace:
@@ -140,13 +182,16 @@ class StreamNamespace:
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    """One render's instruction, and the comprehension it applied to (``base``)."""
+    """One render's instruction, and the comprehension it applied to (``base``).
+
+    ``rows`` are the inserted rows as JSON values (each row a list of its dynamics).
+    """
 
     base: weakref.ref[StreamComprehension] | None
     reset: bool
     deletes: tuple[str, ...]
-    inserts: tuple[WireInsert, ...]
-    rows: tuple[list[Dynamic], ...]
+    inserts: list[WireInsert]
+    rows: list[list[Any]]
 
 
 class StreamComprehension(Comprehension):
@@ -178,10 +223,12 @@ class StreamComprehension(Comprehension):
     def to_json(self) -> dict[str, Any]:
         """Every row the stream shows, as inserts after a reset."""
         ids, rows = self.store.unpack()
-        keyed: dict[str, Any] = {str(i): json.loads(row) for i, row in enumerate(rows)}
-        keyed["kc"] = len(rows)
         inserts = [[dom_id, -1, None, False] for dom_id in ids]
-        return {"s": list(self.statics), "k": keyed, STREAM: [self.ref, inserts, [], True]}
+        return {
+            STATICS: list(self.statics),
+            KEYED: _keyed(rows),
+            STREAM: [self.ref, inserts, [], True],
+        }
 
     def changes_since(self, before: Dynamic) -> Any:
         """What a client showing ``before`` needs: the instructions since, in one."""
@@ -203,25 +250,27 @@ class StreamComprehension(Comprehension):
         resets = [i for i, entry in enumerate(window) if entry.reset]
         if resets:
             window = window[resets[-1] :]  # a reset makes what came before it moot
-        inserts = [insert for entry in window for insert in entry.inserts]
-        if len(window) > 1 and (
-            any(entry.deletes for entry in window[1:])
-            or len({insert[0] for insert in inserts}) != len(inserts)
-        ):
-            # Deletes after inserts cannot be written as one instruction (the page applies
-            # deletes first): send every row instead.
-            return self.to_json()
-        rows = [row for entry in window for row in entry.rows]
-        keyed: dict[str, Any] = {str(i): _row_json(row) for i, row in enumerate(rows)}
-        keyed["kc"] = len(rows)
-        instruction: list[Any] = [self.ref, [list(i) for i in inserts], list(window[0].deletes)]
+        if len(window) == 1:  # the usual diff: one render's rows, as they were packed
+            inserts, rows = window[0].inserts, window[0].rows
+        else:
+            inserts = [insert for entry in window for insert in entry.inserts]
+            if any(entry.deletes for entry in window[1:]) or len(
+                {insert[0] for insert in inserts}
+            ) != len(inserts):
+                # Deletes after inserts cannot be written as one instruction (the page
+                # applies deletes first): send every row instead.
+                return self.to_json()
+            rows = [row for entry in window for row in entry.rows]
+        instruction: list[Any] = [self.ref, inserts, list(window[0].deletes)]
         if window[0].reset:
             instruction.append(True)  # Phoenix's client reads any fourth entry as a reset
-        return {"k": keyed, STREAM: instruction}
+        return {KEYED: _keyed(rows), STREAM: instruction}
 
     def __str__(self) -> str:
         _, rows = self.store.unpack()
-        return "".join(_join_json(self.statics, json.loads(row)) for row in rows)
+        if not rows:
+            return ""
+        return to_html({STATICS: list(self.statics), KEYED: _keyed(rows)})
 
 
 def stream_comprehension(
@@ -231,7 +280,11 @@ def stream_comprehension(
     ops: StreamOps,
     rows: list[list[Dynamic]],
 ) -> StreamComprehension:
-    """The comprehension of a stream loop that rendered ``rows`` for ``ops.inserts``."""
+    """The comprehension of a stream loop that rendered ``rows`` for ``ops``' inserts.
+
+    The rows are written as JSON once, in one call, for the kernel's record of the stream;
+    the diff then sends the same values (see :class:`StreamComprehension`).
+    """
     previous = (
         before
         if isinstance(before, StreamComprehension)
@@ -239,17 +292,38 @@ def stream_comprehension(
         and before.ref == ops.ref
         else None
     )
-    store = previous.store if previous is not None else RowStore()
+    store = previous.store if previous is not None else _EMPTY
     log = _needed(previous.log) if previous is not None else ()
-    inserts = tuple((i.dom_id, i.at, i.limit, i.update_only) for i in ops.inserts)
     reset = ops.reset or previous is None
-    if ops.reset or ops.deletes or inserts or previous is None:
-        json_rows = [json.dumps(_row_json(row), separators=(",", ":")) for row in rows]
-        store = store.applied(reset, ops.deletes, inserts, json_rows)
+    if reset or ops.deletes or ops.ids:
+        values, text = _packed(rows)
+        if ops.plain and not ops.deletes:
+            store = (_EMPTY if reset else store).appended(list(ops.ids), text)
+        else:
+            store = store.applied(reset, ops.deletes, ops.wire, values)
         base = weakref.ref(previous) if previous is not None else None
-        log = (*log, _Entry(base, reset, tuple(ops.deletes), inserts, tuple(rows)))
-    keys = [insert[0] for insert in inserts]
-    return StreamComprehension(statics, rows, keys, block, ref=ops.ref, store=store, log=log)
+        log = (*log, _Entry(base, reset, tuple(ops.deletes), list(ops.wire), values))
+    return StreamComprehension(
+        statics, rows, list(ops.ids), block, ref=ops.ref, store=store, log=log
+    )
+
+
+_EMPTY = RowStore()
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _packed(rows: list[list[Dynamic]]) -> tuple[list[list[Any]], str]:
+    """The rows as JSON values and as one JSON array. Rows of strings (and components'
+    cids), the usual kind, are JSON values already: one call of the C encoder writes them."""
+    try:
+        return rows, _ENCODER.encode(rows)
+    except TypeError:  # a nested tree or loop in a row
+        values = [[_json_value(value) for value in row] for row in rows]
+        return values, _ENCODER.encode(values)
+
+
+def _json_value(value: Dynamic) -> Any:
+    return value if isinstance(value, str | int) else value.to_json()
 
 
 def _needed(log: tuple[_Entry, ...]) -> tuple[_Entry, ...]:
@@ -261,5 +335,53 @@ def _needed(log: tuple[_Entry, ...]) -> tuple[_Entry, ...]:
     return ()
 
 
-def _join_json(statics: Sequence[str], row: dict[str, Any]) -> str:
-    return to_html({"s": list(statics), "k": {"0": row, "kc": 1}})
+# -- rows in Phoenix's keyed shape ---------------------------------------------------------
+
+_INDEX_CACHE = 4096
+#: "0", "1", …: the keys of rows and of their dynamics, made once.
+_INDEX = [str(i) for i in range(_INDEX_CACHE)]
+
+
+def _indices(count: int) -> Iterable[str]:
+    if count <= _INDEX_CACHE:
+        return _INDEX
+    return chain(_INDEX, map(str, range(_INDEX_CACHE, count)))
+
+
+def _row1(row: Sequence[Any]) -> dict[str, Any]:
+    return {"0": row[0]}
+
+
+def _row2(row: Sequence[Any]) -> dict[str, Any]:
+    return {"0": row[0], "1": row[1]}
+
+
+def _row3(row: Sequence[Any]) -> dict[str, Any]:
+    return {"0": row[0], "1": row[1], "2": row[2]}
+
+
+def _row4(row: Sequence[Any]) -> dict[str, Any]:
+    return {"0": row[0], "1": row[1], "2": row[2], "3": row[3]}
+
+
+#: A row's dynamics as ``{"0": …, "1": …}``, written out for the common widths (a dict
+#: display costs a third of ``dict(zip(keys, row))``).
+_ROW_DICTS: dict[int, Callable[[Sequence[Any]], dict[str, Any]]] = {
+    1: _row1,
+    2: _row2,
+    3: _row3,
+    4: _row4,
+}
+
+
+def _row_dict(row: Sequence[Any]) -> dict[str, Any]:
+    return dict(zip(_indices(len(row)), row, strict=False))  # the indices run longer
+
+
+def _keyed(rows: list[list[Any]]) -> dict[str, Any]:
+    """``{"0": {row 0}, "1": {row 1}, …, "kc": count}`` from rows of JSON values."""
+    widths = set(map(len, rows))
+    make = _ROW_DICTS.get(widths.pop(), _row_dict) if len(widths) == 1 else _row_dict
+    keyed: dict[str, Any] = dict(zip(_indices(len(rows)), map(make, rows), strict=False))
+    keyed[KEY_COUNT] = len(rows)
+    return keyed
