@@ -13,8 +13,23 @@ TOUR = Path(__file__).parents[2] / "notebooks" / "tour.ipynb"
 
 @pytest.fixture
 def tour(jupyter_lab: JupyterLab, page: Page) -> Page:
+    """The tour, opened in Lab and run to its last cell.
+
+    Run All returns at once, and the widgets show long before the last cells have run. Later
+    cells change the widgets already shown: one redefines Counter, whose displays then take a
+    new template with an ``<em>`` before the form, so their form is rebuilt (an unkeyed
+    sibling inserted before it) and whatever was typed into it is gone. A test that clicked as
+    soon as the first widget showed raced that: under load it typed "42", the rebuild put the
+    kernel's "4" back, and "set" sent 4. So wait for the end: the last cell's output, and
+    both Counter displays in their redefined version.
+    """
     jupyter_lab.open_notebook(page, TOUR)
-    expect(page.locator(".lw-root #count").first).to_have_text("0", timeout=60_000)
+    expect(page.locator(".jp-OutputArea-output", has_text="count is 46")).to_have_count(
+        1, timeout=120_000
+    )
+    redefined = counter_views(page).locator("em", has_text="(redefined)")
+    expect(redefined).to_have_count(2, timeout=30_000)
+    expect(counter_views(page).locator("#count")).to_have_text(["0", "0"])
     return page
 
 
