@@ -1,10 +1,11 @@
 """How the frontend reaches the page: the bundle files, the loader and the shared bundle model.
 
-Every LiveWidget's ``_esm`` is a small loader (``static/loader.js``, ~2.5 KB) instead of the
-whole frontend bundle (``static/widget.js``, ~80 KB). The bundle travels once per kernel, in
-the ``source`` trait of one hidden :class:`BundleModel` that every widget names in its
-``_lw_bundle`` trait; the loader fetches that model through the page's widget manager and
-imports its source once per page (see ``js/src/loader.js``). Because the bundle model is an
+Every LiveWidget's ``_esm`` is a small loader (``static/loader.js``, ~2 KB) instead of the
+whole frontend bundle (``static/widget.js``, ~80 KB), and its ``_css`` is empty. The bundle
+and its stylesheet travel once per kernel, in the traits of one hidden :class:`BundleModel`
+that every widget names in its ``_lw_bundle`` trait; the loader fetches that model through
+the page's widget manager and imports its source once per page, keyed by the bundle's
+digest (see ``js/src/loader.js``). Because the bundle model is an
 ordinary widget model, saved widget state (a notebook reopened without a kernel, nbconvert
 with widget state) holds it too, once.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import sys
 import threading
 from pathlib import Path
@@ -82,6 +84,8 @@ class BundleModel(ClassKeys):
 
     #: The bundle's ES module source.
     source = traitlets.Unicode("").tag(sync=True)
+    #: The bundle's stylesheet, which the loader adds to the page once.
+    css = traitlets.Unicode("").tag(sync=True)
     #: Its digest, which the loaders compare with the one written into them.
     digest = traitlets.Unicode("").tag(sync=True)
 
@@ -103,7 +107,11 @@ def shared_bundle() -> BundleModel:
     global _shared
     with _shared_lock:
         if _shared is None or _shared.comm is None:
-            _shared = BundleModel(source=static_text("widget.js"), digest=bundle_digest())
+            _shared = BundleModel(
+                source=static_text("widget.js"),
+                css=static_text("widget.css"),
+                digest=bundle_digest(),
+            )
         return _shared
 
 
@@ -116,12 +124,25 @@ def in_marimo() -> bool:
 
 def frontend_traits() -> dict[str, Any]:
     """The traits a new LiveWidget starts with: the loader and the shared model, or in
-    marimo the whole bundle as its own ``_esm`` (and no shared model)."""
-    if in_marimo():
-        return {"_esm": static_text("widget.js"), "_lw_bundle": None}
+    marimo the whole bundle as its own ``_esm`` (and no shared model).
+
+    ``LIVEWIDGET_INLINE_BUNDLE=1`` gives every widget the whole bundle anywhere: for a
+    frontend where the loader cannot work, and to measure what sharing saves.
+    """
+    if os.environ.get("LIVEWIDGET_INLINE_BUNDLE") == "1" or in_marimo():
+        return {
+            "_esm": static_text("widget.js"),
+            "_css": static_text("widget.css"),
+            "_lw_bundle": None,
+        }
     return {"_lw_bundle": shared_bundle()}
 
 
 def bundle_reply() -> dict[str, str]:
-    """The answer to a loader's ``{"k": "bundle"}``: the bundle's source and digest."""
-    return {"k": BUNDLE_KIND, "src": static_text("widget.js"), "digest": bundle_digest()}
+    """The answer to a loader's ``{"k": "bundle"}``: the bundle's source, stylesheet, digest."""
+    return {
+        "k": BUNDLE_KIND,
+        "src": static_text("widget.js"),
+        "css": static_text("widget.css"),
+        "digest": bundle_digest(),
+    }

@@ -71,7 +71,8 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
     # anywidget's __init__ (skipped, see __init__) makes a new class per instance to add them.
     #: The loader of the shared frontend bundle (livewidget/_frontend.py); in marimo, the bundle.
     _esm = traitlets.Unicode(_frontend.loader()).tag(sync=True)
-    _css = traitlets.Unicode(_frontend.static_text("widget.css")).tag(sync=True)
+    #: Empty: the loader adds the shared bundle's stylesheet once per page (in marimo, the CSS).
+    _css = traitlets.Unicode("").tag(sync=True)
     _anywidget_id = traitlets.Unicode("livewidget.widget.LiveWidget").tag(sync=True)
     #: The kernel's shared bundle model, which the loader imports the frontend from.
     _lw_bundle = traitlets.Instance(ipywidgets.Widget, allow_none=True).tag(

@@ -16,10 +16,10 @@
  * would be too late (marimo), the kernel gives the widget the whole bundle as its `_esm`, and
  * this loader is not involved at all.
  *
- * Python writes the bundle's digest into this module's text where `DIGEST` is defined.
+ * The stylesheet travels the same way (the shared model's `css` trait) and is added once per
+ * page, or per shadow root for a widget rendered inside one. Python writes the bundle's
+ * digest into this module's text where `DIGEST` is defined.
  */
-
-import { importModuleSource } from "./environment.js";
 
 /** The bundle's content digest; `livewidget/_frontend.py` puts the real one in its place. */
 const DIGEST = "__LIVEWIDGET_BUNDLE_DIGEST__";
@@ -46,9 +46,16 @@ const CACHE = Symbol.for("livewidget.bundles");
  */
 
 /**
- * The bundle's module as anywidget would use it.
+ * The bundle's module as anywidget would use it, and its stylesheet.
  *
- * @typedef {{default: {initialize?: (context: object) => unknown, render: (context: object) => unknown}}} Bundle
+ * @typedef {{default: {initialize?: (context: object) => unknown, render: (context: object) => unknown}}} BundleModule
+ * @typedef {{module: BundleModule, css: string}} Bundle
+ */
+
+/**
+ * The bundle's text as it comes, from the shared model or the kernel.
+ *
+ * @typedef {{source: string, css: string}} BundleText
  */
 
 /**
@@ -76,7 +83,10 @@ export function loadBundle(model, digest = DIGEST, importSource = importModuleSo
   const cache = bundles();
   let entry = cache.get(digest);
   if (!entry) {
-    const loading = bundleSource(model, digest).then((source) => /** @type {Promise<Bundle>} */ (importSource(source)));
+    const loading = bundleText(model, digest).then(async ({ source, css }) => {
+      const module = /** @type {BundleModule} */ (await importSource(source));
+      return { module, css };
+    });
     entry = loading;
     cache.set(digest, loading);
     loading.catch(() => {
@@ -87,13 +97,29 @@ export function loadBundle(model, digest = DIGEST, importSource = importModuleSo
 }
 
 /**
- * The bundle's source: from the shared model, else from the kernel.
+ * Import ES module source text from a Blob URL, as anywidget imports this loader (so
+ * wherever the loader runs, Blob URL imports are allowed).
+ *
+ * @param {string} source
+ * @returns {Promise<unknown>}
+ */
+async function importModuleSource(source) {
+  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  try {
+    return await import(/* webpackIgnore: true */ /* @vite-ignore */ url);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/**
+ * The bundle's text: from the shared model, else from the kernel.
  *
  * @param {LoaderModel} model
  * @param {string} digest
- * @returns {Promise<string>}
+ * @returns {Promise<BundleText>}
  */
-async function bundleSource(model, digest) {
+async function bundleText(model, digest) {
   let why;
   try {
     const source = await fromSharedModel(model, digest);
@@ -107,12 +133,12 @@ async function bundleSource(model, digest) {
 }
 
 /**
- * The source held by the shared bundle model the widget names, or null if it names none or
+ * The text held by the shared bundle model the widget names, or null if it names none or
  * one of another digest.
  *
  * @param {LoaderModel} model
  * @param {string} digest
- * @returns {Promise<string | null>}
+ * @returns {Promise<BundleText | null>}
  */
 async function fromSharedModel(model, digest) {
   const ref = model.get(BUNDLE_TRAIT);
@@ -120,23 +146,25 @@ async function fromSharedModel(model, digest) {
   if (typeof ref !== "string" || !ref.startsWith(MODEL_REF) || typeof getModel !== "function") return null;
   const shared = await withTimeout(getModel.call(model.widget_manager, ref.slice(MODEL_REF.length)), "the shared bundle model");
   const source = shared.get("source");
-  return shared.get("digest") === digest && typeof source === "string" && source ? source : null;
+  const css = shared.get("css");
+  if (shared.get("digest") !== digest || typeof source !== "string" || !source) return null;
+  return { source, css: typeof css === "string" ? css : "" };
 }
 
 /**
- * Ask the widget's kernel for the bundle's source.
+ * Ask the widget's kernel for the bundle's text.
  *
  * @param {LoaderModel} model
- * @returns {Promise<string>}
+ * @returns {Promise<BundleText>}
  */
 function fromKernel(model) {
   return new Promise((resolve, reject) => {
     /** @param {unknown} content */
     const onMessage = (content) => {
-      const msg = /** @type {{k?: unknown, src?: unknown}} */ (content);
+      const msg = /** @type {{k?: unknown, src?: unknown, css?: unknown}} */ (content);
       if (typeof msg !== "object" || msg === null || msg.k !== BUNDLE_KIND) return;
       done();
-      if (typeof msg.src === "string" && msg.src) resolve(msg.src);
+      if (typeof msg.src === "string" && msg.src) resolve({ source: msg.src, css: typeof msg.css === "string" ? msg.css : "" });
       else reject(new Error("the kernel's answer holds no bundle source"));
     };
     const timer = setTimeout(() => {
@@ -168,6 +196,26 @@ function withTimeout(promise, what) {
 }
 
 /**
+ * Add the bundle's stylesheet where `el` shows, once: to its shadow root if it has one
+ * (as anywidget does in marimo), else to the document's head.
+ *
+ * @param {HTMLElement} el
+ * @param {string} css
+ */
+export function addStylesheet(el, css) {
+  if (!css) return;
+  const root = el.getRootNode();
+  const inShadow = typeof ShadowRoot !== "undefined" && root instanceof ShadowRoot;
+  const id = `livewidget-css-${DIGEST}`;
+  const owner = inShadow ? root : el.ownerDocument;
+  if (owner.getElementById(id)) return;
+  const style = el.ownerDocument.createElement("style");
+  style.id = id;
+  style.textContent = css;
+  (inShadow ? root : el.ownerDocument.head).append(style);
+}
+
+/**
  * Show in the widget's element why it cannot start.
  *
  * @param {HTMLElement} el
@@ -190,7 +238,7 @@ export default {
       console.error("[livewidget] could not load the frontend bundle:", error);
       return undefined; // render shows it in the widget
     }
-    return bundle.default.initialize?.(context);
+    return bundle.module.default.initialize?.(context);
   },
   /** @param {{model: LoaderModel, el: HTMLElement}} context */
   async render(context) {
@@ -201,6 +249,7 @@ export default {
       showFailure(context.el, error);
       return undefined;
     }
-    return bundle.default.render(context);
+    addStylesheet(context.el, bundle.css);
+    return bundle.module.default.render(context);
   },
 };

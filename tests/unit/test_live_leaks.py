@@ -14,6 +14,7 @@ import ipywidgets
 import pytest
 
 from livewidget import LiveView, LiveWidget, Session, pubsub
+from livewidget._frontend import shared_bundle
 
 from .test_widget import RecordingComm, page_closes
 
@@ -138,6 +139,7 @@ def test_a_thousand_widgets_displayed_and_closed_leave_nothing_alive(monkeypatch
     asyncio.set_event_loop(loop)
     monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
     manager = comm.get_comm_manager()
+    shared_bundle()  # the kernel's one frontend bundle model stays open: not a widget's
     widgets_before, comms_before = open_widgets(), len(manager.comms)
     threads_before = set(threading.enumerate())
     alive: list[weakref.ref] = []

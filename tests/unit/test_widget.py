@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import sys
 import threading
+import types
 
 import comm
 import ipywidgets
 import pytest
 from comm.base_comm import BaseComm
 
-from livewidget import LiveView, LiveWidget
+from livewidget import LiveView, LiveWidget, _frontend
 from livewidget.errors import RouteError
 
 from .conftest import Counter
@@ -103,14 +106,119 @@ def test_synced_url_trait(monkeypatch, loop):
     widget.close()
 
 
-def test_a_displayed_counter_holds_at_most_100_kb_of_heap(monkeypatch, loop):
+def test_a_displayed_counter_holds_at_most_100_kb_and_1_5x_a_bare_anywidget(monkeypatch, loop):
+    from bench.memory import Bare, QuietComm, heap_per_widget
     from bench.memory import Counter as BenchCounter
-    from bench.memory import QuietComm, heap_per_widget
 
     monkeypatch.setattr(comm, "create_comm", lambda **kw: QuietComm(**kw))
-    LiveWidget(BenchCounter).close()  # warm up the template cache
+    Bare().close()
+    LiveWidget(BenchCounter).close()  # warm up the template cache and the shared bundle
+    bare = heap_per_widget(Bare, 200, loop)
     per_widget = heap_per_widget(lambda: LiveWidget(BenchCounter), 200, loop)
     assert per_widget <= 100 * 1024
+    # Issue #15: anywidget's traits on the class (not a class per instance), one keys list
+    # per class; measured with tracemalloc, a size, the same in every run.
+    assert per_widget <= 1.5 * bare, f"{per_widget:.0f} B per LiveWidget, {bare:.0f} B bare"
+
+
+class OpenRecorder:
+    """Makes RecordingComms and keeps them all, to count what every comm_open carried."""
+
+    def __init__(self) -> None:
+        self.comms: list[RecordingComm] = []
+
+    def __call__(self, **kwargs) -> RecordingComm:
+        made = RecordingComm(**kwargs)
+        self.comms.append(made)
+        return made
+
+    def opened_bytes(self) -> list[int]:
+        return [
+            len(json.dumps(m["data"]))
+            for c in self.comms
+            for m in c.published
+            if m["msg_type"] == "comm_open"
+        ]
+
+
+def test_fifty_widgets_open_with_one_copy_of_the_frontend_bundle(monkeypatch, loop):
+    opened = OpenRecorder()
+    monkeypatch.setattr(comm, "create_comm", opened)
+    monkeypatch.setattr(_frontend, "_shared", None)  # a fresh kernel
+    bundle = _frontend.static_text("widget.js")
+    widgets = [LiveWidget(Counter) for _ in range(50)]
+    settle(loop)
+    sizes = opened.opened_bytes()
+    assert len(sizes) == 1 + 2 * 50  # the bundle model; each widget and its layout
+    total = sum(sizes)
+    states = [m["data"]["state"] for c in opened.comms for m in c.published if "state" in m["data"]]
+    assert sum(bundle in state.values() for state in states) == 1
+    # Today: ~4 KB per widget and its layout, plus one bundle; 50 bundles were ~3.9 MB.
+    assert total <= len(bundle) + 50 * 6 * 1024
+    assert total < 50 * len(bundle) / 10
+    for widget in widgets:
+        widget.close()
+
+
+def test_a_widget_names_the_shared_bundle_and_its_loader_the_digest(widget):
+    state = widget.get_state()
+    shared = _frontend.shared_bundle()
+    assert state["_lw_bundle"] == f"IPY_MODEL_{shared.model_id}"
+    assert _frontend.bundle_digest() in state["_esm"]
+    assert _frontend.DIGEST_PLACEHOLDER not in state["_esm"]
+    assert len(state["_esm"]) < 4 * 1024 and state["_css"] == ""
+    assert shared.source == _frontend.static_text("widget.js")
+    assert shared.css == _frontend.static_text("widget.css")
+    assert shared.digest == _frontend.bundle_digest()
+
+
+def test_a_loader_that_cannot_reach_the_shared_model_gets_the_bundle_from_the_kernel(widget, loop):
+    widget.comm.from_frontend({"k": "bundle"})
+    settle(loop)
+    (reply,) = widget.comm.custom()
+    assert reply == {
+        "k": "bundle",
+        "src": _frontend.static_text("widget.js"),
+        "css": _frontend.static_text("widget.css"),
+        "digest": _frontend.bundle_digest(),
+    }
+    assert widget.assigns.count == 3  # the view saw nothing of it
+
+
+def test_a_closed_bundle_model_is_opened_again_for_the_next_widget(monkeypatch, loop):
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
+    first = _frontend.shared_bundle()
+    first.close()
+    widget = LiveWidget(Counter)
+    assert widget._lw_bundle is not first and widget._lw_bundle.comm is not None
+    widget.close()
+
+
+def test_the_page_cannot_change_the_bundle_model(monkeypatch, loop, caplog):
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
+    monkeypatch.setattr(_frontend, "_shared", None)
+    shared = _frontend.shared_bundle()
+    update = {"method": "update", "state": {"source": "alert(1)"}, "buffer_paths": []}
+    shared.comm.handle_msg({"content": {"data": update}, "buffers": []})
+    assert shared.source == _frontend.static_text("widget.js")
+    assert "refused" in caplog.text
+    shared.close()
+
+
+@pytest.mark.parametrize("how", ["marimo", "environment"])
+def test_in_marimo_or_when_asked_a_widget_carries_the_whole_bundle(monkeypatch, loop, how):
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
+    if how == "marimo":
+        fake = types.SimpleNamespace(running_in_notebook=lambda: True)
+        monkeypatch.setitem(sys.modules, "marimo", fake)
+    else:
+        monkeypatch.setenv("LIVEWIDGET_INLINE_BUNDLE", "1")
+    widget = LiveWidget(Counter)
+    state = widget.get_state()
+    assert state["_esm"] == _frontend.static_text("widget.js")
+    assert state["_css"] == _frontend.static_text("widget.css")
+    assert state["_lw_bundle"] is None
+    widget.close()
 
 
 class Ticking(LiveView):
@@ -222,6 +330,7 @@ def test_the_page_cannot_restyle_the_widgets_own_layout(widget, loop, caplog):
 
 def test_a_widget_whose_view_cannot_start_leaves_no_comm_open(monkeypatch, loop):
     monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
+    _frontend.shared_bundle()  # the kernel's one bundle model may open now: not the widget's
     open_before = len(comm.get_comm_manager().comms)
     with pytest.raises(RouteError):
         LiveWidget(42)

@@ -1,0 +1,317 @@
+"""Many widgets on one page: 50 Counter LiveWidgets against 50 ipywidgets Button + Label pairs.
+
+    python -m bench.many_widgets [--count 50] [--rounds 3] [--envs voila,lab]
+
+For each environment (a standalone Voilà page, a JupyterLab notebook) and each page (the
+LiveWidgets; the same LiveWidgets with the whole frontend bundle in every widget, as before
+issue #15, ``LIVEWIDGET_INLINE_BUNDLE=1``; the ipywidgets pairs), in Debian's Chromium:
+
+- *shown*: seconds until every widget shows (Voilà: from the page's navigation, kernel start
+  included; Lab: from "Run All Cells" in an opened notebook whose kernel is idle);
+- *click answered*: until then, plus a click on the last widget answered on screen;
+- *ws KB*: kernel websocket bytes the page received until the click was answered (comm_open
+  messages and widget state included);
+- *JS heap / widget*: the page's JS heap after a forced GC (CDP ``Runtime.getHeapUsage``),
+  minus that of the same environment without the widgets (Voilà: a page of one empty cell;
+  Lab: the notebook before Run All), divided by the number of widgets.
+
+Times are medians over ``--rounds`` rounds; every page of an environment runs once per
+round, in turn, so they see the same load; ratios are against the ipywidgets page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from bench._table import print_table
+from tests.e2e._jupyter import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    JupyterLab,
+    isolated_env,
+    start_voila,
+    write_notebook,
+)
+
+READY_TIMEOUT_MS = 180_000
+
+LIVEWIDGET_CELL = '''
+from IPython.display import display
+from livewidget import LiveView, LiveWidget
+
+class Counter(LiveView):
+    template = """<button class="mw-inc" data-i="{{ i }}" phx-click="inc">+1</button>
+<span class="mw-count" data-i="{{ i }}">{{ count }}</span>"""
+
+    def mount(self, socket, session, params):
+        socket.assign(i=session["i"], count=0)
+
+    def handle_event(self, event, params, socket):
+        socket.assign(count=socket.assigns.count + 1)
+
+for i in range(COUNT):
+    display(LiveWidget(Counter, session={"i": i}))
+'''
+
+IPYWIDGETS_CELL = """
+from IPython.display import display
+import ipywidgets as widgets
+
+def pair(i):
+    button = widgets.Button(description="+1")
+    button.add_class("mw-inc")
+    button.add_class(f"mw-{i}")
+    label = widgets.Label("0")
+    label.add_class("mw-count")
+    label.add_class(f"mw-{i}")
+
+    def increment(_):
+        label.value = str(int(label.value) + 1)
+
+    button.on_click(increment)
+    display(button, label)
+
+for i in range(COUNT):
+    pair(i)
+"""
+
+#: page → (cell, selector of the widgets' buttons, selector of the last one's button and text)
+PAGES: dict[str, tuple[str, str, Callable[[int], tuple[str, str]]]] = {
+    "ipywidgets": (
+        IPYWIDGETS_CELL,
+        "button.mw-inc",
+        lambda last: (f"button.mw-inc.mw-{last}", f".mw-count.mw-{last}"),
+    ),
+    "livewidget": (
+        LIVEWIDGET_CELL,
+        ".lw-root button.mw-inc",
+        lambda last: (
+            f".lw-root button.mw-inc[data-i='{last}']",
+            f".lw-root span.mw-count[data-i='{last}']",
+        ),
+    ),
+}
+PAGES["livewidget-inline"] = PAGES["livewidget"]
+BASELINE = "ipywidgets"
+
+
+@dataclass
+class Result:
+    """One page load."""
+
+    shown_s: float
+    answered_s: float
+    ws_bytes: int
+    heap_bytes: float
+
+
+def js_heap(page: Page) -> float:
+    """The page's used JS heap after a forced garbage collection, in bytes."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("HeapProfiler.enable")
+        for _ in range(2):
+            cdp.send("HeapProfiler.collectGarbage")
+        return float(cdp.send("Runtime.getHeapUsage")["usedSize"])
+    finally:
+        cdp.detach()
+
+
+def count_ws_bytes(page: Page) -> list[int]:
+    """A one-item list that sums the bytes of every websocket frame the page receives."""
+    total = [0]
+
+    def on_socket(ws: object) -> None:
+        def on_frame(payload: str | bytes) -> None:
+            total[0] += len(payload.encode() if isinstance(payload, str) else payload)
+
+        ws.on("framereceived", on_frame)  # type: ignore[attr-defined]
+
+    page.on("websocket", on_socket)
+    return total
+
+
+def wait_shown(page: Page, selector: str, count: int) -> None:
+    page.wait_for_function(
+        "([sel, n]) => document.querySelectorAll(sel).length >= n",
+        arg=[selector, count],
+        timeout=READY_TIMEOUT_MS,
+    )
+
+
+def click_last(page: Page, name: str, count: int) -> None:
+    button, text = PAGES[name][2](count - 1)
+    page.locator(button).click()
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel)?.textContent.trim() === '1'",
+        arg=text,
+        timeout=60_000,
+    )
+
+
+def cells(name: str, count: int) -> list[str]:
+    return [f"COUNT = {count}", PAGES[name][0]]
+
+
+def run_voila(browser: Browser, work: Path, name: str, count: int, base_heap: float) -> Result:
+    """One Voilà page load of ``name``: a fresh server, a fresh browser context."""
+    env = isolated_env(work / "jupyter")
+    env["LIVEWIDGET_INLINE_BUNDLE"] = "1" if "inline" in name else "0"
+    folder = work / "nb"
+    folder.mkdir(exist_ok=True)
+    notebook = write_notebook(folder / "many.ipynb", cells(name, count))
+    server, url = start_voila(notebook, env=env, log=work / "voila.log")
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        received = count_ws_bytes(page)
+        started = time.monotonic()
+        page.goto(url)
+        wait_shown(page, PAGES[name][1], count)
+        shown = time.monotonic() - started
+        click_last(page, name, count)
+        answered = time.monotonic() - started
+        return Result(shown, answered, received[0], (js_heap(page) - base_heap) / count)
+    except Exception:
+        print(server.log_tail(), file=sys.stderr)
+        raise
+    finally:
+        context.close()
+        server.stop()
+
+
+def voila_base_heap(browser: Browser, work: Path) -> float:
+    """The JS heap of a Voilà page whose notebook shows no widget."""
+    env = isolated_env(work / "jupyter")
+    folder = work / "nb"
+    folder.mkdir(exist_ok=True)
+    notebook = write_notebook(folder / "empty.ipynb", ["print('ready')"])
+    server, url = start_voila(notebook, env=env, log=work / "voila-empty.log")
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(url)
+        page.get_by_text("ready").wait_for(timeout=READY_TIMEOUT_MS)
+        return js_heap(page)
+    finally:
+        context.close()
+        server.stop()
+
+
+def run_lab(browser: Browser, work: Path, name: str, count: int) -> Result:
+    """One JupyterLab run of ``name``: a fresh server, the notebook opened, then Run All."""
+    env = isolated_env(work / "jupyter")
+    env["LIVEWIDGET_INLINE_BUNDLE"] = "1" if "inline" in name else "0"
+    root = work / "lab-root"
+    root.mkdir(exist_ok=True)
+    notebook = write_notebook(work / "many.ipynb", cells(name, count))
+    lab = JupyterLab(root_dir=root, env=env, log=work / "lab.log")
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        lab.open_notebook(page, notebook, run_all=False)
+        base_heap = js_heap(page)
+        received = count_ws_bytes(page)  # the kernel's websocket is open already: Lab reuses
+        started = time.monotonic()
+        page.locator(".lm-MenuBar-itemLabel:text-is('Run')").click()
+        page.locator(".lm-Menu-itemLabel:text-is('Run All Cells')").click()
+        wait_shown(page, PAGES[name][1], count)
+        shown = time.monotonic() - started
+        click_last(page, name, count)
+        answered = time.monotonic() - started
+        return Result(shown, answered, received[0], (js_heap(page) - base_heap) / count)
+    except Exception:
+        print(lab.log_tail(), file=sys.stderr)
+        raise
+    finally:
+        context.close()
+        lab.shutdown_kernels()
+        lab.stop()
+
+
+def header(browser_version: str) -> str:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (
+        f"date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; "
+        f"{platform.machine()}, {os.cpu_count()} cores, load average {load}; "
+        f"python {platform.python_version()}, chromium {browser_version}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=50, help="widgets per page")
+    parser.add_argument("--rounds", type=int, default=3, help="page loads per page, median")
+    parser.add_argument("--envs", default="voila,lab", help="comma-separated: voila, lab")
+    parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated page names")
+    args = parser.parse_args()
+    envs, names = args.envs.split(","), args.pages.split(",")
+    if not set(envs) <= {"voila", "lab"} or not set(names) <= set(PAGES):
+        parser.error(f"--envs takes voila and/or lab; --pages takes {', '.join(PAGES)}")
+    rows = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        print(header(browser.version), flush=True)
+        for env_name in envs:
+            results: dict[str, list[Result]] = {name: [] for name in names}
+            base_heap = 0.0
+            if env_name == "voila":
+                with tempfile.TemporaryDirectory(prefix="lw-many-") as tmp:
+                    base_heap = voila_base_heap(browser, Path(tmp))
+            for _round in range(args.rounds):
+                for name in names:
+                    with tempfile.TemporaryDirectory(prefix="lw-many-") as tmp:
+                        work = Path(tmp)
+                        if env_name == "voila":
+                            result = run_voila(browser, work, name, args.count, base_heap)
+                        else:
+                            result = run_lab(browser, work, name, args.count)
+                    results[name].append(result)
+                print(f"  {env_name}: round {_round + 1} done", flush=True)
+            rows += table_rows(env_name, results)
+        browser.close()
+    print_table(
+        f"{args.count} widgets on one page (median of {args.rounds}; ratios: / the ipywidgets "
+        "page in the same run)",
+        [
+            *("env", "page", "shown s", "click answered s", "/ ipywidgets"),
+            *("ws KB", "/ ipywidgets", "JS heap / widget KB"),
+        ],
+        rows,
+    )
+
+
+def table_rows(env_name: str, results: dict[str, list[Result]]) -> list[list[object]]:
+    def median(name: str, field: str) -> float:
+        return statistics.median(getattr(r, field) for r in results[name])
+
+    base = BASELINE if BASELINE in results else next(iter(results))
+    rows: list[list[object]] = []
+    for name in results:
+        answered, ws = median(name, "answered_s"), median(name, "ws_bytes")
+        rows.append(
+            [
+                *(env_name, name, round(median(name, "shown_s"), 2), round(answered, 2)),
+                round(answered / median(base, "answered_s"), 2),
+                round(ws / 1024, 1),
+                round(ws / median(base, "ws_bytes"), 2),
+                round(median(name, "heap_bytes") / 1024, 1),
+            ]
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    main()
