@@ -22,7 +22,6 @@ reload) gets every row the stream shows, bounded by the stream's ``limit``.
 
 from __future__ import annotations
 
-import json
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from typing import Any
 
 from .._protocol import KEY_COUNT, KEYED, STATICS
 from ._rendered import Comprehension, Dynamic
-from ._row_store import RowStore, WireInsert
+from ._row_store import RowStore, WireInsert, encode_rows
 from ._snapshot import UNCOMPARABLE
 from ._stream_ops import STREAM
 from ._tree import to_html
@@ -95,7 +94,7 @@ class StreamOps:
             if len(queued) == start + len(ids):  # the usual batch: every id is new
                 self.ids.extend(ids)
                 self.items.extend(items)
-                self.wire.extend([dom_id, at, limit, False] for dom_id in ids)
+                self.wire.extend([[dom_id, at, limit, False] for dom_id in ids])
                 self.plain = self.plain and at == -1 and limit is None
                 return
             for dom_id in ids:  # an id repeats within the batch: take them one by one
@@ -296,9 +295,9 @@ def stream_comprehension(
     log = _needed(previous.log) if previous is not None else ()
     reset = ops.reset or previous is None
     if reset or ops.deletes or ops.ids:
-        values, text = _packed(rows)
+        values, packed = _encoded(rows)
         if ops.plain and not ops.deletes:
-            store = (_EMPTY if reset else store).appended(list(ops.ids), text)
+            store = (_EMPTY if reset else store).appended(list(ops.ids), *packed)
         else:
             store = store.applied(reset, ops.deletes, ops.wire, values)
         base = weakref.ref(previous) if previous is not None else None
@@ -308,18 +307,55 @@ def stream_comprehension(
     )
 
 
+def split_rows(
+    out: list[str], width: int, count: int, cids: Sequence[tuple[int, int]] = ()
+) -> list[list[Dynamic]]:
+    """The rows of a stream loop whose body is simple (each of its ``count`` rows printed
+    ``width`` strings, one per slot), cut from everything the loop printed, ``out``.
+
+    For the builder: a stream's rows are all new, so its loop needs no edge per row; it can
+    let the body print and cut the rows once at the loop's end, in one pass. ``cids`` are
+    the components placed, as (position in ``out``, cid); each slot printing one holds it.
+    """
+    if len(out) != width * count:
+        raise RuntimeError(
+            f"livewidget: a stream loop printed {len(out)} strings for {count} rows of "
+            f"{width} slots; please report this template"
+        )
+    rows: list[list[Dynamic]] = (
+        [out[i : i + width] for i in range(0, len(out), width)]  # type: ignore[misc]
+        if width
+        else [[] for _ in range(count)]
+    )
+    if cids and not width:
+        raise ValueError(_WHOLE_SLOT)
+    for position, cid in cids:
+        row, slot = divmod(position, width)
+        if rows[row][slot] != "":
+            raise ValueError(_WHOLE_SLOT)
+        rows[row][slot] = cid
+    return rows
+
+
+#: As the builder says it (a component in a part of a slot's output).
+_WHOLE_SLOT = (
+    "live_component(...) must be a whole {{ }} expression of the template (as in "
+    "{{ live_component(Card, id=item.id) }}), not part of other output such as a filter, "
+    "a string, an include or a macro; move the call into its own {{ }}"
+)
+
+
 _EMPTY = RowStore()
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def _packed(rows: list[list[Dynamic]]) -> tuple[list[list[Any]], str]:
-    """The rows as JSON values and as one JSON array. Rows of strings (and components'
-    cids), the usual kind, are JSON values already: one call of the C encoder writes them."""
+def _encoded(rows: list[list[Dynamic]]) -> tuple[list[list[Any]], tuple[str, int]]:
+    """The rows as JSON values, and packed for the store. Rows of strings (and components'
+    cids), the usual kind, are JSON values already."""
     try:
-        return rows, _ENCODER.encode(rows)
+        return rows, encode_rows(rows)
     except TypeError:  # a nested tree or loop in a row
         values = [[_json_value(value) for value in row] for row in rows]
-        return values, _ENCODER.encode(values)
+        return values, encode_rows(values)
 
 
 def _json_value(value: Dynamic) -> Any:

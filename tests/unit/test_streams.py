@@ -7,6 +7,7 @@ tracemalloc over 100,000 rows.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import os
@@ -16,6 +17,7 @@ import tracemalloc
 import weakref
 from typing import Any
 
+import comm
 import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
@@ -23,6 +25,9 @@ from hypothesis import strategies as st
 from livewidget import LiveView
 from livewidget._streams import Streams
 from livewidget.template import CompiledTemplate, Rendered, diff, environment, merge, to_html
+from livewidget.template._row_store import RowStore, encode_rows
+from livewidget.template._stream_ops import apply_ops
+from livewidget.template._streams import split_rows
 from livewidget.testing import LiveViewTest
 from tests._assign_updates import apply_step, states, steps, with_helpers
 from tests._jinja_grammar import templates
@@ -522,3 +527,100 @@ def test_a_loop_that_reads_a_stream_then_a_list_renders_each():
     second = compiled.render(state, changed={"live", "pairs"}, previous=first)
     client = merge(merge(None, first.to_json()), json.loads(json.dumps(diff(first, second))))
     assert to_html(client) == str(second) == "<i>p</i>"
+
+
+# -- the kernel's record of a stream, and a batch's cost in counts ---------------------------
+
+
+def _reference(chunks: list[tuple[list[str], list[Any]]]) -> tuple[list[str], list[Any]]:
+    """What the page shows after appending each chunk: a shown id is updated in place."""
+    ids: list[str] = []
+    rows: list[Any] = []
+    for chunk_ids, chunk_rows in chunks:
+        steps = [(i, -1, None, False, r) for i, r in zip(chunk_ids, chunk_rows, strict=True)]
+        apply_ops(ids, rows, False, (), steps)
+    return ids, rows
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_row_store_shows_what_the_page_shows_after_appends(seed):
+    """Appends of rows of every packing (text, NUL inside, cids, nested JSON), ids that repeat
+    across and within chunks, through merges: the store reads back as the page's rows."""
+    rng = random.Random(seed)
+    kinds = [
+        lambda n: [f"row {n}", f"<b>{n}</b>"],
+        lambda n: [f"nul\x00{n}", "x"],
+        lambda n: [n, f"cid row {n}"],
+        lambda n: [{"s": ["<i>", "</i>"], "0": str(n)}, "nested"],
+    ]
+    store = RowStore()
+    chunks: list[tuple[list[str], list[Any]]] = []
+    for _ in range(rng.randrange(1, 80)):
+        ids = [f"m-{rng.randrange(60)}" for _ in range(rng.randrange(0, 12))]
+        kind = rng.choice(kinds)
+        rows = [kind(rng.randrange(1000)) for _ in ids]
+        chunks.append((ids, rows))
+        store = store.appended(ids, *encode_rows(rows))
+        assert len(store.chunks) <= 33
+    assert store.unpack() == _reference(chunks)
+    assert store.compacted().unpack() == _reference(chunks)
+    assert store.compacted().logged == len(_reference(chunks)[0])
+
+
+def test_rows_of_strings_are_packed_as_text_and_others_as_json():
+    assert encode_rows([["a", "b"], ["c", "d"]]) == ("a\x00b\x00c\x00d", 2)
+    assert encode_rows([["a\x00", "b"]]) == ('[["a\\u0000","b"]]', 0)
+    assert encode_rows([[3, "b"]]) == ('[[3,"b"]]', 0)
+    assert encode_rows([["a"], ["b", "c"]]) == ('[["a"],["b","c"]]', 0)
+    with pytest.raises(TypeError):
+        encode_rows([[object()]])
+
+
+def test_split_rows_cuts_a_stream_loops_output_and_places_components():
+    out = ["a", "", "b", "c"]
+    assert split_rows(out, 2, 2, [(1, 7)]) == [["a", 7], ["b", "c"]]
+    assert split_rows([], 0, 3) == [[], [], []]
+    with pytest.raises(RuntimeError, match="printed 3 strings for 2 rows of 2 slots"):
+        split_rows(["a", "b", "c"], 2, 2)
+    with pytest.raises(ValueError, match="whole"):
+        split_rows(["a", "x"], 2, 1, [(1, 7)])
+
+
+def test_a_stream_batch_through_a_widget_is_one_message_of_pinned_size_and_keeps_no_item():
+    """Deterministic counts of bench.stream_batches' path: one answer per batch, its bytes,
+    no item alive once a batch is answered, and the kernel's record in a few chunks."""
+    from bench import stream_batches
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    created = comm.create_comm
+    try:
+        figures = stream_batches.grow(5000, 1000, loop)
+    finally:
+        comm.create_comm = created
+        loop.close()
+        asyncio.set_event_loop(None)
+    assert figures["messages"] == 1 + 5  # the join's page, then one answer per batch
+    # Rows 1000..1999: 49-51 B each in "k" ('"7":{"0":"msgs-1007","1":"message number
+    # 1007"},'), 28 B in the instruction ('["msgs-1007",-1,null,false],'), and the envelope.
+    assert figures["batch bytes"] == 77_947
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, stream_batches.Message)]
+
+
+def test_a_batch_of_appends_leaves_the_record_in_few_chunks_and_each_row_once():
+    compiled = CompiledTemplate(environment(), LIST)
+    streams = Streams()
+    streams.stream("msgs", [])
+    tree = compiled.render({"streams": streams.namespace})
+    streams.rendered()
+    for batch in range(64):
+        streams.stream("msgs", [Item(batch * 100 + i) for i in range(100)])
+        tree = compiled.render({"streams": streams.namespace}, changed={"streams"}, previous=tree)
+        streams.rendered()
+    comprehension = tree.dynamics[0]
+    store = comprehension.store
+    assert store.logged == 6400
+    assert len(store.chunks) <= 8  # merged as rows accumulate: at 300, 700, 1500, 3100 rows
+    assert store.chunks[0].width == 2  # packed as text
+    assert len(comprehension.to_json()["stream"][1]) == 6400
