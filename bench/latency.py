@@ -38,11 +38,13 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any, TypeVar
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from bench._table import print_table
 from tests.e2e._jupyter import (
@@ -55,6 +57,11 @@ from tests.e2e._jupyter import (
 )
 
 WARMUP_ROUNDS = 3
+#: widget name → (selector of what is clicked, selector of the text that goes N → N+1)
+Widgets = dict[str, tuple[str, str]]
+T = TypeVar("T")
+#: what a runner does with the page once the notebook is open (its result is the runner's)
+Use = Callable[[Page], T]
 READY_TIMEOUT_MS = 120_000
 
 LIVEWIDGET_CELL = '''
@@ -118,7 +125,7 @@ widgets.HBox([ipw_button, ipw_label])
 CELLS = [LIVEWIDGET_CELL, ECHO_CELL, IPYWIDGETS_CELL]
 BASELINE = "echo"
 #: widget → (selector of what is clicked, selector of the text that goes N → N+1)
-WIDGETS = {
+WIDGETS: Widgets = {
     "livewidget": ("#lw-inc", "#lw-count"),
     BASELINE: ("#echo-ping", "#echo-out"),
     "ipywidgets": ("button.ipw-inc", ".ipw-count"),
@@ -127,18 +134,48 @@ WIDGETS = {
 FRAME_CLOCK = """
 (() => {
   // Arrival times of the kernel websockets' frames (.../api/kernels/ID/channels), for the
-  // click → reply frame column. Installed before the page's own scripts run.
+  // click → reply frame column, and the frames themselves (read by FRAME_KINDS after the
+  // run, so that decoding costs nothing while clicks are timed). Installed before the
+  // page's own scripts run.
   const Native = window.WebSocket;
   const frames = (window.__lwFrames = []);
+  const data = (window.__lwFrameData = []);
   window.WebSocket = class extends Native {
     constructor(...args) {
       super(...args);
       if (String(args[0]).includes("/channels")) {
-        this.addEventListener("message", () => frames.push(performance.now()));
+        this.addEventListener("message", (e) => {
+          frames.push(performance.now());
+          data.push(e.data);
+        });
       }
     }
   };
 })();
+"""
+
+FRAME_KINDS = """
+([from, to]) => {
+  // Frames from..to-1 of FRAME_CLOCK, decoded: [channel, msg_type, comm method, content bytes].
+  // Jupyter's kernel websocket speaks JSON text, or the binary v1 protocol: a little-endian
+  // uint64 count n, n uint64 offsets, then channel, header, parent header, metadata, content.
+  const utf8 = new TextDecoder();
+  const decode = (raw) => {
+    if (typeof raw === "string") {
+      const msg = JSON.parse(raw);
+      return [msg.channel, msg.header, msg.content, JSON.stringify(msg.content).length];
+    }
+    if (!(raw instanceof ArrayBuffer)) return [null, {}, {}, 0];
+    const view = new DataView(raw);
+    const at = (i) => Number(view.getBigUint64(8 * (i + 1), true));
+    const part = (i) => utf8.decode(new Uint8Array(raw, at(i), at(i + 1) - at(i)));
+    return [part(0), JSON.parse(part(1)), JSON.parse(part(4)), at(5) - at(4)];
+  };
+  return window.__lwFrameData.slice(from, to).map((raw) => {
+    const [channel, header, content, bytes] = decode(raw);
+    return [channel, header.msg_type ?? null, content?.data?.method ?? null, bytes];
+  });
+}
 """
 
 MEASURE = """
@@ -167,7 +204,7 @@ async ({widgets, rounds, gapMs, timeoutMs}) => {
       for (let i = (frames?.length ?? 0) - 1; i >= mark; i--) {
         if (frames[i] <= now) { frame = frames[i] - start; break; }
       }
-      finish([now - start, frame]);
+      finish([now - start, frame, mark, frames ? frames.length : 0]);
     });
     observer.observe(scope, {subtree: true, childList: true, characterData: true});
     const timer = setTimeout(
@@ -195,9 +232,14 @@ def notebook(folder: Path) -> Path:
     return write_notebook(folder / "latency.ipynb", CELLS)
 
 
-def wait_for_widgets(page: Page, timeout_ms: float = READY_TIMEOUT_MS) -> None:
-    """Wait until every widget shows its button and its output (the kernel has run all)."""
-    for button, output in WIDGETS.values():
+def wait_for_widgets(
+    page: Page, timeout_ms: float = READY_TIMEOUT_MS, widgets: Widgets | None = None
+) -> None:
+    """Wait until every widget shows its button and its output (the kernel has run all).
+
+    ``widgets``: name → (button, output) selectors; this page's three by default.
+    """
+    for button, output in (widgets or WIDGETS).values():
         page.locator(button).wait_for(timeout=timeout_ms)
         page.locator(output).wait_for(timeout=timeout_ms)
 
@@ -209,27 +251,56 @@ class Samples:
     dom: dict[str, list[float]]
     #: None for every click when the page has no FRAME_CLOCK
     frame: dict[str, list[float | None]]
+    #: the FRAME_CLOCK frames that arrived between the click and the DOM update (from, to)
+    window: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
 
-def measure(page: Page, clicks: int, gap_ms: float, *, warmup: int = WARMUP_ROUNDS) -> Samples:
+def measure(
+    page: Page,
+    clicks: int,
+    gap_ms: float,
+    *,
+    warmup: int = WARMUP_ROUNDS,
+    widgets: Widgets | None = None,
+) -> Samples:
     """Time ``clicks`` clicks per widget, in the page: click → updated DOM (and → reply frame).
 
     The widgets must be shown already (:func:`wait_for_widgets`). ``gap_ms`` is the pause after
     each update before the next click (0: back-to-back). ``warmup`` rounds come first, dropped.
     The reply-frame times need :data:`FRAME_CLOCK` added to the page before it loaded.
+    ``widgets``: name → (button, output) selectors, each output's text going N → N+1 on a
+    click; this page's three by default.
     """
-    widgets = [{"name": n, "button": b, "output": o} for n, (b, o) in WIDGETS.items()]
-    args = {"widgets": widgets, "gapMs": gap_ms, "timeoutMs": 15_000}
+    chosen = widgets or WIDGETS
+    widgets_arg = [{"name": n, "button": b, "output": o} for n, (b, o) in chosen.items()]
+    args = {"widgets": widgets_arg, "gapMs": gap_ms, "timeoutMs": 15_000}
     if warmup:
         page.evaluate(MEASURE, {**args, "rounds": warmup})
-    raw: dict[str, list[list[float | None]]] = page.evaluate(MEASURE, {**args, "rounds": clicks})
+    raw: dict[str, list[list[Any]]] = page.evaluate(MEASURE, {**args, "rounds": clicks})
     return Samples(
-        dom={name: [float(dom) for dom, _ in pairs] for name, pairs in raw.items()},
-        frame={name: [frame for _, frame in pairs] for name, pairs in raw.items()},
+        dom={name: [float(one[0]) for one in each] for name, each in raw.items()},
+        frame={name: [one[1] for one in each] for name, each in raw.items()},
+        window={name: [(int(one[2]), int(one[3])) for one in each] for name, each in raw.items()},
     )
 
 
-def launch(playwright) -> Browser:
+def frame_kinds(page: Page, window: tuple[int, int]) -> list[tuple[str, str, str | None, int]]:
+    """The FRAME_CLOCK frames of ``window``: (channel, msg_type, comm method, content bytes)."""
+    kinds: list[list[Any]] = page.evaluate(FRAME_KINDS, list(window))
+    return [(str(c), str(k), m, int(n)) for c, k, m, n in kinds]
+
+
+def replies(page: Page, window: tuple[int, int]) -> list[int]:
+    """Content bytes of each widget message (iopub ``comm_msg``, method custom) in ``window``."""
+    return [
+        size
+        for channel, kind, method, size in frame_kinds(page, window)
+        if channel == "iopub" and kind == "comm_msg" and method == "custom"
+    ]
+
+
+def launch(playwright: Playwright) -> Browser:
+    """Debian's Chromium, as the end-to-end tests launch it."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
@@ -240,18 +311,15 @@ def new_page(browser: Browser) -> Page:
     return page
 
 
-def run_lab(
-    browser: Browser, work: Path, env: dict[str, str], gaps: list[float], clicks: int
-) -> dict[float, Samples]:
-    """Samples per gap, in a fresh JupyterLab serving the notebook."""
+def run_lab(browser: Browser, work: Path, env: dict[str, str], nb: Path, use: Use[T]) -> T:
+    """``use(page)`` on notebook ``nb`` run in a fresh JupyterLab (``work``: a scratch folder)."""
     root = work / "lab-root"
     root.mkdir()
     lab = JupyterLab(root_dir=root, env=env, log=work / "jupyter-lab.log")
     page = new_page(browser)
     try:
-        lab.open_notebook(page, notebook(work))
-        wait_for_widgets(page)
-        return {gap: measure(page, clicks, gap) for gap in gaps}
+        lab.open_notebook(page, nb)
+        return use(page)
     except Exception:
         print(lab.log_tail(), file=sys.stderr)
         raise
@@ -261,16 +329,13 @@ def run_lab(
         lab.stop()
 
 
-def run_voila(
-    browser: Browser, work: Path, env: dict[str, str], gaps: list[float], clicks: int
-) -> dict[float, Samples]:
-    """Samples per gap, in a fresh standalone Voilà serving the notebook."""
-    server, url = start_voila(notebook(work), env=env, log=work / "voila.log")
+def run_voila(browser: Browser, work: Path, env: dict[str, str], nb: Path, use: Use[T]) -> T:
+    """``use(page)`` on notebook ``nb`` served by a fresh standalone Voilà."""
+    server, url = start_voila(nb, env=env, log=work / "voila.log")
     page = new_page(browser)
     try:
         page.goto(url)
-        wait_for_widgets(page)
-        return {gap: measure(page, clicks, gap) for gap in gaps}
+        return use(page)
     except Exception:
         print(server.log_tail(), file=sys.stderr)
         raise
@@ -280,8 +345,8 @@ def run_voila(
 
 
 def run_lab_without_subshells(
-    browser: Browser, work: Path, env: dict[str, str], gaps: list[float], clicks: int
-) -> dict[float, Samples]:
+    browser: Browser, work: Path, env: dict[str, str], nb: Path, use: Use[T]
+) -> T:
     """As :func:`run_lab`, with Lab's ``commsOverSubshells`` setting ``disabled``.
 
     JupyterLab 4.6 sends comm messages to a kernel subshell by default ("perCommTarget").
@@ -290,11 +355,22 @@ def run_lab_without_subshells(
     settings.mkdir(parents=True, exist_ok=True)
     kernels = settings / "kernels-settings.jupyterlab-settings"
     kernels.write_text(json.dumps({"commsOverSubshells": "disabled"}))
-    return run_lab(browser, work, env, gaps, clicks)
+    return run_lab(browser, work, env, nb, use)
 
 
 #: environment → runner; "lab-nosub" is not in the default run
-RUNNERS = {"lab": run_lab, "voila": run_voila, "lab-nosub": run_lab_without_subshells}
+RUNNERS: dict[str, Callable[[Browser, Path, dict[str, str], Path, Use[Any]], Any]] = {
+    "lab": run_lab,
+    "voila": run_voila,
+    "lab-nosub": run_lab_without_subshells,
+}
+
+
+def server_env(work: Path, nodelay: bool) -> dict[str, str]:
+    """An isolated Jupyter environment under ``work``, livewidget's nodelay hook on or off."""
+    env = isolated_env(work / "jupyter")
+    env["LIVEWIDGET_NODELAY"] = "1" if nodelay else "0"
+    return env
 
 
 def p90(samples: list[float]) -> float:
@@ -366,9 +442,13 @@ def main() -> None:
             for state in states:
                 with tempfile.TemporaryDirectory(prefix="lw-latency-") as tmp:
                     work = Path(tmp)
-                    env = isolated_env(work / "jupyter")
-                    env["LIVEWIDGET_NODELAY"] = "1" if state == "on" else "0"
-                    by_gap = RUNNERS[env_name](browser, work, env, gaps, args.clicks)
+                    env = server_env(work, state == "on")
+
+                    def use(page: Page) -> dict[float, Samples]:
+                        wait_for_widgets(page)
+                        return {gap: measure(page, args.clicks, gap) for gap in gaps}
+
+                    by_gap = RUNNERS[env_name](browser, work, env, notebook(work), use)
                 for gap, samples in by_gap.items():
                     check(samples, args.clicks)
                     spacing = f"{gap:g} ms" if gap else "back-to-back"
