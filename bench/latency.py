@@ -156,7 +156,8 @@ FRAME_CLOCK = """
 
 FRAME_KINDS = """
 ([from, to]) => {
-  // Frames from..to-1 of FRAME_CLOCK, decoded: [channel, msg_type, comm method, content bytes].
+  // Frames from..to-1 of FRAME_CLOCK, decoded: [channel, msg_type, comm method, content bytes,
+  // the message's header date and the frame's arrival, both as epoch ms].
   // Jupyter's kernel websocket speaks JSON text, or the binary v1 protocol: a little-endian
   // uint64 count n, n uint64 offsets, then channel, header, parent header, metadata, content.
   const utf8 = new TextDecoder();
@@ -171,9 +172,11 @@ FRAME_KINDS = """
     const part = (i) => utf8.decode(new Uint8Array(raw, at(i), at(i + 1) - at(i)));
     return [part(0), JSON.parse(part(1)), JSON.parse(part(4)), at(5) - at(4)];
   };
-  return window.__lwFrameData.slice(from, to).map((raw) => {
+  return window.__lwFrameData.slice(from, to).map((raw, i) => {
     const [channel, header, content, bytes] = decode(raw);
-    return [channel, header.msg_type ?? null, content?.data?.method ?? null, bytes];
+    const date = header.date ? Date.parse(header.date) : null;
+    const arrival = performance.timeOrigin + window.__lwFrames[from + i];
+    return [channel, header.msg_type ?? null, content?.data?.method ?? null, bytes, date, arrival];
   });
 }
 """
@@ -204,7 +207,8 @@ async ({widgets, rounds, gapMs, timeoutMs}) => {
       for (let i = (frames?.length ?? 0) - 1; i >= mark; i--) {
         if (frames[i] <= now) { frame = frames[i] - start; break; }
       }
-      finish([now - start, frame, mark, frames ? frames.length : 0]);
+      const end = frames ? frames.length : 0;
+      finish([now - start, frame, mark, end, performance.timeOrigin + start]);
     });
     observer.observe(scope, {subtree: true, childList: true, characterData: true});
     const timer = setTimeout(
@@ -253,6 +257,8 @@ class Samples:
     frame: dict[str, list[float | None]]
     #: the FRAME_CLOCK frames that arrived between the click and the DOM update (from, to)
     window: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    #: each click's time as epoch ms (to compare with the kernel's message dates)
+    clicked: dict[str, list[float]] = field(default_factory=dict)
 
 
 def measure(
@@ -281,22 +287,45 @@ def measure(
         dom={name: [float(one[0]) for one in each] for name, each in raw.items()},
         frame={name: [one[1] for one in each] for name, each in raw.items()},
         window={name: [(int(one[2]), int(one[3])) for one in each] for name, each in raw.items()},
+        clicked={name: [float(one[4]) for one in each] for name, each in raw.items()},
     )
 
 
-def frame_kinds(page: Page, window: tuple[int, int]) -> list[tuple[str, str, str | None, int]]:
-    """The FRAME_CLOCK frames of ``window``: (channel, msg_type, comm method, content bytes)."""
+@dataclass(frozen=True)
+class Frame:
+    """One kernel websocket frame the page received (see :data:`FRAME_KINDS`)."""
+
+    channel: str | None
+    msg_type: str | None
+    #: a comm message's ``data.method`` ("custom" for a widget's own messages)
+    method: str | None
+    #: the message content's size as it travelled
+    size: int
+    #: when the kernel (or server) made the message, epoch ms (None when it has no date)
+    made: float | None
+    #: when the page received the frame, epoch ms
+    arrived: float
+
+    @property
+    def reply(self) -> bool:
+        """Whether this is a widget's own message (iopub ``comm_msg``, method custom)."""
+        return self.channel == "iopub" and self.msg_type == "comm_msg" and self.method == "custom"
+
+    @property
+    def busy(self) -> bool:
+        """Whether this is the kernel's ``status: busy`` (it started on a request)."""
+        return self.channel == "iopub" and self.msg_type == "status" and self.method is None
+
+
+def frames(page: Page, window: tuple[int, int]) -> list[Frame]:
+    """The FRAME_CLOCK frames of ``window`` (from, to), decoded."""
     kinds: list[list[Any]] = page.evaluate(FRAME_KINDS, list(window))
-    return [(str(c), str(k), m, int(n)) for c, k, m, n in kinds]
+    return [Frame(c, k, m, int(n), made, float(arrived)) for c, k, m, n, made, arrived in kinds]
 
 
 def replies(page: Page, window: tuple[int, int]) -> list[int]:
     """Content bytes of each widget message (iopub ``comm_msg``, method custom) in ``window``."""
-    return [
-        size
-        for channel, kind, method, size in frame_kinds(page, window)
-        if channel == "iopub" and kind == "comm_msg" and method == "custom"
-    ]
+    return [frame.size for frame in frames(page, window) if frame.reply]
 
 
 def launch(playwright: Playwright) -> Browser:

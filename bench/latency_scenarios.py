@@ -59,10 +59,11 @@ from bench.latency import (
     BASELINE,
     ECHO_CELL,
     RUNNERS,
+    Frame,
     Samples,
     Widgets,
     check,
-    frame_kinds,
+    frames,
     header,
     launch,
     measure,
@@ -181,24 +182,39 @@ def notebook(folder: Path) -> Path:
     return write_notebook(folder / "latency_scenarios.ipynb", CELLS)
 
 
-def reply_frames(page: Page, samples: Samples) -> dict[str, list[list[int]]]:
-    """Per scenario and click: the content bytes of each widget message between click and update.
+#: per scenario, per click: the kernel websocket frames between the click and the update
+ClickFrames = dict[str, list[list[Frame]]]
+
+
+def click_frames(page: Page, samples: Samples) -> ClickFrames:
+    """Per scenario and click, the frames that reached the page between click and update.
 
     Needs ``bench.latency.FRAME_CLOCK`` in the page before it loaded.
     """
     last = max(end for windows in samples.window.values() for _, end in windows)
-    kinds = frame_kinds(page, (0, last))
+    every = frames(page, (0, last))
     return {
-        name: [
-            [
-                size
-                for channel, kind, method, size in kinds[start:end]
-                if channel == "iopub" and kind == "comm_msg" and method == "custom"
-            ]
-            for start, end in windows
-        ]
+        name: [every[start:end] for start, end in windows]
         for name, windows in samples.window.items()
     }
+
+
+def replies_per_click(frames_: ClickFrames) -> dict[str, list[list[int]]]:
+    """Per scenario and click: the content bytes of each widget message (one is right)."""
+    return {
+        name: [[frame.size for frame in click if frame.reply] for click in clicks]
+        for name, clicks in frames_.items()
+    }
+
+
+def split(clicked: float, click: list[Frame]) -> tuple[float, float, float] | None:
+    """One click's path by the kernel's clock: (click → kernel busy, busy → reply made,
+    reply made → its frame in the page), ms; None without a dated busy and reply."""
+    busy = next((f for f in click if f.busy and f.made is not None), None)
+    reply = next((f for f in click if f.reply and f.made is not None), None)
+    if busy is None or reply is None or busy.made is None or reply.made is None:
+        return None
+    return busy.made - clicked, reply.made - busy.made, reply.arrived - reply.made
 
 
 # -- the kernel's share, in this process -------------------------------------------------------
@@ -291,24 +307,32 @@ def kernel_work(clicks: int, profile: str | None = None) -> dict[str, tuple[floa
 def rows_for(
     env: str,
     samples: Samples,
-    frames: dict[str, list[list[int]]],
+    frames_: ClickFrames,
     kernel: dict[str, tuple[float, int]],
 ) -> list[list[object]]:
     """The table's rows for one environment: ``bench.latency``'s summary, plus where time goes."""
+    replies = replies_per_click(frames_)
     rows = []
     for row in summary(samples):
         name = str(row[0])
-        per_click = frames[name]
-        sizes = [size for click in per_click for size in click]
-        replies = sum(len(click) for click in per_click) / len(per_click)
-        ms, _ = kernel[name]
+        sizes = [size for click in replies[name] for size in click]
+        count = sum(len(click) for click in replies[name]) / len(replies[name])
+        parts = [
+            part
+            for clicked, click in zip(samples.clicked[name], frames_[name], strict=True)
+            if (part := split(clicked, click)) is not None
+        ]
+        medians = [
+            f"{statistics.median(p[i] for p in parts):.1f}" if parts else "-" for i in range(3)
+        ]
         rows.append(
             [
                 env,
                 *row,
-                f"{replies:.2f}",
+                *medians,
+                f"{kernel[name][0]:.2f}",
+                f"{count:.2f}",
                 round(statistics.median(sizes)) if sizes else "-",
-                f"{ms:.2f}",
             ]
         )
     return rows
@@ -337,12 +361,12 @@ def main() -> None:
                 work = Path(tmp)
                 env = server_env(work, args.nodelay == "on")
 
-                def use(page: Page) -> tuple[Samples, dict[str, list[list[int]]]]:
+                def use(page: Page) -> tuple[Samples, ClickFrames]:
                     wait_for_widgets(page, widgets=SCENARIOS)
                     samples = measure(page, args.clicks, args.gap, widgets=SCENARIOS)
-                    return samples, reply_frames(page, samples)
+                    return samples, click_frames(page, samples)
 
-                run: Callable[..., tuple[Samples, dict[str, list[list[int]]]]] = RUNNERS[env_name]
+                run: Callable[..., tuple[Samples, ClickFrames]] = RUNNERS[env_name]
                 samples, frames = run(browser, work, env, notebook(work), use)
             check(samples, args.clicks)
             rows += rows_for(env_name, samples, frames, kernel)
@@ -354,7 +378,8 @@ def main() -> None:
         f" {time.monotonic() - started:.0f} s)",
         [
             *("env", "scenario", "clicks", "p50 ms", "p90 ms", "p50/echo"),
-            *("→frame p50", "frame→DOM p50", "replies/click", "reply B", "kernel ms"),
+            *("→frame p50", "frame→DOM p50", "→busy", "busy→reply", "reply→frame"),
+            *("kernel ms", "replies/click", "reply B"),
         ],
         rows,
     )
