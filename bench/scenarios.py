@@ -65,7 +65,7 @@ def cell_changes(assigns: dict[str, Any]) -> set[str]:
 def row_appended(assigns: dict[str, Any]) -> set[str]:
     """(c) one row appended."""
     rows = assigns["rows"]
-    assigns["rows"] = [*rows, make_row(max(r["id"] for r in rows) + 1)]
+    assigns["rows"] = [*rows, make_row(rows[-1]["id"] + 1)]  # ids ascend
     return {"rows"}
 
 

@@ -178,7 +178,9 @@ def _splice(value: Dynamic, inner: Rendered, html: str) -> Dynamic | None:
         rows.append(row if spliced is None else spliced)
     if not found:
         return None
-    return Comprehension(value.statics, rows, value.keys, value.snapshots, value.block)
+    return Comprehension(
+        value.statics, rows, value.keys, value.snapshots, value.block, value.positions, value.keying
+    )
 
 
 def _splice_all(values: list[Dynamic], inner: Rendered, html: str) -> list[Dynamic] | None:

@@ -311,19 +311,22 @@ class LoopUse:
     reusable: bool
     index: bool
     length: bool
+    #: The body never reads ``loop`` at all.
+    lean: bool = False
 
 
 def loop_dependencies(body: Iterable[nodes.Node]) -> LoopUse:
     """What the rows of a loop with ``body`` depend on, besides their item."""
-    index = length = False
+    index = length = used = False
     for name, parent in _loop_names(body, None):
+        used = True
         attr = parent.attr if isinstance(parent, nodes.Getattr) and parent.node is name else None
         if attr not in LOOP_ATTRS:
             return LoopUse(False, True, True)
         uses_index, uses_length = LOOP_ATTRS[attr]
         index |= uses_index
         length |= uses_length
-    return LoopUse(True, index, length)
+    return LoopUse(True, index, length, lean=not used)
 
 
 def _loop_names(

@@ -18,12 +18,13 @@ skipped at all is decided by :mod:`._analysis`.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._rendered import Comprehension, Dynamic, Rendered
-from ._snapshot import UNCOMPARABLE, same, snapshot
+from ._loops import RowPlan, fresh, lean_plan, plan
+from ._rendered import POSITIONS, Comprehension, Dynamic, Rendered
+from ._snapshot import UNCOMPARABLE
 from ._streams import StreamRows, stream_comprehension
 
 EXPR, IF, FOR = "expr", "if", "for"
@@ -58,6 +59,8 @@ class Slot:
     reusable: bool = False
     uses_index: bool = False
     uses_length: bool = False
+    #: The body never reads ``loop``: the loop iterates only the rows to evaluate.
+    lean: bool = False
 
 
 @dataclass(slots=True)
@@ -70,19 +73,14 @@ class _Frame:
     dynamics: list[Dynamic] = field(default_factory=list)
 
 
-# For one row: its previous render (or None), the names changed for it (None: all), and
-# whether it must be evaluated at all.
-_Plan = tuple[list[Dynamic] | None, frozenset[str] | None, bool]
-_FRESH: _Plan = (None, None, True)
-
-
 @dataclass(slots=True)
 class _LoopFrame:
     slot: Slot
-    keys: list[Hashable]
-    snapshots: list[Any]
-    plan: list[_Plan]
-    rows: list[list[Dynamic]] = field(default_factory=list)
+    plan: RowPlan
+    #: The next row (a loop that reads ``loop`` visits every row), and how many rows of
+    #: ``plan.evaluate`` were evaluated.
+    next_row: int = 0
+    evaluated: int = 0
     #: A stream loop: its stream, and what the slot held before (see ``_streams.py``).
     stream: StreamRows | None = None
     before: Dynamic | None = None
@@ -190,50 +188,56 @@ class Builder:
         self._frames[-1].dynamics.append(Rendered(inner.block.statics, inner.dynamics, inner.block))
         return ""
 
-    def iter(self, iterable: Any) -> list[Any]:
-        """The next slot, a ``for``, iterates ``iterable``: plan which rows to reuse."""
+    def iter(self, iterable: Any) -> Iterator[Any] | list[Any]:
+        """The next slot, a ``for``, iterates ``iterable``: plan which rows to reuse.
+
+        A lean loop (its body never reads ``loop``) gets only the items of the rows to
+        evaluate, and this generator takes each row's output when the loop asks for the
+        next item; another loop gets every item and reads ``row`` and ``row_end``."""
         frame = self._frames[-1]
         slot = frame.block.slots[len(frame.dynamics)]
+        before = self._previous(frame)
         if isinstance(iterable, StreamRows):
             # A stream's rows are new every render: each is evaluated, none is compared.
-            rows = iterable.rows()
-            self._loops.append(
-                _LoopFrame(
-                    slot,
-                    [dom_id for dom_id, _ in rows],
-                    [UNCOMPARABLE] * len(rows),
-                    [_FRESH] * len(rows),
-                    stream=iterable,
-                    before=self._previous(frame),
-                )
-            )
-            return rows
-        items, key_attr = _items(iterable)
-        keys = _keys(items, key_attr)
-        before = self._previous(frame)
-        old = before if isinstance(before, Comprehension) and before.block is slot.body else None
-        if old is None or frame.changed is None or not slot.reusable:
+            items = iterable.rows()
             count = len(items)
-            snapshots = (
-                [(snapshot(item), _position(slot, i, count)) for i, item in enumerate(items)]
-                if slot.reusable
-                else [UNCOMPARABLE] * count
+            keys: list[Hashable] = [dom_id for dom_id, _ in items]
+            row_plan = RowPlan(
+                [None] * count, fresh(items), keys, POSITIONS, [UNCOMPARABLE] * count
             )
-            plan: list[_Plan] = [_FRESH] * count
+            loop = _LoopFrame(slot, row_plan, stream=iterable, before=before)
         else:
-            snapshots, plan = _plan(slot, frame.changed, items, keys, old)
-        self._loops.append(_LoopFrame(slot, keys, snapshots, plan))
-        return items
+            # Exactly this class: a stream's rows are not a list to pair rows with.
+            old = before if type(before) is Comprehension and before.block is slot.body else None
+            items, row_plan = (lean_plan if slot.lean else plan)(slot, frame.changed, iterable, old)
+            loop = _LoopFrame(slot, row_plan)
+        self._loops.append(loop)
+        return self._lean_rows(loop) if slot.lean else items
+
+    def _lean_rows(self, loop: _LoopFrame) -> Iterator[Any]:
+        body = loop.slot.body
+        assert body is not None
+        rows = loop.plan.rows
+        frames = self._frames
+        for index, item, previous, changed in loop.plan.evaluate:
+            if body.simple:
+                yield item
+                rows[index] = self._simple_row(body)
+            else:
+                frames.append(_Frame(body, previous, changed))
+                yield item
+                rows[index] = self._end_row()
+            loop.evaluated += 1
 
     @property
     def row(self) -> bool:
         """A row starts: True to evaluate it, False when its previous render is kept."""
         loop = self._loops[-1]
-        previous, changed, evaluate = loop.plan[len(loop.rows)]
-        if not evaluate:
-            assert previous is not None
-            loop.rows.append(previous)
+        index = loop.next_row
+        loop.next_row += 1
+        if loop.plan.rows[index] is not None:
             return False
+        _, _, previous, changed = loop.plan.evaluate[loop.evaluated]
         assert loop.slot.body is not None
         self._frames.append(_Frame(loop.slot.body, previous, changed))
         return True
@@ -241,24 +245,41 @@ class Builder:
     @property
     def row_end(self) -> str:
         """The row opened by :meth:`row` ended."""
-        frame = self._frames.pop()
-        if frame.block.simple:
-            if len(self.out) != len(frame.block.slots):
-                raise RuntimeError(
-                    f"livewidget: a row printed {len(self.out)} strings for "
-                    f"{len(frame.block.slots)} slots; please report this template"
-                )
-            frame.dynamics = list[Dynamic](self.out)
+        loop = self._loops[-1]
+        body = self._frames[-1].block
+        loop.plan.rows[loop.next_row - 1] = (
+            self._simple_row(body) if body.simple else self._end_row()
+        )
+        if body.simple:
+            self._frames.pop()
+        loop.evaluated += 1
+        return ""
+
+    def _simple_row(self, body: Block) -> list[Dynamic]:
+        """A simple row's dynamics: what it printed, one string per slot."""
+        out = self.out
+        if len(out) != len(body.slots):
+            raise RuntimeError(
+                f"livewidget: a row printed {len(out)} strings for "
+                f"{len(body.slots)} slots; please report this template"
+            )
+        dynamics = list[Dynamic](out)
+        out.clear()
+        if self._cids:
             for position, cid in self._cids:
-                if frame.dynamics[position] != "":
+                if dynamics[position] != "":
                     self._cids.clear()
                     raise ValueError(_WHOLE_SLOT)
-                frame.dynamics[position] = cid
+                dynamics[position] = cid
             self._cids.clear()
+        return dynamics
+
+    def _end_row(self) -> list[Dynamic]:
+        """A row with nested slots ended: its frame's dynamics."""
+        frame = self._frames.pop()
         self._no_component()
         self.out.clear()
-        self._loops[-1].rows.append(frame.dynamics)
-        return ""
+        return frame.dynamics
 
     @property
     def loop_end(self) -> str:
@@ -267,59 +288,36 @@ class Builder:
         loop = self._loops.pop()
         body = loop.slot.body
         assert body is not None
+        row_plan = loop.plan
+        if loop.evaluated != len(row_plan.evaluate):
+            raise RuntimeError(
+                f"livewidget: a loop evaluated {loop.evaluated} of its "
+                f"{len(row_plan.evaluate)} rows; please report this template"
+            )
+        rows: list[list[Dynamic]] = row_plan.rows  # type: ignore[assignment]  # all filled
         if loop.stream is not None:
             self._frames[-1].dynamics.append(
-                stream_comprehension(body.statics, body, loop.before, loop.stream.ops, loop.rows)
+                stream_comprehension(body.statics, body, loop.before, loop.stream.ops, rows)
             )
             return ""
+        derivation = row_plan.derivation
+        if derivation is not None and derivation.base is not None:
+            derivation.base.derivation = None  # a render keeps at most its parent alive
         self._frames[-1].dynamics.append(
-            Comprehension(body.statics, loop.rows, loop.keys, loop.snapshots, body)
+            Comprehension(
+                body.statics,
+                rows,
+                row_plan.keys,
+                row_plan.snapshots,
+                body,
+                row_plan.positions,
+                row_plan.keying,
+                derivation,
+                row_plan.key_set,
+                row_plan.shapes,
+            )
         )
         return ""
-
-
-def _position(slot: Slot, index: int, count: int) -> tuple[int | None, int | None]:
-    """What of a row's place the body reads (through ``loop``)."""
-    return (index if slot.uses_index else None, count if slot.uses_length else None)
-
-
-def _plan(
-    slot: Slot, changed: frozenset[str], items: list[Any], keys: list[Hashable], old: Comprehension
-) -> tuple[list[Any], list[_Plan]]:
-    """Each row's snapshot and plan, against the rows of the previous render."""
-    count = len(items)
-    if old.keys == keys:  # the usual update: same rows in the same order
-        previous: Iterable[tuple[list[Dynamic], Any] | None] = zip(
-            old.rows, old.snapshots, strict=True
-        )
-    else:
-        by_key = dict(zip(old.keys, zip(old.rows, old.snapshots, strict=True), strict=True))
-        previous = [by_key.get(key) for key in keys]
-    outer_changed = slot.row_reads is None or not slot.row_reads.isdisjoint(changed)
-    snapshots: list[Any] = []
-    plan: list[_Plan] = []
-    for index, (item, found) in enumerate(zip(items, previous, strict=True)):
-        position = _position(slot, index, count)
-        if found is None:
-            snapshots.append((snapshot(item), position))
-            plan.append(_FRESH)
-            continue
-        row, (old_snap, old_position) = found
-        item_same = same(old_snap, item)
-        snapshots.append((old_snap if item_same else snapshot(item), position))
-        if item_same and old_position == position and not outer_changed:
-            plan.append((row, None, False))
-            continue
-        if slot.row_reads is None:
-            plan.append((row, None, True))
-            continue
-        names = set(changed)
-        if not item_same:
-            names |= slot.targets
-        if old_position != position:
-            names.add("loop")
-        plan.append((row, frozenset(names), True))
-    return snapshots, plan
 
 
 _WHOLE_SLOT = (
@@ -332,50 +330,3 @@ _WHOLE_SLOT = (
 BUILDER, BRANCH, ITER = "__lw", "__lw_branch", "__lw_iter"
 # The builder's properties read by the compiled template.
 NEED, PUT, CLOSE, ROW, ROW_END, LOOP_END = "need", "put", "close", "row", "row_end", "loop_end"
-
-
-class Keyed:
-    """An iterable marked with the attribute that keys its rows (the ``keyed`` filter)."""
-
-    __slots__ = ("items", "key")
-
-    def __init__(self, items: Iterable[Any], key: str) -> None:
-        self.items = items
-        self.key = key
-
-    def __iter__(self) -> Any:
-        return iter(self.items)
-
-
-def keyed(items: Iterable[Any], key: str) -> Keyed:
-    """Jinja filter: ``{% for row in rows | keyed("email") %}`` keys rows by ``row.email``."""
-    return Keyed(items, key)
-
-
-def _items(value: Any) -> tuple[list[Any], str | None]:
-    if isinstance(value, Keyed):
-        return list(value.items), value.key
-    return list(value), None  # what Jinja iterates: a dict's keys, an Undefined's nothing
-
-
-def _keys(items: list[Any], key_attr: str | None) -> list[Hashable]:
-    keys: list[Hashable] = []
-    for index, item in enumerate(items):
-        key = _key(item, key_attr)
-        keys.append(index if key is None else key)
-    if len(set(keys)) != len(keys):
-        return list(range(len(items)))  # keys that repeat cannot track rows: use positions
-    return keys
-
-
-def _key(item: Any, attr: str | None) -> Hashable | None:
-    name = attr or "id"
-    value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
-    if value is None and attr is not None:
-        raise ValueError(f"a row keyed by {attr!r} has no {attr!r}: {item!r:.100}")
-    try:
-        hash(value)
-    except TypeError:
-        return None
-    # A key only pairs a row with its previous render; the row's item is still compared.
-    return ("k", value) if value is not None else None

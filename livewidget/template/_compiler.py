@@ -236,10 +236,18 @@ class _Compiler:
         targets = target_names(node.target)
         body, statements = self.block(node.body, row=True)
         use = loop_dependencies(node.body)
+        # A lean loop iterates only the rows to evaluate (the builder hands them out one by
+        # one and takes each row's output when asked for the next), so a row kept as it was
+        # costs nothing; a loop that reads ``loop`` must see every row at its index.
+        rows: list[nodes.Node] = (
+            statements
+            if use.lean
+            else [nodes.If(_edge(ROW), [*statements, nodes.ExprStmt(_edge(ROW_END))], [], [])]
+        )
         instrumented = nodes.For(
             node.target,
             _call(ITER, node.iter),  # type: ignore[arg-type]  # jinja2 types iter as Node
-            [nodes.If(_edge(ROW), [*statements, nodes.ExprStmt(_edge(ROW_END))], [], [])],
+            rows,
             [],
             None,
             False,
@@ -253,6 +261,7 @@ class _Compiler:
             reusable=use.reusable and self.tracked,
             uses_index=use.index,
             uses_length=use.length,
+            lean=use.lean,
         )
         return slot, [instrumented, nodes.ExprStmt(_edge(LOOP_END))]
 

@@ -9,13 +9,13 @@ from functools import lru_cache
 
 import jinja2
 
-from ._blocks import keyed
 from ._charts import CHART_HELPERS
 from ._components import COMPONENT_HELPERS
 from ._embed import EMBED_HELPERS
 from ._form_helpers import FORM_HELPERS
 from ._helpers import HELPERS
 from ._html_context import SAFE_URL_FILTER, safe_url
+from ._loops import keyed
 from ._upload_helpers import UPLOAD_HELPERS
 
 

@@ -75,11 +75,17 @@ class Rendered:
         return _join(self.statics, self.dynamics, self.components or {})
 
 
+#: How a comprehension's ``keys`` pair rows: all by key, all by position, or some of each.
+KEYS, POSITIONS, MIXED = 0, 1, 2
+
+
 @dataclass(eq=False, slots=True)
 class Comprehension:
     """The rows of a ``{% for %}``: each row's dynamics around the shared ``statics``.
 
-    ``keys`` identify rows across renders; ``snapshots`` are what change tracking compares.
+    ``keys`` identify rows across renders; ``snapshots`` (each row's item) and ``positions``
+    (what of its place each row read through ``loop``; None when rows read none) are what
+    change tracking compares.
     """
 
     statics: tuple[str, ...]
@@ -88,6 +94,15 @@ class Comprehension:
     snapshots: list[Any] = field(default_factory=list)
     #: The compiled loop body the rows were rendered from (see ``Rendered.block``).
     block: object = None
+    positions: list[tuple[int | None, int | None]] | None = None
+    keying: int = POSITIONS
+    #: How the rows came from an earlier render's, when known (the diff against it is then
+    #: proportional to the change: see ``_loops.lean_plan``).
+    derivation: Derivation | None = None
+    #: ``frozenset(keys)``, once something needed it.
+    key_set: frozenset[Hashable] | None = None
+    #: The rows' shapes when they are dicts (see ``_snapshot.dict_shapes``), once known.
+    shapes: list[Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The full comprehension, statics included, in Phoenix's keyed shape.
@@ -117,6 +132,18 @@ class Comprehension:
 
 #: A dynamic: a string, a nested tree, a comprehension, or a component's cid.
 Dynamic = str | Rendered | Comprehension | int
+
+
+@dataclass(slots=True)
+class Derivation:
+    """How a comprehension's rows were made from ``base``'s: the first ``head`` rows and the
+    last ``tail`` rows are ``base``'s own, unchanged; each row between came from the base's
+    row ``sources[i]`` (changed or not), or is new (None)."""
+
+    base: Comprehension | None
+    head: int
+    tail: int
+    sources: list[int | None]
 
 
 def diff(old: Rendered | None, new: Rendered) -> dict[str, Any]:
@@ -212,6 +239,9 @@ def _diff_dynamic(before: Dynamic, after: Dynamic) -> Any:
 
 
 def _diff_rows(old: Comprehension, new: Comprehension) -> dict[str, Any] | None:
+    derivation = new.derivation
+    if derivation is not None and derivation.base is old:
+        return _diff_derived(old, new, derivation)
     old_index = {key: index for index, key in enumerate(old.keys)}
     keyed: dict[str, Any] = {}
     moves: list[tuple[int, int]] = []
@@ -241,14 +271,59 @@ def _diff_rows(old: Comprehension, new: Comprehension) -> dict[str, Any] | None:
     return {KEYED: keyed}
 
 
-def _encode_moves(moves: list[tuple[int, int]], keyed: dict[str, Any]) -> None:
-    """Write single moves as ``"i": j`` and runs of consecutive ones as ``"m"`` entries."""
+def _diff_derived(
+    old: Comprehension, new: Comprehension, derivation: Derivation
+) -> dict[str, Any] | None:
+    """:func:`_diff_rows` for rows whose pairing with ``old``'s is known: only the rows
+    between the unchanged head and tail are looked at, and the tail is one run of moves."""
+    keyed: dict[str, Any] = {}
+    moves: list[tuple[int, int]] = []
+    head, tail = derivation.head, derivation.tail
+    for index, was in enumerate(derivation.sources, head):
+        row = new.rows[index]
+        if was is None:
+            keyed[str(index)] = _row_json(row)
+            continue
+        before = old.rows[was]
+        change = None if before is row else _diff_dynamics(before, row) or None
+        if was == index:
+            if change is not None:
+                keyed[str(index)] = change
+        elif change is None:
+            moves.append((index, was))
+        else:
+            keyed[str(index)] = [was, change]
+    shift = len(new.rows) - len(old.rows)
+    if not keyed and not moves and not shift:
+        return None
+    # The tail moved as one block: one run (joined to a run of the middle that ends where
+    # it starts, the shape the row-by-row diff gives).
+    start = len(new.rows) - tail
+    tail_run = [start, start - shift, tail] if shift and tail else None
+    moved = bool(moves or tail_run) or any(isinstance(value, list) for value in keyed.values())
+    _encode_moves(moves, keyed, tail_run)
+    if moved:
+        keyed[MOVED] = True
+    keyed[KEY_COUNT] = len(new.rows)
+    return {KEYED: keyed}
+
+
+def _encode_moves(
+    moves: list[tuple[int, int]], keyed: dict[str, Any], last: list[int] | None = None
+) -> None:
+    """Write single moves as ``"i": j`` and runs of consecutive ones as ``"m"`` entries
+    (``last``: a run ``[index, was, length]`` after every move)."""
     runs: list[list[int]] = []
     for index, was in moves:
         if runs and runs[-1][0] + runs[-1][2] == index and runs[-1][1] + runs[-1][2] == was:
             runs[-1][2] += 1
         else:
             runs.append([index, was, 1])
+    if last is not None:
+        if runs and runs[-1][0] + runs[-1][2] == last[0] and runs[-1][1] + runs[-1][2] == last[1]:
+            runs[-1][2] += last[2]
+        else:
+            runs.append(last)
     long_runs = [run for run in runs if run[2] > 1]
     for index, was, length in runs:
         if length == 1:

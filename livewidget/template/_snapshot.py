@@ -18,6 +18,8 @@ import decimal
 import enum
 import fractions
 import uuid
+from itertools import compress, count, repeat
+from operator import is_
 from typing import Any
 
 from markupsafe import Markup
@@ -145,6 +147,49 @@ def same(snap: Any, value: Any, depth: int = 0) -> bool:
     if kind is set or kind is frozenset:
         return len(snap) == len(value) and all(_member(item, value) for item in snap)
     return False
+
+
+#: Shapes seen so far: one object per distinct shape, so equal shapes compare by identity.
+_SHAPES: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_MAX_SHAPES = 4096
+
+
+def dict_shapes(values: list[Any]) -> list[Any] | None:
+    """Each row's shape when every row is a dict: its type, its keys in order and the types
+    of its keys and values, one shared object per distinct shape, or None for a row whose
+    values are not all plain; None when a row is not a dict.
+
+    Two rows of the same shape object are :func:`same` exactly when they compare equal
+    with ``==``, which for a list of rows runs in C (see ``_loops.lean_plan``).
+    """
+    try:
+        key_types = map(tuple, map(map, repeat(type), values))
+        value_types = map(tuple, map(map, repeat(type), map(dict.values, values)))
+        shapes = list(
+            zip(map(type, values), map(tuple, values), key_types, value_types, strict=True)
+        )
+    except TypeError:  # a row that is not a dict
+        return None
+    known: list[Any] = list(map(_SHAPES.get, shapes))
+    for index in compress(count(), map(is_, known, repeat(None))):
+        shape = shapes[index]
+        if shape[0] is dict and _PLAIN.issuperset(shape[2]) and _PLAIN.issuperset(shape[3]):
+            if len(_SHAPES) >= _MAX_SHAPES:
+                _SHAPES.clear()  # many distinct shapes: start over rather than grow
+            known[index] = _SHAPES.setdefault(shape, shape)
+    return known
+
+
+def snapshot_rows(values: list[Any]) -> tuple[list[Any], list[Any] | None]:
+    """:func:`snapshot` of each value, and their :func:`dict_shapes` when they are dicts
+    (dicts of plain values are then copied in one pass in C)."""
+    shapes = dict_shapes(values) if values and type(values[0]) is dict else None
+    if shapes is None:
+        return list(map(snapshot, values)), None
+    copies = list(map(dict, values))
+    for index in compress(count(), map(is_, shapes, repeat(None))):
+        copies[index] = snapshot(values[index])  # nested or unusual values
+    return copies, shapes
 
 
 def _same_items(snaps: Any, values: Any, depth: int, *, equal: bool = True) -> bool:

@@ -58,8 +58,9 @@ def test_pyview_resends_every_row_of_a_changed_loop():
 def test_every_row_kind_shows_the_jinja2_page(kind, name):
     _, same, size = rows.setup(rows.KINDS[kind], 200, name)
     assert same
-    positional = kind == "tuple" and name == "d row removed"  # no id: rows shift by position
-    assert size > 1000 if positional else size <= 130
+    # Plain tuples have no id: rows are paired by position, yet the unchanged rows at both
+    # ends are found by identity, so a removal is one run of moves for them too.
+    assert size <= 130
 
 
 @pytest.fixture

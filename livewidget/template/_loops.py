@@ -1,0 +1,302 @@
+"""Which rows of a ``{% for %}`` to render again, and which to take from the previous render.
+
+A loop's rows are paired with the previous render's rows, and a row is reused when its item
+(compared by value, type-strict: see :mod:`._snapshot`) and what it reads of ``loop`` are
+unchanged and nothing else it reads changed. :func:`plan` does this for any loop, one row
+at a time. :func:`lean_plan` serves the usual loop, whose body does not read ``loop``: it
+finds the unchanged rows at both ends of the list in C-speed passes (identity first, then
+by value from the first row that is not the same object) and pairs only the rows between
+them, so an update that changes, adds or removes a few rows costs a few rows' work plus one
+cheap pass, not one Python step per row. Its :class:`~._rendered.Derivation` lets the diff
+skip the rows it knows are unchanged too.
+
+Rows are paired by key: a row's ``id`` (an attribute, or a dict's ``"id"``), or the attribute
+named with the ``keyed`` filter. When a row has no key, or keys repeat, rows are paired by
+position. A key only pairs a row with its previous render; its item is still compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from itertools import compress, count, islice, repeat
+from operator import and_, eq, is_, is_not, not_
+from typing import TYPE_CHECKING, Any
+
+from ._rendered import KEYS, MIXED, POSITIONS, Comprehension, Derivation, Dynamic
+from ._snapshot import UNCOMPARABLE, dict_shapes, same, snapshot, snapshot_rows
+
+if TYPE_CHECKING:
+    from ._blocks import Slot
+
+#: What of its place a row reads: (index, count), each None when not read.
+Position = tuple[int | None, int | None]
+#: A row to evaluate: its index, its item, its previous render (or None) and the names that
+#: may have changed for it (None: all of them).
+Evaluation = tuple[int, Any, list[Dynamic] | None, frozenset[str] | None]
+
+
+@dataclass(slots=True)
+class RowPlan:
+    """A loop's rows before its body runs: reused rows in place, the others to evaluate."""
+
+    rows: list[list[Dynamic] | None]
+    evaluate: list[Evaluation]
+    keys: list[Hashable]
+    keying: int
+    snapshots: list[Any]
+    positions: list[Position] | None = None
+    derivation: Derivation | None = None
+    key_set: frozenset[Hashable] | None = None
+    #: Each row's :func:`~._snapshot.dict_shapes` shape, when its rows are dicts.
+    shapes: list[Any] | None = None
+
+
+def plan(
+    slot: Slot,
+    changed: frozenset[str] | None,
+    iterable: Any,
+    old: Comprehension | None,
+) -> tuple[list[Any], RowPlan]:
+    """The items of ``iterable`` and the plan of their rows, one row at a time."""
+    items, key_attr = _items(iterable)
+    keys, keying = row_keys(items, key_attr)
+    size = len(items)
+    positions = (
+        [(i if slot.uses_index else None, size if slot.uses_length else None) for i in range(size)]
+        if slot.uses_index or slot.uses_length
+        else None
+    )
+    if old is None or changed is None or not slot.reusable:
+        shapes = None
+        if slot.reusable:
+            copies, shapes = snapshot_rows(items)
+        else:
+            copies = [UNCOMPARABLE] * size
+        row_plan = RowPlan([None] * size, fresh(items), keys, keying, copies, positions)
+        row_plan.shapes = shapes
+        return items, row_plan
+    if old.keys == keys:  # the usual update: same rows in the same order
+        pairs: Iterable[int | None] = range(size)
+    else:
+        by_key = {key: index for index, key in enumerate(old.keys)}
+        pairs = [by_key.get(key) for key in keys]
+    outer_changed = slot.row_reads is None or not slot.row_reads.isdisjoint(changed)
+    rows: list[list[Dynamic] | None] = [None] * size
+    snapshots = []
+    evaluate: list[Evaluation] = []
+    for index, (item, was) in enumerate(zip(items, pairs, strict=True)):
+        if was is None:
+            snapshots.append(snapshot(item))
+            evaluate.append((index, item, None, None))
+            continue
+        old_snap = old.snapshots[was]
+        item_same = same(old_snap, item)
+        snapshots.append(old_snap if item_same else snapshot(item))
+        moved = positions is not None and (
+            old.positions is None or old.positions[was] != positions[index]
+        )
+        if item_same and not moved and not outer_changed:
+            rows[index] = old.rows[was]
+            continue
+        if slot.row_reads is None:
+            evaluate.append((index, item, old.rows[was], None))
+            continue
+        names = set(changed)
+        if not item_same:
+            names |= slot.targets
+        if moved:
+            names.add("loop")
+        evaluate.append((index, item, old.rows[was], frozenset(names)))
+    return items, RowPlan(rows, evaluate, keys, keying, snapshots, positions)
+
+
+def fresh(items: list[Any]) -> list[Evaluation]:
+    """Every row evaluated from scratch."""
+    return list(zip(range(len(items)), items, repeat(None), repeat(None), strict=False))
+
+
+def lean_plan(
+    slot: Slot, changed: frozenset[str] | None, iterable: Any, old: Comprehension | None
+) -> tuple[list[Any], RowPlan]:
+    """The plan of a loop whose body does not read ``loop``: the same rows as :func:`plan`
+    reuses, found in work proportional to what changed (plus cheap passes over the list)."""
+    if (
+        old is None
+        or changed is None
+        or not slot.reusable
+        or old.keying == MIXED
+        or slot.row_reads is None
+        or not slot.row_reads.isdisjoint(changed)
+    ):
+        return plan(slot, changed, iterable, old)
+    items, key_attr = _items(iterable)
+    snaps = old.snapshots
+    n_old, n_new = len(snaps), len(items)
+    scan = _Scan(snaps, items, old)
+    head = scan.common(min(n_old, n_new), backwards=False)
+    tail = scan.common(min(n_old, n_new) - head, backwards=True)
+    old_end, new_end = n_old - tail, n_new - tail
+    middle = items[head:new_end]
+    key_set = old.key_set
+    if old.keying == KEYS:
+        new_keys = [_key(item, key_attr) for item in middle]
+        by_key = {old.keys[j]: j for j in range(head, old_end)}
+        added = [key for key in new_keys if key not in by_key]
+        if added:
+            if key_set is None:
+                key_set = old.key_set = frozenset(old.keys)  # a cache: they never change
+            if None in added or not key_set.isdisjoint(added):
+                return plan(slot, changed, iterable, old)  # a row without a key, or a repeat
+        kept = set(new_keys)
+        if len(kept) != len(new_keys):
+            return plan(slot, changed, iterable, old)
+        sources = [by_key.get(key) for key in new_keys]
+        keys = [*old.keys[:head], *new_keys, *old.keys[old_end:]]
+        gone = [key for key in by_key if key not in kept]
+        if key_set is not None:
+            key_set = key_set.difference(gone) if gone else key_set
+            key_set = key_set.union(added) if added else key_set
+    else:
+        sources = [j if j < old_end else None for j in range(head, head + len(middle))]
+        keys = list(range(n_new))
+    names = changed | slot.targets
+    rows: list[list[Dynamic] | None] = [*old.rows[:head], *repeat(None, len(middle))]
+    snapshots = old.snapshots[:head]
+    evaluate: list[Evaluation] = []
+    for index, (item, was) in enumerate(zip(middle, sources, strict=True), head):
+        if was is None:
+            snapshots.append(snapshot(item))
+            evaluate.append((index, item, None, None))
+            continue
+        old_snap = snaps[was]
+        if same(old_snap, item):
+            snapshots.append(old_snap)
+            rows[index] = old.rows[was]
+        else:
+            snapshots.append(snapshot(item))
+            evaluate.append((index, item, old.rows[was], names))
+    rows.extend(old.rows[old_end:])
+    snapshots.extend(snaps[old_end:])
+    derivation = Derivation(old, head, tail, sources)
+    row_plan = RowPlan(rows, evaluate, keys, old.keying, snapshots, None, derivation, key_set)
+    row_plan.shapes = scan.new_shapes
+    return items, row_plan
+
+
+class _Scan:
+    """Finds how many rows at either end are the same as the previous render's.
+
+    Immutable items are shared by their snapshot, so the first pass compares identities in
+    C. From the first item that is not its snapshot on, items are compared by value: dict
+    rows of plain values by shape and ``==``, in C (see :func:`~._snapshot.dict_shapes`),
+    any other row with :func:`~._snapshot.same`.
+    """
+
+    def __init__(self, snaps: list[Any], items: list[Any], old: Comprehension) -> None:
+        self.snaps = snaps
+        self.items = items
+        self.old = old
+        self.old_shapes: list[Any] | None = None
+        self.new_shapes: list[Any] | None = None
+        self._shaped = False
+
+    def common(self, limit: int, *, backwards: bool) -> int:
+        """How many items at the start (or end) are the same as their snapshots, up to
+        ``limit``."""
+        snaps, items = self.snaps, self.items
+
+        def pairs(start: int, a: list[Any], b: list[Any]) -> tuple[Iterable[Any], Iterable[Any]]:
+            first = reversed(a) if backwards else iter(a)
+            second = reversed(b) if backwards else iter(b)
+            return islice(first, start, limit), islice(second, start, limit)
+
+        found = next(compress(count(), map(is_not, *pairs(0, snaps, items))), limit)
+        if found == limit:
+            return limit
+        old_shapes, new_shapes = self._shapes(found, backwards)
+        if old_shapes is None or new_shapes is None:
+            differs = map(_differs, *pairs(found, snaps, items))
+            return found + next(compress(count(), differs), limit - found)
+        equal = map(
+            and_,
+            map(
+                and_,
+                map(is_, *pairs(found, old_shapes, new_shapes)),
+                map(eq, *pairs(found, snaps, items)),
+            ),
+            map(
+                is_not,
+                islice(reversed(new_shapes) if backwards else iter(new_shapes), found, limit),
+                repeat(None),
+            ),
+        )
+        for offset in compress(count(found), map(not_, equal)):
+            index = len(snaps) - 1 - offset if backwards else offset
+            new_index = len(items) - 1 - offset if backwards else offset
+            if not same(snaps[index], items[new_index]):
+                return offset
+        return limit
+
+    def _shapes(self, found: int, backwards: bool) -> tuple[list[Any] | None, list[Any] | None]:
+        if not self._shaped:
+            self._shaped = True
+            row = self.items[len(self.items) - 1 - found if backwards else found]
+            if type(row) is dict:
+                self.new_shapes = dict_shapes(self.items)
+                if self.new_shapes is not None:
+                    self.old_shapes = self.old.shapes or dict_shapes(self.snaps)
+        return self.old_shapes, self.new_shapes
+
+
+def _differs(snap: Any, item: Any) -> bool:
+    return not same(snap, item)
+
+
+def _items(value: Any) -> tuple[list[Any], str | None]:
+    if isinstance(value, Keyed):
+        return list(value.items), value.key
+    return list(value), None  # what Jinja iterates: a dict's keys, an Undefined's nothing
+
+
+def row_keys(items: list[Any], key_attr: str | None) -> tuple[list[Hashable], int]:
+    """Each row's key and how rows are keyed (``KEYS``, ``POSITIONS`` or ``MIXED``)."""
+    keys = [_key(item, key_attr) for item in items]
+    missing = keys.count(None)
+    if missing == len(keys):
+        return list(range(len(items))), POSITIONS
+    if len(set(keys)) != len(keys):
+        return list(range(len(items))), POSITIONS  # keys that repeat cannot track rows
+    if missing:
+        return [index if key is None else key for index, key in enumerate(keys)], MIXED
+    return keys, KEYS
+
+
+def _key(item: Any, attr: str | None) -> Hashable | None:
+    name = attr or "id"
+    value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+    if value is None and attr is not None:
+        raise ValueError(f"a row keyed by {attr!r} has no {attr!r}: {item!r:.100}")
+    try:
+        hash(value)
+    except TypeError:
+        return None
+    return ("k", value) if value is not None else None
+
+
+class Keyed:
+    """An iterable marked with the attribute that keys its rows (the ``keyed`` filter)."""
+
+    __slots__ = ("items", "key")
+
+    def __init__(self, items: Iterable[Any], key: str) -> None:
+        self.items = items
+        self.key = key
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+
+def keyed(items: Iterable[Any], key: str) -> Keyed:
+    """Jinja filter: ``{% for row in rows | keyed("email") %}`` keys rows by ``row.email``."""
+    return Keyed(items, key)
