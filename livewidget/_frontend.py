@@ -115,6 +115,15 @@ def shared_bundle() -> BundleModel:
         return _shared
 
 
+def bundle_ref(model: BundleModel | None, _widget: Any) -> str | None:
+    """How a widget's ``_lw_bundle`` travels: ``"IPY_MODEL_<id>"``, or None once the model
+    was closed (then the loader asks the kernel). ipywidgets' own serializer would raise, and
+    with it every request for the page's widget states (Voila's page would not show)."""
+    if model is None or model.comm is None:
+        return None
+    return f"IPY_MODEL_{model.model_id}"
+
+
 def in_marimo() -> bool:
     """True inside a marimo notebook or app, whose frontend creates only anywidget models."""
     marimo = sys.modules.get("marimo")

@@ -75,8 +75,8 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
     _css = traitlets.Unicode("").tag(sync=True)
     _anywidget_id = traitlets.Unicode("livewidget.widget.LiveWidget").tag(sync=True)
     #: The kernel's shared bundle model, which the loader imports the frontend from.
-    _lw_bundle = traitlets.Instance(ipywidgets.Widget, allow_none=True).tag(
-        sync=True, **ipywidgets.widget_serialization
+    _lw_bundle = traitlets.Instance(_frontend.BundleModel, allow_none=True).tag(
+        sync=True, to_json=_frontend.bundle_ref
     )
 
     #: The widget's current URL inside the widget: path and query string.

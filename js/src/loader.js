@@ -12,7 +12,10 @@
  *
  * Where the widget manager cannot give the model (a frontend without `get_model`, a page
  * that closed the bundle's comm), the loader asks the widget's own kernel for the source with
- * one `{"k": "bundle"}` message, answered by `{"k": "bundle", "src": ...}`. Where even that
+ * one `{"k": "bundle"}` message, answered by `{"k": "bundle", "src": ...}`. It asks from
+ * `render`, never from `initialize`: anywidget holds a model's custom messages back until its
+ * `initialize` has returned, so an answer awaited there would never come. On that path the
+ * bundle's own `initialize` is skipped (its views still share one store while shown). Where even that
  * would be too late (marimo), the kernel gives the widget the whole bundle as its `_esm`, and
  * this loader is not involved at all.
  *
@@ -29,8 +32,10 @@ const BUNDLE_TRAIT = "_lw_bundle";
 const MODEL_REF = "IPY_MODEL_";
 /** Message kind asking the kernel for the bundle's source, and of its answer. */
 const BUNDLE_KIND = "bundle";
-/** How long the loader waits for the shared model, then for the kernel's answer. */
-const WAIT_MS = 15_000;
+/** How long the loader waits for the shared model. */
+const MODEL_WAIT_MS = 5_000;
+/** How long the loader waits for the kernel's answer. */
+const KERNEL_WAIT_MS = 15_000;
 /** Where the page keeps the imported bundles, by digest (shared by every loader of the page). */
 const CACHE = Symbol.for("livewidget.bundles");
 
@@ -75,15 +80,16 @@ function bundles() {
  * A failed import is forgotten, so the next widget tries again.
  *
  * @param {LoaderModel} model the widget's model
+ * @param {boolean} askKernel whether to ask the kernel when the shared model fails
  * @param {string} [digest] the bundle's digest (tests give their own)
  * @param {(source: string) => Promise<unknown>} [importSource] imports module source text
  * @returns {Promise<Bundle>}
  */
-export function loadBundle(model, digest = DIGEST, importSource = importModuleSource) {
+export function loadBundle(model, askKernel, digest = DIGEST, importSource = importModuleSource) {
   const cache = bundles();
   let entry = cache.get(digest);
   if (!entry) {
-    const loading = bundleText(model, digest).then(async ({ source, css }) => {
+    const loading = bundleText(model, digest, askKernel).then(async ({ source, css }) => {
       const module = /** @type {BundleModule} */ (await importSource(source));
       return { module, css };
     });
@@ -113,13 +119,14 @@ async function importModuleSource(source) {
 }
 
 /**
- * The bundle's text: from the shared model, else from the kernel.
+ * The bundle's text: from the shared model, else (if `askKernel`) from the kernel.
  *
  * @param {LoaderModel} model
  * @param {string} digest
+ * @param {boolean} askKernel
  * @returns {Promise<BundleText>}
  */
-async function bundleText(model, digest) {
+async function bundleText(model, digest, askKernel) {
   let why;
   try {
     const source = await fromSharedModel(model, digest);
@@ -128,7 +135,8 @@ async function bundleText(model, digest) {
   } catch (error) {
     why = error instanceof Error ? error.message : String(error);
   }
-  console.debug(`[livewidget] asking the kernel for the frontend bundle (${why})`);
+  if (!askKernel) throw new Error(why);
+  console.info(`[livewidget] asking the kernel for the frontend bundle (${why})`);
   return fromKernel(model);
 }
 
@@ -144,7 +152,7 @@ async function fromSharedModel(model, digest) {
   const ref = model.get(BUNDLE_TRAIT);
   const getModel = model.widget_manager?.get_model;
   if (typeof ref !== "string" || !ref.startsWith(MODEL_REF) || typeof getModel !== "function") return null;
-  const shared = await withTimeout(getModel.call(model.widget_manager, ref.slice(MODEL_REF.length)), "the shared bundle model");
+  const shared = await withTimeout(getModel.call(model.widget_manager, ref.slice(MODEL_REF.length)), MODEL_WAIT_MS, "the shared bundle model");
   const source = shared.get("source");
   const css = shared.get("css");
   if (shared.get("digest") !== digest || typeof source !== "string" || !source) return null;
@@ -169,8 +177,8 @@ function fromKernel(model) {
     };
     const timer = setTimeout(() => {
       done();
-      reject(new Error(`the kernel did not send the frontend bundle within ${WAIT_MS / 1000} s`));
-    }, WAIT_MS);
+      reject(new Error(`the kernel did not send the frontend bundle within ${KERNEL_WAIT_MS / 1000} s`));
+    }, KERNEL_WAIT_MS);
     const done = () => {
       clearTimeout(timer);
       model.off("msg:custom", onMessage);
@@ -183,14 +191,15 @@ function fromKernel(model) {
 /**
  * @template T
  * @param {Promise<T>} promise
+ * @param {number} ms
  * @param {string} what
  * @returns {Promise<T>}
  */
-function withTimeout(promise, what) {
+function withTimeout(promise, ms, what) {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not come within ${WAIT_MS / 1000} s`)), WAIT_MS);
+    timer = setTimeout(() => reject(new Error(`${what} did not come within ${ms / 1000} s`)), ms);
   });
   return /** @type {Promise<T>} */ (Promise.race([promise, timeout])).finally(() => clearTimeout(timer));
 }
@@ -233,10 +242,9 @@ export default {
   async initialize(context) {
     let bundle;
     try {
-      bundle = await loadBundle(context.model);
-    } catch (error) {
-      console.error("[livewidget] could not load the frontend bundle:", error);
-      return undefined; // render shows it in the widget
+      bundle = await loadBundle(context.model, false);
+    } catch {
+      return undefined; // render asks the kernel
     }
     return bundle.module.default.initialize?.(context);
   },
@@ -244,8 +252,10 @@ export default {
   async render(context) {
     let bundle;
     try {
-      bundle = await loadBundle(context.model);
+      // A second try: the first may have awaited another widget's attempt without the kernel.
+      bundle = await loadBundle(context.model, true).catch(() => loadBundle(context.model, true));
     } catch (error) {
+      console.error("[livewidget] could not load the frontend bundle:", error);
       showFailure(context.el, error);
       return undefined;
     }

@@ -187,11 +187,17 @@ def test_a_loader_that_cannot_reach_the_shared_model_gets_the_bundle_from_the_ke
 
 def test_a_closed_bundle_model_is_opened_again_for_the_next_widget(monkeypatch, loop):
     monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
+    older = LiveWidget(Counter)
     first = _frontend.shared_bundle()
     first.close()
+    # The widget that names it still gives its state (Voila asks for all of them at once):
+    # without the reference, so its loader asks the kernel.
+    assert older.get_state()["_lw_bundle"] is None
     widget = LiveWidget(Counter)
     assert widget._lw_bundle is not first and widget._lw_bundle.comm is not None
+    assert widget.get_state()["_lw_bundle"] == f"IPY_MODEL_{widget._lw_bundle.model_id}"
     widget.close()
+    older.close()
 
 
 def test_the_page_cannot_change_the_bundle_model(monkeypatch, loop, caplog):
