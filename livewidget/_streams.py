@@ -113,7 +113,12 @@ class Streams:
         """The DOM ids of ``items``, as :meth:`dom_id` names them, in a few passes over the
         list rather than a few calls per item (a batch of a thousand rows is common)."""
         function = self._dom_ids.get(name)
-        ids = list(map(function, items)) if function else _default_ids(name, items)
+        if function is None:
+            ids, checked = _default_ids(name, items)
+            if checked:
+                return ids
+        else:
+            ids = list(map(function, items))
         try:
             joined = "".join(ids)  # refuses anything but strings
         except TypeError:
@@ -151,17 +156,20 @@ class Streams:
 _ID = attrgetter("id")
 
 
-def _default_ids(name: str, items: list[Any]) -> list[str]:
-    """``default_dom_id(name)`` of each item; items of a mapping type, or without an id,
-    go through it one by one (which names the item without an id)."""
+def _default_ids(name: str, items: list[Any]) -> tuple[list[str], bool]:
+    """``default_dom_id(name)`` of each item, and whether they are known to be valid ids
+    (keys that are ints cannot put whitespace in one). Items of a mapping type, or without
+    an id, go through it one by one (which names the item without an id)."""
     if not any(issubclass(kind, Mapping) for kind in set(map(type, items))):
         try:
             keys = list(map(_ID, items))
         except AttributeError:
             keys = [None]
         if None not in keys:
-            return [f"{name}-{key}" for key in keys]
-    return list(map(default_dom_id(name), items))
+            # Exactly int (a bool is one, and an IntEnum prints its own way): "-" and digits.
+            plain_ints = set(map(type, keys)) <= {int}
+            return [f"{name}-{key}" for key in keys], plain_ints
+    return list(map(default_dom_id(name), items)), False
 
 
 def _check_name(name: str) -> None:

@@ -52,7 +52,7 @@ class StreamOps:
     ids: list[str] = field(default_factory=list)
     items: list[Any] = field(default_factory=list)
     wire: list[WireInsert] = field(default_factory=list)
-    #: Where each queued DOM id is in the lists above.
+    #: Where each queued DOM id is in the lists above (see ``_index``).
     queued: dict[str, int] = field(default_factory=dict)
     plain: bool = True
 
@@ -87,23 +87,33 @@ class StreamOps:
     def add(self, ids: list[str], items: list[Any], at: int, limit: int | None) -> None:
         """Queue ``items`` (named ``ids``) in order; an id already queued since the last
         render takes the new item, where and as it was queued."""
-        start = len(self.ids)
-        queued = self.queued
-        if not queued or queued.keys().isdisjoint(ids):
-            queued.update(zip(ids, range(start, start + len(ids)), strict=True))
-            if len(queued) == start + len(ids):  # the usual batch: every id is new
-                self.ids.extend(ids)
-                self.items.extend(items)
-                self.wire.extend([[dom_id, at, limit, False] for dom_id in ids])
-                self.plain = self.plain and at == -1 and limit is None
-                return
-            for dom_id in ids:  # an id repeats within the batch: take them one by one
-                queued.pop(dom_id, None)
+        distinct = len(set(ids)) == len(ids)
+        if distinct and not self.ids:  # the usual batch: the first since the render
+            self._extend(ids, items, at, limit)
+            return
+        queued = self._index()
+        if distinct and queued.keys().isdisjoint(ids):
+            queued.update(zip(ids, range(len(self.ids), len(self.ids) + len(ids)), strict=True))
+            self._extend(ids, items, at, limit)
+            return
         for dom_id, item in zip(ids, items, strict=True):
             self._add_one(dom_id, item, at, limit)
 
+    def _extend(self, ids: list[str], items: list[Any], at: int, limit: int | None) -> None:
+        self.ids.extend(ids)
+        self.items.extend(items)
+        self.wire.extend([[dom_id, at, limit, False] for dom_id in ids])
+        self.plain = self.plain and at == -1 and limit is None
+
+    def _index(self) -> dict[str, int]:
+        """Where each queued id is; made only once a look-up needs it (a batch that is the
+        only one of its render never does)."""
+        if len(self.queued) != len(self.ids):
+            self.queued = {dom_id: index for index, dom_id in enumerate(self.ids)}
+        return self.queued
+
     def _add_one(self, dom_id: str, item: Any, at: int, limit: int | None) -> None:
-        index = self.queued.get(dom_id)
+        index = self._index().get(dom_id)
         self.plain = self.plain and limit is None
         if index is None:
             self.queued[dom_id] = len(self.ids)
@@ -118,7 +128,7 @@ class StreamOps:
 
     def delete(self, dom_id: str) -> None:
         """Queue the removal of ``dom_id`` (an insert of it queued before is dropped)."""
-        if dom_id in self.queued:
+        if dom_id in self._index():
             kept = [index for index, queued in enumerate(self.ids) if queued != dom_id]
             self.ids = [self.ids[index] for index in kept]
             self.items = [self.items[index] for index in kept]

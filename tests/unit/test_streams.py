@@ -27,7 +27,7 @@ from livewidget._streams import Streams
 from livewidget.template import CompiledTemplate, Rendered, diff, environment, merge, to_html
 from livewidget.template._row_store import RowStore, encode_rows
 from livewidget.template._stream_ops import apply_ops
-from livewidget.template._streams import split_rows
+from livewidget.template._streams import StreamOps, split_rows
 from livewidget.testing import LiveViewTest
 from tests._assign_updates import apply_step, states, steps, with_helpers
 from tests._jinja_grammar import templates
@@ -624,3 +624,28 @@ def test_a_batch_of_appends_leaves_the_record_in_few_chunks_and_each_row_once():
     assert len(store.chunks) <= 8  # merged as rows accumulate: at 300, 700, 1500, 3100 rows
     assert store.chunks[0].width == 2  # packed as text
     assert len(comprehension.to_json()["stream"][1]) == 6400
+
+
+def test_queued_inserts_of_one_render_keep_one_entry_per_id():
+    """Within a render, an id queued again takes the new item where and as it was queued
+    (its position), with the new limit; a delete drops its queued insert."""
+    ops = StreamOps("0")
+    ops.add(["a", "b"], [1, 2], -1, None)
+    ops.add(["c", "a"], [3, 4], 0, 5)  # "a" again: its new item, at -1 kept, limit 5
+    ops.add(["d", "d"], [5, 6], -1, None)  # repeated within one batch
+    assert ops.ids == ["a", "b", "c", "d"]
+    assert ops.items == [4, 2, 3, 6]
+    assert ops.wire == [
+        ["a", -1, 5, False],
+        ["b", -1, None, False],
+        ["c", 0, 5, False],
+        ["d", -1, None, False],
+    ]
+    assert not ops.plain
+    ops.delete("b")
+    assert (ops.ids, ops.items, ops.deletes) == (["a", "c", "d"], [4, 3, 6], ["b"])
+    ops.add(["b"], [7], -1, None)
+    assert ops.queued == {"a": 0, "c": 1, "d": 2, "b": 3}
+    plain = StreamOps("1")
+    plain.add(["x", "y"], [1, 2], -1, None)
+    assert plain.plain and plain.wire == [["x", -1, None, False], ["y", -1, None, False]]
