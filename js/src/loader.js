@@ -214,14 +214,14 @@ function withTimeout(promise, ms, what) {
 export function addStylesheet(el, css) {
   if (!css) return;
   const root = el.getRootNode();
-  const inShadow = typeof ShadowRoot !== "undefined" && root instanceof ShadowRoot;
+  // A shadow root is a document fragment with a host (no global ShadowRoot needed).
+  const shadow = root.nodeType === 11 && "host" in root ? /** @type {ShadowRoot} */ (root) : null;
   const id = `livewidget-css-${DIGEST}`;
-  const owner = inShadow ? root : el.ownerDocument;
-  if (owner.getElementById(id)) return;
+  if ((shadow ?? el.ownerDocument).getElementById(id)) return;
   const style = el.ownerDocument.createElement("style");
   style.id = id;
   style.textContent = css;
-  (inShadow ? root : el.ownerDocument.head).append(style);
+  (shadow ?? el.ownerDocument.head).append(style);
 }
 
 /**
