@@ -317,44 +317,6 @@ def stream_comprehension(
     )
 
 
-def split_rows(
-    out: list[str], width: int, count: int, cids: Sequence[tuple[int, int]] = ()
-) -> list[list[Dynamic]]:
-    """The rows of a stream loop whose body is simple (each of its ``count`` rows printed
-    ``width`` strings, one per slot), cut from everything the loop printed, ``out``.
-
-    For the builder: a stream's rows are all new, so its loop needs no edge per row; it can
-    let the body print and cut the rows once at the loop's end, in one pass. ``cids`` are
-    the components placed, as (position in ``out``, cid); each slot printing one holds it.
-    """
-    if len(out) != width * count:
-        raise RuntimeError(
-            f"livewidget: a stream loop printed {len(out)} strings for {count} rows of "
-            f"{width} slots; please report this template"
-        )
-    rows: list[list[Dynamic]] = (
-        [out[i : i + width] for i in range(0, len(out), width)]  # type: ignore[misc]
-        if width
-        else [[] for _ in range(count)]
-    )
-    if cids and not width:
-        raise ValueError(_WHOLE_SLOT)
-    for position, cid in cids:
-        row, slot = divmod(position, width)
-        if rows[row][slot] != "":
-            raise ValueError(_WHOLE_SLOT)
-        rows[row][slot] = cid
-    return rows
-
-
-#: As the builder says it (a component in a part of a slot's output).
-_WHOLE_SLOT = (
-    "live_component(...) must be a whole {{ }} expression of the template (as in "
-    "{{ live_component(Card, id=item.id) }}), not part of other output such as a filter, "
-    "a string, an include or a macro; move the call into its own {{ }}"
-)
-
-
 _EMPTY = RowStore()
 
 

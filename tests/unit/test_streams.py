@@ -27,7 +27,7 @@ from livewidget._streams import Streams
 from livewidget.template import CompiledTemplate, Rendered, diff, environment, merge, to_html
 from livewidget.template._row_store import RowStore, encode_rows
 from livewidget.template._stream_ops import apply_ops
-from livewidget.template._streams import StreamOps, split_rows
+from livewidget.template._streams import StreamOps
 from livewidget.testing import LiveViewTest
 from tests._assign_updates import apply_step, states, steps, with_helpers
 from tests._jinja_grammar import templates
@@ -574,16 +574,6 @@ def test_rows_of_strings_are_packed_as_text_and_others_as_json():
     assert encode_rows([["a"], ["b", "c"]]) == ('[["a"],["b","c"]]', 0)
     with pytest.raises(TypeError):
         encode_rows([[object()]])
-
-
-def test_split_rows_cuts_a_stream_loops_output_and_places_components():
-    out = ["a", "", "b", "c"]
-    assert split_rows(out, 2, 2, [(1, 7)]) == [["a", 7], ["b", "c"]]
-    assert split_rows([], 0, 3) == [[], [], []]
-    with pytest.raises(RuntimeError, match="printed 3 strings for 2 rows of 2 slots"):
-        split_rows(["a", "b", "c"], 2, 2)
-    with pytest.raises(ValueError, match="whole"):
-        split_rows(["a", "x"], 2, 1, [(1, 7)])
 
 
 def test_a_stream_batch_through_a_widget_is_one_message_of_pinned_size_and_keeps_no_item():
