@@ -23,6 +23,7 @@ import hashlib
 import os
 import sys
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,56 @@ def in_marimo() -> bool:
     return bool(running is not None and running())
 
 
+def hot_reload_enabled() -> bool:
+    """anywidget's hot reload (``ANYWIDGET_HMR=1``) in a source checkout of livewidget."""
+    installed = {"site-packages", "dist-packages"} & set(_STATIC.parts)
+    return os.environ.get("ANYWIDGET_HMR") == "1" and not installed
+
+
+#: The widgets to update when the built bundle changes (hot reload only; weak references,
+#: so a widget is never kept alive for it).
+_reloading: weakref.WeakSet[Any] = weakref.WeakSet()
+_watchers: list[Any] = []
+
+
+def watch_for_reload(widget: Any) -> None:
+    """With hot reload on, update ``widget`` whenever ``npm run build`` rewrites the bundle."""
+    if not hot_reload_enabled():
+        return
+    with _shared_lock:
+        _reloading.add(widget)
+        if not _watchers:
+            _start_watchers()
+
+
+def _start_watchers() -> None:
+    from anywidget._file_contents import FileContents
+
+    for name in ("widget.js", "widget.css"):
+        contents = FileContents(_STATIC / name)
+        contents.changed.connect(lambda _text: bundle_changed())
+        _watchers.append(contents)
+
+
+def bundle_changed() -> None:
+    """Read the rebuilt bundle, send it to the shared model, then give every widget the loader
+    of the new digest: anywidget runs each widget's new ``_esm``, which imports the new bundle.
+
+    Only the shared model holds the bundle, once per kernel; the widgets hold weak references.
+    """
+    for cached in (static_text, bundle_digest, loader):
+        cached.cache_clear()
+    model = _shared
+    if model is not None and model.comm is not None:
+        with model.hold_sync():
+            model.source = static_text("widget.js")
+            model.css = static_text("widget.css")
+            model.digest = bundle_digest()
+    for widget in list(_reloading):
+        if widget.comm is not None:
+            widget._esm = static_text("widget.js") if widget._lw_bundle is None else loader()
+
+
 def frontend_traits() -> dict[str, Any]:
     """The traits a new LiveWidget starts with: the loader and the shared model, or in
     marimo the whole bundle as its own ``_esm`` (and no shared model).
@@ -144,6 +195,8 @@ def frontend_traits() -> dict[str, Any]:
             "_css": static_text("widget.css"),
             "_lw_bundle": None,
         }
+    if hot_reload_enabled():  # the class's loader may name an older bundle by now
+        return {"_lw_bundle": shared_bundle(), "_esm": loader()}
     return {"_lw_bundle": shared_bundle()}
 
 

@@ -146,6 +146,7 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
             self.close()  # the comms are open already: a widget that failed must not stay
             raise
         self.on_msg(self._on_custom_msg)
+        _frontend.watch_for_reload(self)
         self.comm.on_close(self._on_page_closed)
         _kernel.route_as_addressed(self.comm)
         # From a cell, wait (briefly) for the mount: the next line may read widget.assigns.

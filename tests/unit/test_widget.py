@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sys
 import threading
@@ -341,3 +342,35 @@ def test_a_widget_whose_view_cannot_start_leaves_no_comm_open(monkeypatch, loop)
     with pytest.raises(RouteError):
         LiveWidget(42)
     assert len(comm.get_comm_manager().comms) == open_before  # the widget's and its layout's
+
+
+def test_hot_reload_sends_the_rebuilt_bundle_once_and_each_widget_a_new_loader(
+    monkeypatch, loop, tmp_path
+):
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
+    monkeypatch.setenv("ANYWIDGET_HMR", "1")
+    monkeypatch.setattr(_frontend, "_start_watchers", lambda: None)  # no file-watching thread
+    for name in ("widget.js", "widget.css", "loader.js"):
+        (tmp_path / name).write_text(_frontend.static_text(name))
+    monkeypatch.setattr(_frontend, "_STATIC", tmp_path)
+    monkeypatch.setattr(_frontend, "_shared", None)
+    monkeypatch.setattr(_frontend, "_reloading", type(_frontend._reloading)())
+    _frontend.bundle_changed()  # read the copies
+    widgets = [LiveWidget(Counter) for _ in range(3)]
+    shared = _frontend.shared_bundle()
+    (tmp_path / "widget.js").write_text("export default { render() {} }\n")
+    try:
+        _frontend.bundle_changed()
+        digest = _frontend.bundle_digest()
+        assert shared.source == "export default { render() {} }\n" and shared.digest == digest
+        assert all(digest in w._esm and len(w._esm) < 4 * 1024 for w in widgets)
+        assert updates_sent(widgets[0].comm)[-1] == {"_esm": widgets[0]._esm}
+        for widget in widgets:
+            widget.close()
+        del widgets, widget
+        settle(loop)  # the views end on their loop
+        gc.collect()
+        assert len(_frontend._reloading) == 0  # weak references only
+    finally:
+        monkeypatch.undo()
+        _frontend.bundle_changed()  # back to the real bundle's caches
