@@ -39,6 +39,13 @@ IMPORTS = """() => [
 ]"""
 
 
+def kernel_requests(page: Page) -> list[str]:
+    """The loader's console notes that it asked the kernel for the bundle, as they come."""
+    asked: list[str] = []
+    page.on("console", lambda m: asked.append(m.text) if "asking the kernel" in m.text else None)
+    return asked
+
+
 def all_show_and_the_last_answers(page: Page, count: int) -> None:
     buttons = page.locator(".lw-root button.mw-inc")
     expect(buttons).to_have_count(count, timeout=60_000)
@@ -51,16 +58,17 @@ def all_show_and_the_last_answers(page: Page, count: int) -> None:
 
 def test_twenty_widgets_in_voila(voila, make_notebook, page: Page) -> None:
     notebook = make_notebook([f"COUNT = {COUNT}", COUNTERS, SHOW])
+    asked = kernel_requests(page)
     page.goto(voila(notebook))
     all_show_and_the_last_answers(page, COUNT)
+    assert asked == []  # the bundle came from the shared model
 
 
 def test_without_the_shared_model_the_widgets_ask_their_kernel(
     voila, make_notebook, page: Page
 ) -> None:
     notebook = make_notebook(["COUNT = 3", COUNTERS, WITHOUT_SHARED_MODEL, SHOW])
-    asked: list[str] = []
-    page.on("console", lambda m: asked.append(m.text) if "asking the kernel" in m.text else None)
+    asked = kernel_requests(page)
     page.goto(voila(notebook))
     all_show_and_the_last_answers(page, 3)
     assert len(asked) == 1  # one request for the page: the other loaders waited for it
@@ -70,5 +78,7 @@ def test_twenty_widgets_in_jupyterlab(
     jupyter_lab: JupyterLab, make_notebook, page: Page, tmp_path: Path
 ) -> None:
     notebook = make_notebook([f"COUNT = {COUNT}", COUNTERS, SHOW], name="many.ipynb")
+    asked = kernel_requests(page)
     jupyter_lab.open_notebook(page, notebook)
     all_show_and_the_last_answers(page, COUNT)
+    assert asked == []
