@@ -1,18 +1,20 @@
 """Python heap per displayed Counter widget, with tracemalloc.
 
-    python -m bench.memory [COUNT]
+    python -m bench.memory [COUNT] [--lines N]
 
 Creates COUNT LiveWidget(Counter) (default 1,000) on one event loop, each joined by a frontend
 (so each holds its rendered tree), and prints the heap they hold, per widget, against a bare
-anywidget widget measured in the same run.
+anywidget widget measured in the same run. With ``--lines N``, also where a LiveWidget's heap
+goes: the N source lines that allocated the most of what the widgets still hold.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import gc
-import sys
 import tracemalloc
+from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -52,9 +54,14 @@ class QuietComm(BaseComm):
         pass
 
 
-def heap_per_widget(make: Any, count: int, loop: asyncio.AbstractEventLoop) -> float:
+def heap_per_widget(
+    make: Any, count: int, loop: asyncio.AbstractEventLoop, lines: list[Any] | None = None
+) -> float:
+    """Bytes of heap each of ``count`` widgets from ``make`` holds once joined; with ``lines``,
+    fills it with the allocation sites (tracemalloc statistics by line) of what they hold."""
     gc.collect()
     tracemalloc.start()
+    start = tracemalloc.take_snapshot() if lines is not None else None
     before = tracemalloc.get_traced_memory()[0]
     widgets = [make() for _ in range(count)]
     loop.run_until_complete(asyncio.sleep(0.05))
@@ -64,6 +71,8 @@ def heap_per_widget(make: Any, count: int, loop: asyncio.AbstractEventLoop) -> f
     loop.run_until_complete(asyncio.sleep(0.05))
     gc.collect()
     after = tracemalloc.get_traced_memory()[0]
+    if start is not None and lines is not None:
+        lines.extend(tracemalloc.take_snapshot().compare_to(start, "lineno"))
     tracemalloc.stop()
     assert all(w._session.tree is not None for w in widgets if isinstance(w, LiveWidget))
     for widget in widgets:
@@ -72,14 +81,19 @@ def heap_per_widget(make: Any, count: int, loop: asyncio.AbstractEventLoop) -> f
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("count", type=int, nargs="?", default=1000, help="widgets of each kind")
+    parser.add_argument("--lines", type=int, default=0, help="show the top N allocation sites")
+    args = parser.parse_args()
+    count = args.count
     comm.create_comm = lambda **kw: QuietComm(**kw)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     Bare()  # warm up class-level caches
     LiveWidget(Counter).close()
     bare = heap_per_widget(Bare, count, loop)
-    live = heap_per_widget(lambda: LiveWidget(Counter), count, loop)
+    sites: list[Any] = []
+    live = heap_per_widget(lambda: LiveWidget(Counter), count, loop, sites if args.lines else None)
     print_table(
         f"Python heap per widget ({count} widgets on one loop, tracemalloc)",
         ["widget", "KB per widget", "ratio to bare anywidget"],
@@ -88,6 +102,29 @@ def main() -> None:
             ["LiveWidget(Counter)", round(live / 1024, 1), round(live / bare, 2)],
         ],
     )
+    if args.lines:
+        rows = [
+            [
+                f"{_short(stat.traceback[0].filename)}:{stat.traceback[0].lineno}",
+                round(stat.size_diff / count),
+                round(stat.count_diff / count, 1),
+            ]
+            for stat in sites[: args.lines]
+        ]
+        print_table(
+            "Where a LiveWidget's heap goes (allocation sites, bytes and blocks per widget)",
+            ["site", "B per widget", "blocks"],
+            rows,
+        )
+
+
+def _short(filename: str) -> str:
+    """A file name from its package folder on (site-packages, the standard library, ours)."""
+    parts = Path(filename).parts
+    for anchor in ("site-packages", "livewidget", "python3.11"):
+        if anchor in parts:
+            return "/".join(parts[parts.index(anchor) + (anchor != "livewidget") :])
+    return filename
 
 
 if __name__ == "__main__":
