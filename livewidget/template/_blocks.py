@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from ._loops import RowPlan, fresh, lean_plan, plan
@@ -218,15 +219,25 @@ class Builder:
         body = loop.slot.body
         assert body is not None
         rows = loop.plan.rows
-        frames = self._frames
-        for index, item, previous, changed in loop.plan.evaluate:
-            if body.simple:
-                yield item
-                rows[index] = self._simple_row(body)
+        evaluate = loop.plan.evaluate
+        if body.simple:
+            # Each row prints one string per slot and nothing else: let the rows print one
+            # after another, then cut what they printed into rows.
+            start = len(self.out)
+            yield from map(itemgetter(1), evaluate)
+            printed = self._simple_rows(body, start, len(evaluate))
+            if len(printed) == len(rows):
+                rows[:] = printed
             else:
-                frames.append(_Frame(body, previous, changed))
-                yield item
-                rows[index] = self._end_row()
+                for (index, *_), row in zip(evaluate, printed, strict=True):
+                    rows[index] = row
+            loop.evaluated = len(evaluate)
+            return
+        frames = self._frames
+        for index, item, previous, changed in evaluate:
+            frames.append(_Frame(body, previous, changed))
+            yield item
+            rows[index] = self._end_row()
             loop.evaluated += 1
 
     @property
@@ -254,6 +265,30 @@ class Builder:
             self._frames.pop()
         loop.evaluated += 1
         return ""
+
+    def _simple_rows(self, body: Block, start: int, count: int) -> list[list[Dynamic]]:
+        """What ``count`` simple rows printed from ``out[start]`` on, one list per row."""
+        out = self.out
+        width = len(body.slots)
+        if len(out) - start != width * count:
+            raise RuntimeError(
+                f"livewidget: {count} rows printed {len(out) - start} strings for "
+                f"{width} slots each; please report this template"
+            )
+        printed = out[start:]
+        del out[start:]
+        if not width:
+            return [[] for _ in range(count)]
+        rows: list[list[Dynamic]] = list(map(list, zip(*[iter(printed)] * width, strict=True)))
+        if self._cids:
+            for position, cid in self._cids:
+                row, slot = divmod(position - start, width)
+                if rows[row][slot] != "":
+                    self._cids.clear()
+                    raise ValueError(_WHOLE_SLOT)
+                rows[row][slot] = cid
+            self._cids.clear()
+        return rows
 
     def _simple_row(self, body: Block) -> list[Dynamic]:
         """A simple row's dynamics: what it printed, one string per slot."""

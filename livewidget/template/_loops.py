@@ -261,7 +261,9 @@ def _items(value: Any) -> tuple[list[Any], str | None]:
 
 def row_keys(items: list[Any], key_attr: str | None) -> tuple[list[Hashable], int]:
     """Each row's key and how rows are keyed (``KEYS``, ``POSITIONS`` or ``MIXED``)."""
-    keys = [_key(item, key_attr) for item in items]
+    keys = _fast_keys(items, key_attr)
+    if keys is None:
+        keys = [_key(item, key_attr) for item in items]
     missing = keys.count(None)
     if missing == len(keys):
         return list(range(len(items))), POSITIONS
@@ -270,6 +272,30 @@ def row_keys(items: list[Any], key_attr: str | None) -> tuple[list[Hashable], in
     if missing:
         return [index if key is None else key for index, key in enumerate(keys)], MIXED
     return keys, KEYS
+
+
+def _fast_keys(items: list[Any], attr: str | None) -> list[Hashable | None] | None:
+    """:func:`_key` of every item in C, when the items are all dicts or all lack no
+    attribute check (None when a row needs a closer look: mixed kinds, unhashable keys)."""
+    name = attr or "id"
+    try:
+        values = list(map(dict.get, items, repeat(name)))
+    except TypeError:  # not all dicts
+        if any(map(isinstance, items, repeat(dict))):
+            return None
+        values = list(map(getattr, items, repeat(name), repeat(None)))
+    nones = sum(map(is_, values, repeat(None)))
+    if nones == len(values):
+        return values
+    if nones and attr is not None:
+        return None  # a row lacks the key the template named: let _key say which
+    try:
+        set(values)
+    except TypeError:
+        return None
+    if nones:
+        return [None if value is None else ("k", value) for value in values]
+    return list(zip(repeat("k"), values, strict=False))
 
 
 def _key(item: Any, attr: str | None) -> Hashable | None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from .._protocol import COMPONENTS, KEY_COUNT, KEYED, MOVED, MOVES, REMOVED_CIDS, ROOT, STATICS
@@ -110,8 +111,17 @@ class Comprehension:
         >>> Comprehension(("<i>", "</i>"), [["a"], ["b"]], ["x", "y"]).to_json()
         {'s': ['<i>', '</i>'], 'k': {'0': {'0': 'a'}, '1': {'0': 'b'}, 'kc': 2}}
         """
-        keyed: dict[str, Any] = {str(index): _row_json(row) for index, row in enumerate(self.rows)}
-        keyed[KEY_COUNT] = len(self.rows)
+        rows = self.rows
+        numbers = _numbers(len(rows))
+        if getattr(self.block, "simple", False):
+            # Rows of ``{{ expr }}`` slots hold only strings (and cids): built in C.
+            slots = _numbers(len(self.statics) - 1)
+            keyed: dict[str, Any] = dict(
+                zip(numbers, map(dict, map(zip, repeat(slots), rows)), strict=True)
+            )
+        else:
+            keyed = dict(zip(numbers, map(_row_json, rows), strict=True))
+        keyed[KEY_COUNT] = len(rows)
         return {STATICS: list(self.statics), KEYED: keyed}
 
     def changes_since(self, before: Dynamic) -> Any:
@@ -337,7 +347,17 @@ def _row_json(row: list[Dynamic]) -> dict[str, Any]:
 
 
 def _dynamics_json(values: list[Dynamic]) -> dict[str, Any]:
-    return {str(index): _dynamic_json(value) for index, value in enumerate(values)}
+    return dict(zip(_numbers(len(values)), map(_dynamic_json, values), strict=True))
+
+
+_NUMBERS: list[str] = []
+
+
+def _numbers(count: int) -> list[str]:
+    """``["0", "1", …]``: the wire's keys for ``count`` dynamics or rows (made once)."""
+    if len(_NUMBERS) < count:
+        _NUMBERS.extend(map(str, range(len(_NUMBERS), max(count, 2 * len(_NUMBERS)))))
+    return _NUMBERS[:count]
 
 
 def _dynamic_json(value: Dynamic) -> Any:
