@@ -25,7 +25,6 @@ import logging
 from collections.abc import Mapping
 from typing import Any, Literal, Protocol
 
-from .. import _encoding
 from .. import _protocol as p
 from .._live.runtime import LiveRuntime
 from .._live.types import Run
@@ -236,7 +235,7 @@ class Navigator:
             await call(self._host.view.handle_params, params, url, self._host.socket)
             self._host._tree = self._renderer.render(None)
             # Unsendable: a failed mount, not a lost page.
-            _encoding.check(self._host._tree.to_json())
+            self._renderer.check_mounted(self._host._tree)
         except Exception as exc:
             logger.error(
                 "livewidget: %s failed to mount", self._host.view_class.__name__, exc_info=exc

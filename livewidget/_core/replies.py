@@ -225,19 +225,25 @@ class Replies:
         self.emit(reply)
 
     def emit(
-        self, message: dict[str, Any], *, checked: bool = False, answer: bool | None = None
+        self,
+        message: dict[str, Any],
+        *,
+        checked: bool = False,
+        answer: bool | None = None,
+        checked_keys: tuple[str, ...] = (),
     ) -> None:
         """Send ``message``; ``answer`` when it answers a message from the page.
 
         ``answer`` defaults to whether it carries a ref. An answer never waits for pacing and
         starts no frame (livewidget._live.coalesce); it counts against the kernel-wide budget.
+        ``checked_keys``: entries already checked as sendable (a mounted tree), not again.
         """
         if self._host.closed:
             # Closed from another thread while this was being handled: the comm may be gone.
             logger.debug("livewidget: %s closed; a message was not sent", self._host.socket.id)
             return
         if not checked:
-            message = self._sendable(message)
+            message = self._sendable(message, checked_keys)
         self._pacer.sent(reply=p.REF in message if answer is None else answer)
         try:
             self._send(message)
@@ -246,14 +252,17 @@ class Replies:
                 "livewidget: sending to the frontend failed for %s", self._host.socket.id
             )
 
-    def _sendable(self, message: dict[str, Any]) -> dict[str, Any]:
+    def _sendable(
+        self, message: dict[str, Any], checked_keys: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
         """``message``, or an error in its place when a kernel could not send it.
 
         The paths that cannot check before committing (a mount, a join, a navigation from
         Python, an error's own text) end here: the page still gets its one answer.
         """
+        rest = {k: v for k, v in message.items() if k not in checked_keys}
         try:
-            _encoding.check(message)
+            _encoding.check(rest if checked_keys else message)
         except _encoding.UnencodableError as exc:
             logger.error("livewidget: %s could not send a message: %s", self._host.socket.id, exc)
             text = (

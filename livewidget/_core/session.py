@@ -330,7 +330,8 @@ class Session:
             reply[p.TITLE] = self.socket.page_title
         if self._pending_error is not None:
             reply[p.ERROR] = self._pending_error
-        self._replies.emit(reply, answer=True)
+        checked = (p.RENDERED,) if self._renderer.reply_checked else ()
+        self._replies.emit(reply, answer=True, checked_keys=checked)
 
     async def _event(self, event: _messages.Event) -> None:
         if event.name == p.CLEAR_FLASH:
