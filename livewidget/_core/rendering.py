@@ -23,6 +23,7 @@ from .. import _protocol as p
 from ..socket import Socket
 from ..template import Rendered, diff
 from ..template._components import hosting
+from ..template._rendered import utf8_safe
 from ..view import LiveView
 from .callbacks import hook_source
 from .components import ComponentSet
@@ -111,7 +112,8 @@ class Renderer:
         """Raise UnencodableError unless a mounted ``tree`` can be sent to a page."""
         self._checked = None
         tree_json = tree.to_json()
-        _encoding.check(tree_json)
+        if utf8_safe(tree) is not True:  # the full check names what cannot be sent
+            _encoding.check(tree_json)
         self._checked = (tree, tree_json)
 
     def mounted_json(self, tree: Rendered) -> dict[str, Any]:

@@ -21,13 +21,26 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from itertools import compress, count, islice, repeat
 from operator import and_, eq, is_, is_not, not_
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ._rendered import KEYS, MIXED, POSITIONS, Comprehension, Derivation, Dynamic
 from ._snapshot import UNCOMPARABLE, dict_shapes, same, snapshot, snapshot_rows
 
-if TYPE_CHECKING:
-    from ._blocks import Slot
+
+class Slot(Protocol):
+    """What planning reads of a loop's slot (``_blocks.Slot``)."""
+
+    @property
+    def reusable(self) -> bool: ...
+    @property
+    def uses_index(self) -> bool: ...
+    @property
+    def uses_length(self) -> bool: ...
+    @property
+    def targets(self) -> frozenset[str]: ...
+    @property
+    def row_reads(self) -> frozenset[str] | None: ...
+
 
 #: What of its place a row reads: (index, count), each None when not read.
 Position = tuple[int | None, int | None]

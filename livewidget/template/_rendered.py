@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
 from .._protocol import COMPONENTS, KEY_COUNT, KEYED, MOVED, MOVES, REMOVED_CIDS, ROOT, STATICS
@@ -362,6 +362,43 @@ def _numbers(count: int) -> list[str]:
 
 def _dynamic_json(value: Dynamic) -> Any:
     return value if isinstance(value, str | int) else value.to_json()
+
+
+def utf8_safe(tree: Rendered) -> bool | None:
+    """Whether every string of ``tree`` can be written as UTF-8 (none holds a lone surrogate),
+    so that its JSON can be sent; None when a part of it (a stream) cannot be told this way.
+
+    The strings are joined and encoded in a few passes in C: a tenth of encoding the tree's
+    JSON, which the caller is then spared.
+    """
+    parts: list[str] = []
+    stack: list[Any] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Rendered):
+            parts.extend(node.statics)
+            stack.append(node.dynamics)
+            if node.components:
+                stack.extend(node.components.values())
+        elif type(node) is Comprehension:
+            parts.extend(node.statics)
+            try:
+                parts.append("".join(chain.from_iterable(node.rows)))  # type: ignore[arg-type]
+            except TypeError:  # rows holding trees or cids
+                stack.extend(node.rows)
+        elif isinstance(node, list):
+            for value in node:
+                if type(value) is str:
+                    parts.append(value)
+                elif not isinstance(value, int):
+                    stack.append(value)
+        else:
+            return None
+    try:
+        "".join(parts).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _join(

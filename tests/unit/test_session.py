@@ -378,3 +378,26 @@ def test_reserved_names_are_refused_by_assign(name):
     with pytest.raises(ValueError, match=f"'{name}' is a reserved name"):
         socket.assign({name: 1})
     assert name not in socket.assigns or name == "flash"
+
+
+# -- a mounted tree that cannot be sent is a failed mount, wherever the string sits ----------
+
+UNSENDABLE_MOUNTS = {
+    "a slot": "<p>{{ bad }}</p>",
+    "a row": "<ul>{% for r in rows %}<li>{{ r }}</li>{% endfor %}</ul>",
+    "a row with an if": "<ul>{% for r in rows %}<li>{% if r %}{{ r }}{% endif %}</li>{% endfor %}</ul>",
+    "a branch": "{% if bad %}<b>{{ bad }}</b>{% endif %}",
+}
+
+
+@pytest.mark.parametrize("where", UNSENDABLE_MOUNTS)
+def test_a_lone_surrogate_anywhere_in_the_mounted_tree_fails_the_mount(where):
+    class Broken(LiveView):
+        template = UNSENDABLE_MOUNTS[where]
+
+        def mount(self, socket, session, params):
+            socket.assign(bad="x" + LONE, rows=["a", "b" + LONE, "c"])
+
+    with LiveViewTest(Broken, raise_errors=False) as view:
+        assert "could not be shown" in view.html()
+        assert "lone surrogate" in json.dumps(view.messages[0])
