@@ -2,9 +2,10 @@
 
     python -m bench.many_widgets [--count 50] [--rounds 3] [--envs voila,lab]
 
-For each environment (a standalone Voilà page, a JupyterLab notebook) and each page (the
-LiveWidgets; the same LiveWidgets with the whole frontend bundle in every widget, as before
-issue #15, ``LIVEWIDGET_INLINE_BUNDLE=1``; the ipywidgets pairs), in Debian's Chromium:
+For each environment (a standalone Voilà page, a JupyterLab notebook) and each page, one
+widget per cell (the LiveWidgets; the same LiveWidgets with the whole frontend bundle in
+every widget, as before issue #15, ``LIVEWIDGET_INLINE_BUNDLE=1``; the ipywidgets pairs), in
+Debian's Chromium:
 
 - *shown*: seconds until every widget shows (Voilà: from the page's navigation, kernel start
   included; Lab: from "Run All Cells" in an opened notebook whose kernel is idle);
@@ -61,7 +62,7 @@ class Counter(LiveView):
     def handle_event(self, event, params, socket):
         socket.assign(count=socket.assigns.count + 1)
 
-for i in range(COUNT):
+def show(i):
     display(LiveWidget(Counter, session={"i": i}))
 '''
 
@@ -69,7 +70,7 @@ IPYWIDGETS_CELL = """
 from IPython.display import display
 import ipywidgets as widgets
 
-def pair(i):
+def show(i):
     button = widgets.Button(description="+1")
     button.add_class("mw-inc")
     button.add_class(f"mw-{i}")
@@ -81,16 +82,13 @@ def pair(i):
         label.value = str(int(label.value) + 1)
 
     button.on_click(increment)
-    display(button, label)
-
-for i in range(COUNT):
-    pair(i)
+    display(widgets.HBox([button, label]))
 """
 
 #: page → (cell, selector of the widgets' buttons, selector of the last one's button and text)
 PAGES: dict[str, tuple[str, str, Callable[[int], tuple[str, str]]]] = {
     "ipywidgets": (
-        IPYWIDGETS_CELL,
+        IPYWIDGETS_CELL,  # each pair in an HBox: one output per pair, as one per LiveWidget
         "button.mw-inc",
         lambda last: (f"button.mw-inc.mw-{last}", f".mw-count.mw-{last}"),
     ),
@@ -162,7 +160,9 @@ def click_last(page: Page, name: str, count: int) -> None:
 
 
 def cells(name: str, count: int) -> list[str]:
-    return [f"COUNT = {count}", PAGES[name][0]]
+    """The page's notebook: the definitions, then one widget per cell (JupyterLab shows at most
+    50 outputs of one cell, and a LiveWidget's output comes with its snapshot's)."""
+    return [PAGES[name][0], *(f"show({i})" for i in range(count))]
 
 
 def run_voila(browser: Browser, work: Path, name: str, count: int, base_heap: float) -> Result:
