@@ -111,7 +111,9 @@ def _free(node: nodes.Node, bound: frozenset[str], out: set[str]) -> None:
         _free(node.iter, bound, out)
         inner = bound | _target_names(node.target) | {LOOP}
         if node.test is not None:
-            _free(node.test, inner, out)
+            # A loop's filter runs before its own ``loop`` exists: ``loop`` there is the
+            # enclosing loop's.
+            _free(node.test, bound | _target_names(node.target), out)
         for child in node.body:
             _free(child, inner, out)
         for child in node.else_:
@@ -339,7 +341,10 @@ def _loop_names(
                 yield node, parent
             continue
         if isinstance(node, nodes.For):
+            # The iterable, the filter and the else clause see the enclosing loop's ``loop``.
             yield from _loop_names([node.iter], node)
+            if node.test is not None:
+                yield from _loop_names([node.test], node)
             yield from _loop_names(node.else_, node)
             continue
         if isinstance(node, nodes.Macro | nodes.CallBlock):

@@ -46,6 +46,7 @@ _ATOMS = frozenset(
         uuid.UUID,
     }
 )
+_BUILTIN_VALUES = (dict, list, set, frozenset, str, bytes, bytearray, int, float, complex)
 # Atoms whose equal values always print the same.
 _PLAIN = frozenset({str, Markup, int, bool, type(None), bytes})
 _MAX_DEPTH = 40
@@ -80,6 +81,10 @@ def snapshot(value: Any, depth: int = 0) -> Any:
         if frozen and all(copied[name] is fields[name] for name in fields):
             return value
         return _Copied(kind, copied)
+    if isinstance(value, _BUILTIN_VALUES):
+        # A subclass of a built-in value (OrderedDict, Counter, a str of the user's): its
+        # value is not in its __dict__, so it cannot be copied by its attributes.
+        return UNCOMPARABLE
     attributes = getattr(value, "__dict__", None)
     if isinstance(attributes, dict) and not callable(value):
         return _Copied(kind, snapshot(attributes, depth))
