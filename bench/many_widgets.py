@@ -221,9 +221,10 @@ def run_lab(browser: Browser, work: Path, name: str, count: int) -> Result:
     context = browser.new_context()
     page = context.new_page()
     try:
+        received = count_ws_bytes(page)  # before Lab opens the kernel's websocket
         lab.open_notebook(page, notebook, run_all=False)
         base_heap = js_heap(page)
-        received = count_ws_bytes(page)  # the kernel's websocket is open already: Lab reuses
+        received[0] = 0  # count from Run All on
         started = time.monotonic()
         page.locator(".lm-MenuBar-itemLabel:text-is('Run')").click()
         page.locator(".lm-Menu-itemLabel:text-is('Run All Cells')").click()
@@ -281,9 +282,13 @@ def main() -> None:
                     results[name].append(result)
                 print(f"  {env_name}: round {_round + 1} done", flush=True)
             rows += table_rows(env_name, results)
+            print_rows(rows, args.count, args.rounds)  # so far: a later failure loses nothing
         browser.close()
+
+
+def print_rows(rows: list[list[object]], count: int, rounds: int) -> None:
     print_table(
-        f"{args.count} widgets on one page (median of {args.rounds}; ratios: / the ipywidgets "
+        f"{count} widgets on one page (median of {rounds}; ratios: / the ipywidgets "
         "page in the same run)",
         [
             *("env", "page", "shown s", "click answered s", "/ ipywidgets"),
@@ -306,7 +311,7 @@ def table_rows(env_name: str, results: dict[str, list[Result]]) -> list[list[obj
                 *(env_name, name, round(median(name, "shown_s"), 2), round(answered, 2)),
                 round(answered / median(base, "answered_s"), 2),
                 round(ws / 1024, 1),
-                round(ws / median(base, "ws_bytes"), 2),
+                round(ws / max(median(base, "ws_bytes"), 1), 2),
                 round(median(name, "heap_bytes") / 1024, 1),
             ]
         )

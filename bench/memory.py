@@ -121,10 +121,11 @@ def main() -> None:
 def _short(filename: str) -> str:
     """A file name from its package folder on (site-packages, the standard library, ours)."""
     parts = Path(filename).parts
-    for anchor in ("site-packages", "livewidget", "python3.11"):
+    for anchor in ("site-packages", "livewidget", "bench", "python3.11"):
         if anchor in parts:
-            return "/".join(parts[parts.index(anchor) + (anchor != "livewidget") :])
-    return filename
+            skip = anchor in ("site-packages", "python3.11")
+            return "/".join(parts[parts.index(anchor) + skip :])
+    return Path(filename).name
 
 
 if __name__ == "__main__":
