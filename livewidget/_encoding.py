@@ -22,7 +22,10 @@ from typing import Any
 
 from .errors import LiveWidgetError
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+# No check for circles: a circular payload ends in RecursionError, reported as too deep.
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=False
+)
 # How far the walk that names the culprit goes before giving up on naming it.
 _MAX_PATH_SEARCH = 100_000
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from ._loops import RowPlan, fresh, lean_plan, plan
+from ._loops import Fresh, RowPlan, fresh, lean_plan, plan
 from ._rendered import POSITIONS, Comprehension, Dynamic, Rendered
 from ._snapshot import UNCOMPARABLE
 from ._streams import StreamRows, stream_comprehension
@@ -224,7 +224,9 @@ class Builder:
             # Each row prints one string per slot and nothing else: let the rows print one
             # after another, then cut what they printed into rows.
             start = len(self.out)
-            yield from map(itemgetter(1), evaluate)
+            yield from (
+                evaluate.items if isinstance(evaluate, Fresh) else map(itemgetter(1), evaluate)
+            )
             printed = self._simple_rows(body, start, len(evaluate))
             if len(printed) == len(rows):
                 rows[:] = printed
@@ -298,7 +300,7 @@ class Builder:
                 f"livewidget: a row printed {len(out)} strings for "
                 f"{len(body.slots)} slots; please report this template"
             )
-        dynamics = list[Dynamic](out)
+        dynamics: list[Dynamic] = list(out)
         out.clear()
         if self._cids:
             for position, cid in self._cids:

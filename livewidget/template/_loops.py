@@ -17,11 +17,11 @@ position. A key only pairs a row with its previous render; its item is still com
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress, count, islice, repeat
 from operator import and_, eq, is_, is_not, not_
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from ._rendered import KEYS, MIXED, POSITIONS, Comprehension, Derivation, Dynamic
 from ._snapshot import UNCOMPARABLE, dict_shapes, same, snapshot, snapshot_rows
@@ -54,7 +54,7 @@ class RowPlan:
     """A loop's rows before its body runs: reused rows in place, the others to evaluate."""
 
     rows: list[list[Dynamic] | None]
-    evaluate: list[Evaluation]
+    evaluate: Sequence[Evaluation]
     keys: list[Hashable]
     keying: int
     snapshots: list[Any]
@@ -124,9 +124,31 @@ def plan(
     return items, RowPlan(rows, evaluate, keys, keying, snapshots, positions)
 
 
-def fresh(items: list[Any]) -> list[Evaluation]:
+class Fresh(Sequence[Evaluation]):
+    """Every row evaluated from scratch, in order (a first render, a stream's new rows):
+    the items themselves, without a tuple per row."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> Evaluation: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Evaluation]: ...
+    def __getitem__(self, index: int | slice) -> Evaluation | Sequence[Evaluation]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.items)))]
+        return (index, self.items[index], None, None)
+
+
+def fresh(items: list[Any]) -> Fresh:
     """Every row evaluated from scratch."""
-    return list(zip(range(len(items)), items, repeat(None), repeat(None), strict=False))
+    return Fresh(items)
 
 
 def lean_plan(

@@ -270,6 +270,10 @@ class Unsendable(LiveView):
             return {"n": float("nan")}
         elif event == "reply-text":
             return {"t": LONE}
+        elif event == "circular":
+            loop: dict[str, object] = {}
+            loop["self"] = loop
+            return loop
         elif event == "push":
             socket.push_event("e", {"n": float("inf")})
         elif event == "title":
@@ -289,6 +293,7 @@ class Unsendable(LiveView):
         ("flash", "lone surrogate"),
         ("reply", "NaN"),
         ("reply-text", "lone surrogate"),
+        ("circular", "nested too deeply"),
         ("push", "push_event"),
         ("title", "lone surrogate"),
         ("patch", "lone surrogate"),
