@@ -22,7 +22,9 @@
  *   i..i+n-1. Rows not named keep the old row there. A `"d"` list replaces all rows.
  * - a comprehension with `"stream"` is a stream's: `"k"` holds only the rows inserted since,
  *   and the instruction says where they go and what leaves (`streams.js`); this client keeps
- *   every row the stream shows.
+ *   every row the stream shows, in one store that successive trees share, so merging costs
+ *   the instruction, not the rows shown (the one exception to the rule below: an older
+ *   tree's stream shows the rows of the latest).
  *
  * Everything here is pure: inputs are never mutated, merging returns a new tree that
  * shares unchanged branches with the old one. Malformed input is logged and skipped.
@@ -31,7 +33,7 @@
 import { componentHTML, holdsComponent, mergeComponents } from "./components.js";
 import { COMPONENTS, DYNAMICS, KEY_COUNT, KEYED, MOVED, MOVES, REMOVED_CIDS, ROOT, STATICS, STREAM } from "./constants.js";
 import { logError } from "./log.js";
-import { mergeStream } from "./streams.js";
+import { mergeStream, streamState } from "./streams.js";
 
 /**
  * @typedef {{[key: string]: unknown}} JsonObject
@@ -227,7 +229,8 @@ function mergePage(tree, diff) {
  * @returns {Tree}
  */
 function mergeInto(tree, diff) {
-  if (isComprehension(tree)) return mergeComprehension(tree, diff);
+  // A stream's rows are not read to merge its instruction (they are made on demand).
+  if (streamState(tree) !== undefined || isComprehension(tree)) return mergeComprehension(tree, diff);
   /** @type {Tree} */
   const merged = { ...tree };
   for (const [key, value] of Object.entries(diff)) {

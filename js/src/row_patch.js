@@ -9,6 +9,9 @@
  * and appended rows are parsed and inserted after the last one. Nothing else of the view is
  * rebuilt, parsed or walked, and the DOM ends up exactly as a full render would make it.
  *
+ * A stream's rows are never compared: its instruction's steps are replayed on its container
+ * (`stream_patch.js`), in work proportional to the instruction.
+ *
  * Other differences (a scalar that changed, a subtree replaced) are left to the caller, which
  * patches them around the lists (`list_skip.js`). Lists it cannot patch this way (rows
  * inserted in the middle or moved, a row that is not one element with an id, hooks or
@@ -22,6 +25,8 @@ import { Morph, patchElement } from "./dom_patch.js";
 import { elementsById } from "./ownership.js";
 import { renderRowHTML } from "./rendered.js";
 import { learnShapes, rowShape } from "./row_skip.js";
+import { applyStreamPlan, planStream } from "./stream_patch.js";
+import { streamState } from "./streams.js";
 
 /** @typedef {import("./rendered.js").Tree} Tree */
 /** @typedef {import("./dom_patch.js").PatchObserver} PatchObserver */
@@ -69,30 +74,49 @@ const WHOLE_SELECTOR = `[${PHX_HOOK}],[${PHX_UPDATE}]`;
 export function patchRowsInPlace(container, before, after, observer) {
   /** @type {ListChange[]} */
   const changes = [];
-  const rest = !collect(before, after, changes);
+  /** @type {import("./stream_patch.js").StreamChange[]} */
+  const streams = [];
+  const rest = !collect(before, after, changes, streams);
   const plans = [];
   for (const change of changes) {
     const plan = planList(container, change);
     if (!plan) return null;
     plans.push(plan);
   }
+  const streamPlans = [];
+  for (const change of streams) {
+    const plan = planStream(container, change);
+    if (!plan) return null;
+    streamPlans.push(plan);
+  }
   const doc = container.ownerDocument;
   const morph = new Morph(container, observer);
   for (const plan of plans) apply(doc, plan, morph, observer);
-  return { shown: changes.flatMap((change) => change.after), rest };
+  const shown = changes.flatMap((change) => change.after);
+  for (const plan of streamPlans) for (const row of applyStreamPlan(plan, morph, observer)) shown.push(row);
+  return { shown, rest };
 }
 
 /**
- * Walk both trees; collect the lists whose rows changed; false when they differ elsewhere too.
+ * Walk both trees; collect the lists whose rows changed, and the streams (whose rows are not
+ * read: their steps are, `stream_patch.js`); false when they differ elsewhere too.
  *
  * @param {unknown} before
  * @param {unknown} after
  * @param {ListChange[]} changes
+ * @param {import("./stream_patch.js").StreamChange[]} streams
  * @returns {boolean}
  */
-function collect(before, after, changes) {
+function collect(before, after, changes, streams) {
   if (before === after) return true;
   if (!isNode(before) || !isNode(after) || before[STATICS] !== after[STATICS]) return false;
+  const stream = streamState(after);
+  const was = streamState(before);
+  if (stream !== undefined || was !== undefined) {
+    if (stream === undefined || was === undefined) return false;
+    streams.push({ statics: /** @type {string[]} */ (after[STATICS]), before: was, after: stream });
+    return true;
+  }
   const oldRows = before[DYNAMICS];
   const newRows = after[DYNAMICS];
   if (Array.isArray(oldRows) || Array.isArray(newRows)) {
@@ -106,7 +130,7 @@ function collect(before, after, changes) {
   for (const key of Object.keys(after)) {
     if (key === STATICS) continue;
     // Go on after a difference: the lists further on are patched all the same.
-    if (!collect(before[key], after[key], changes)) same = false;
+    if (!collect(before[key], after[key], changes, streams)) same = false;
   }
   return same;
 }

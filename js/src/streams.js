@@ -10,14 +10,18 @@
  * goes before the row at index i), then `limit` prunes from the other end (negative: keep
  * the last rows; positive: keep the first). A fourth entry, whatever its value, is a reset.
  *
- * This client keeps every row a stream shows in its tree, beside their DOM ids (`ids`), so a
- * second view of the widget renders them all and the DOM patch needs no stream rule of its
- * own: the container's children follow the rows, matched by id (an updated row keeps its
- * element and hook). The kernel, for its part, keeps the rows only as rendered JSON.
+ * This client keeps every row a stream shows (`stream_rows.js`), so that a second view of the
+ * widget renders them all, but merging an instruction costs the instruction, not the rows
+ * shown: the rows live in one `StreamRows` that successive trees share, and each stream node
+ * records the steps its instruction took. The page replays those steps on the container's
+ * elements (`stream_patch.js`): new rows parsed and placed, deleted ones removed, an updated
+ * row morphed where it is (its element and hook stay). The kernel, for its part, keeps the
+ * rows only as rendered JSON.
  */
 
-import { DYNAMICS, KEY_COUNT, KEYED, STATICS, STREAM, STREAM_IDS } from "./constants.js";
+import { DYNAMICS, KEY_COUNT, KEYED, STATICS, STREAM } from "./constants.js";
 import { logError } from "./log.js";
+import { StreamRows } from "./stream_rows.js";
 
 /**
  * @typedef {[string, number, number | null, boolean]} StreamInsert
@@ -114,16 +118,58 @@ export function applyStream(ids, rows, reset, deletes, inserts, newRows) {
 }
 
 /**
- * A stream's comprehension after `diff`: its instruction applied to the rows `node` shows
- * (none when `node` is null, or when the diff brings its statics: a full render).
+ * What a stream's comprehension node holds beside its statics (hidden from JSON, copies and
+ * comparisons, like the rows it stands for).
  *
- * @param {{s: string[], d?: unknown[], [STREAM_IDS]?: string[]} | null} node the comprehension
- *   in this client's form, or null
+ * @typedef {object} StreamState
+ * @property {StreamRows} rows the rows the stream shows, shared by successive trees
+ * @property {number} version `rows.version` when this node was made
+ * @property {number} base the version of the node this one was merged from (-1: none, a full render)
+ * @property {import("./stream_rows.js").Step[]} log what this node's instruction did, step by step
+ * @property {boolean} reset whether the instruction dropped every row first
+ */
+
+/** The hidden key of a stream node's state. */
+const STATE = "lw_stream";
+
+/**
+ * The state of a stream's comprehension node, or undefined for any other node.
+ *
+ * @param {unknown} node
+ * @returns {StreamState | undefined}
+ */
+export function streamState(node) {
+  return typeof node === "object" && node !== null ? /** @type {any} */ (node)[STATE] : undefined;
+}
+
+/**
+ * A stream's comprehension node: `{"s": statics}`, with its rows (`"d"`, made on demand) and
+ * its state as properties that JSON, spreads, `structuredClone` and deep comparisons skip.
+ * The rows are shared with the trees merged from it: reading `"d"` of an older tree gives the
+ * rows shown now (the page's patch reads only the steps, `streamState(node).log`).
+ *
+ * @param {string[]} statics
+ * @param {StreamState} state
+ * @returns {{s: string[]}}
+ */
+function streamNode(statics, state) {
+  const node = { s: statics };
+  Object.defineProperty(node, STATE, { value: state, enumerable: false });
+  Object.defineProperty(node, DYNAMICS, { get: () => state.rows.rows(), enumerable: false });
+  return node;
+}
+
+/**
+ * A stream's comprehension after `diff`: its instruction applied to the rows `node` shows
+ * (none when `node` is null or no stream's, or when the diff brings its statics: a full
+ * render). Costs the instruction's size, not the rows shown: the rows live in a
+ * `StreamRows` the new node shares with `node`, which must be the latest tree's.
+ *
+ * @param {{s: string[]} | null} node the comprehension in this client's form, or null
  * @param {Record<string, unknown>} diff the stream's diff, `"k"` and `"stream"` (and `"s"`)
  * @param {(entry: unknown, size: number) => unknown[] | null} readRow turns a wire row into a
  *   list of dynamics (null when malformed)
- * @returns {{s: string[], d: unknown[], [STREAM_IDS]: string[]} | null} null (and a log) when
- *   the diff is malformed
+ * @returns {{s: string[]} | null} null (and a log) when the diff is malformed
  */
 export function mergeStream(node, diff, readRow) {
   const instruction = diff[STREAM];
@@ -147,10 +193,14 @@ export function mergeStream(node, diff, readRow) {
     }
     newRows.push(row);
   }
+  const previous = node === null || STATICS in diff ? undefined : streamState(node);
+  if (previous && previous.version !== previous.rows.version) {
+    logError("ignoring a stream diff merged into an older tree than the last one:", diff);
+    return null;
+  }
   // A full render (statics in the diff), or a node that held no stream: no rows to keep.
-  const fresh = node === null || STATICS in diff || !Array.isArray(node[STREAM_IDS]);
-  const ids = fresh ? [] : [...(node[STREAM_IDS] ?? [])];
-  const rows = fresh ? [] : [...(node[DYNAMICS] ?? [])];
-  applyStream(ids, rows, instruction.length === 4, deletes, inserts, newRows);
-  return { s: statics, [DYNAMICS]: rows, [STREAM_IDS]: ids };
+  const rows = previous?.rows ?? new StreamRows();
+  const reset = instruction.length === 4;
+  const log = rows.apply(reset, deletes, inserts, newRows);
+  return streamNode(statics, { rows, version: rows.version, base: previous?.version ?? -1, log, reset });
 }

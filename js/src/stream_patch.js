@@ -1,0 +1,255 @@
+/**
+ * A stream's instruction applied to the page in work proportional to the instruction.
+ *
+ * Merging a stream diff records the steps it took (`stream_rows.js`): rows removed, updated in
+ * place, inserted before or after a row named by its DOM id. A view replays those steps on
+ * the stream's container: the new rows' HTML is parsed in one go, each new element goes next
+ * to the element of the row it was inserted beside, an updated row is morphed on its own
+ * element (its hook stays and hears `updated`), a removed row's element leaves. The other
+ * rows are not rendered, parsed, compared or even visited, as in Phoenix's client.
+ *
+ * Each view keeps, per stream, its container element and the row elements by DOM id, built
+ * once by reading the container's children (the first time, or after a patch of another
+ * kind showed the stream) and kept up to date by the steps. The DOM ends up as a full render
+ * makes it, whitespace between rows included. Whatever this cannot do on its own (a reset,
+ * a stream that shows no row before or after, rows that are not one element with their DOM
+ * id as id, rows holding components) returns null before touching anything, and the view
+ * patches as usual.
+ */
+
+import { holdsComponent } from "./components.js";
+import { PHX_UPDATE, UPDATE_STREAM } from "./constants.js";
+import { patchElement } from "./dom_patch.js";
+import { elementsById } from "./ownership.js";
+import { renderRowHTML } from "./rendered.js";
+import { streamWork } from "./stream_rows.js";
+
+/** @typedef {import("./streams.js").StreamState} StreamState */
+/** @typedef {import("./stream_rows.js").Step} Step */
+/** @typedef {import("./dom_patch.js").Morph} Morph */
+/** @typedef {import("./dom_patch.js").PatchObserver} PatchObserver */
+
+/**
+ * One stream's container, as a view shows it.
+ *
+ * @typedef {object} StreamDom
+ * @property {Element} el the container element
+ * @property {Map<string, Element>} byId the row elements by DOM id
+ * @property {number} version the stream version the elements show
+ * @property {string} lead the whitespace before each row's element
+ * @property {string} trail the whitespace after it
+ */
+
+/**
+ * A stream's change between two trees.
+ *
+ * @typedef {object} StreamChange
+ * @property {string[]} statics the rows' statics
+ * @property {StreamState} before the stream on screen
+ * @property {StreamState} after the stream now
+ */
+
+/**
+ * @typedef {object} StreamPlan
+ * @property {StreamDom} dom
+ * @property {StreamState} after
+ * @property {Map<Step, Element>} fresh the parsed element of each insert and update
+ */
+
+/** Between rows parsed together. */
+const ROW_BREAK = "lw-stream-row";
+
+/** stream rows → view container → the stream's container in that view. @type {WeakMap<object, WeakMap<Element, StreamDom>>} */
+const shown = new WeakMap();
+
+
+/**
+ * What to do to the page for one stream's change, or null when this module cannot do it
+ * (nothing was touched).
+ *
+ * @param {Element} container the view's element
+ * @param {StreamChange} change
+ * @returns {StreamPlan | null}
+ */
+export function planStream(container, { statics, before, after }) {
+  if (after.reset || after.rows !== before.rows || after.base !== before.version) return null;
+  const steps = after.log;
+  let count = 0;
+  for (const step of steps) {
+    if (step.op === "insert") {
+      if (step.before === null && step.after === null) return null; // into an empty stream
+      count += 1;
+    } else if (step.op === "remove") count -= 1;
+    if (step.op !== "remove" && holdsComponent(step.row)) return null;
+  }
+  const dom = containerOf(container, before, statics, steps[0], after.rows.size - count);
+  if (dom === null || after.rows.size === 0) return null;
+  const changed = steps.filter((step) => step.op !== "remove");
+  const fresh = parseRows(dom, statics, /** @type {(Step & {row: unknown[]})[]} */ (changed));
+  return fresh && { dom, after, fresh };
+}
+
+/**
+ * Replay a stream's steps on its container.
+ *
+ * @param {StreamPlan} plan
+ * @param {Morph} morph the patch, for rows updated in place
+ * @param {PatchObserver} [observer]
+ * @returns {unknown[][]} the rows it put on the page
+ */
+export function applyStreamPlan({ dom, after, fresh }, morph, observer) {
+  const doc = dom.el.ownerDocument;
+  const separator = dom.trail + dom.lead;
+  /** @type {unknown[][]} */
+  const added = [];
+  for (const step of after.log) {
+    const el = dom.byId.get(step.id);
+    if (step.op === "remove") {
+      if (!el) continue;
+      dom.byId.delete(step.id);
+      if (separator) removeSeparator(dom, el, separator);
+      // A `phx-remove` transition keeps the element until it ends (its binding removes it).
+      if (observer?.beforeNodeDiscarded?.(el) ?? true) el.remove();
+      continue;
+    }
+    const source = /** @type {Element} */ (fresh.get(step));
+    added.push(step.row);
+    if (step.op === "update") {
+      if (el) patchElement(el, source, morph);
+      continue;
+    }
+    const anchor = dom.byId.get(/** @type {string} */ (step.before ?? step.after));
+    if (!anchor) continue; // cannot happen: the step's anchor was shown when it was taken
+    if (step.before !== null) {
+      if (separator) anchor.before(source, doc.createTextNode(separator));
+      else anchor.before(source);
+    } else if (separator) anchor.after(doc.createTextNode(separator), source);
+    else anchor.after(source);
+    dom.byId.set(step.id, source);
+    if (observer?.nodeAdded) for (const node of [source, ...Array.from(source.querySelectorAll("*"))]) observer.nodeAdded(node);
+  }
+  dom.version = after.version;
+  return added;
+}
+
+/**
+ * The view's record of a stream's container, as the stream was before this change; made from
+ * the page (once: O(rows)) when the view has none for that version.
+ *
+ * @param {Element} container the view's element
+ * @param {StreamState} before
+ * @param {string[]} statics
+ * @param {Step | undefined} first the change's first step (names a row shown before it)
+ * @param {number} size how many rows the stream showed before the change
+ * @returns {StreamDom | null}
+ */
+function containerOf(container, before, statics, first, size) {
+  let views = shown.get(before.rows);
+  if (!views) shown.set(before.rows, (views = new WeakMap()));
+  const known = views.get(container);
+  if (known && known.version === before.version && known.el.isConnected && container.contains(known.el)) return known;
+  if (!first) return null;
+  const id = first.op === "insert" ? first.before ?? first.after : first.id;
+  const row = id === null ? null : elementsById(container, [id])[0];
+  const el = row?.parentElement;
+  if (!el || !container.contains(el) || el.getAttribute(PHX_UPDATE) !== UPDATE_STREAM) return null;
+  /** @type {Map<string, Element>} */
+  const byId = new Map();
+  for (const child of Array.from(el.children)) {
+    streamWork.indexed += 1;
+    if (!child.id || byId.has(child.id)) return null;
+    byId.set(child.id, child);
+  }
+  if (byId.size !== size) return null;
+  // Each row's whitespace, from one row's HTML (a stream's rows share their statics).
+  const firstChild = /** @type {Element} */ (el.firstElementChild);
+  const rowNow = before.rows.row(firstChild.id);
+  if (!rowNow) return null;
+  const html = renderRowHTML(statics, rowNow);
+  const lead = /^\s*/.exec(html)?.[0] ?? "";
+  const trail = /\s*$/.exec(html)?.[0] ?? "";
+  const next = firstChild.nextElementSibling;
+  if (next && !separated(firstChild, next, trail + lead)) return null;
+  const dom = { el, byId, version: before.version, lead, trail };
+  views.set(container, dom);
+  return dom;
+}
+
+/**
+ * The element of each row, parsed together; null unless each is one element whose id is its
+ * DOM id, with the stream's whitespace around it.
+ *
+ * @param {StreamDom} dom
+ * @param {string[]} statics
+ * @param {(Step & {row: unknown[]})[]} steps the inserts and updates
+ * @returns {Map<Step, Element> | null}
+ */
+function parseRows(dom, statics, steps) {
+  /** @type {Map<Step, Element>} */
+  const fresh = new Map();
+  if (steps.length === 0) return fresh;
+  const template = dom.el.ownerDocument.createElement("template");
+  template.innerHTML = steps.map((step) => renderRowHTML(statics, step.row)).join(`<!--${ROW_BREAK}-->`);
+  streamWork.parsed += steps.length;
+  let index = 0;
+  /** @type {Element | null} */
+  let element = null;
+  let before = "";
+  let after = "";
+  const nodes = Array.from(template.content.childNodes);
+  for (let i = 0; i <= nodes.length; i++) {
+    const node = nodes[i];
+    if (node === undefined || (node.nodeType === 8 && node.nodeValue === ROW_BREAK)) {
+      const step = steps[index];
+      if (!step || !element || element.id !== step.id || before !== dom.lead || after !== dom.trail) return null;
+      fresh.set(step, element);
+      index += 1;
+      element = null;
+      before = after = "";
+    } else if (node.nodeType === 1 && element === null) element = /** @type {Element} */ (node);
+    else if (node.nodeType === 3 && !node.nodeValue?.trim()) {
+      if (element === null) before += node.nodeValue;
+      else after += node.nodeValue;
+    } else return null;
+  }
+  return index === steps.length ? fresh : null;
+}
+
+/**
+ * Remove the whitespace between `el` and a neighbouring row: the one after it, or for the last
+ * row the one before it.
+ *
+ * @param {StreamDom} dom
+ * @param {Element} el a row's element, still on the page
+ * @param {string} separator
+ */
+function removeSeparator(dom, el, separator) {
+  const next = el.nextSibling;
+  if (next?.nodeType === 3 && next.nodeValue === separator && isRow(dom, next.nextSibling)) {
+    next.remove();
+    return;
+  }
+  const previous = el.previousSibling;
+  if (previous?.nodeType === 3 && previous.nodeValue === separator && isRow(dom, previous.previousSibling)) previous.remove();
+}
+
+/**
+ * @param {StreamDom} dom
+ * @param {Node | null} node
+ */
+function isRow(dom, node) {
+  return node !== null && node.nodeType === 1 && dom.byId.get(/** @type {Element} */ (node).id) === node;
+}
+
+/**
+ * Whether `next` follows `previous` with exactly `separator` between them.
+ *
+ * @param {Element} previous
+ * @param {Element} next
+ * @param {string} separator
+ */
+function separated(previous, next, separator) {
+  const gap = previous.nextSibling;
+  if (!separator) return gap === next;
+  return gap !== null && gap.nodeType === 3 && gap.nodeValue === separator && gap.nextSibling === next;
+}

@@ -1,0 +1,275 @@
+/**
+ * A stream's instruction costs the instruction (`stream_rows.js`, `stream_patch.js`): the rows
+ * kept agree with the reference rules (`applyStream`) over random instructions, the page
+ * matches a full render after each message (whitespace between rows included, with other
+ * changes beside the stream, in two views), and the work per batch, counted (rows visited,
+ * rows parsed, DOM mutations), stays the same as the rows shown grow.
+ */
+
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { applyStream } from "../src/streams.js";
+import { StreamRows, streamWork } from "../src/stream_rows.js";
+import { captureErrors } from "./helpers.js";
+import { settle, useHarness } from "./widget_harness.js";
+
+const { window, harness } = useHarness();
+
+/** @typedef {[string, number, number | null, boolean]} Insert */
+
+/**
+ * A seeded random number generator (a linear congruential one: enough to vary instructions).
+ *
+ * @param {number} seed
+ */
+function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/**
+ * A random instruction for a stream showing `ids`: a reset now and then, deletes of shown and
+ * unknown ids, inserts at -1, 0, i or past the end, updates of shown ids, limits.
+ *
+ * @param {() => number} rand
+ * @param {string[]} ids
+ * @param {{next: number}} counter new ids are made from it
+ * @returns {{reset: boolean, deletes: string[], inserts: Insert[]}}
+ */
+function instruction(rand, ids, counter) {
+  const pick = () => ids[Math.floor(rand() * ids.length)];
+  const reset = rand() < 0.04;
+  const deletes = [];
+  if (ids.length > 0 && rand() < 0.5) for (let i = Math.floor(rand() * 4); i >= 0; i--) deletes.push(pick());
+  if (rand() < 0.1) deletes.push("nowhere");
+  /** @type {Insert[]} */
+  const inserts = [];
+  for (let i = Math.floor(rand() * 6); i > 0; i--) {
+    const update = ids.length > 0 && rand() < 0.25;
+    const id = update ? /** @type {string} */ (pick()) : `r-${counter.next++}`;
+    const roll = rand();
+    const at = roll < 0.5 ? -1 : roll < 0.7 ? 0 : roll < 0.9 ? Math.floor(rand() * (ids.length + 1)) : ids.length + 5;
+    const limitRoll = rand();
+    const limit = limitRoll < 0.8 ? null : limitRoll < 0.9 ? -(3 + Math.floor(rand() * 20)) : 3 + Math.floor(rand() * 20);
+    inserts.push([id, at, limit, rand() < 0.05]);
+  }
+  return { reset, deletes, inserts };
+}
+
+/**
+ * Replay a log of steps on a plain list of ids, as the page replays it on elements.
+ *
+ * @param {string[]} ids modified in place
+ * @param {import("../src/stream_rows.js").Step[]} log
+ */
+function replay(ids, log) {
+  for (const step of log) {
+    if (step.op === "remove") ids.splice(ids.indexOf(step.id), 1);
+    else if (step.op === "update") assert.ok(ids.includes(step.id), `update of ${step.id}, not shown`);
+    else if (step.before !== null) ids.splice(ids.indexOf(step.before), 0, step.id);
+    else if (step.after !== null) ids.splice(ids.indexOf(step.after) + 1, 0, step.id);
+    else {
+      assert.equal(ids.length, 0, "an insert without a neighbour goes into an empty stream");
+      ids.push(step.id);
+    }
+  }
+}
+
+describe("StreamRows", () => {
+  test("agrees with the reference rules over 3,000 random instructions, and its steps replay to the same ids", () => {
+    const rand = random(7);
+    const rows = new StreamRows();
+    /** @type {string[]} */
+    const ids = [];
+    /** @type {unknown[][]} */
+    const values = [];
+    const counter = { next: 0 };
+    for (let n = 0; n < 3000; n++) {
+      const { reset, deletes, inserts } = instruction(rand, ids, counter);
+      const newRows = inserts.map(([id]) => [id, `v${n}`]);
+      const before = [...ids];
+      applyStream(ids, values, reset, deletes, inserts, newRows);
+      const log = rows.apply(reset, deletes, inserts, newRows);
+      if (reset) before.length = 0;
+      replay(before, log);
+      assert.deepEqual(before, ids, `steps of instruction ${n}`);
+      if (n % 10 === 0 || n > 2990) {
+        assert.deepEqual(rows.ids(), ids, `ids after instruction ${n}`);
+        assert.deepEqual(rows.rows(), values, `rows after instruction ${n}`);
+      }
+      assert.equal(rows.size, ids.length);
+      assert.equal(rows.firstId(), ids[0] ?? null);
+      assert.equal(rows.lastId(), ids.at(-1) ?? null);
+    }
+  });
+
+  test("appending, prepending, deleting and pruning never visit the other rows", () => {
+    const rows = new StreamRows();
+    rows.apply(false, [], Array.from({ length: 5000 }, (_, i) => /** @type {Insert} */ ([`a-${i}`, -1, null, false])), []);
+    const start = streamWork.flattened;
+    for (let n = 0; n < 200; n++) {
+      const inserts = /** @type {Insert[]} */ ([
+        [`b-${n}`, -1, -5000, false],
+        [`c-${n}`, 0, null, false],
+        [`a-${n + 1000}`, 0, null, false],
+      ]);
+      rows.apply(false, [`a-${n + 2000}`], inserts, [["b"], ["c"], ["a"]]);
+    }
+    // Deletes in the middle leave marks that are swept once they outnumber the rows: none here.
+    assert.equal(streamWork.flattened - start, 0);
+    assert.equal(rows.size, 5001);
+  });
+});
+
+const VIEW = ['<div><ul id="msgs" phx-update="stream">\n', '\n</ul><p id="n">', "</p></div>"];
+const ROW_WITH_SPACE = ['\n  <li id="', '" class="r">', "</li>\n"];
+const ROW_TIGHT = ['<li id="', '">', "</li>"];
+
+/**
+ * A message of a stream view: its counter, its stream's instruction and rows.
+ *
+ * @param {string[]} statics the rows' statics
+ * @param {{reset: boolean, deletes: string[], inserts: Insert[]}} change
+ * @param {string} text each new row's text
+ * @param {string | null} counter the counter's new value, or null when it stays
+ * @param {boolean} first the first message (the whole tree)
+ */
+function message(statics, { reset, deletes, inserts }, text, counter, first = false) {
+  const k = { ...inserts.map(([id]) => ({ 0: id, 1: `${text} ${id}` })), kc: inserts.length };
+  const stream = { k, stream: reset ? ["0", inserts, deletes, true] : ["0", inserts, deletes] };
+  if (first) return { r: { s: VIEW, 0: { s: statics, ...stream }, 1: counter ?? "0" } };
+  return { d: counter === null ? { 0: stream } : { 0: stream, 1: counter } };
+}
+
+/**
+ * The view's HTML as a full render makes it.
+ *
+ * @param {string[]} statics
+ * @param {string[]} ids
+ * @param {unknown[][]} values
+ * @param {string} counter
+ */
+function fullHTML(statics, ids, values, counter) {
+  const rows = ids.map((id, i) => `${statics[0]}${id}${statics[1]}${values[i][1]}${statics[2]}`).join("");
+  return `${VIEW[0]}${rows}${VIEW[1]}${counter}${VIEW[2]}`;
+}
+
+describe("a stream's instruction on the page", () => {
+  for (const [name, statics] of /** @type {const} */ ([["with whitespace around rows", ROW_WITH_SPACE], ["without", ROW_TIGHT]])) {
+    test(`random instructions, ${name}: two views show what a full render shows after each message`, async (t) => {
+      const errors = captureErrors(t);
+      const rand = random(name.length);
+      const model = harness.model();
+      const view = harness.display(model);
+      /** @type {string[]} */
+      const ids = [];
+      /** @type {unknown[][]} */
+      const values = [];
+      const counter = { next: 0 };
+      let count = "0";
+      /** @type {import("./widget_harness.js").Displayed | null} */
+      let second = null;
+      const parsed = streamWork.parsed;
+      for (let n = 0; n < 300; n++) {
+        const change = n === 0 ? { reset: false, deletes: [], inserts: /** @type {Insert[]} */ ([["r-a", -1, null, false]]) } : instruction(rand, ids, counter);
+        const bump = rand() < 0.15 ? String(n) : null;
+        if (bump !== null) count = bump;
+        applyStream(ids, values, change.reset, change.deletes, change.inserts, change.inserts.map(([id]) => [id, `m${n} ${id}`]));
+        model.emit(message([...statics], change, `m${n}`, bump, n === 0));
+        await settle();
+        if (n === 150) second = harness.display(model);
+        const expected = fullHTML([...statics], ids, values, count);
+        assert.equal(view.html(), expected, `view 1 after message ${n}`);
+        if (second) assert.equal(second.html(), expected, `view 2 after message ${n}`);
+      }
+      assert.ok(streamWork.parsed - parsed > 300, "the stream patch did the inserts");
+      assert.deepEqual(errors, []);
+    });
+  }
+
+  test("an update in place keeps the element and runs the hook's updated; inserted rows mount, deleted ones are destroyed", async () => {
+    /** @type {string[]} */
+    const log = [];
+    const hook = {
+      /** @this {any} */ mounted() { log.push(`mounted ${this.el.id}`); },
+      /** @this {any} */ updated() { log.push(`updated ${this.el.id}`); },
+      /** @this {any} */ destroyed() { log.push(`destroyed ${this.el.id}`); },
+    };
+    const statics = ['<li id="', '" phx-hook="Row">', "</li>"];
+    const model = harness.model();
+    const view = harness.display(model);
+    const rows = Array.from({ length: 50 }, (_, i) => /** @type {Insert} */ ([`h-${i}`, -1, null, false]));
+    model.emit({ ...message(statics, { reset: false, deletes: [], inserts: rows }, "a", null, true), h: { Row: harness.hook(hook) } });
+    await settle();
+    model.emit(message(statics, { reset: false, deletes: [], inserts: [["h-50", -1, null, false]] }, "b", null));
+    await settle();
+    const kept = view.$("#h-10");
+    log.length = 0;
+    const parsed = streamWork.parsed;
+    const change = { reset: false, deletes: ["h-3"], inserts: /** @type {Insert[]} */ ([["h-10", -1, null, false], ["h-51", 0, null, false]]) };
+    model.emit(message(statics, change, "c", null));
+    await settle();
+    assert.equal(streamWork.parsed - parsed, 2, "only the batch's rows were parsed");
+    assert.equal(view.$("#h-10"), kept, "the same element");
+    assert.equal(kept.textContent, "c h-10");
+    assert.deepEqual(log.sort(), ["destroyed h-3", "mounted h-51", "updated h-10"]);
+    assert.equal(view.el.querySelector("li")?.id, "h-51");
+  });
+});
+
+describe("the work of a batch does not grow with the rows shown", () => {
+  /**
+   * Show `size` rows, then apply one batch (2 appended with a limit, 1 prepended, 1 deleted,
+   * 1 updated) and count what it did.
+   *
+   * @param {number} size
+   */
+  async function batchWork(size) {
+    const statics = ROW_WITH_SPACE;
+    const model = harness.model();
+    const view = harness.display(model);
+    const all = Array.from({ length: size }, (_, i) => /** @type {Insert} */ ([`w-${i}`, -1, null, false]));
+    model.emit(message([...statics], { reset: false, deletes: [], inserts: all }, "a", null, true));
+    await settle();
+    model.emit(message([...statics], { reset: false, deletes: [], inserts: [["w-new", -1, null, false]] }, "b", null));
+    await settle();
+    const list = view.$("#msgs");
+    /** @type {{addedNodes: ArrayLike<unknown>, removedNodes: ArrayLike<unknown>}[]} */
+    const records = [];
+    const observer = new window.MutationObserver((found) => records.push(...found));
+    observer.observe(/** @type {any} */ (list), { childList: true, subtree: true, characterData: true, attributes: true });
+    const start = { ...streamWork };
+    const inserts = /** @type {Insert[]} */ ([
+      ["w-x", -1, -(size + 1), false],
+      ["w-y", -1, -(size + 1), false],
+      ["w-z", 0, null, false],
+      ["w-5", -1, null, false],
+    ]);
+    model.emit(message([...statics], { reset: false, deletes: ["w-7"], inserts }, "c", null));
+    await settle();
+    const mutations = observer.takeRecords();
+    observer.disconnect();
+    records.push(...mutations);
+    const nodes = records.reduce((sum, r) => sum + r.addedNodes.length + r.removedNodes.length, 0);
+    assert.equal(list.children.length, size + 2);
+    return {
+      flattened: streamWork.flattened - start.flattened,
+      indexed: streamWork.indexed - start.indexed,
+      parsed: streamWork.parsed - start.parsed,
+      nodes,
+    };
+  }
+
+  test("rows visited, rows parsed and DOM nodes added or removed are the same at 100 and 3,000 rows", async () => {
+    const small = await batchWork(100);
+    harness.reset();
+    const large = await batchWork(3000);
+    assert.deepEqual(small, large);
+    assert.equal(small.flattened, 0, "no row of the stream visited");
+    assert.equal(small.indexed, 0, "no child of the container visited");
+    assert.equal(small.parsed, 4, "the batch's four rows parsed, and only them");
+  });
+});
