@@ -1,6 +1,6 @@
 """Time to merge and patch each stream batch in Chromium, against inserting the batch's HTML.
 
-    python -m bench.stream_patch [ROWS] [BATCH]
+    python -m bench.stream_patch [ROWS] [BATCH] [--beside] [--bundle PATH]
 
 The page side of ``bench.stream_batches``: the same stream view appends ROWS rows (default
 100,000) in batches of BATCH (default 1,000). The kernel's messages are made in Python (the
@@ -12,6 +12,10 @@ instruction, patch the DOM). Baseline, in the same page and interleaved with it:
 the same batch's HTML (a plain Jinja2 render of its rows) at the end of a list that grows the
 same way, with ``insertAdjacentHTML``. Prints medians over the first ten batches, the last
 ten and all, and checks that both lists end up with the same HTML.
+
+``--beside`` adds a counter beside the list that each batch changes too (a chat's message
+count): the rest of the view is then patched as well. ``--bundle PATH`` loads another build
+of the frontend (an older one, to compare).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import base64
 import json
 import statistics
 import sys
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import sync_playwright
@@ -32,6 +37,9 @@ from livewidget.template import CompiledTemplate, diff, environment
 from tests.e2e._jupyter import CHROMIUM, CHROMIUM_ARGS
 
 ROWS_ALONE = "{% for m in batch %}" + ROW + "{% endfor %}"
+# The same list with a counter beside it that every batch changes (--beside).
+VIEW_BESIDE = STREAM_VIEW + '<p id="count">{{ count }}</p>'
+
 
 ADD_PLAIN_LIST = """
 () => {
@@ -59,18 +67,22 @@ COMPARE = """
 """
 
 
-def stream_messages(rows: int, batch: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def stream_messages(
+    rows: int, batch: int, beside: bool = False
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The view's first tree (an empty stream), then one message per batch, as sent."""
-    compiled = CompiledTemplate(environment(), STREAM_VIEW)
+    compiled = CompiledTemplate(environment(), VIEW_BESIDE if beside else STREAM_VIEW)
     streams = Streams()
     streams.stream("msgs", [])
-    tree = compiled.render({"streams": streams.namespace})
+    tree = compiled.render({"streams": streams.namespace, "count": 0})
     streams.rendered()
     first = tree.to_json()
     messages = []
+    changed = {"streams", "count"} if beside else {"streams"}
     for ref, start in enumerate(range(0, rows, batch), 1):
         streams.stream("msgs", [Message(i) for i in range(start, start + batch)])
-        after = compiled.render({"streams": streams.namespace}, changed={"streams"}, previous=tree)
+        assigns = {"streams": streams.namespace, "count": start + batch}
+        after = compiled.render(assigns, changed=changed, previous=tree)
         streams.rendered()
         # Through JSON, as the page receives it.
         messages.append(json.loads(json.dumps({"d": diff(tree, after), "ref": ref})))
@@ -79,11 +91,18 @@ def stream_messages(rows: int, batch: int) -> tuple[dict[str, Any], list[dict[st
 
 
 def main() -> None:
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    batch = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000
-    first, messages = stream_messages(rows, batch)
+    args = sys.argv[1:]
+    beside = "--beside" in args
+    bundle = BUNDLE
+    if "--bundle" in args:
+        bundle = Path(args[args.index("--bundle") + 1])
+        del args[args.index("--bundle") : args.index("--bundle") + 2]
+    numbers = [arg for arg in args if not arg.startswith("--")]
+    rows = int(numbers[0]) if numbers else 100_000
+    batch = int(numbers[1]) if len(numbers) > 1 else 1_000
+    first, messages = stream_messages(rows, batch, beside)
     plain = environment().from_string(ROWS_ALONE)
-    bundle_url = "data:text/javascript;base64," + base64.b64encode(BUNDLE.read_bytes()).decode()
+    bundle_url = "data:text/javascript;base64," + base64.b64encode(bundle.read_bytes()).decode()
     applied: list[float] = []
     inserted: list[float] = []
     with sync_playwright() as p:
@@ -114,7 +133,8 @@ def main() -> None:
         )
     size = len(json.dumps(messages[1], separators=(",", ":")).encode())
     print_table(
-        f"Browser: merge + patch each stream batch of {batch:,} rows in Chromium, up to "
+        f"Browser: merge + patch each stream batch of {batch:,} rows"
+        f"{' (and a counter beside the list)' if beside else ''} in Chromium, up to "
         f"{rows:,} rows (baseline: insertAdjacentHTML of the batch's HTML, same page; "
         f"{size:,} B in a batch's message; rows shown {shown:,} / {listed:,}, "
         f"same HTML: {'yes' if same else 'NO'})",
