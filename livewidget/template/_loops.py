@@ -166,12 +166,18 @@ def lean_plan(
     ):
         return plan(slot, changed, iterable, old)
     items, key_attr = _items(iterable)
+    # What plan() is given when this plan gives up: the items, read once (an iterable may be
+    # a generator, such as a filter's result).
+    again: Any = Keyed(items, key_attr) if key_attr else items
     snaps = old.snapshots
     n_old, n_new = len(snaps), len(items)
     scan = _Scan(snaps, items, old)
     head = scan.common(min(n_old, n_new), backwards=False)
     tail = scan.common(min(n_old, n_new) - head, backwards=True)
     old_end, new_end = n_old - tail, n_new - tail
+    if old.keying != KEYS and not head and not tail:
+        # Nothing kept by position (a list that started empty, say): key the rows afresh.
+        return plan(slot, changed, again, old)
     middle = items[head:new_end]
     key_set = old.key_set
     if old.keying == KEYS:
@@ -182,10 +188,10 @@ def lean_plan(
             if key_set is None:
                 key_set = old.key_set = frozenset(old.keys)  # a cache: they never change
             if None in added or not key_set.isdisjoint(added):
-                return plan(slot, changed, iterable, old)  # a row without a key, or a repeat
+                return plan(slot, changed, again, old)  # a row without a key, or a repeat
         kept = set(new_keys)
         if len(kept) != len(new_keys):
-            return plan(slot, changed, iterable, old)
+            return plan(slot, changed, again, old)
         sources = [by_key.get(key) for key in new_keys]
         keys = [*old.keys[:head], *new_keys, *old.keys[old_end:]]
         gone = [key for key in by_key if key not in kept]

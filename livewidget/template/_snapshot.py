@@ -46,7 +46,11 @@ _ATOMS = frozenset(
         uuid.UUID,
     }
 )
-_BUILTIN_VALUES = (dict, list, set, frozenset, str, bytes, bytearray, int, float, complex)
+_BUILTIN_VALUES = (
+    dict, list, set, frozenset, str, bytes, bytearray, int, float, complex,
+    datetime.date, datetime.time, datetime.timedelta, decimal.Decimal, fractions.Fraction,
+    uuid.UUID,
+)  # fmt: skip
 # Atoms whose equal values always print the same.
 _PLAIN = frozenset({str, Markup, int, bool, type(None), bytes})
 _MAX_DEPTH = 40
@@ -82,8 +86,9 @@ def snapshot(value: Any, depth: int = 0) -> Any:
             return value
         return _Copied(kind, copied)
     if isinstance(value, _BUILTIN_VALUES):
-        # A subclass of a built-in value (OrderedDict, Counter, a str of the user's): its
-        # value is not in its __dict__, so it cannot be copied by its attributes.
+        # A subclass of a built-in value (OrderedDict, Counter, a str of the user's, another
+        # library's datetime or Decimal): its value is not in its __dict__, so it cannot be
+        # copied by its attributes.
         return UNCOMPARABLE
     attributes = getattr(value, "__dict__", None)
     if isinstance(attributes, dict) and not callable(value):

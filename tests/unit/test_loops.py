@@ -216,3 +216,26 @@ def test_a_dict_with_its_keys_in_another_order_is_a_change() -> None:
     assert to_html(merge(previous.to_json(), diff(previous, new))) == env.from_string(
         source
     ).render(rows=rows)
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        [{"id": 1}, {"id": 2}, {"id": 2}, {"id": 3}],  # a repeated key: planned row by row
+        [{"id": 1}, {"id": 2}, {"x": 9}, {"id": 3}],  # a row without a key
+        [{"id": 3}, {"id": 1}],  # nothing kept at either end
+    ],
+)
+@pytest.mark.parametrize("first", [[], [{"id": 1}, {"id": 2}, {"id": 3}]])
+def test_a_filter_s_generator_is_read_once_whatever_the_plan(
+    first: list[Any], then: list[Any]
+) -> None:
+    """``rows | selectattr(...)`` is a generator: a plan that gives up and plans row by row
+    must not read it a second time (it would be empty)."""
+    source = '{% for r in rows | selectattr("id", "defined") %}<i>{{ r.id }}</i>{% endfor %}'
+    env = environment()
+    compiled = CompiledTemplate(env, source)
+    previous = compiled.render({"rows": first})
+    new = compiled.render({"rows": then}, changed={"rows"}, previous=previous)
+    page = to_html(merge(previous.to_json(), diff(previous, new)))
+    assert page == env.from_string(source).render(rows=then)
