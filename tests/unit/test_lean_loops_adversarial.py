@@ -82,6 +82,22 @@ TEMPLATES = {
         "{% for r in rows %}<li>{% for x in r.xs if loop.index > 1 %}{{ x }}{% endfor %}</li>"
         "{% endfor %}"
     ),
+    "cross join": (
+        "{% for a in rows %}<tr>{% for b in rows %}<td>{{ a.id }}.{{ b.v }}</td>{% endfor %}</tr>"
+        "{% endfor %}"
+    ),
+    "set read by inner loop": (
+        "{% for r in rows %}{% set base = r.v ~ title %}<ul>{% for x in r.xs %}"
+        "<i>{{ base }}-{{ x }}</i>{% endfor %}</ul>{% endfor %}"
+    ),
+    "loop.first and loop.last": (
+        "{% for r in rows %}<li>{% if loop.first %}F{% endif %}{{ r.v }}{% if loop.last %}L"
+        "{% endif %}</li>{% endfor %}"
+    ),
+    "filtered copy": (
+        "{% set shown = rows | reverse | list %}{% for r in shown %}<i>{{ r.v }}</i>{% endfor %}"
+        "{% for r in rows[1:] %}<b>{{ r.w }}</b>{% endfor %}"
+    ),
     "dict keys in row": (
         "{% for r in rows %}<li>{% if r is mapping %}{% for k in r %}{{ k }}={{ r[k] }};"
         "{% endfor %}{% endif %}</li>{% endfor %}"
@@ -187,6 +203,7 @@ steps = st.tuples(
             "raise",
             "retype",
             "retype",
+            "twice",
         ]
     ),
     st.integers(0, 20),
@@ -293,6 +310,8 @@ def _step(state: dict[str, Any], step: tuple[Any, ...]) -> set[str]:
         del items[index]
     elif what == "move" and items:
         items.insert(at % (len(items) + 1), items.pop(index))
+    elif what == "twice" and items:
+        items.insert(at % (len(items) + 1), items[index])  # one object at two places
     elif what == "retype" and items:
         items[index] = _retyped(items[index])
     elif what == "mutate" and items:
