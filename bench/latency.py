@@ -154,7 +154,7 @@ FRAME_CLOCK = """
 })();
 """
 
-FRAME_KINDS = """
+FRAME_KINDS = r"""
 ([from, to]) => {
   // Frames from..to-1 of FRAME_CLOCK, decoded: [channel, msg_type, comm method, content bytes,
   // the message's header date and the frame's arrival, both as epoch ms].
@@ -174,7 +174,11 @@ FRAME_KINDS = """
   };
   return window.__lwFrameData.slice(from, to).map((raw, i) => {
     const [channel, header, content, bytes] = decode(raw);
-    const date = header.date ? Date.parse(header.date) : null;
+    // Date.parse drops the microseconds Jupyter's dates carry: add them back.
+    const fraction = header.date ? /\.(\d+)/.exec(header.date) : null;
+    const date = header.date
+      ? Date.parse(header.date.replace(/\.\d+/, "")) + Number(`0.${fraction?.[1] ?? 0}`) * 1000
+      : null;
     const arrival = performance.timeOrigin + window.__lwFrames[from + i];
     return [channel, header.msg_type ?? null, content?.data?.method ?? null, bytes, date, arrival];
   });
@@ -387,11 +391,27 @@ def run_lab_without_subshells(
     return run_lab(browser, work, env, nb, use)
 
 
-#: environment → runner; "lab-nosub" is not in the default run
+def run_lab_without_windowing(
+    browser: Browser, work: Path, env: dict[str, str], nb: Path, use: Use[T]
+) -> T:
+    """As :func:`run_lab`, with Lab's notebook ``windowingMode`` ``none``.
+
+    JupyterLab 4.6 lays out its notebook cells with ``content-visibility: auto`` by default
+    ("contentVisibility"), so that off-screen cells cost no rendering.
+    """
+    settings = Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    tracker = settings / "tracker.jupyterlab-settings"
+    tracker.write_text(json.dumps({"windowingMode": "none"}))
+    return run_lab(browser, work, env, nb, use)
+
+
+#: environment → runner; "lab-nosub" and "lab-nowindow" are not in the default run
 RUNNERS: dict[str, Callable[[Browser, Path, dict[str, str], Path, Use[Any]], Any]] = {
     "lab": run_lab,
     "voila": run_voila,
     "lab-nosub": run_lab_without_subshells,
+    "lab-nowindow": run_lab_without_windowing,
 }
 
 
