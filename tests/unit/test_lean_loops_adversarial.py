@@ -520,3 +520,62 @@ def test_a_row_of_an_atom_subclass_that_changed(where: str, before: Any, after: 
     source = "{% for r in rows %}<i>{{ r }}</i>{% endfor %}"
     page, expected = _page_after(source, {"rows": [wrap(before)]}, {"rows": [wrap(after)]})
     assert page == expected
+
+
+KEYED = (
+    '{% for r in rows | keyed("k") %}<li id="{{ r.k }}">{{ r.v }}'
+    "{% for x in r.xs %}<i>{{ x }}</i>{% endfor %}</li>{% endfor %}"
+)
+# Keys that are equal across types (1, True, 1.0), print alike ("2", Markup("2")), are
+# unhashable ([1]) or repeat: never None, which ``keyed`` refuses.
+KEYS = [0, 1, True, 1.0, "1", 2, "2", Markup("2"), (1, 2), -0.0, 0.0]
+keyed_rows = st.lists(
+    st.builds(
+        lambda kind, k, v, xs: (
+            _make(kind, None, v, 0, xs) | {"k": k} if kind == "dict" else Bag(k=k, v=v, xs=xs)
+        ),
+        st.sampled_from(["dict", "bag"]),
+        st.one_of(st.sampled_from(KEYS), st.integers(0, 5), st.just([1])),
+        values,
+        st.lists(st.integers(0, 3), max_size=3),
+    ),
+    max_size=8,
+)
+
+
+@SETTINGS
+@given(
+    first=keyed_rows,
+    sequence=st.lists(
+        st.tuples(st.integers(0, 4), st.integers(0, 20), keyed_rows), min_size=1, max_size=8
+    ),
+)
+def test_rows_keyed_by_an_attribute_show_the_jinja2_page(
+    first: list[Any], sequence: list[tuple[int, int, list[Any]]]
+) -> None:
+    """``keyed("k")`` with keys that change type, repeat, or cannot be hashed."""
+    state: dict[str, Any] = {"title": "t", "rows": first}
+    if not _renders(KEYED, state):
+        return
+    client = Client(KEYED, state)
+    for what, at, more in sequence:
+        rows = list(state["rows"])
+        if what == 0:
+            rows = more
+        elif what == 1:
+            rows[at % (len(rows) + 1) : at % (len(rows) + 1)] = more[:2]
+        elif what == 2 and rows:
+            del rows[at % len(rows)]
+        elif what == 3 and rows:
+            rows.insert(at % (len(rows) + 1), rows.pop(at % len(rows)))
+        elif what == 4 and rows:
+            row = rows[at % len(rows)]
+            rows[at % len(rows)] = (
+                {**row, "k": _twin(row["k"])}
+                if isinstance(row, dict)
+                else Bag(**{**row.__dict__, "k": _twin(row.k)})
+            )
+        state["rows"] = rows
+        if not _renders(KEYED, state):
+            return
+        client.render(state, {"rows"}, at % 3)
