@@ -94,6 +94,11 @@ TEMPLATES = {
         "{% set shown = rows | reverse | list %}{% for r in shown %}<i>{{ r.v }}</i>{% endfor %}"
         "{% for r in rows[1:] %}<b>{{ r.w }}</b>{% endfor %}"
     ),
+    "filters yielding generators": (
+        '{% for r in rows | selectattr("id", "defined") %}<i>{{ r.id }}{{ r.v }}</i>{% endfor %}'
+        "{% for r in rows | reverse %}<b>{{ r.w }}</b>{% endfor %}"
+        '{% for v in rows | map(attribute="v", default="") %}<u>{{ v }}</u>{% endfor %}'
+    ),
     "dict keys in row": (
         "{% for r in rows %}<li>{% if r is mapping %}{% for k in r %}{{ k }}={{ r[k] }};"
         "{% endfor %}{% endif %}</li>{% endfor %}"
