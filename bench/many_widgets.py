@@ -1,6 +1,6 @@
 """Many widgets on one page: 50 Counter LiveWidgets against 50 ipywidgets Button + Label pairs.
 
-    python -m bench.many_widgets [--count 50] [--rounds 3] [--envs voila,lab]
+    python -m bench.many_widgets [--count 50] [--rounds 3] [--envs voila,lab] [--one-cell]
 
 For each environment (a standalone Voilà page, a JupyterLab notebook) and each page, one
 widget per cell (the LiveWidgets; the same LiveWidgets with the whole frontend bundle in
@@ -159,9 +159,16 @@ def click_last(page: Page, name: str, count: int) -> None:
     )
 
 
+#: Whether the widgets are shown from one cell (a loop) instead of one cell each.
+ONE_CELL = {"value": False}
+
+
 def cells(name: str, count: int) -> list[str]:
-    """The page's notebook: the definitions, then one widget per cell (JupyterLab shows at most
-    50 outputs of one cell, and a LiveWidget's output comes with its snapshot's)."""
+    """The page's notebook: the definitions, then one widget per cell, or all from one cell
+    with ``--one-cell`` (Voilà only: JupyterLab shows at most 50 outputs of one cell, and a
+    LiveWidget's output comes with its snapshot's)."""
+    if ONE_CELL["value"]:
+        return [PAGES[name][0], f"for i in range({count}):\n    show(i)"]
     return [PAGES[name][0], *(f"show({i})" for i in range(count))]
 
 
@@ -257,10 +264,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="page loads per page, median")
     parser.add_argument("--envs", default="voila,lab", help="comma-separated: voila, lab")
     parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated page names")
+    parser.add_argument(
+        "--one-cell", action="store_true", help="show all widgets from one cell (Voila only)"
+    )
     args = parser.parse_args()
+    ONE_CELL["value"] = args.one_cell
     envs, names = args.envs.split(","), args.pages.split(",")
     if not set(envs) <= {"voila", "lab"} or not set(names) <= set(PAGES):
         parser.error(f"--envs takes voila and/or lab; --pages takes {', '.join(PAGES)}")
+    if args.one_cell and "lab" in envs:
+        parser.error("--one-cell is for Voila: JupyterLab shows at most 50 outputs of a cell")
     rows = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
