@@ -99,6 +99,10 @@ TEMPLATES = {
         "{% for r in rows | reverse %}<b>{{ r.w }}</b>{% endfor %}"
         '{% for v in rows | map(attribute="v", default="") %}<u>{{ v }}</u>{% endfor %}'
     ),
+    "twin branches": (  # same statics, other blocks: a title step switches between them
+        "{% if title | length > 1 %}<a>{% for r in rows %}<i>{{ r.v }}</i>{% endfor %}</a>"
+        "{% else %}<a>{% for r in rows %}<i>{{ r.v }}</i>{% endfor %}</a>{% endif %}"
+    ),
     "dict keys in row": (
         "{% for r in rows %}<li>{% if r is mapping %}{% for k in r %}{{ k }}={{ r[k] }};"
         "{% endfor %}{% endif %}</li>{% endfor %}"
