@@ -17,9 +17,11 @@
  * one morphed element to another), nothing is touched and the caller patches in full.
  */
 
-import { LIST_MARKER, PHX_HOOK, PHX_UPDATE } from "./constants.js";
+import { LIST_MARKER, PHX_HOOK, PHX_UPDATE, UPDATE_STREAM } from "./constants.js";
 import { Morph, parseLike, patchElement, syncAttributes } from "./dom_patch.js";
 import { elementsById } from "./ownership.js";
+import { streamEnds, streamWhitespace } from "./stream_patch.js";
+import { streamState } from "./streams.js";
 
 /** @typedef {import("./rendered.js").Tree} Tree */
 /** @typedef {import("./dom_patch.js").PatchObserver} PatchObserver */
@@ -31,6 +33,8 @@ import { elementsById } from "./ownership.js";
  * @typedef {object} SkippedList
  * @property {string[]} ids the ids of its rows' elements, in order
  * @property {string} separator the whitespace between two rows
+ * @property {{node: Tree, state: import("./streams.js").StreamState}} [stream] a stream's list:
+ *   its rows are found from its first and last, which the view records (`stream_patch.js`)
  */
 
 /**
@@ -53,6 +57,14 @@ import { elementsById } from "./ownership.js";
  * @returns {string | null}
  */
 export function listMarker(comprehension, shownShape, lists) {
+  const state = streamState(comprehension);
+  if (state !== undefined) {
+    // A stream: its rows are not read, the view knows where they start and end.
+    const space = streamWhitespace(comprehension, state);
+    if (space === null) return null;
+    lists.push({ ids: [], separator: "", stream: { node: comprehension, state } });
+    return `${space.lead}<!--${LIST_MARKER}${lists.length - 1}-->${space.trail}`;
+  }
   const rows = /** @type {unknown[]} */ (comprehension.d);
   if (rows.length === 0) return null;
   const ids = [];
@@ -144,7 +156,7 @@ function plan(from, to, context, steps) {
   for (let next = to.firstChild; next; next = next.nextSibling) {
     const list = context.markers.get(next);
     if (list) {
-      const after = skipRows(page, list);
+      const after = list.stream ? skipStream(page, list.stream, context.container) : skipRows(page, list);
       if (after === undefined) return false;
       page = after;
       continue;
@@ -158,7 +170,9 @@ function plan(from, to, context, steps) {
         // Hooks and `phx-update` see an element whole, and a select's selection follows its
         // options only when it is morphed whole (a focused one is left as the user has it):
         // the full patch handles those.
-        if (el.hasAttribute(PHX_HOOK) || el.hasAttribute(PHX_UPDATE) || el.nodeName === "SELECT") return false;
+        // A stream's container is patched as any element: the tree holds every row it shows.
+        const update = el.getAttribute(PHX_UPDATE);
+        if (el.hasAttribute(PHX_HOOK) || (update !== null && update !== UPDATE_STREAM) || el.nodeName === "SELECT") return false;
         steps.push({ from: el, to: source, kind: "path" });
         if (!plan(el, source, context, steps)) return false;
       } else {
@@ -189,6 +203,22 @@ function skipRows(node, { ids, separator }) {
     node = node.nextSibling;
   }
   return node;
+}
+
+/**
+ * Step over a stream's rows on the page: from its first row's element to the node after its
+ * last (the view's record of the stream, `stream_patch.js`, says the rows between are its
+ * own), or undefined when the page does not start them here.
+ *
+ * @param {ChildNode | null} node
+ * @param {{node: Tree, state: import("./streams.js").StreamState}} stream
+ * @param {Element} container the view's element
+ * @returns {ChildNode | null | undefined}
+ */
+function skipStream(node, { state }, container) {
+  const ends = streamEnds(container, state);
+  if (ends === null || node !== ends.first) return undefined;
+  return ends.last.nextSibling;
 }
 
 /**

@@ -442,7 +442,17 @@ function renderNode(node, out, skip) {
     logError("cannot render a node without statics:", node);
     return;
   }
-  if (isComprehension(node)) {
+  const stream = streamState(node) !== undefined;
+  if (stream && skip.list && Object.keys(skip.components ?? {}).length === 0) {
+    // A stream's rows are made into a list only to be written: a skip may stand for them all.
+    const wholeStream = skip.list(node);
+    if (wholeStream !== null) {
+      out.push(wholeStream);
+      return;
+    }
+    skip = { row: skip.row, components: skip.components };
+  }
+  if (stream || isComprehension(node)) {
     // A row holding a component shows the component's current tree: never stood in for.
     const rows = /** @type {unknown[]} */ (node[DYNAMICS]);
     if ((skip.row || skip.list) && Object.keys(skip.components ?? {}).length > 0 && rows.some(holdsComponent)) {

@@ -17,6 +17,7 @@
 import { SKIP_ATTRIBUTE } from "./constants.js";
 import { listMarker } from "./list_skip.js";
 import { renderRowHTML, toHTML } from "./rendered.js";
+import { streamState } from "./streams.js";
 
 /** @typedef {import("./rendered.js").Tree} Tree */
 
@@ -115,6 +116,7 @@ export function learnShapesWhenIdle(tree, doc) {
 function eachList(node, visit) {
   if (typeof node !== "object" || node === null || Array.isArray(node)) return;
   const tree = /** @type {Tree} */ (node);
+  if (streamState(tree) !== undefined) return; // its rows are patched without their shapes
   const rows = tree.d;
   if (Array.isArray(rows)) {
     if (Array.isArray(tree.s)) visit(rows, tree.s);
@@ -151,6 +153,8 @@ export class RowSkipper {
     const shownShape = (row, statics) => (this.shown.has(row) ? rowShape(row, statics, this.doc) : null);
     /** @param {Tree} comprehension */
     const skipList = (comprehension) => {
+      // A stream's rows are not read: the view knows where they are (`stream_patch.js`).
+      if (streamState(comprehension) !== undefined) return lists ? listMarker(comprehension, shownShape, lists) : null;
       const rows = /** @type {unknown[][]} */ (comprehension.d);
       learnShapes(rows, comprehension.s, this.doc, (row) => this.shown.has(row));
       if (!lists) return null;

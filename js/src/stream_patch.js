@@ -144,13 +144,38 @@ export function applyStreamPlan({ dom, after, fresh }, morph, observer) {
  * @returns {StreamDom | null}
  */
 function containerOf(container, before, statics, first, size) {
-  let views = shown.get(before.rows);
-  if (!views) shown.set(before.rows, (views = new WeakMap()));
-  const known = views.get(container);
-  if (known && known.version === before.version && known.el.isConnected && container.contains(known.el)) return known;
+  const known = recorded(container, before);
+  if (known) return known;
   if (!first) return null;
   const id = first.op === "insert" ? first.before ?? first.after : first.id;
-  const row = id === null ? null : elementsById(container, [id])[0];
+  return id === null ? null : indexContainer(container, before, statics, id, size);
+}
+
+/**
+ * The view's record of a stream's container at the version of `state`, if it has one.
+ *
+ * @param {Element} container the view's element
+ * @param {StreamState} state
+ * @returns {StreamDom | null}
+ */
+function recorded(container, state) {
+  const known = shown.get(state.rows)?.get(container);
+  if (known && known.version === state.version && known.el.isConnected && container.contains(known.el)) return known;
+  return null;
+}
+
+/**
+ * Read a stream's container from the page (O(rows)) and record it for the view.
+ *
+ * @param {Element} container the view's element
+ * @param {StreamState} state the stream the page shows
+ * @param {string[]} statics
+ * @param {string} id the DOM id of a row the page shows
+ * @param {number} size how many rows the page shows
+ * @returns {StreamDom | null} null when the page does not show one element per row, with an id
+ */
+function indexContainer(container, state, statics, id, size) {
+  const row = elementsById(container, [id])[0];
   const el = row?.parentElement;
   if (!el || !container.contains(el) || el.getAttribute(PHX_UPDATE) !== UPDATE_STREAM) return null;
   /** @type {Map<string, Element>} */
@@ -163,16 +188,59 @@ function containerOf(container, before, statics, first, size) {
   if (byId.size !== size) return null;
   // Each row's whitespace, from one row's HTML (a stream's rows share their statics).
   const firstChild = /** @type {Element} */ (el.firstElementChild);
-  const rowNow = before.rows.row(firstChild.id);
+  const rowNow = state.rows.row(firstChild.id);
   if (!rowNow) return null;
-  const html = renderRowHTML(statics, rowNow);
-  const lead = /^\s*/.exec(html)?.[0] ?? "";
-  const trail = /\s*$/.exec(html)?.[0] ?? "";
+  const { lead, trail } = whitespace(statics, rowNow);
   const next = firstChild.nextElementSibling;
   if (next && !separated(firstChild, next, trail + lead)) return null;
-  const dom = { el, byId, version: before.version, lead, trail };
+  const dom = { el, byId, version: state.version, lead, trail };
+  let views = shown.get(state.rows);
+  if (!views) shown.set(state.rows, (views = new WeakMap()));
   views.set(container, dom);
   return dom;
+}
+
+/**
+ * The whitespace around a row's element.
+ *
+ * @param {string[]} statics
+ * @param {unknown[]} row
+ */
+function whitespace(statics, row) {
+  const html = renderRowHTML(statics, row);
+  return { lead: /^\s*/.exec(html)?.[0] ?? "", trail: /\s*$/.exec(html)?.[0] ?? "" };
+}
+
+/**
+ * For a patch around lists (`list_skip.js`): the whitespace before a stream's first row and
+ * after its last (what its marker stands between), or null when it shows no row.
+ *
+ * @param {{s: string[]}} comprehension a stream's node
+ * @param {StreamState} state
+ */
+export function streamWhitespace(comprehension, state) {
+  const first = state.rows.firstId();
+  const row = first === null ? undefined : state.rows.row(first);
+  return row ? whitespace(comprehension.s, row) : null;
+}
+
+/**
+ * For a patch around lists: the elements of a stream's first and last rows in this view, when
+ * the view's record of the stream is at its version (the stream's last change was replayed
+ * here); null when the page may show other rows (the patch then writes them all).
+ *
+ * @param {Element} container the view's element
+ * @param {StreamState} state
+ * @returns {{first: Element, last: Element} | null}
+ */
+export function streamEnds(container, state) {
+  const { rows } = state;
+  const firstId = rows.firstId();
+  const lastId = rows.lastId();
+  const dom = recorded(container, state);
+  const first = firstId === null ? undefined : dom?.byId.get(firstId);
+  const last = lastId === null ? undefined : dom?.byId.get(lastId);
+  return first && last ? { first, last } : null;
 }
 
 /**

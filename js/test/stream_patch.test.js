@@ -226,8 +226,9 @@ describe("the work of a batch does not grow with the rows shown", () => {
    * 1 updated) and count what it did.
    *
    * @param {number} size
+   * @param {string | null} [counter] the counter beside the list, changed by the batch too
    */
-  async function batchWork(size) {
+  async function batchWork(size, counter = null) {
     const statics = ROW_WITH_SPACE;
     const model = harness.model();
     const view = harness.display(model);
@@ -248,8 +249,9 @@ describe("the work of a batch does not grow with the rows shown", () => {
       ["w-z", 0, null, false],
       ["w-5", -1, null, false],
     ]);
-    model.emit(message([...statics], { reset: false, deletes: ["w-7"], inserts }, "c", null));
+    model.emit(message([...statics], { reset: false, deletes: ["w-7"], inserts }, "c", counter));
     await settle();
+    if (counter !== null) assert.equal(view.$("#n").textContent, counter);
     const mutations = observer.takeRecords();
     observer.disconnect();
     records.push(...mutations);
@@ -271,5 +273,13 @@ describe("the work of a batch does not grow with the rows shown", () => {
     assert.equal(small.flattened, 0, "no row of the stream visited");
     assert.equal(small.indexed, 0, "no child of the container visited");
     assert.equal(small.parsed, 4, "the batch's four rows parsed, and only them");
+  });
+
+  test("the same with a counter beside the list that the batch changes too (the rest of the view is patched around the stream)", async () => {
+    const small = await batchWork(100, "7");
+    harness.reset();
+    const large = await batchWork(3000, "7");
+    assert.deepEqual(small, large);
+    assert.deepEqual(small, { flattened: 0, indexed: 0, parsed: 4, nodes: large.nodes });
   });
 });
