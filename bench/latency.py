@@ -1,7 +1,7 @@
 """Click → DOM updated, end to end, in a real JupyterLab and a real Voilà, with TCP_NODELAY on/off.
 
     python -m bench.latency [--clicks 50] [--gap 30] [--no-back-to-back]
-                            [--envs lab,voila[,lab-nosub]] [--nodelay on,off]
+                            [--envs lab,voila[,lab-nosub,lab-nowindow]] [--nodelay on,off]
 
 One notebook shows three widgets, each a round trip through the kernel that ends in a span's
 text going from N to N+1:
@@ -22,7 +22,10 @@ same server and page. Two more columns split the p50: click → the reply's webs
 reaching the page (wire, server and kernel; taken as the last kernel-websocket frame before the
 DOM changed), and that frame → the DOM updated (the frontend's work). Times are noisy on a
 loaded machine; compare the ratios and on/off.
-``lab-nosub`` (not run by default) is JupyterLab with its ``commsOverSubshells`` setting off.
+``lab-nosub`` and ``lab-nowindow`` (not run by default) are JupyterLab with its
+``commsOverSubshells`` setting off, and with its notebook ``windowingMode`` ``none``.
+The runners, the page clock (:data:`FRAME_CLOCK`, :func:`frames`) and :func:`measure` serve
+``bench.latency_scenarios`` too.
 About three minutes with the defaults; fewer ``--clicks`` or ``--envs`` make it shorter.
 """
 
@@ -472,7 +475,7 @@ def main() -> None:
         "--no-back-to-back", action="store_true", help="skip the pass with no gap between clicks"
     )
     parser.add_argument(
-        "--envs", default="lab,voila", help="comma-separated: lab, voila, lab-nosub"
+        "--envs", default="lab,voila", help=f"comma-separated: {', '.join(RUNNERS)}"
     )
     parser.add_argument("--nodelay", default="on,off", help="comma-separated: on, off")
     args = parser.parse_args()

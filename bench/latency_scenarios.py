@@ -342,7 +342,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clicks", type=int, default=50, help="measured clicks per scenario")
     parser.add_argument("--gap", type=float, default=30, help="ms after each update")
-    parser.add_argument("--envs", default="voila,lab", help="comma-separated: voila, lab")
+    parser.add_argument(
+        "--envs", default="voila,lab", help=f"comma-separated: {', '.join(RUNNERS)}"
+    )
     parser.add_argument("--nodelay", default="on", choices=["on", "off"])
     parser.add_argument("--profile", choices=list(EVENTS), help="cProfile one scenario")
     args = parser.parse_args()
