@@ -42,6 +42,8 @@ class Slot(Protocol):
     def row_reads(self) -> frozenset[str] | None: ...
 
 
+#: Rows paired by position are keyed afresh when more than this many lie between the kept ends.
+_REKEY_AFTER = 8
 #: What of its place a row reads: (index, count), each None when not read.
 Position = tuple[int | None, int | None]
 #: A row to evaluate: its index, its item, its previous render (or None) and the names that
@@ -175,8 +177,17 @@ def lean_plan(
     head = scan.common(min(n_old, n_new), backwards=False)
     tail = scan.common(min(n_old, n_new) - head, backwards=True)
     old_end, new_end = n_old - tail, n_new - tail
-    if old.keying != KEYS and not head and not tail:
-        # Nothing kept by position (a list that started empty, say): key the rows afresh.
+    if old.keying != KEYS and new_end - head > _REKEY_AFTER:
+        # Rows paired by position (a list that started empty, or once repeated an id) and
+        # many rows between the kept ends: key the rows afresh, they may have ids by now.
+        # The previous render's rows are keyed from their copies; keys are only how rows
+        # are paired, never sent, so that render is as good as it was.
+        try:
+            old_keys, old_keying = row_keys(old.snapshots, key_attr)
+        except ValueError:  # a copy that does not show the key the template names
+            old_keying = MIXED
+        if old_keying == KEYS:
+            old.keys, old.keying, old.key_set = old_keys, KEYS, None
         return plan(slot, changed, again, old)
     middle = items[head:new_end]
     key_set = old.key_set
@@ -324,7 +335,10 @@ def _fast_keys(items: list[Any], attr: str | None) -> list[Hashable | None] | No
     except TypeError:  # not all dicts
         if any(map(isinstance, items, repeat(dict))):
             return None
-        values = list(map(getattr, items, repeat(name), repeat(None)))
+        try:
+            values = list(map(getattr, items, repeat(name), repeat(None)))
+        except Exception:  # an attribute that raises (a jinja2 Undefined does): row by row
+            return None
     nones = sum(map(is_, values, repeat(None)))
     if nones == len(values):
         return values
@@ -341,7 +355,10 @@ def _fast_keys(items: list[Any], attr: str | None) -> list[Hashable | None] | No
 
 def _key(item: Any, attr: str | None) -> Hashable | None:
     name = attr or "id"
-    value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+    try:
+        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+    except Exception:  # a property that raises, a jinja2 Undefined: no key, as for Jinja2
+        value = None
     if value is None and attr is not None:
         raise ValueError(f"a row keyed by {attr!r} has no {attr!r}: {item!r:.100}")
     try:

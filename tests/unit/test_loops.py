@@ -239,3 +239,23 @@ def test_a_filter_s_generator_is_read_once_whatever_the_plan(
     new = compiled.render({"rows": then}, changed={"rows"}, previous=previous)
     page = to_html(merge(previous.to_json(), diff(previous, new)))
     assert page == env.from_string(source).render(rows=then)
+
+
+class _Tagged:
+    def __init__(self, tag: str, n: int) -> None:
+        self.tag = tag
+        self.n = n
+
+
+def test_rows_keyed_by_an_attribute_of_objects_are_keyed_afresh_without_error() -> None:
+    """Objects are copied by their attributes; keying the previous render's copies afresh
+    must not fail when the copies do not show the key the template names."""
+    source = '{% for r in rows | keyed("tag") %}<i>{{ r.tag }}{{ r.n }}</i>{% endfor %}'
+    env = environment()
+    compiled = CompiledTemplate(env, source)
+    rows = [_Tagged("a", 1), _Tagged("a", 2)]  # a repeated key: paired by position
+    previous = compiled.render({"rows": rows})
+    rows = [_Tagged(f"t{i}", i) for i in range(20)]
+    new = compiled.render({"rows": rows}, changed={"rows"}, previous=previous)
+    page = to_html(merge(previous.to_json(), diff(previous, new)))
+    assert page == env.from_string(source).render(rows=rows)
