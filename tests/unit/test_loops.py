@@ -253,7 +253,7 @@ def test_rows_keyed_by_an_attribute_of_objects_are_keyed_afresh_without_error() 
     source = '{% for r in rows | keyed("tag") %}<i>{{ r.tag }}{{ r.n }}</i>{% endfor %}'
     env = environment()
     compiled = CompiledTemplate(env, source)
-    rows = [_Tagged("a", 1), _Tagged("a", 2)]  # a repeated key: paired by position
+    rows: list[Any] = [{"tag": "a", "n": 1}, _Tagged("a", 2)]  # a repeat: paired by position
     previous = compiled.render({"rows": rows})
     rows = [_Tagged(f"t{i}", i) for i in range(20)]
     new = compiled.render({"rows": rows}, changed={"rows"}, previous=previous)
