@@ -2,8 +2,7 @@
 
 Fixed: in 6b04f1d an inner loop's filter reading the enclosing loop's ``loop``, rows that are
 subclasses of dict, list, str…; in 9e36111 subclasses of date, datetime, timedelta, Decimal,
-Fraction and UUID. Open, marked ``xfail(strict)`` (a fix shows as an unexpected pass: then drop
-the marker): a loop over jinja2 ``Undefined`` items.
+Fraction and UUID; in 405e665 a loop over jinja2 ``Undefined`` items (it raised).
 """
 
 from __future__ import annotations
@@ -136,13 +135,6 @@ def test_a_row_of_an_atom_subclass_that_changed(where: str, before: Any, after: 
     assert page == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a loop over items that include a jinja2 Undefined (a map(attribute=...) over rows "
-    "lacking it, [missing]) raises UndefinedError when the loop reads each row's key "
-    "(getattr(item, 'id', None) on an Undefined raises, it does not return the default); "
-    "Jinja2 renders such an item as empty. Not new with lean loops: the first render fails",
-)
 @pytest.mark.parametrize(
     ("source", "assigns"),
     [
@@ -154,6 +146,7 @@ def test_a_row_of_an_atom_subclass_that_changed(where: str, before: Any, after: 
     ],
 )
 def test_a_loop_over_undefined_items(source: str, assigns: dict[str, Any]) -> None:
+    """Jinja2 prints an Undefined item as nothing; reading its key raised."""
     env = environment()
     assert str(CompiledTemplate(env, source).render(assigns)) == env.from_string(source).render(
         assigns
