@@ -28,6 +28,12 @@ TABLE = (
     "{% endfor %}</table>"
     "<ol>{% for r in rows %}<li>{% if r.n %}{{ r.n }}{% else %}-{% endif %}</li>{% endfor %}</ol>"
 )
+# The same table with the component inside an {% if %}: rows are not simple then.
+BRANCHING = (
+    "<h2>{{ title }}</h2><table>{% for r in rows %}"
+    '<tr id="r-{{ r.id }}">{% if r.n %}{{ live_component(Cell, id=r.id, v=r.v) }}{% else %}'
+    "<td>none</td>{% endif %}<td>{{ r.n }}</td></tr>{% endfor %}</table>"
+)
 _CIDS = re.compile(r' data-phx-component="\d+"')
 # Equal values that print differently, so a row that changes only this way must render again.
 TWINS: list[Any] = [1, True, 1.0, 0.0, -0.0, "a", Markup("a"), "<b>", Markup("<b>")]
@@ -82,20 +88,30 @@ def _plain_cell(component: Any, id: Any, **assigns: Any) -> Markup:
     return Markup(environment().from_string(CELL).render(**assigns))
 
 
-def _expected(assigns: Any) -> str:
+class BranchingTable(Table):
+    """The table whose rows hold a component only when their ``n`` is truthy."""
+
+    template = BRANCHING
+
+
+def _expected(assigns: Any, template: str = TABLE) -> str:
     state = {"title": assigns.title, "rows": assigns.rows}
-    inner = environment().from_string(TABLE).render(**state, Cell=Cell, live_component=_plain_cell)
+    inner = (
+        environment().from_string(template).render(**state, Cell=Cell, live_component=_plain_cell)
+    )
     return f'<main id="page">{inner}</main>'
 
 
 EVENTS = ["insert", "delete", "change", "number", "move", "in place", "clear", "title"]
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_components_in_lean_rows_inside_a_layout(seed: int) -> None:
+@pytest.mark.parametrize("view_class", [Table, BranchingTable])
+@pytest.mark.parametrize("seed", range(4))
+def test_components_in_lean_rows_inside_a_layout(seed: int, view_class: type[Table]) -> None:
     rng = random.Random(seed)
-    with LiveViewTest(Table, page_layout=LAYOUT) as view:
-        assert _expected(view.assigns) in _CIDS.sub("", view.html())
+    template = view_class.template
+    with LiveViewTest(view_class, page_layout=LAYOUT) as view:
+        assert _expected(view.assigns, template) in _CIDS.sub("", view.html())
         for fresh in range(40):
             event = rng.choice(EVENTS)
             params = {
@@ -107,9 +123,10 @@ def test_components_in_lean_rows_inside_a_layout(seed: int) -> None:
             view.push_event(event, params)
             page = _CIDS.sub("", view.html())
             assert page.startswith("<header>Table</header>")
-            assert _expected(view.assigns) in page, (event, params)
-            # One component per row shown, and no other.
-            assert len(view.find_all("td.cell")) == len(view.assigns.rows)
+            assert _expected(view.assigns, template) in page, (event, params)
+            # One component per row that shows one, and no other.
+            shown = [r for r in view.assigns.rows if view_class is Table or r["n"]]
+            assert len(view.find_all("td.cell")) == len(shown)
 
 
 STREAM_AND_LIST = (
