@@ -102,7 +102,27 @@ export function applyStreamPlan({ dom, after, fresh }, morph, observer) {
   const separator = dom.trail + dom.lead;
   /** @type {unknown[][]} */
   const added = [];
+  // Rows appended one after another go in together, after the row before the first of them.
+  /** @type {{anchor: Element, rows: DocumentFragment, last: string, elements: Element[]} | null} */
+  let run = null;
+  const flush = () => {
+    if (run === null) return;
+    run.anchor.after(run.rows);
+    if (observer?.nodeAdded) for (const el of run.elements) told(el, observer.nodeAdded);
+    run = null;
+  };
   for (const step of after.log) {
+    if (step.op === "insert" && run !== null && step.after === run.last) {
+      const source = /** @type {Element} */ (fresh.get(step));
+      if (separator) run.rows.append(doc.createTextNode(separator));
+      run.rows.append(source);
+      run.elements.push(source);
+      run.last = step.id;
+      dom.byId.set(step.id, source);
+      added.push(step.row);
+      continue;
+    }
+    flush();
     const el = dom.byId.get(step.id);
     if (step.op === "remove") {
       if (!el) continue;
@@ -120,16 +140,32 @@ export function applyStreamPlan({ dom, after, fresh }, morph, observer) {
     }
     const anchor = dom.byId.get(/** @type {string} */ (step.before ?? step.after));
     if (!anchor) continue; // cannot happen: the step's anchor was shown when it was taken
+    dom.byId.set(step.id, source);
     if (step.before !== null) {
       if (separator) anchor.before(source, doc.createTextNode(separator));
       else anchor.before(source);
-    } else if (separator) anchor.after(doc.createTextNode(separator), source);
-    else anchor.after(source);
-    dom.byId.set(step.id, source);
-    if (observer?.nodeAdded) for (const node of [source, ...Array.from(source.querySelectorAll("*"))]) observer.nodeAdded(node);
+      if (observer?.nodeAdded) told(source, observer.nodeAdded);
+      continue;
+    }
+    const rows = doc.createDocumentFragment();
+    if (separator) rows.append(doc.createTextNode(separator));
+    rows.append(source);
+    run = { anchor, rows, last: step.id, elements: [source] };
   }
+  flush();
   dom.version = after.version;
   return added;
+}
+
+/**
+ * Tell `nodeAdded` about a new row's element and each element inside it.
+ *
+ * @param {Element} el
+ * @param {(el: Element) => void} nodeAdded
+ */
+function told(el, nodeAdded) {
+  nodeAdded(el);
+  if (el.firstElementChild !== null) for (const inner of Array.from(el.querySelectorAll("*"))) nodeAdded(inner);
 }
 
 /**
