@@ -123,6 +123,21 @@ class Builder:
         frame = self._frames[0]
         return Rendered(frame.block.statics, frame.dynamics, frame.block)
 
+    def whole_result(self) -> Rendered:
+        """The tree of a template rendered whole (``{% extends %}``…): its output as one
+        slot, or, when it placed components, the text between them and their cids."""
+        root = self._frames[0].block
+        if not self._cids:
+            return Rendered(root.statics, ["".join(self.out)], root)
+        parts: list[Dynamic] = []
+        last = 0
+        for position, cid in self._cids:
+            parts += ["".join(self.out[last:position]), cid]
+            last = position
+        parts.append("".join(self.out[last:]))
+        self._cids.clear()
+        return Rendered(("",) * (len(parts) + 1), parts, root)
+
     def context(self) -> dict[str, Any]:
         """The context entries the compiled template uses: the builder itself, whose
         properties it reads at the edges of slots (reading an attribute costs a tenth of a

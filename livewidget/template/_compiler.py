@@ -141,7 +141,7 @@ class CompiledTemplate:
             # Rewrites the traceback so that it names the template's own lines.
             self.env.handle_exception(self.source)
         if self._plain:
-            return Rendered(self.root.statics, ["".join(builder.out)], self.root)
+            return builder.whole_result()
         return builder.result()
 
     def _shadowed(self, assigns: Mapping[str, Any]) -> bool:

@@ -545,3 +545,33 @@ def test_a_selector_target_sends_one_event_per_match() -> None:
         assert view.find("p").text == "n"
         with pytest.raises(LookupError, match="matches no element"):
             view.click("#none")
+
+
+class Badge(LiveComponent):
+    template = '<b class="badge">{{ n }}</b>'
+
+
+class WholeTemplate(LiveView):
+    """Rendered whole (an include inside a block set): components still take their place."""
+
+    components = {"Badge": Badge}
+    template = (
+        "{{ live_component(Badge, id='a', n=n) }}<p>{{ n }}</p>"
+        '{% set t %}{% include "absent.html" ignore missing %}{% endset %}'
+        "{{ live_component(Badge, id='b', n=0) }}"
+    )
+
+    def mount(self, socket: Any, session: Any, params: Any) -> None:
+        socket.assign(n=1)
+
+    def handle_event(self, event: str, params: Any, socket: Any) -> None:
+        socket.assign(n=socket.assigns.n + 1)
+
+
+def test_a_template_rendered_whole_places_its_components() -> None:
+    with LiveViewTest(WholeTemplate) as view:
+        assert view.html().count('class="badge"') == 2
+        assert '<b data-phx-component="1" class="badge">1</b><p>1</p>' in view.html()
+        view.push_event("inc")
+        assert '<b data-phx-component="1" class="badge">2</b><p>2</p>' in view.html()
+        assert view.messages[-1]["d"] == {"2": "<p>2</p>", "c": {"1": {"0": "2"}}}
