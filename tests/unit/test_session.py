@@ -390,7 +390,9 @@ def test_reserved_names_are_refused_by_assign(name):
 UNSENDABLE_MOUNTS = {
     "a slot": "<p>{{ bad }}</p>",
     "a row": "<ul>{% for r in rows %}<li>{{ r }}</li>{% endfor %}</ul>",
-    "a row with an if": "<ul>{% for r in rows %}<li>{% if r %}{{ r }}{% endif %}</li>{% endfor %}</ul>",
+    "a row with an if": (
+        "<ul>{% for r in rows %}<li>{% if r %}{{ r }}{% endif %}</li>{% endfor %}</ul>"
+    ),
     "a branch": "{% if bad %}<b>{{ bad }}</b>{% endif %}",
 }
 
