@@ -29,7 +29,7 @@ run, not one ``"i": j`` entry per shifted row. A lone moved row is sent as Phoen
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import Any
@@ -251,45 +251,17 @@ def _diff_dynamic(before: Dynamic, after: Dynamic) -> Any:
 def _diff_rows(old: Comprehension, new: Comprehension) -> dict[str, Any] | None:
     derivation = new.derivation
     if derivation is not None and derivation.base is old:
-        return _diff_derived(old, new, derivation)
-    old_index = {key: index for index, key in enumerate(old.keys)}
+        # The pairing is known: only the rows between the unchanged head and tail are
+        # looked at, and the tail is one run of moves.
+        head, tail = derivation.head, derivation.tail
+        pairs: Iterable[tuple[int, int | None]] = enumerate(derivation.sources, head)
+    else:
+        old_index = {key: index for index, key in enumerate(old.keys)}
+        pairs = enumerate(map(old_index.get, new.keys))
+        tail = 0
     keyed: dict[str, Any] = {}
     moves: list[tuple[int, int]] = []
-    for index, (key, row) in enumerate(zip(new.keys, new.rows, strict=True)):
-        was = old_index.get(key)
-        if was is None:
-            keyed[str(index)] = _row_json(row)
-            continue
-        before = old.rows[was]
-        change = None if before is row else _diff_dynamics(before, row) or None
-        if was == index:
-            if change is not None:
-                keyed[str(index)] = change
-        elif change is None:
-            moves.append((index, was))
-        else:
-            keyed[str(index)] = [was, change]
-    if not keyed and not moves and len(new.rows) == len(old.rows):
-        return None
-    moved = bool(moves) or any(isinstance(value, list) for value in keyed.values())
-    _encode_moves(moves, keyed)
-    if moved:
-        # Phoenix's client copies the old rows before merging only when it sees this flag;
-        # without it, "i": j and [j, diff] entries would find no old rows to take.
-        keyed[MOVED] = True
-    keyed[KEY_COUNT] = len(new.rows)
-    return {KEYED: keyed}
-
-
-def _diff_derived(
-    old: Comprehension, new: Comprehension, derivation: Derivation
-) -> dict[str, Any] | None:
-    """:func:`_diff_rows` for rows whose pairing with ``old``'s is known: only the rows
-    between the unchanged head and tail are looked at, and the tail is one run of moves."""
-    keyed: dict[str, Any] = {}
-    moves: list[tuple[int, int]] = []
-    head, tail = derivation.head, derivation.tail
-    for index, was in enumerate(derivation.sources, head):
+    for index, was in pairs:
         row = new.rows[index]
         if was is None:
             keyed[str(index)] = _row_json(row)
@@ -304,15 +276,17 @@ def _diff_derived(
         else:
             keyed[str(index)] = [was, change]
     shift = len(new.rows) - len(old.rows)
-    if not keyed and not moves and not shift:
-        return None
-    # The tail moved as one block: one run (joined to a run of the middle that ends where
-    # it starts, the shape the row-by-row diff gives).
+    # A known tail that moved: one run (joined to a run of the middle that ends where it
+    # starts, the shape the row-by-row diff gives).
     start = len(new.rows) - tail
     tail_run = [start, start - shift, tail] if shift and tail else None
+    if not keyed and not moves and not shift:
+        return None
     moved = bool(moves or tail_run) or any(isinstance(value, list) for value in keyed.values())
     _encode_moves(moves, keyed, tail_run)
     if moved:
+        # Phoenix's client copies the old rows before merging only when it sees this flag;
+        # without it, "i": j and [j, diff] entries would find no old rows to take.
         keyed[MOVED] = True
     keyed[KEY_COUNT] = len(new.rows)
     return {KEYED: keyed}

@@ -1,7 +1,7 @@
 """Adversarial tests of lean loops: odd rows, odd templates, renders diffed against older ones.
 
 A loop whose body never reads ``loop`` iterates only the rows to evaluate and derives its
-diff from the render it was planned against (``_loops.lean_plan``, ``_rendered._diff_derived``).
+diff from the render it was planned against (``_loops.lean_plan``, ``_rendered._diff_rows``).
 These tests draw rows that are hard to compare (ids that change type, unhashable or repeated
 ids, dict subclasses, objects, lists, nested lists mutated in place, NaN, ``-0.0``, ``Markup``
 against ``str``, keys in another order) and templates that nest loops, branch inside rows, set

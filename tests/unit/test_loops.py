@@ -2,7 +2,7 @@
 
 A loop whose body never reads ``loop`` finds its unchanged rows at both ends of the list in
 C-speed passes and pairs only the rows between (``_loops.lean_plan``); its diff looks only at
-those rows (``_rendered._diff_derived``). These tests generate lists and edits, and check the
+those rows (``_rendered._diff_rows``). These tests generate lists and edits, and check the
 page against a plain Jinja2 render, the diff against the row-by-row diff, and the Python-level
 comparisons against the number of rows that changed.
 """
