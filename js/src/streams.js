@@ -61,7 +61,10 @@ function isInstruction(instruction) {
 }
 
 /**
- * Apply one stream instruction to `ids` and `rows` (both modified in place), as the page does.
+ * Apply one stream instruction to `ids` and `rows` (both modified in place), as the page does:
+ * the rules on plain arrays, O(rows) per instruction. The client keeps its rows in a
+ * `StreamRows`, which applies the same rules at the instruction's cost; the tests check one
+ * against the other.
  *
  * @template R
  * @param {string[]} ids the DOM ids of the rows shown, in order
