@@ -13,12 +13,13 @@
  * kind showed the stream) and kept up to date by the steps. The DOM ends up as a full render
  * makes it, whitespace between rows included. Whatever this cannot do on its own (a reset,
  * a stream that shows no row before or after, rows that are not one element with their DOM
- * id as id, rows holding components) returns null before touching anything, and the view
- * patches as usual.
+ * id as id, rows holding components, a container with a hook or inside one, or inside an
+ * element with `phx-update`) returns null before touching anything, and the view patches as
+ * usual.
  */
 
 import { holdsComponent } from "./components.js";
-import { PHX_UPDATE, UPDATE_STREAM } from "./constants.js";
+import { PHX_HOOK, PHX_UPDATE, UPDATE_STREAM } from "./constants.js";
 import { patchElement } from "./dom_patch.js";
 import { elementsById } from "./ownership.js";
 import { renderRowHTML } from "./rendered.js";
@@ -84,6 +85,10 @@ export function planStream(container, { statics, before, after }) {
   }
   const dom = containerOf(container, before, statics, steps[0], after.rows.size - count);
   if (dom === null || after.rows.size === 0) return null;
+  // A hook sees its element whole (its `updated`, the copy it compares with), and an element
+  // with `phx-update` above the container keeps its children: the full patch handles those.
+  const owner = dom.el.parentElement?.closest(`[${PHX_HOOK}],[${PHX_UPDATE}]`);
+  if (dom.el.hasAttribute(PHX_HOOK) || (owner && container.contains(owner))) return null;
   const changed = steps.filter((step) => step.op !== "remove");
   const fresh = parseRows(dom, statics, /** @type {(Step & {row: unknown[]})[]} */ (changed));
   return fresh && { dom, after, fresh };
@@ -222,9 +227,11 @@ function indexContainer(container, state, statics, id, size) {
     byId.set(child.id, child);
   }
   if (byId.size !== size) return null;
-  // Each row's whitespace, from one row's HTML (a stream's rows share their statics).
+  // Each row's whitespace, from one row's HTML (a stream's rows share their statics): a row
+  // of the stream as it is now (the store is past `state` when the batch removed rows).
   const firstChild = /** @type {Element} */ (el.firstElementChild);
-  const rowNow = state.rows.row(firstChild.id);
+  const someId = state.rows.firstId();
+  const rowNow = someId === null ? undefined : state.rows.row(someId);
   if (!rowNow) return null;
   const { lead, trail } = whitespace(statics, rowNow);
   const next = firstChild.nextElementSibling;

@@ -220,6 +220,39 @@ describe("a stream's instruction on the page", () => {
   });
 });
 
+test("a hook on the stream's container hears updated when rows come (the view patches it whole)", async () => {
+  /** @type {string[]} */
+  const log = [];
+  const hook = {
+    /** @this {any} */ mounted() { log.push(`mounted ${this.el.id}`); },
+    /** @this {any} */ updated() { log.push(`updated ${this.el.id} ${this.el.children.length}`); },
+  };
+  const model = harness.model();
+  const view = harness.display(model);
+  const rows = /** @type {Insert[]} */ ([["k-1", -1, null, false], ["k-2", -1, null, false]]);
+  const first = message(ROW_TIGHT, { reset: false, deletes: [], inserts: rows }, "a", null, true);
+  /** @type {any} */ (first).r.s = ['<ul id="msgs" phx-update="stream" phx-hook="List">', "</ul>", ""];
+  model.emit({ ...first, h: { List: harness.hook(hook) } });
+  await settle();
+  model.emit(message(ROW_TIGHT, { reset: false, deletes: ["k-1"], inserts: [["k-3", -1, null, false]] }, "b", null));
+  await settle();
+  assert.deepEqual(log, ["mounted msgs", "updated msgs 2"]);
+  assert.deepEqual(Array.from(view.el.querySelectorAll("li"), (li) => li.id), ["k-2", "k-3"]);
+});
+
+test("the first batch after a full render takes the stream patch, also when it removes the first row", async () => {
+  const model = harness.model();
+  const view = harness.display(model);
+  const rows = /** @type {Insert[]} */ ([["f-1", -1, null, false], ["f-2", -1, null, false], ["f-3", -1, null, false]]);
+  model.emit(message(ROW_WITH_SPACE, { reset: false, deletes: [], inserts: rows }, "a", null, true));
+  await settle();
+  const parsed = streamWork.parsed;
+  model.emit(message(ROW_WITH_SPACE, { reset: false, deletes: ["f-1"], inserts: [["f-4", -1, null, false]] }, "b", null));
+  await settle();
+  assert.equal(streamWork.parsed - parsed, 1, "the new row parsed on its own");
+  assert.deepEqual(Array.from(view.el.querySelectorAll("li"), (li) => li.id), ["f-2", "f-3", "f-4"]);
+});
+
 describe("the work of a batch does not grow with the rows shown", () => {
   /**
    * Show `size` rows, then apply one batch (2 appended with a limit, 1 prepended, 1 deleted,
