@@ -63,7 +63,6 @@ const ROW_BREAK = "lw-stream-row";
 /** stream rows → view container → the stream's container in that view. @type {WeakMap<object, WeakMap<Element, StreamDom>>} */
 const shown = new WeakMap();
 
-
 /**
  * What to do to the page for one stream's change, or null when this module cannot do it
  * (nothing was touched).
