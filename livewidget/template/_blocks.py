@@ -275,11 +275,12 @@ class Builder:
         """The row opened by :meth:`row` ended."""
         loop = self._loops[-1]
         body = self._frames[-1].block
-        loop.plan.rows[loop.next_row - 1] = (
-            self._simple_row(body) if body.simple else self._end_row()
-        )
         if body.simple:
             self._frames.pop()
+            row = self._simple_rows(body, 0, 1)[0]  # ``out`` holds this row's strings only
+        else:
+            row = self._end_row()
+        loop.plan.rows[loop.next_row - 1] = row
         loop.evaluated += 1
         return ""
 
@@ -306,25 +307,6 @@ class Builder:
                 rows[row][slot] = cid
             self._cids.clear()
         return rows
-
-    def _simple_row(self, body: Block) -> list[Dynamic]:
-        """A simple row's dynamics: what it printed, one string per slot."""
-        out = self.out
-        if len(out) != len(body.slots):
-            raise RuntimeError(
-                f"livewidget: a row printed {len(out)} strings for "
-                f"{len(body.slots)} slots; please report this template"
-            )
-        dynamics: list[Dynamic] = list(out)
-        out.clear()
-        if self._cids:
-            for position, cid in self._cids:
-                if dynamics[position] != "":
-                    self._cids.clear()
-                    raise ValueError(_WHOLE_SLOT)
-                dynamics[position] = cid
-            self._cids.clear()
-        return dynamics
 
     def _end_row(self) -> list[Dynamic]:
         """A row with nested slots ended: its frame's dynamics."""

@@ -17,11 +17,11 @@ position. A key only pairs a row with its previous render; its item is still com
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import compress, count, islice, repeat
 from operator import and_, eq, is_, is_not, not_
-from typing import Any, Protocol, overload
+from typing import Any, Protocol
 
 from ._rendered import KEYS, MIXED, POSITIONS, Comprehension, Derivation, Dynamic
 from ._snapshot import UNCOMPARABLE, dict_shapes, same, snapshot, snapshot_rows
@@ -56,7 +56,7 @@ class RowPlan:
     """A loop's rows before its body runs: reused rows in place, the others to evaluate."""
 
     rows: list[list[Dynamic] | None]
-    evaluate: Sequence[Evaluation]
+    evaluate: list[Evaluation] | Fresh
     keys: list[Hashable]
     keying: int
     snapshots: list[Any]
@@ -126,7 +126,7 @@ def plan(
     return items, RowPlan(rows, evaluate, keys, keying, snapshots, positions)
 
 
-class Fresh(Sequence[Evaluation]):
+class Fresh:
     """Every row evaluated from scratch, in order (a first render, a stream's new rows):
     the items themselves, without a tuple per row."""
 
@@ -138,14 +138,11 @@ class Fresh(Sequence[Evaluation]):
     def __len__(self) -> int:
         return len(self.items)
 
-    @overload
-    def __getitem__(self, index: int) -> Evaluation: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Evaluation]: ...
-    def __getitem__(self, index: int | slice) -> Evaluation | Sequence[Evaluation]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self.items)))]
+    def __getitem__(self, index: int) -> Evaluation:
         return (index, self.items[index], None, None)
+
+    def __iter__(self) -> Iterator[Evaluation]:
+        return zip(count(), self.items, repeat(None), repeat(None))
 
 
 def fresh(items: list[Any]) -> Fresh:
