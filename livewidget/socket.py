@@ -339,7 +339,7 @@ class Socket:
         Put ``{{ live_file_input(uploads.<name>) }}`` in a form with ``phx-change`` and
         ``phx-submit``, then read the files with :meth:`consume_uploaded_entries`.
         """
-        return self._uploads.allow(
+        return self._uploads.manager().allow(
             name,
             accept=accept,
             max_entries=max_entries,

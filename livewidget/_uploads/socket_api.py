@@ -7,10 +7,10 @@ delegate to it; the session hands it the page's upload messages (``message``, ``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from .entries import UploadConfig, UploadEntry
+from .entries import UploadEntry
 from .manager import UploadManager
 from .wire import UploadEntries, UploadMessage, UploadStart
 
@@ -33,26 +33,6 @@ class SocketUploads:
         self._set = set_assigns
         self._shown = shown
         self._manager: UploadManager | None = None
-
-    def allow(
-        self,
-        name: str,
-        *,
-        accept: str | Iterable[str],
-        max_entries: int,
-        max_file_size: int,
-        auto_upload: bool,
-        chunk_size: int,
-    ) -> UploadConfig:
-        """See :meth:`livewidget.Socket.allow_upload`."""
-        return self.manager().allow(
-            name,
-            accept=accept,
-            max_entries=max_entries,
-            max_file_size=max_file_size,
-            auto_upload=auto_upload,
-            chunk_size=chunk_size,
-        )
 
     def consume(self, name: str, fn: Callable[[str, UploadEntry], Any]) -> list[Any]:
         """See :meth:`livewidget.Socket.consume_uploaded_entries`."""
