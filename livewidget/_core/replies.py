@@ -260,9 +260,11 @@ class Replies:
         The paths that cannot check before committing (a mount, a join, a navigation from
         Python, an error's own text) end here: the page still gets its one answer.
         """
-        rest = {k: v for k, v in message.items() if k not in checked_keys}
+        unchecked = (
+            {k: v for k, v in message.items() if k not in checked_keys} if checked_keys else message
+        )
         try:
-            _encoding.check(rest if checked_keys else message)
+            _encoding.check(unchecked)
         except _encoding.UnencodableError as exc:
             logger.error("livewidget: %s could not send a message: %s", self._host.socket.id, exc)
             text = (
