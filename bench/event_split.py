@@ -1,0 +1,286 @@
+"""Where a click's kernel time goes: one event through the widget, split by stage, in process.
+
+    python -m bench.event_split [--events 300] [--profile SCENARIO]
+
+The kernel's part of a click, without a kernel process, a server or a browser, but through
+the real code on both sides of livewidget: an ipykernel ``Kernel`` instance whose jupyter_client
+``Session`` signs and packs every message (its iopub socket only counts the frames), ipykernel's
+own comm class, ipywidgets' dispatch, and livewidget's widget, session, queue and thread (the
+widget runs on livewidget's loop thread, as in a kernel, and the "kernel's" thread borrows it).
+Each event is delivered as the kernel delivers a ``comm_msg``: the client's frames are
+deserialized (HMAC checked, JSON parsed), the parent header set, the comm's handler called.
+
+Scenarios: the bare anywidget echo (the baseline), a Counter +1, and the 1,000-row dict table's
+cell / append / remove (the views of ``bench.latency_scenarios``). Events go round robin, so the
+machine's load hits all alike. Printed: the median µs of each stage per event (exclusive time:
+a stage's callees that are stages of their own are not counted in it), the median total, and its
+ratio to the echo's. ``--profile`` adds a cProfile of one scenario's events.
+
+The stages are timed by wrapping the functions named in :data:`STAGES` for the run; the wrappers
+cost ~1 µs each, charged to the stage that calls them. Times are this machine's (shared, noisy):
+compare the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import comm
+from ipykernel.comm.comm import BaseComm as KernelComm
+from ipykernel.kernelbase import Kernel
+from jupyter_client.session import Session as WireSession
+
+from bench._table import print_conditions, print_table
+
+BASELINE = "echo"
+#: scenario → (view class in bench.latency_scenarios' sources, event name); None: the echo
+SCENARIOS: dict[str, tuple[str, str] | None] = {
+    BASELINE: None,
+    "counter": ("Counter", "inc"),
+    "table cell": ("BigTable", "cell"),
+    "table append": ("BigTable", "append"),
+    "table remove": ("BigTable", "remove"),
+}
+WARMUP = 20
+KEY = b"bench-key"
+
+
+class Frames:
+    """An iopub socket that counts what the kernel would send, and its bytes."""
+
+    def __init__(self) -> None:
+        self.messages = 0
+        self.bytes = 0
+
+    def send_multipart(self, parts: list[Any], copy: bool = True, **_: Any) -> None:
+        """Count one message (its frames' bytes)."""
+        self.messages += 1
+        self.bytes += sum(len(part) for part in parts)
+
+
+class StubKernel:
+    """An ipykernel Kernel instance that packs and signs messages for a counting socket.
+
+    While it exists, ``comm.create_comm`` makes ipykernel's own comms, and livewidget sees a
+    kernel (its widgets run on livewidget's thread). :meth:`deliver` hands the kernel a
+    frontend's ``comm_msg`` as its shell channel would.
+    """
+
+    def __init__(self) -> None:
+        self.iopub = Frames()
+        self.kernel = Kernel.instance(session=WireSession(key=KEY), iopub_socket=self.iopub)
+        self.client = WireSession(key=KEY)
+        self.comms: dict[str, Any] = {}
+        self._created = comm.create_comm
+
+        def create(**kwargs: Any) -> Any:
+            channel = KernelComm(**kwargs)
+            self.comms[channel.comm_id] = channel
+            return channel
+
+        comm.create_comm = create
+
+    def close(self) -> None:
+        """Forget the kernel: later code in this process sees none."""
+        comm.create_comm = self._created
+        Kernel.clear_instance()
+
+    def frames(self, comm_id: str, content: dict[str, Any]) -> list[bytes]:
+        """The frames a frontend's ``model.send(content)`` reaches the kernel as."""
+        data = {"comm_id": comm_id, "data": {"method": "custom", "content": content}}
+        return self.client.serialize(self.client.msg("comm_msg", data))
+
+    def deliver(self, frames: list[bytes]) -> None:
+        """Handle ``frames`` as the kernel's shell channel does a ``comm_msg``."""
+        session = self.kernel.session
+        idents, rest = session.feed_identities(frames, copy=True)
+        msg = session.deserialize(rest, content=True, copy=True)
+        self.kernel.set_parent(idents, msg, "shell")
+        self.comms[msg["content"]["comm_id"]].handle_msg(msg)
+
+
+class Stopwatch:
+    """Exclusive time per stage: each wrapped call is charged to its stage, minus the
+    wrapped calls inside it, which are charged to theirs."""
+
+    def __init__(self) -> None:
+        self.event: dict[str, float] = defaultdict(float)
+        self._stack: list[str] = []
+        self._mark = 0.0
+        self._undo: list[tuple[Any, str, Any]] = []
+
+    def enter(self, stage: str) -> None:
+        """Start ``stage`` (charging the time so far to the stage it interrupts)."""
+        now = time.perf_counter()
+        if self._stack:
+            self.event[self._stack[-1]] += now - self._mark
+        self._stack.append(stage)
+        self._mark = now
+
+    def leave(self) -> None:
+        """End the innermost stage."""
+        now = time.perf_counter()
+        self.event[self._stack.pop()] += now - self._mark
+        self._mark = now
+
+    def wrap(self, owner: Any, name: str, stage: str) -> None:
+        """Time every call of ``owner.name`` as ``stage`` until :meth:`unwrap`."""
+        original = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+        function = original.__func__ if isinstance(original, staticmethod) else original
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            self.enter(stage)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.leave()
+
+        self._undo.append((owner, name, original))
+        setattr(owner, name, staticmethod(timed) if isinstance(original, staticmethod) else timed)
+
+    def unwrap(self) -> None:
+        """Put every wrapped function back."""
+        for owner, name, original in reversed(self._undo):
+            setattr(owner, name, original)
+        self._undo.clear()
+
+
+def stages() -> list[tuple[Any, str, str]]:
+    """(owner, function name, stage): the functions timed, from the outside in."""
+    import comm.base_comm
+
+    from livewidget import widget
+    from livewidget._core import messages, queue, rendering, replies, session
+    from livewidget._live import kernel
+
+    return [
+        (comm.base_comm.BaseComm, "handle_msg", "comm dispatch (ipywidgets)"),
+        (session.Session, "receive", "queue: hand-off to livewidget's loop"),
+        (queue.Inbox, "_handle_now", "session: transaction bookkeeping"),
+        (messages, "parse", "parse + validate"),
+        (rendering.Renderer, "render", "render"),
+        (session, "diff", "diff"),
+        (replies.Replies, "check", "sendability check"),
+        (replies.Replies, "finish", "reply assembly"),
+        (widget.LiveWidget, "_send_message", "send: widget → comm"),
+        (kernel, "run_with_parent", "send: widget → comm"),
+        (KernelComm, "publish_msg", "ipykernel publish"),
+        (WireSession, "serialize", "JSON pack + HMAC"),
+    ]
+
+
+@contextmanager
+def widgets(kernel: StubKernel) -> Iterator[dict[str, Any]]:
+    """Scenario → (widget, its comm id, make the content of event ``ref``); joined."""
+    from bench.latency_scenarios import COUNTER_VIEW, TABLE_VIEW
+    from bench.throughput import Echo
+    from livewidget import LiveView, LiveWidget
+
+    names: dict[str, Any] = {"LiveView": LiveView}
+    for source in (COUNTER_VIEW, TABLE_VIEW):
+        exec(source, names)  # our own constant sources: the cells' classes, here
+    made: dict[str, Any] = {}
+    out: dict[str, Any] = {}
+    for scenario, spec in SCENARIOS.items():
+        if spec is None:
+            out[scenario] = (Echo(), lambda ref: {"n": ref})
+            continue
+        view, event = spec
+        if view not in made:
+            made[view] = LiveWidget(names[view], session={"i": 1})
+            kernel.deliver(kernel.frames(made[view].comm.comm_id, {"k": "join"}))
+
+        def content(ref: int, event: str = event) -> dict[str, Any]:
+            return {"k": "event", "ref": ref, "type": "click", "event": event, "value": {}}
+
+        out[scenario] = (made[view], content)
+    try:
+        yield out
+    finally:
+        for widget_, _ in out.values():
+            widget_.close()
+
+
+def measure(events: int, profile: str | None = None) -> dict[str, dict[str, float]]:
+    """Scenario → stage → median µs per event (``"total"`` included), and messages sent."""
+    kernel = StubKernel()
+    watch = Stopwatch()
+    profiler = cProfile.Profile()
+    samples: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    sent: dict[str, int] = {}
+    try:
+        with widgets(kernel) as targets:
+            for owner, name, stage in stages():
+                watch.wrap(owner, name, stage)
+            for ref in range(1, WARMUP + events + 1):
+                for scenario, (widget_, content) in targets.items():
+                    frames = kernel.frames(widget_.comm.comm_id, content(ref))
+                    before = kernel.iopub.messages
+                    watch.event.clear()
+                    on = scenario == profile and ref > WARMUP
+                    if on:
+                        profiler.enable()
+                    watch.enter("kernel in: deserialize, dispatch")
+                    kernel.deliver(frames)
+                    watch.leave()
+                    if on:
+                        profiler.disable()
+                    if ref <= WARMUP:
+                        continue
+                    sent[scenario] = sent.get(scenario, 0) + kernel.iopub.messages - before
+                    for stage, seconds in watch.event.items():
+                        samples[scenario][stage].append(seconds * 1e6)
+                    samples[scenario]["total"].append(sum(watch.event.values()) * 1e6)
+            watch.unwrap()
+    finally:
+        watch.unwrap()
+        kernel.close()
+    if profile is not None:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(30)
+        print(f"\ncProfile of {events} '{profile}' events:\n{out.getvalue()}")
+    figures: dict[str, dict[str, float]] = {}
+    for scenario, by_stage in samples.items():
+        figures[scenario] = {
+            stage: statistics.median(values + [0.0] * (events - len(values)))
+            for stage, values in by_stage.items()
+        }
+        figures[scenario]["messages"] = sent[scenario]
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=300, help="measured events per scenario")
+    parser.add_argument("--profile", choices=list(SCENARIOS), help="cProfile one scenario")
+    args = parser.parse_args()
+    print_conditions()
+    figures = measure(args.events, args.profile)
+    names = list(figures)
+    order = [stage for owner, name, stage in stages()]
+    rows_ = ["kernel in: deserialize, dispatch", *dict.fromkeys(order), "total"]
+    echo = figures[BASELINE]["total"]
+    table: list[list[object]] = []
+    for stage in rows_:
+        table.append([stage, *(round(figures[n].get(stage, 0.0), 1) for n in names)])
+    table.append(["total / echo", *(round(figures[n]["total"] / echo, 2) for n in names)])
+    table.append(["messages per event", *(figures[n]["messages"] / args.events for n in names)])
+    print_table(
+        f"One event through the kernel's side, µs (median of {args.events} per scenario, round"
+        " robin; exclusive time per stage; in process, ipykernel's packing and signing included)",
+        ["stage", *names],
+        table,
+    )
+
+
+if __name__ == "__main__":
+    main()
