@@ -30,7 +30,7 @@ import pstats
 import statistics
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -167,6 +167,7 @@ def stages() -> list[tuple[Any, str, str]]:
         (session.Session, "receive", "queue: hand-off to livewidget's loop"),
         (queue.Inbox, "_handle_now", "session: transaction bookkeeping"),
         (messages, "parse", "parse + validate"),
+        (None, "handle_event", "handler (the view's own)"),
         (rendering.Renderer, "render", "render"),
         (session, "diff", "diff"),
         (replies.Replies, "check", "sendability check"),
@@ -220,7 +221,10 @@ def measure(events: int, profile: str | None = None) -> dict[str, dict[str, floa
     try:
         with widgets(kernel) as targets:
             for owner, name, stage in stages():
-                watch.wrap(owner, name, stage)
+                if owner is not None:  # None: a stage wrapped per view class below
+                    watch.wrap(owner, name, stage)
+            for view in {type(w.view) for w, _ in targets.values() if hasattr(w, "view")}:
+                watch.wrap(view, "handle_event", "handler (the view's own)")
             for ref in range(1, WARMUP + events + 1):
                 for scenario, (widget_, content) in targets.items():
                     frames = kernel.frames(widget_.comm.comm_id, content(ref))
@@ -266,7 +270,7 @@ def main() -> None:
     print_conditions()
     figures = measure(args.events, args.profile)
     names = list(figures)
-    order = [stage for owner, name, stage in stages()]
+    order = [stage for _, _, stage in stages()]
     rows_ = ["kernel in: deserialize, dispatch", *dict.fromkeys(order), "total"]
     echo = figures[BASELINE]["total"]
     table: list[list[object]] = []

@@ -77,7 +77,7 @@ def parse(raw: object) -> Message:
         raise BadMessageError(f"expected a JSON object, got {type(raw).__name__}")
     # The transport attaches a comm message's binary buffers as bytes, which JSON cannot
     # forge; only an upload chunk may carry them (livewidget/_uploads/wire.py).
-    _check_encodable(strip_buffers(raw))
+    _check_encodable(strip_buffers(raw) if has_buffers(raw) else raw)
     kind = raw.get(p.KIND)
     if kind == UPLOAD:
         return parse_upload(raw, _required_ref(raw, "an upload message"))

@@ -131,17 +131,18 @@ class Inbox:
         if wait <= 0 or self._host.closed or not self._loop.is_running():
             self.put(raw)
             return
-        answered = threading.Event()
         with _loop.borrowed(self._loop) as here:
             # livewidget's loop was idle: handled on this thread, the loop held. Not while
             # something sent to this widget earlier is still on its way to the loop: it
             # must be handled first, so this message follows it there.
             here = here and self._in_flight == 0
             if here:
-                self._receive_here(raw, answered.set)
-        if not here:
-            self._post(self._receive_here, raw, answered.set)
-        answered.wait(wait)  # set already when it was handled right here
+                self._receive_here(raw, None)
+        if here:
+            return  # answered already (or queued behind this widget's own work)
+        answered = threading.Event()  # only when waiting: one costs a few µs per click
+        self._post(self._receive_here, raw, answered.set)
+        answered.wait(wait)
 
     def _receive_here(self, raw: object, done: Done | None) -> None:
         """On the loop: handle ``raw`` now if the session is idle, else queue it.
