@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from .. import _encoding
 from .. import _protocol as p
+from .._checked import Checked, checked
 from ..socket import Socket
 from ..template import Rendered, diff
 from ..template._components import hosting
@@ -67,10 +68,9 @@ class Renderer:
         # diff from it, so the layout's statics and unchanged slots are not sent again.
         self._replaced: Rendered | None = None
         # A mounted tree's JSON, checked as sendable when it mounted: the page's first
-        # reply sends it as it is (a 1,000-row table's JSON costs a tenth of its render).
-        self._checked: tuple[Rendered, dict[str, Any]] | None = None
-        #: Whether the last full reply's tree is one checked at its mount.
-        self.reply_checked = False
+        # reply sends it as it is (a 1,000-row table's JSON costs a tenth of its render),
+        # flagged Checked so that the reply's own check skips it.
+        self._checked: tuple[Rendered, Checked] | None = None
 
     def render(self, changed: set[str] | None) -> Rendered:
         """The page: the view (inside the layout, if any), then the components it places.
@@ -114,13 +114,13 @@ class Renderer:
         tree_json = tree.to_json()
         if utf8_safe(tree) is not True:  # the full check names what cannot be sent
             _encoding.check(tree_json)
-        self._checked = (tree, tree_json)
+        self._checked = (tree, checked(tree_json))
 
     def mounted_json(self, tree: Rendered) -> dict[str, Any]:
-        """``tree.to_json()``, already checked when ``tree`` is the tree that mounted last."""
-        checked, self._checked = self._checked, None  # kept for the first reply only
-        self.reply_checked = checked is not None and checked[0] is tree
-        return checked[1] if checked is not None and self.reply_checked else tree.to_json()
+        """``tree.to_json()``; a :class:`~livewidget._checked.Checked` one (not checked
+        again when sent) when ``tree`` is the tree that mounted last."""
+        mounted, self._checked = self._checked, None  # kept for the first reply only
+        return mounted[1] if mounted is not None and mounted[0] is tree else tree.to_json()
 
     def full_reply(self) -> dict[str, Any]:
         """The page after a mount: the whole tree, with the hook sources of its view.
@@ -134,7 +134,6 @@ class Renderer:
         self._replies.sent_whole()
         hooks = {**self._hooks, **self._host._view_hooks}
         reply: dict[str, Any]
-        self.reply_checked = False
         if self._layout is not None and replaced is not None and replaced.statics == tree.statics:
             reply = {p.DIFF: diff(replaced, tree), p.HOOKS: hooks}
         else:

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from .. import _encoding
+from .. import _checked, _encoding
 from .. import _protocol as p
 from .._live.coalesce import Cancellable, Pacer
 from ..socket import Navigation, Socket
@@ -174,7 +174,8 @@ class Replies:
         socket = self._host.socket
         title = socket._title if socket._title_changed else None
         url = None if navigation is None else navigation.url
-        _encoding.check([changes, socket._events, title, payload, url])
+        # A stream's new rows were checked when they were packed (a Checked part of the diff).
+        _checked.check([changes, socket._events, title, payload, url])
 
     def finish(
         self,
@@ -230,20 +231,21 @@ class Replies:
         *,
         checked: bool = False,
         answer: bool | None = None,
-        checked_keys: tuple[str, ...] = (),
     ) -> None:
         """Send ``message``; ``answer`` when it answers a message from the page.
 
         ``answer`` defaults to whether it carries a ref. An answer never waits for pacing and
         starts no frame (livewidget._live.coalesce); it counts against the kernel-wide budget.
-        ``checked_keys``: entries already checked as sendable (a mounted tree), not again.
+        ``checked``: the whole message was checked as sendable already. Without it, the
+        message is checked here, all but its :class:`~livewidget._checked.Checked` parts
+        (a mounted tree's JSON, a stream's rows), which were checked where they were made.
         """
         if self._host.closed:
             # Closed from another thread while this was being handled: the comm may be gone.
             logger.debug("livewidget: %s closed; a message was not sent", self._host.socket.id)
             return
         if not checked:
-            message = self._sendable(message, checked_keys)
+            message = self._sendable(message)
         self._pacer.sent(reply=p.REF in message if answer is None else answer)
         try:
             self._send(message)
@@ -252,19 +254,14 @@ class Replies:
                 "livewidget: sending to the frontend failed for %s", self._host.socket.id
             )
 
-    def _sendable(
-        self, message: dict[str, Any], checked_keys: tuple[str, ...] = ()
-    ) -> dict[str, Any]:
+    def _sendable(self, message: dict[str, Any]) -> dict[str, Any]:
         """``message``, or an error in its place when a kernel could not send it.
 
         The paths that cannot check before committing (a mount, a join, a navigation from
         Python, an error's own text) end here: the page still gets its one answer.
         """
-        unchecked = (
-            {k: v for k, v in message.items() if k not in checked_keys} if checked_keys else message
-        )
         try:
-            _encoding.check(unchecked)
+            _checked.check(message)
         except _encoding.UnencodableError as exc:
             logger.error("livewidget: %s could not send a message: %s", self._host.socket.id, exc)
             text = (

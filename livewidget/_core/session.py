@@ -330,8 +330,7 @@ class Session:
             reply[p.TITLE] = self.socket.page_title
         if self._pending_error is not None:
             reply[p.ERROR] = self._pending_error
-        checked = (p.RENDERED,) if self._renderer.reply_checked else ()
-        self._replies.emit(reply, answer=True, checked_keys=checked)
+        self._replies.emit(reply, answer=True)  # a tree checked at its mount is not again
 
     async def _event(self, event: _messages.Event) -> None:
         if event.name == p.CLEAR_FLASH:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
+from .._checked import checked
 from .._protocol import KEY_COUNT, KEYED, STATICS
 from ._rendered import Comprehension, Dynamic
 from ._row_store import RowStore, WireInsert, encode_rows
@@ -194,6 +195,7 @@ class _Entry:
     """One render's instruction, and the comprehension it applied to (``base``).
 
     ``rows`` are the inserted rows as JSON values (each row a list of its dynamics).
+    ``sendable``: the rows, ids and deletes were proven sendable when they were packed.
     """
 
     base: weakref.ref[StreamComprehension] | None
@@ -201,6 +203,7 @@ class _Entry:
     deletes: tuple[str, ...]
     inserts: list[WireInsert]
     rows: list[list[Any]]
+    sendable: bool = False
 
 
 class StreamComprehension(Comprehension):
@@ -273,7 +276,9 @@ class StreamComprehension(Comprehension):
         instruction: list[Any] = [self.ref, inserts, list(window[0].deletes)]
         if window[0].reset:
             instruction.append(True)  # Phoenix's client reads any fourth entry as a reset
-        return {KEYED: _keyed(rows), STREAM: instruction}
+        change = {KEYED: _keyed(rows), STREAM: instruction}
+        # Rows, ids and deletes proven sendable at packing: the message's check skips them.
+        return checked(change) if all(entry.sendable for entry in window) else change
 
     def __str__(self) -> str:
         _, rows = self.store.unpack()
@@ -311,7 +316,8 @@ def stream_comprehension(
         else:
             store = store.applied(reset, ops.deletes, ops.wire, values)
         base = weakref.ref(previous) if previous is not None else None
-        log = (*log, _Entry(base, reset, tuple(ops.deletes), list(ops.wire), values))
+        sendable = _sendable(packed, ops)
+        log = (*log, _Entry(base, reset, tuple(ops.deletes), list(ops.wire), values, sendable))
     return StreamComprehension(
         statics, rows, list(ops.ids), block, ref=ops.ref, store=store, log=log
     )
@@ -332,6 +338,28 @@ def _encoded(rows: list[list[Dynamic]]) -> tuple[list[list[Any]], tuple[str, int
 
 def _json_value(value: Dynamic) -> Any:
     return value if isinstance(value, str | int) else value.to_json()
+
+
+def _sendable(packed: tuple[str, int], ops: StreamOps) -> bool:
+    """Whether a render's stream instruction can be sent as JSON in UTF-8, told from its rows
+    as packed (every string in them, in one piece of text), its DOM ids and its deletes.
+
+    The ids and deletes are strings (the socket checks them); ``at`` and ``limit`` ints or
+    None (checked too); the ref is the stream's number. Rows packed as JSON text (``width``
+    0) may hold a number: one written as NaN or Infinity there makes this False, as does any
+    string holding those words (the message's own check then decides). A lone surrogate
+    anywhere fails the encoding. A False costs only time: the message is checked in full.
+    """
+    text, width = packed
+    if not width and ("NaN" in text or "Infinity" in text):
+        return False
+    try:
+        text.encode("utf-8")
+        "\n".join(ops.ids).encode("utf-8")
+        "\n".join(ops.deletes).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _needed(log: tuple[_Entry, ...]) -> tuple[_Entry, ...]:

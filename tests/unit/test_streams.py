@@ -639,3 +639,93 @@ def test_queued_inserts_of_one_render_keep_one_entry_per_id():
     plain = StreamOps("1")
     plain.add(["x", "y"], [1, 2], -1, None)
     assert plain.plain and plain.wire == [["x", -1, None, False], ["y", -1, None, False]]
+
+
+# -- what a kernel cannot send, in a stream's rows ---------------------------------------------
+
+LONE = "\ud800"
+
+
+class Unsendable(LiveView):
+    """Each event streams something a kernel cannot pack into one part of a stream's change."""
+
+    template = (
+        '<ul id="msgs" phx-update="stream">{% for dom_id, m in streams.msgs %}'
+        '<li id="{{ dom_id }}">{{ m.text }}</li>{% endfor %}</ul>'
+        '<ol id="cards" phx-update="stream">{% for dom_id, c in streams.cards %}'
+        '<li id="{{ dom_id }}">{% if c.big %}<b>{{ c.text }}</b>{% endif %}</li>{% endfor %}</ol>'
+    )
+
+    def mount(self, socket, session, params):
+        socket.stream_configure("msgs", dom_id=lambda m: f"msgs-{m['key']}")
+        socket.stream("msgs", [{"key": "1", "text": "a"}])
+        socket.stream("cards", [{"id": 1, "big": True, "text": "A"}])
+
+    def handle_event(self, event, params, socket):
+        many = [{"key": str(i), "text": f"t{i}"} for i in range(10, 20)]
+        if event == "row":  # one row's text, among others
+            socket.stream("msgs", [*many, {"key": "2", "text": "b" + LONE}])
+        elif event == "id":  # a DOM id
+            socket.stream("msgs", [*many, {"key": "2" + LONE, "text": "b"}])
+        elif event == "delete":  # a deleted DOM id
+            socket.stream("msgs", many)
+            socket.stream_delete_by_dom_id("msgs", "msgs-1" + LONE)
+        elif event == "nested":  # a row packed as JSON (a nested tree)
+            socket.stream("cards", [{"id": 2, "big": True, "text": "B" + LONE}])
+        elif event == "at":  # an insert at a position, with a limit
+            socket.stream("msgs", [{"key": "2", "text": "b" + LONE}], at=0, limit=5)
+        elif event == "ok":
+            socket.stream("msgs", [{"key": "3", "text": "NaN and Infinity, as words"}])
+            socket.stream("cards", [{"id": 3, "big": True, "text": "Infinity"}])
+
+
+@pytest.mark.parametrize("event", ["row", "id", "delete", "nested", "at"])
+def test_a_lone_surrogate_in_a_stream_change_rolls_back_with_the_clear_error(event):
+    """A stream's rows are checked as sendable when they are packed, not again in the
+    message: a lone surrogate in a row, a DOM id or a delete still fails the event, names
+    itself, and leaves the page and the stream as they were."""
+    with LiveViewTest(Unsendable, raise_errors=False) as view:
+        before = (view.html(), view.session.tree.to_json())
+        replies = view.send_raw({"k": "event", "ref": 9, "type": "hook", "event": event})
+        assert len(replies) == 1 and replies[0]["ref"] == 9
+        assert "lone surrogate" in replies[0]["err"]["message"]
+        assert (view.html(), view.session.tree.to_json()) == before
+        view.push_event("ok")  # the next event works, and words like NaN are only words
+        assert [li["id"] for li in view.find_all("li")] == [
+            "msgs-1",
+            "msgs-3",
+            "cards-1",
+            "cards-3",
+        ]
+        assert view.find_all("li")[1].get_text() == "NaN and Infinity, as words"
+
+
+def test_a_stream_batch_encodes_only_what_was_not_checked_when_packed(monkeypatch):
+    """The message check of a batch of 1,000 rows does not write its rows as JSON again:
+    per batch, one check encoding a few bytes (the rows are checked when packed)."""
+    from bench import stream_batches
+    from livewidget import _encoding
+
+    encoded: list[bytes] = []
+    encode = _encoding.encode
+
+    def counting(message: Any) -> bytes:
+        data = encode(message)
+        encoded.append(data)
+        return data
+
+    monkeypatch.setattr(_encoding, "encode", counting)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    created = comm.create_comm
+    try:
+        figures = stream_batches.grow(5000, 1000, loop)
+    finally:
+        comm.create_comm = created
+        loop.close()
+        asyncio.set_event_loop(None)
+    assert figures["batch bytes"] == 77_947
+    # Per batch, the transaction's check of [diff, events, title, reply, url] writes the
+    # stream's change as null; nothing else writes more than an inbound message's bytes.
+    assert encoded.count(b'[{"0":null},[],null,null,null]') == 5
+    assert max(map(len, encoded)) < 200
