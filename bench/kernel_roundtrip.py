@@ -4,11 +4,14 @@
 
 Starts a real IPython kernel with jupyter_client, creates the three widgets of
 ``bench/latency.py`` in it (a livewidget counter, the bare anywidget echo, an ipywidgets
-Button + Label), and plays the frontend's part over ZMQ: for each click it sends the comm
-message the browser would send and times until the widget's reply reaches the client, then
-waits for the kernel's ``idle`` before the next click. Clicks go round robin over the widgets
-so the machine's load hits them alike. Prints p50 and p90 per widget, the ratio of its p50 to
-the echo's, and the kernel's messages per click on iopub (``busy``, the reply, ``idle``).
+Button + Label) and the 1,000-row dict table of ``bench/latency_scenarios.py`` (its cell,
+append and remove buttons), and plays the frontend's part over ZMQ: for each click it sends
+the comm message the browser would send and times until the widget's reply reaches the
+client, then waits for the kernel's ``idle`` before the next click. Clicks go round robin over
+the widgets so the machine's load hits them alike. Prints p50 and p90 per widget, the ratio of
+its p50 to the echo's, ``busy→reply`` (the kernel's own clock: from its ``busy`` status to the
+reply, by the messages' header dates: the kernel's time on the click, transport excluded) and
+the kernel's messages per click on iopub (``busy``, the reply, ``idle``).
 
 This is the floor under every number of ``bench.latency``: the browser and jupyter_server only
 add to it. The message counts are deterministic; the times are this machine's.
@@ -32,6 +35,7 @@ from jupyter_client.manager import KernelManager
 
 from bench._table import print_table
 from bench.latency import CELLS, p90
+from bench.latency_scenarios import TABLE_VIEW
 
 BASELINE = "echo"
 WARMUP_ROUNDS = 5
@@ -40,12 +44,20 @@ TIMEOUT = 30.0
 #: Run after each of the cells: keeps the widget it displayed (IPython's ``_``).
 KEEP = "_bench_widgets = globals().setdefault('_bench_widgets', []); _bench_widgets.append(_)"
 
+#: The 1,000-row dict table, after the three widgets of bench.latency.
+TABLE_CELL = (
+    "from livewidget import LiveView, LiveWidget\n" + TABLE_VIEW + "\nLiveWidget(BigTable)\n"
+)
+#: The table's buttons: scenario → the event it sends.
+TABLE_EVENTS = {"table cell": "cell", "table append": "append", "table remove": "remove"}
+
 #: Run after the cells: the comm ids the client talks to.
 COMM_IDS = """
 import json
-livewidget, echo, _ = _bench_widgets
+livewidget, echo, _, table = _bench_widgets
 print(json.dumps({
     "livewidget": livewidget.comm.comm_id,
+    "table": table.comm.comm_id,
     "echo": echo.comm.comm_id,
     "ipw_button": ipw_button.comm.comm_id,
     "ipw_label": ipw_label.comm.comm_id,
@@ -63,6 +75,8 @@ class Target:
     click: Any
     samples: list[float] = field(default_factory=list)
     messages: list[int] = field(default_factory=list)
+    #: ms from the kernel's busy status to its reply, by the kernel's own header dates
+    kernel: list[float] = field(default_factory=list)
 
 
 def start_kernel() -> tuple[KernelManager, BlockingKernelClient]:
@@ -90,23 +104,29 @@ def run_cell(client: BlockingKernelClient, code: str) -> str:
 
 
 def targets_in(client: BlockingKernelClient) -> list[Target]:
-    """Create the three widgets in the kernel and say how to click each."""
-    for cell in CELLS:
+    """Create the widgets in the kernel and say how to click each."""
+    for cell in [*CELLS, TABLE_CELL]:
         run_cell(client, cell)
         run_cell(client, KEEP)
     ids = json.loads(run_cell(client, COMM_IDS))
     counter = iter(range(1, 10**9))
-    lw = Target("livewidget", ids["livewidget"], ids["livewidget"], None)
-    lw.click = lambda: {
-        "method": "custom",
-        "content": {
-            "k": "event",
-            "ref": next(counter),
-            "type": "click",
-            "event": "inc",
-            "value": {},
-        },
-    }
+
+    def clicks(event: str) -> Any:
+        return lambda: {
+            "method": "custom",
+            "content": {
+                "k": "event",
+                "ref": next(counter),
+                "type": "click",
+                "event": event,
+                "value": {},
+            },
+        }
+
+    lw = Target("livewidget", ids["livewidget"], ids["livewidget"], clicks("inc"))
+    tables = [
+        Target(name, ids["table"], ids["table"], clicks(e)) for name, e in TABLE_EVENTS.items()
+    ]
     echo = Target(
         BASELINE, ids["echo"], ids["echo"], lambda: {"method": "custom", "content": {"n": 1}}
     )
@@ -116,9 +136,10 @@ def targets_in(client: BlockingKernelClient) -> list[Target]:
         ids["ipw_label"],
         lambda: {"method": "custom", "content": {"event": "click"}},
     )
-    send(client, lw.comm_id, {"method": "custom", "content": {"k": "join"}})
-    drain(client)
-    return [lw, echo, ipw]
+    for comm_id in (lw.comm_id, ids["table"]):
+        send(client, comm_id, {"method": "custom", "content": {"k": "join"}})
+        drain(client)
+    return [lw, echo, ipw, *tables]
 
 
 def send(client: BlockingKernelClient, comm_id: str, data: dict[str, Any]) -> None:
@@ -136,21 +157,29 @@ def drain(client: BlockingKernelClient) -> int:
             return count
 
 
-def click(client: BlockingKernelClient, widget: Target) -> tuple[float, int]:
-    """One click: ms until the reply arrived, and the iopub messages it caused."""
+def click(client: BlockingKernelClient, widget: Target) -> tuple[float, int, float]:
+    """One click: ms until the reply arrived, the iopub messages it caused, and the ms from
+    the kernel's ``busy`` to its reply by the kernel's own clock (NaN if no busy came first).
+    """
     start = time.perf_counter()
     send(client, widget.comm_id, widget.click())
     count = 0
+    busy: datetime.datetime | None = None
     while True:
         try:
             msg = client.get_iopub_msg(timeout=TIMEOUT)
         except queue.Empty as exc:
             raise TimeoutError(f"{widget.name}: no reply within {TIMEOUT} s") from exc
         count += 1
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "busy":
+            busy = msg["header"]["date"]
         if msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == widget.reply_comm_id:
             elapsed = (time.perf_counter() - start) * 1000
             break
-    return elapsed, count + drain(client)
+    in_kernel = float("nan")
+    if busy is not None:
+        in_kernel = (msg["header"]["date"] - busy).total_seconds() * 1000
+    return elapsed, count + drain(client), in_kernel
 
 
 def measure(clicks: int, gap_ms: float) -> list[Target]:
@@ -160,10 +189,11 @@ def measure(clicks: int, gap_ms: float) -> list[Target]:
         targets = targets_in(client)
         for round_index in range(WARMUP_ROUNDS + clicks):
             for widget in targets:
-                elapsed, count = click(client, widget)
+                elapsed, count, in_kernel = click(client, widget)
                 if round_index >= WARMUP_ROUNDS:
                     widget.samples.append(elapsed)
                     widget.messages.append(count)
+                    widget.kernel.append(in_kernel)
                 time.sleep(gap_ms / 1000)
         return targets
     finally:
@@ -192,13 +222,14 @@ def main() -> None:
                 p50,
                 p90(widget.samples),
                 p50 / baseline,
+                statistics.median(widget.kernel),
                 "/".join(map(str, counts)),
             ]
         )
     print_table(
         f"Comm round trip straight to the kernel (jupyter_client over ZMQ; no server, no browser), "
-        f"ms, {args.gap:g} ms between clicks",
-        ["widget", "clicks", "p50 ms", "p90 ms", "p50/echo", "iopub msgs/click"],
+        f"ms, {args.gap:g} ms between clicks; busy→reply: p50 by the kernel's own clock",
+        ["widget", "clicks", "p50 ms", "p90 ms", "p50/echo", "busy→reply", "iopub msgs/click"],
         rows,
     )
 
