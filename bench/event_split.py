@@ -28,6 +28,7 @@ import cProfile
 import io
 import pstats
 import statistics
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -110,13 +111,28 @@ class StubKernel:
 
 class Stopwatch:
     """Exclusive time per stage: each wrapped call is charged to its stage, minus the
-    wrapped calls inside it, which are charged to theirs."""
+    wrapped calls inside it, which are charged to theirs.
 
-    def __init__(self) -> None:
+    Only calls on the thread that made it count, and only inside ``root`` when one is given
+    (in a kernel, the status messages around a click pack messages too). Each time the
+    outermost stage ends, the event's times are appended to :attr:`events`.
+    """
+
+    def __init__(self, root: str | None = None) -> None:
+        self.root = root
         self.event: dict[str, float] = defaultdict(float)
+        #: One dict per event: stage → seconds.
+        self.events: list[dict[str, float]] = []
         self._stack: list[str] = []
         self._mark = 0.0
         self._undo: list[tuple[Any, str, Any]] = []
+        self._thread = threading.get_ident()
+
+    def counts(self, stage: str) -> bool:
+        """Whether a call of ``stage`` here and now is timed."""
+        if threading.get_ident() != self._thread:
+            return False
+        return bool(self._stack) or self.root is None or stage == self.root
 
     def enter(self, stage: str) -> None:
         """Start ``stage`` (charging the time so far to the stage it interrupts)."""
@@ -131,6 +147,9 @@ class Stopwatch:
         now = time.perf_counter()
         self.event[self._stack.pop()] += now - self._mark
         self._mark = now
+        if not self._stack:
+            self.events.append(dict(self.event))
+            self.event.clear()
 
     def wrap(self, owner: Any, name: str, stage: str) -> None:
         """Time every call of ``owner.name`` as ``stage`` until :meth:`unwrap`."""
@@ -138,6 +157,8 @@ class Stopwatch:
         function = original.__func__ if isinstance(original, staticmethod) else original
 
         def timed(*args: Any, **kwargs: Any) -> Any:
+            if not self.counts(stage):
+                return function(*args, **kwargs)
             self.enter(stage)
             try:
                 return function(*args, **kwargs)
@@ -157,6 +178,8 @@ class Stopwatch:
 def stages() -> list[tuple[Any, str, str]]:
     """(owner, function name, stage): the functions timed, from the outside in."""
     import comm.base_comm
+    import ipykernel.comm.comm
+    import ipykernel.iostream
 
     from livewidget import widget
     from livewidget._core import messages, queue, rendering, replies, session
@@ -175,7 +198,9 @@ def stages() -> list[tuple[Any, str, str]]:
         (widget.LiveWidget, "_send_message", "send: widget → comm"),
         (kernel, "run_with_parent", "send: widget → comm"),
         (KernelComm, "publish_msg", "ipykernel publish"),
+        (ipykernel.comm.comm, "json_clean", "ipykernel json_clean"),
         (WireSession, "serialize", "JSON pack + HMAC"),
+        (ipykernel.iostream.BackgroundSocket, "send_multipart", "iopub: hand-off to its thread"),
     ]
 
 
@@ -229,7 +254,6 @@ def measure(events: int, profile: str | None = None) -> dict[str, dict[str, floa
                 for scenario, (widget_, content) in targets.items():
                     frames = kernel.frames(widget_.comm.comm_id, content(ref))
                     before = kernel.iopub.messages
-                    watch.event.clear()
                     on = scenario == profile and ref > WARMUP
                     if on:
                         profiler.enable()
@@ -241,9 +265,10 @@ def measure(events: int, profile: str | None = None) -> dict[str, dict[str, floa
                     if ref <= WARMUP:
                         continue
                     sent[scenario] = sent.get(scenario, 0) + kernel.iopub.messages - before
-                    for stage, seconds in watch.event.items():
+                    event = watch.events[-1]
+                    for stage, seconds in event.items():
                         samples[scenario][stage].append(seconds * 1e6)
-                    samples[scenario]["total"].append(sum(watch.event.values()) * 1e6)
+                    samples[scenario]["total"].append(sum(event.values()) * 1e6)
             watch.unwrap()
     finally:
         watch.unwrap()

@@ -28,6 +28,7 @@ import queue
 import statistics
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from jupyter_client.blocking.client import BlockingKernelClient
@@ -65,6 +66,23 @@ print(json.dumps({
 """
 
 
+#: Run in the kernel before the split rounds: bench.event_split's stopwatch on the same stages,
+#: from the comm's handler on (the kernel's own reading of the message comes before it).
+INSTALL_WATCH = """
+import sys
+sys.path.insert(0, {root!r})
+import bench.event_split as _split
+_watch = _split.Stopwatch(root="comm dispatch (ipywidgets)")
+for _owner, _name, _stage in _split.stages():
+    if _owner is not None:
+        _watch.wrap(_owner, _name, _stage)
+for _view in {{type(w.view) for w in _bench_widgets if hasattr(w, "view")}}:
+    _watch.wrap(_view, "handle_event", "handler (the view's own)")
+"""
+#: Run after the split rounds: the stopwatch's events, as JSON, and the functions put back.
+DUMP_WATCH = "_watch.unwrap(); print(json.dumps(_watch.events))"
+
+
 @dataclass
 class Target:
     """One widget as the client drives it: what a click sends, and which comm replies."""
@@ -77,6 +95,8 @@ class Target:
     messages: list[int] = field(default_factory=list)
     #: ms from the kernel's busy status to its reply, by the kernel's own header dates
     kernel: list[float] = field(default_factory=list)
+    #: stage → µs per click, measured in the kernel (``--split``)
+    split: dict[str, list[float]] = field(default_factory=dict)
 
 
 def start_kernel() -> tuple[KernelManager, BlockingKernelClient]:
@@ -182,8 +202,10 @@ def click(client: BlockingKernelClient, widget: Target) -> tuple[float, int, flo
     return elapsed, count + drain(client), in_kernel
 
 
-def measure(clicks: int, gap_ms: float) -> list[Target]:
-    """Click each widget ``clicks`` times (after warm-up rounds), round robin."""
+def measure(clicks: int, gap_ms: float, split: bool = False) -> list[Target]:
+    """Click each widget ``clicks`` times (after warm-up rounds), round robin; with ``split``,
+    as many rounds again with the kernel's stages timed (apart, so they cost the times none).
+    """
     manager, client = start_kernel()
     try:
         targets = targets_in(client)
@@ -195,6 +217,19 @@ def measure(clicks: int, gap_ms: float) -> list[Target]:
                     widget.messages.append(count)
                     widget.kernel.append(in_kernel)
                 time.sleep(gap_ms / 1000)
+        if split:
+            root = str(Path(__file__).resolve().parents[1])
+            run_cell(client, INSTALL_WATCH.format(root=root))
+            for _ in range(clicks):
+                for widget in targets:
+                    click(client, widget)
+                    time.sleep(gap_ms / 1000)
+            events = json.loads(run_cell(client, DUMP_WATCH))
+            for index, event in enumerate(events):  # one per click, in the order clicked
+                widget = targets[index % len(targets)]
+                for stage, seconds in event.items():
+                    widget.split.setdefault(stage, []).append(seconds * 1e6)
+                widget.split.setdefault("total", []).append(sum(event.values()) * 1e6)
         return targets
     finally:
         client.stop_channels()
@@ -205,11 +240,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clicks", type=int, default=100, help="measured clicks per widget")
     parser.add_argument("--gap", type=float, default=30, help="ms between clicks")
+    parser.add_argument(
+        "--split", action="store_true", help="also time the kernel's stages (extra rounds)"
+    )
     args = parser.parse_args()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {load}")
-    targets = measure(args.clicks, args.gap)
+    targets = measure(args.clicks, args.gap, args.split)
     baseline = statistics.median(next(w for w in targets if w.name == BASELINE).samples)
     rows = []
     for widget in targets:
@@ -230,6 +268,34 @@ def main() -> None:
         f"Comm round trip straight to the kernel (jupyter_client over ZMQ; no server, no browser), "
         f"ms, {args.gap:g} ms between clicks; busy→reply: p50 by the kernel's own clock",
         ["widget", "clicks", "p50 ms", "p90 ms", "p50/echo", "busy→reply", "iopub msgs/click"],
+        rows,
+    )
+
+    if args.split:
+        print_split(targets, args.clicks)
+
+
+def print_split(targets: list[Target], clicks: int) -> None:
+    """The kernel's stages per click, µs (medians), from the comm's handler to the send."""
+    stages = list(dict.fromkeys(stage for w in targets for stage in w.split if stage != "total"))
+    rows: list[list[object]] = []
+    for stage in [*stages, "total"]:
+        rows.append(
+            [stage]
+            + [
+                round(
+                    statistics.median(
+                        w.split.get(stage, [0.0]) + [0.0] * (clicks - len(w.split.get(stage, [])))
+                    ),
+                    1,
+                )
+                for w in targets
+            ]
+        )
+    print_table(
+        f"Inside the kernel, µs per click (median of {clicks}; exclusive time per stage, as"
+        " bench.event_split; from the comm's handler on, in extra rounds)",
+        ["stage", *(w.name for w in targets)],
         rows,
     )
 
