@@ -40,7 +40,8 @@ def reply_payload(result: Any, view: type, event: str) -> Any:
 
 async def call(fn: Callable[..., Any], *args: Any) -> Any:
     result = fn(*args)
-    if inspect.isawaitable(result):
+    # A plain ``def`` handler returns None: no isawaitable (an ABC check) on every event.
+    if result is not None and inspect.isawaitable(result):
         result = await result
     return result
 

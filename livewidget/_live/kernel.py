@@ -32,11 +32,13 @@ def kernel() -> Any | None:
     module = sys.modules.get("ipykernel.kernelbase")
     if module is None:
         return None
-    try:
-        cls = module.Kernel
-        return cls.instance() if cls.initialized() else None
-    except Exception:  # an ipykernel we do not know: behave as outside a kernel
+    # What ``Kernel.instance() if Kernel.initialized() else None`` gives, read directly: it
+    # runs twice per click, and traitlets' singleton methods cost several µs each time.
+    cls = getattr(module, "Kernel", None)
+    if not isinstance(cls, type):  # an ipykernel we do not know: behave as outside a kernel
         return None
+    instance = getattr(cls, "_instance", None)
+    return instance if isinstance(instance, cls) else None
 
 
 def current_parent() -> Parent | None:

@@ -19,7 +19,7 @@ import contextlib
 import os
 import selectors
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from . import kernel as _kernel
@@ -103,31 +103,52 @@ def _run_forever(loop: asyncio.AbstractEventLoop, ready: threading.Event) -> Non
         _running.release()
 
 
-@contextlib.contextmanager
-def borrowed(loop: asyncio.AbstractEventLoop) -> Iterator[bool]:
-    """Run livewidget's loop's work on this thread while that loop is idle; yields True if so.
+def borrowed(loop: asyncio.AbstractEventLoop) -> Borrowed:
+    """Run livewidget's loop's work on this thread while it is idle; ``with`` gives True if so.
 
     A message that reaches an idle loop is handled by the thread that received it (the
     kernel's comm handler), as it was before widgets had a thread of their own: two thread
     wake-ups saved per click. Meanwhile livewidget's thread waits, so nothing else of
     livewidget runs, and ``asyncio.get_running_loop()`` is livewidget's loop here. What the
-    work scheduled on the loop runs once it is given back. Yields False, at once, when the
+    work scheduled on the loop runs once it is given back. Gives False, at once, when the
     loop is busy or ``loop`` is not livewidget's: then hand the work over instead.
     """
-    global _borrower
-    if not is_shared(loop) or not _running.acquire(blocking=False):
-        yield False
-        return
-    previous = asyncio._get_running_loop()
-    asyncio._set_running_loop(loop)
-    _borrower = threading.get_ident()
-    due = _next_due(loop)
-    try:
-        yield True
-    finally:
+    return Borrowed(loop)
+
+
+class Borrowed:
+    """The context manager :func:`borrowed` returns (a class, not a generator: it runs on
+    every click, and a generator-based one costs several times as much)."""
+
+    __slots__ = ("_due", "_held", "_loop", "_previous")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._held = False
+        self._previous: asyncio.AbstractEventLoop | None = None
+        self._due: float | None = None
+
+    def __enter__(self) -> bool:
+        global _borrower
+        loop = self._loop
+        if not is_shared(loop) or not _running.acquire(blocking=False):
+            return False
+        self._held = True
+        self._previous = asyncio._get_running_loop()
+        asyncio._set_running_loop(loop)
+        _borrower = threading.get_ident()
+        self._due = _next_due(loop)
+        return True
+
+    def __exit__(self, *_: object) -> None:
+        global _borrower
+        if not self._held:
+            return
+        self._held = False
+        loop = self._loop
         _borrower = None
-        asyncio._set_running_loop(previous)
-        wake = _woken_by(loop, due)
+        asyncio._set_running_loop(self._previous)
+        wake = _woken_by(loop, self._due)
         _running.release()
         if wake:
             # livewidget's thread waits with a timeout it chose before this work queued
