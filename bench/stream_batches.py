@@ -1,6 +1,6 @@
 """A stream growing through a widget: each batch against Jinja2, and the kernel's heap.
 
-    python -m bench.stream_batches [ROWS] [BATCH]
+    python -m bench.stream_batches [ROWS] [BATCH] [--split]
 
 A LiveWidget on a comm that counts and drops what it sends (so the page's rows are not kept
 by the benchmark) shows a view whose ``handle_event`` builds BATCH items (default 1,000) and
@@ -16,6 +16,11 @@ the page holds by then. Times are the process's CPU time (``time.process_time``:
 path runs in this thread), which other work on a shared machine inflates far less than the
 wall clock; the wall-clock ratio is printed beside it.
 Issue #15's targets: each batch <= 1.5x the Jinja2 render of the batch, heap flat.
+
+``--split`` adds a third run that prints where a batch's CPU time goes, step by step (the
+functions named in :data:`STEPS`, wrapped for that run only; each step's median against the
+Jinja2 render of the batch, and what lies between the steps: the message's parsing, the
+queue, the handler's transaction).
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ import statistics
 import sys
 import time
 import tracemalloc
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from importlib import import_module
 from typing import Any
 
 import comm
@@ -149,9 +156,79 @@ class _SizingComm(CountingComm):
             self.size_next = False
 
 
+#: The steps of a batch, in the order they run: (module, attribute path, label). Nested
+#: steps (indented labels) are part of the step above them.
+STEPS: tuple[tuple[str, str, str], ...] = (
+    (__name__, "Feed.handle_event", "handler: the view's items, socket.stream"),
+    ("livewidget._core.rendering", "Renderer.render", "render: the template's new rows"),
+    ("livewidget.template._blocks", "stream_comprehension", "  of which rows packed, recorded"),
+    ("livewidget._core.session", "diff", "diff: the rows in Phoenix's shape"),
+    ("livewidget._core.replies", "Replies.check", "the message's check"),
+    ("livewidget._core.replies", "Replies.commit_tree", "commit (last batch's rows freed)"),
+    ("livewidget._core.replies", "Replies.finish", "the message completed and sent"),
+)
+
+
+@contextmanager
+def _stopwatch(times: dict[str, list[float]]) -> Iterator[None]:
+    """Wrap each of :data:`STEPS` to add its CPU seconds per call to ``times``, then unwrap."""
+    undo: list[tuple[Any, str, Any]] = []
+
+    def timed(function: Callable[..., Any], label: str) -> Callable[..., Any]:
+        def step(*args: Any, **kwargs: Any) -> Any:
+            began = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                times.setdefault(label, []).append(time.process_time() - began)
+
+        return step
+
+    try:
+        for module, path, label in STEPS:
+            *owners, name = path.split(".")
+            owner: Any = import_module(module)
+            for part in owners:
+                owner = getattr(owner, part)
+            undo.append((owner, name, owner.__dict__[name]))
+            setattr(owner, name, timed(getattr(owner, name), label))
+        yield
+    finally:
+        for owner, name, original in reversed(undo):
+            setattr(owner, name, original)
+
+
+def print_split(rows: int, batch: int, loop: asyncio.AbstractEventLoop) -> None:
+    """Grow a stream once more with :data:`STEPS` timed; print each step's median."""
+    times: dict[str, list[float]] = {}
+    with _stopwatch(times):
+        figures = grow(rows, batch, loop, baseline=True)
+    jinja = statistics.median(figures["jinja cpu"])
+    whole = statistics.median(figures["cpu"])
+    table = []
+    top = 0.0
+    for _, _, label in STEPS:
+        seconds = statistics.median(times.get(label, [0.0]))
+        top += 0 if label.startswith(" ") else seconds
+        table.append([label, round(seconds * 1000, 3), round(seconds / jinja, 3)])
+    table.append(
+        ["between the steps", round((whole - top) * 1000, 3), round((whole - top) / jinja, 3)]
+    )
+    table.append(["whole batch", round(whole * 1000, 3), round(whole / jinja, 3)])
+    print_table(
+        f"Where a batch's CPU time goes (medians over {len(figures['cpu'])} batches, steps"
+        f" timed by wrapping them; baseline: the Jinja2 render of the batch,"
+        f" {jinja * 1000:.3f} ms)",
+        ["step", "ms", "/ jinja"],
+        table,
+    )
+
+
 def main() -> None:
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    batch = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000
+    split = "--split" in sys.argv
+    args = [arg for arg in sys.argv[1:] if arg != "--split"]
+    rows = int(args[0]) if args else 100_000
+    batch = int(args[1]) if len(args) > 1 else 1_000
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     plain = environment().from_string(BATCH_ALONE)
@@ -197,6 +274,8 @@ def main() -> None:
             for i, (n, size) in enumerate(traced["heap"])
         ],
     )
+    if split:
+        print_split(rows, batch, loop)
 
 
 if __name__ == "__main__":
