@@ -349,6 +349,7 @@ class Builder:
                 derivation,
                 row_plan.key_set,
                 row_plan.shapes,
+                row_plan.width,
             )
         )
         return ""

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import compress, count, islice, repeat
-from operator import and_, eq, is_, is_not, not_
+from itertools import count, repeat
+from operator import is_
 from typing import Any, Protocol
 
 from ._rendered import KEYS, MIXED, POSITIONS, Comprehension, Derivation, Dynamic
-from ._snapshot import UNCOMPARABLE, dict_shapes, same, snapshot, snapshot_rows
+from ._scan import Scan
+from ._snapshot import UNCOMPARABLE, same, snapshot, snapshot_rows
 
 
 class Slot(Protocol):
@@ -65,6 +66,8 @@ class RowPlan:
     key_set: frozenset[Hashable] | None = None
     #: Each row's :func:`~._snapshot.dict_shapes` shape, when its rows are dicts.
     shapes: list[Any] | None = None
+    #: The rows' :func:`~._scan.dict_width`, when known.
+    width: int | None = None
 
 
 def plan(
@@ -83,14 +86,8 @@ def plan(
         else None
     )
     if old is None or changed is None or not slot.reusable:
-        shapes = None
-        if slot.reusable:
-            copies, shapes = snapshot_rows(items)
-        else:
-            copies = [UNCOMPARABLE] * size
-        row_plan = RowPlan([None] * size, fresh(items), keys, keying, copies, positions)
-        row_plan.shapes = shapes
-        return items, row_plan
+        copies = snapshot_rows(items) if slot.reusable else [UNCOMPARABLE] * size
+        return items, RowPlan([None] * size, fresh(items), keys, keying, copies, positions)
     if old.keys == keys:  # the usual update: same rows in the same order
         pairs: Iterable[int | None] = range(size)
     else:
@@ -170,7 +167,7 @@ def lean_plan(
     again: Any = Keyed(items, key_attr) if key_attr else items
     snaps = old.snapshots
     n_old, n_new = len(snaps), len(items)
-    scan = _Scan(snaps, items, old)
+    scan = Scan(snaps, items, old)
     head = scan.common(min(n_old, n_new), backwards=False)
     tail = scan.common(min(n_old, n_new) - head, backwards=True)
     old_end, new_end = n_old - tail, n_new - tail
@@ -229,77 +226,8 @@ def lean_plan(
     snapshots.extend(snaps[old_end:])
     derivation = Derivation(old, head, tail, sources)
     row_plan = RowPlan(rows, evaluate, keys, old.keying, snapshots, None, derivation, key_set)
-    row_plan.shapes = scan.new_shapes
+    row_plan.shapes, row_plan.width = scan.new_shapes, scan.new_width
     return items, row_plan
-
-
-class _Scan:
-    """Finds how many rows at either end are the same as the previous render's.
-
-    Immutable items are shared by their snapshot, so the first pass compares identities in
-    C. From the first item that is not its snapshot on, items are compared by value: dict
-    rows of plain values by shape and ``==``, in C (see :func:`~._snapshot.dict_shapes`),
-    any other row with :func:`~._snapshot.same`.
-    """
-
-    def __init__(self, snaps: list[Any], items: list[Any], old: Comprehension) -> None:
-        self.snaps = snaps
-        self.items = items
-        self.old = old
-        self.old_shapes: list[Any] | None = None
-        self.new_shapes: list[Any] | None = None
-        self._shaped = False
-
-    def common(self, limit: int, *, backwards: bool) -> int:
-        """How many items at the start (or end) are the same as their snapshots, up to
-        ``limit``."""
-        snaps, items = self.snaps, self.items
-
-        def pairs(start: int, a: list[Any], b: list[Any]) -> tuple[Iterable[Any], Iterable[Any]]:
-            first = reversed(a) if backwards else iter(a)
-            second = reversed(b) if backwards else iter(b)
-            return islice(first, start, limit), islice(second, start, limit)
-
-        found = next(compress(count(), map(is_not, *pairs(0, snaps, items))), limit)
-        if found == limit:
-            return limit
-        old_shapes, new_shapes = self._shapes(found, backwards)
-        if old_shapes is None or new_shapes is None:
-            differs = map(_differs, *pairs(found, snaps, items))
-            return found + next(compress(count(), differs), limit - found)
-        equal = map(
-            and_,
-            map(
-                and_,
-                map(is_, *pairs(found, old_shapes, new_shapes)),
-                map(eq, *pairs(found, snaps, items)),
-            ),
-            map(
-                is_not,
-                islice(reversed(new_shapes) if backwards else iter(new_shapes), found, limit),
-                repeat(None),
-            ),
-        )
-        for offset in compress(count(found), map(not_, equal)):
-            index = len(snaps) - 1 - offset if backwards else offset
-            new_index = len(items) - 1 - offset if backwards else offset
-            if not same(snaps[index], items[new_index]):
-                return offset
-        return limit
-
-    def _shapes(self, found: int, backwards: bool) -> tuple[list[Any] | None, list[Any] | None]:
-        if not self._shaped:
-            self._shaped = True
-            row = self.items[len(self.items) - 1 - found if backwards else found]
-            if type(row) is dict:
-                self.new_shapes = dict_shapes(self.items)
-                if self.new_shapes is not None:
-                    self.old_shapes = self.old.shapes or dict_shapes(self.snaps)
-        return self.old_shapes, self.new_shapes
-
-
-def _differs(snap: Any, item: Any) -> bool:
-    return not same(snap, item)
 
 
 def _items(value: Any) -> tuple[list[Any], str | None]:

@@ -104,6 +104,8 @@ class Comprehension:
     key_set: frozenset[Hashable] | None = None
     #: The rows' shapes when they are dicts (see ``_snapshot.dict_shapes``), once known.
     shapes: list[Any] | None = None
+    #: The rows' ``_scan.dict_width``, once known.
+    width: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The full comprehension, statics included, in Phoenix's keyed shape.

@@ -18,7 +18,7 @@ import decimal
 import enum
 import fractions
 import uuid
-from itertools import compress, count, repeat
+from itertools import chain, compress, count, repeat
 from operator import is_
 from typing import Any
 
@@ -190,16 +190,16 @@ def dict_shapes(values: list[Any]) -> list[Any] | None:
     return known
 
 
-def snapshot_rows(values: list[Any]) -> tuple[list[Any], list[Any] | None]:
-    """:func:`snapshot` of each value, and their :func:`dict_shapes` when they are dicts
-    (dicts of plain values are then copied in one pass in C)."""
-    shapes = dict_shapes(values) if values and type(values[0]) is dict else None
-    if shapes is None:
-        return list(map(snapshot, values)), None
-    copies = list(map(dict, values))
-    for index in compress(count(), map(is_, shapes, repeat(None))):
-        copies[index] = snapshot(values[index])  # nested or unusual values
-    return copies, shapes
+def snapshot_rows(values: list[Any]) -> list[Any]:
+    """:func:`snapshot` of each value; when every value is a dict of plain values (the
+    usual table), they are all copied in one pass in C."""
+    if (
+        values
+        and set(map(type, values)) == {dict}
+        and _PLAIN.issuperset(map(type, chain.from_iterable(map(dict.values, values))))
+    ):
+        return list(map(dict, values))
+    return list(map(snapshot, values))
 
 
 def _same_items(snaps: Any, values: Any, depth: int, *, equal: bool = True) -> bool:
