@@ -20,7 +20,18 @@ from livewidget.template import CompiledTemplate, environment, to_html
 from livewidget.template._lookups import fast_lookups
 
 #: Names a dict has as attributes, names it may hold as keys, and a dunder or two.
-NAMES = ["items", "keys", "get", "pop", "__class__", "__len__", "move_to_end", "default_factory", "name", "id"]
+NAMES = [
+    "items",
+    "keys",
+    "get",
+    "pop",
+    "__class__",
+    "__len__",
+    "move_to_end",
+    "default_factory",
+    "name",
+    "id",
+]
 
 
 class Row:
