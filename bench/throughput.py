@@ -2,12 +2,20 @@
 
     python -m bench.throughput [EVENTS]
 
-A LiveWidget(Counter) on a recording comm (no kernel) is joined, then receives a burst of
-EVENTS click events (default 10,000) through the comm's message handler, as the kernel would
-deliver them; the burst ends when every event has its answer. A bare ``anywidget.AnyWidget``
-whose ``on_msg`` sends each message back handles the same burst the same way, in the same
-run. Printed: events per second of each (median of a few bursts), their ratio, and the
-messages each sent for the burst (deterministic: one answer per event).
+A LiveWidget(Counter) is joined, then receives a burst of EVENTS click events (default
+10,000) through its comm, as the kernel would deliver them; the burst ends when every event
+has its answer. A bare ``anywidget.AnyWidget`` whose ``on_msg`` sends each message back
+handles the same burst the same way, in the same run. Two settings:
+
+- **recording comm**: widgets on a comm that keeps what they send (no kernel): livewidget's
+  own work against the echo's, with nothing around them;
+- **kernel's packing**: widgets on ipykernel's own comms in a stub kernel
+  (:class:`bench.event_split.StubKernel`): every event arrives as signed frames the kernel
+  deserializes, every answer is packed and signed as a kernel sends it, and the LiveWidget
+  runs on livewidget's thread as in a kernel. What a real kernel pays per message, minus ZMQ.
+
+Printed: events per second of each (median of a few bursts), their ratio, and the messages
+each sent for the burst (deterministic: one answer per event).
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import comm
 
 from bench._comm import RecordingComm
 from bench._table import print_conditions, print_table
+from bench.event_split import StubKernel
 from bench.memory import Counter
 from livewidget import LiveWidget
 
@@ -67,8 +76,46 @@ def live_widget(loop: asyncio.AbstractEventLoop) -> LiveWidget:
     return widget
 
 
+def kernel_burst(kernel: StubKernel, widget: Any, events: int) -> tuple[float, int]:
+    """Deliver ``events`` clicks as kernel frames; seconds until all are answered, and the
+    messages sent. The frames are made before the clock starts (the client's work)."""
+    frames = [kernel.frames(widget.comm.comm_id, click(ref)) for ref in range(1, events + 1)]
+    start_count = kernel.iopub.messages
+    began = time.perf_counter()
+    for one in frames:
+        kernel.deliver(one)
+    while kernel.iopub.messages - start_count < events:  # any handed to livewidget's thread
+        time.sleep(0.001)
+    elapsed = time.perf_counter() - began
+    time.sleep(0.01)  # anything sent late still counts
+    return elapsed, kernel.iopub.messages - start_count
+
+
+def measure_in_kernel(events: int, bursts: int = BURSTS) -> dict[str, dict[str, float]]:
+    """As :func:`measure`, through ipykernel's comms and packing in a stub kernel."""
+    kernel = StubKernel()
+    rates: dict[str, list[float]] = {"anywidget echo": [], "LiveWidget(Counter)": []}
+    sent: dict[str, int] = {}
+    try:
+        for _ in range(bursts):  # in turn, so that both see the same load
+            for name in rates:
+                if name == "anywidget echo":
+                    widget: Any = Echo()
+                else:
+                    widget = LiveWidget(Counter)
+                    kernel.deliver(kernel.frames(widget.comm.comm_id, {"k": "join"}))
+                seconds, sent[name] = kernel_burst(kernel, widget, events)
+                rates[name].append(events / seconds)
+                widget.close()
+    finally:
+        kernel.close()
+    return {
+        name: {"rate": statistics.median(rates[name]), "messages": sent[name]} for name in rates
+    }
+
+
 def measure(events: int, bursts: int = BURSTS) -> dict[str, dict[str, float]]:
-    """Events per second and messages per burst, for livewidget and the echo."""
+    """Events per second and messages per burst, for livewidget and the echo (recording comm)."""
     comm.create_comm = lambda **kw: RecordingComm(**kw)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -95,17 +142,26 @@ def measure(events: int, bursts: int = BURSTS) -> dict[str, dict[str, float]]:
 def main() -> None:
     events = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     print_conditions()
-    figures = measure(events)
-    echo = figures["anywidget echo"]["rate"]
-    print_table(
-        f"A burst of {events:,} events into one widget (median of {BURSTS} bursts each, in turn;"
-        " baseline: a bare anywidget echo)",
-        ["widget", "events/s", "/ echo", "messages sent"],
-        [
-            [name, round(f["rate"]), round(f["rate"] / echo, 3), int(f["messages"])]
-            for name, f in figures.items()
-        ],
-    )
+    for setting, figures in (
+        ("recording comm, no kernel", measure(events)),
+        ("ipykernel's comms, unpacking and packing (stub kernel)", measure_in_kernel(events)),
+    ):
+        echo = figures["anywidget echo"]["rate"]
+        print_table(
+            f"A burst of {events:,} events into one widget, {setting} (median of {BURSTS}"
+            " bursts each, in turn; baseline: a bare anywidget echo)",
+            ["widget", "events/s", "µs/event", "/ echo", "messages sent"],
+            [
+                [
+                    name,
+                    round(f["rate"]),
+                    round(1e6 / f["rate"], 1),
+                    round(f["rate"] / echo, 3),
+                    int(f["messages"]),
+                ]
+                for name, f in figures.items()
+            ],
+        )
 
 
 if __name__ == "__main__":

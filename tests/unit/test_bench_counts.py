@@ -7,8 +7,9 @@ import json
 
 import comm
 import pytest
+from ipykernel.kernelbase import Kernel
 
-from bench import pyview_peer, rows, stream_batches, throughput
+from bench import event_split, pyview_peer, rows, stream_batches, throughput
 from bench._comm import RecordingComm
 from bench.diff import check_same_html, compact
 from bench.first_render import first_message, table_view
@@ -86,6 +87,28 @@ def test_a_burst_gets_one_answer_per_event_from_both_widgets(recording):
         "anywidget echo": 300,
         "LiveWidget(Counter)": 300,
     }
+
+
+def test_a_burst_through_the_kernels_packing_gets_one_message_per_event(recording):
+    figures = throughput.measure_in_kernel(200, bursts=1)
+    assert {name: f["messages"] for name, f in figures.items()} == {
+        "anywidget echo": 200,
+        "LiveWidget(Counter)": 200,
+    }
+    assert not Kernel.initialized()  # the stub kernel is gone: later tests see none
+
+
+def test_the_event_split_times_livewidgets_stages_and_sends_one_message_per_event(recording):
+    figures = event_split.measure(3)
+    assert set(figures) == set(event_split.SCENARIOS)
+    assert {name: f["messages"] for name, f in figures.items()} == dict.fromkeys(figures, 1.0)
+    own = ("parse + validate", "render", "reply assembly", "JSON pack + HMAC")
+    for name, stages in figures.items():
+        # The echo passes through the kernel's stages only; every LiveWidget event through all.
+        assert all(
+            (stages.get(stage, 0.0) > 0) == (name != "echo" or "JSON" in stage) for stage in own
+        )
+    assert not Kernel.initialized()
 
 
 def test_each_stream_batch_is_one_message(recording):
