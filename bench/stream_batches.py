@@ -156,10 +156,10 @@ class _SizingComm(CountingComm):
             self.size_next = False
 
 
-#: The steps of a batch, in the order they run: (module, attribute path, label). Nested
-#: steps (indented labels) are part of the step above them.
+#: The steps of a batch, in the order they run: (module, attribute path, label); module ""
+#: is this one, however it was run. Nested steps (indented labels) are part of the step above.
 STEPS: tuple[tuple[str, str, str], ...] = (
-    (__name__, "Feed.handle_event", "handler: the view's items, socket.stream"),
+    ("", "Feed.handle_event", "handler: the view's items, socket.stream"),
     ("livewidget._core.rendering", "Renderer.render", "render: the template's new rows"),
     ("livewidget.template._blocks", "stream_comprehension", "  of which rows packed, recorded"),
     ("livewidget._core.session", "diff", "diff: the rows in Phoenix's shape"),
@@ -187,9 +187,9 @@ def _stopwatch(times: dict[str, list[float]]) -> Iterator[None]:
     try:
         for module, path, label in STEPS:
             *owners, name = path.split(".")
-            owner: Any = import_module(module)
+            owner: Any = import_module(module) if module else None
             for part in owners:
-                owner = getattr(owner, part)
+                owner = globals()[part] if owner is None else getattr(owner, part)
             undo.append((owner, name, owner.__dict__[name]))
             setattr(owner, name, timed(getattr(owner, name), label))
         yield
