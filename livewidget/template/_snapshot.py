@@ -72,6 +72,8 @@ def snapshot(value: Any, depth: int = 0) -> Any:
     if kind is list:
         return [snapshot(item, depth) for item in value]
     if isinstance(value, tuple):
+        if _ATOMS.issuperset(map(type, value)):
+            return value  # the usual row: strings and numbers, immutable
         items = [snapshot(item, depth) for item in value]
         if all(a is b for a, b in zip(items, value, strict=True)):
             return value  # immutable all the way down: share it
@@ -191,14 +193,17 @@ def dict_shapes(values: list[Any]) -> list[Any] | None:
 
 
 def snapshot_rows(values: list[Any]) -> list[Any]:
-    """:func:`snapshot` of each value; when every value is a dict of plain values (the
-    usual table), they are all copied in one pass in C."""
-    if (
-        values
-        and set(map(type, values)) == {dict}
-        and _PLAIN.issuperset(map(type, chain.from_iterable(map(dict.values, values))))
+    """:func:`snapshot` of each value; when every value is a dict of plain values, or a tuple
+    of atoms (the usual tables), in one pass in C."""
+    kinds = set(map(type, values))
+    if kinds == {dict} and _PLAIN.issuperset(
+        map(type, chain.from_iterable(map(dict.values, values)))
     ):
         return list(map(dict, values))
+    if all(issubclass(kind, tuple) for kind in kinds) and _ATOMS.issuperset(
+        map(type, chain.from_iterable(values))
+    ):
+        return list(values)  # immutable all the way down: shared, as snapshot() would
     return list(map(snapshot, values))
 
 
