@@ -67,6 +67,8 @@ def run_with_parent(parent: Parent | None, fn: Callable[..., T], *args: Any) -> 
     subshell = parent["header"].get("subshell_id")
     if subshell is not None and not subshell_exists(subshell):
         parent = {**parent, "header": {**parent["header"], "subshell_id": None}}
+    elif var.get(None) is parent:
+        return fn(*args)  # the current parent already (a reply from inside the comm handler)
 
     def inner() -> T:
         var.set(parent)
