@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from .. import _encoding
+from .. import _checked
 from .. import _protocol as p
 from .._checked import Checked, checked
 from ..socket import Socket
@@ -113,7 +113,7 @@ class Renderer:
         self._checked = None
         tree_json = tree.to_json()
         if utf8_safe(tree) is not True:  # the full check names what cannot be sent
-            _encoding.check(tree_json)
+            _checked.check(tree_json)  # a stream's rows were checked when they were packed
         self._checked = (tree, checked(tree_json))
 
     def mounted_json(self, tree: Rendered) -> dict[str, Any]:

@@ -90,12 +90,15 @@ class RowStore:
     """A stream's rows as the page shows them, packed in chunks (see the module's text).
 
     ``logged`` counts the rows in the chunks, ``merged`` those of the first chunk, whose ids
-    are known to be distinct (its rows are exactly the page's first rows).
+    are known to be distinct (its rows are exactly the page's first rows). ``sendable``: every
+    row and id kept was proven sendable (JSON, UTF-8) when it was packed, so the rows can be
+    sent to a page that joins without being checked again.
     """
 
     chunks: tuple[Chunk, ...] = _NO_CHUNKS
     logged: int = 0
     merged: int = 0
+    sendable: bool = True
 
     def unpack(self) -> tuple[list[str], list[Any]]:
         """The ids and rows the page shows, in order (one object each: for a page that
@@ -114,22 +117,23 @@ class RowStore:
         return ids, rows
 
     @staticmethod
-    def pack(ids: list[str], rows: Sequence[Any]) -> RowStore:
+    def pack(ids: list[str], rows: Sequence[Any], sendable: bool = True) -> RowStore:
         """A store of distinct ``ids`` and their ``rows`` (JSON values), in one chunk."""
         if not ids:
             return RowStore()
         chunk = Chunk(_SEP.join(ids), *_swap(encode_rows(rows), len(ids)))
-        return RowStore((chunk,), len(ids), len(ids))
+        return RowStore((chunk,), len(ids), len(ids), sendable)
 
-    def appended(self, ids: list[str], rows: str, width: int) -> RowStore:
+    def appended(self, ids: list[str], rows: str, width: int, sendable: bool = True) -> RowStore:
         """The store after ``ids`` were appended (plain appends: no position, no limit),
-        their rows packed in ``rows`` by :func:`encode_rows`, with ``width``. Costs the new
-        rows, plus a merge now and then (see the module's text)."""
+        their rows packed in ``rows`` by :func:`encode_rows`, with ``width`` (``sendable``:
+        they were proven sendable). Costs the new rows, plus a merge now and then (see the
+        module's text)."""
         if not ids:
             return self
         chunks = (*self.chunks, Chunk(_SEP.join(ids), rows, len(ids), width))
         logged = self.logged + len(ids)
-        store = RowStore(chunks, logged, self.merged)
+        store = RowStore(chunks, logged, self.merged, self.sendable and sendable)
         if len(chunks) > _MAX_CHUNKS or logged - self.merged > max(self.merged, _MIN_MERGE):
             return store.compacted()
         return store
@@ -149,9 +153,10 @@ class RowStore:
                 rows = _CELL.join(chunk.rows for chunk in chunks)
             else:
                 rows = f"[{','.join(chunk.rows[1:-1] for chunk in chunks)}]"
-            return RowStore((Chunk(ids, rows, len(split), width),), len(split), len(split))
+            chunk = Chunk(ids, rows, len(split), width)
+            return RowStore((chunk,), len(split), len(split), self.sendable)
         del split
-        return RowStore.pack(*self.unpack())
+        return RowStore.pack(*self.unpack(), self.sendable)
 
     def applied(
         self,
@@ -159,15 +164,17 @@ class RowStore:
         deletes: Sequence[str],
         inserts: Sequence[WireInsert],
         rows: Sequence[Any],
+        sendable: bool = True,
     ) -> RowStore:
-        """The store after any instruction whose inserts bring ``rows`` (JSON values)."""
+        """The store after any instruction whose inserts bring ``rows`` (JSON values;
+        ``sendable``: they, their ids, were proven sendable)."""
         ids, kept = ([], []) if reset else self.unpack()
         steps = [
             (dom_id, at, limit, bool(update_only), row)
             for (dom_id, at, limit, update_only), row in zip(inserts, rows, strict=True)
         ]
         apply_ops(ids, kept, False, deletes, steps)
-        return RowStore.pack(ids, kept)
+        return RowStore.pack(ids, kept, (reset or self.sendable) and sendable)
 
 
 def _swap(packed: tuple[str, int], count: int) -> tuple[str, int, int]:

@@ -233,14 +233,17 @@ class StreamComprehension(Comprehension):
         self.log = log
 
     def to_json(self) -> dict[str, Any]:
-        """Every row the stream shows, as inserts after a reset."""
+        """Every row the stream shows, as inserts after a reset (flagged as checked when
+        every row was proven sendable as it was packed: a page that joins a long stream
+        does not get its rows encoded twice)."""
         ids, rows = self.store.unpack()
         inserts = [[dom_id, -1, None, False] for dom_id in ids]
-        return {
+        whole = {
             STATICS: list(self.statics),
             KEYED: _keyed(rows),
             STREAM: [self.ref, inserts, [], True],
         }
+        return checked(whole) if self.store.sendable and _utf8(*self.statics) else whole
 
     def changes_since(self, before: Dynamic) -> Any:
         """What a client showing ``before`` needs: the instructions since, in one."""
@@ -311,12 +314,12 @@ def stream_comprehension(
     reset = ops.reset or previous is None
     if reset or ops.deletes or ops.ids:
         values, packed = _encoded(rows)
-        if ops.plain and not ops.deletes:
-            store = (_EMPTY if reset else store).appended(list(ops.ids), *packed)
-        else:
-            store = store.applied(reset, ops.deletes, ops.wire, values)
-        base = weakref.ref(previous) if previous is not None else None
         sendable = _sendable(packed, ops)
+        if ops.plain and not ops.deletes:
+            store = (_EMPTY if reset else store).appended(list(ops.ids), *packed, sendable)
+        else:
+            store = store.applied(reset, ops.deletes, ops.wire, values, sendable)
+        base = weakref.ref(previous) if previous is not None else None
         log = (*log, _Entry(base, reset, tuple(ops.deletes), list(ops.wire), values, sendable))
     return StreamComprehension(
         statics, rows, list(ops.ids), block, ref=ops.ref, store=store, log=log
@@ -353,10 +356,14 @@ def _sendable(packed: tuple[str, int], ops: StreamOps) -> bool:
     text, width = packed
     if not width and ("NaN" in text or "Infinity" in text):
         return False
+    return _utf8(text, "\n".join(ops.ids), "\n".join(ops.deletes))
+
+
+def _utf8(*texts: str) -> bool:
+    """Whether every text can be written as UTF-8 (none holds a lone surrogate)."""
     try:
-        text.encode("utf-8")
-        "\n".join(ops.ids).encode("utf-8")
-        "\n".join(ops.deletes).encode("utf-8")
+        for text in texts:
+            text.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True

@@ -729,3 +729,43 @@ def test_a_stream_batch_encodes_only_what_was_not_checked_when_packed(monkeypatc
     # stream's change as null; nothing else writes more than an inbound message's bytes.
     assert encoded.count(b'[{"0":null},[],null,null,null]') == 5
     assert max(map(len, encoded)) < 200
+
+
+def test_a_page_joining_a_long_stream_gets_rows_checked_when_packed(monkeypatch):
+    """The rows a late joiner gets were checked when they were packed: the join's check
+    leaves the stream out (its statics are checked with it), and writes the rest."""
+    from livewidget import _encoding
+
+    encoded: list[Any] = []
+    encode = _encoding.encode
+
+    def recording(message: Any) -> bytes:
+        encoded.append(message)
+        return encode(message)
+
+    with LiveViewTest(Chat) as view:
+        view.push_event("stream", {"ids": list(range(3, 300))})
+        monkeypatch.setattr(_encoding, "encode", recording)
+        view.send_raw({"k": "join"})
+        monkeypatch.undo()
+        assert len(view.find_all("li")) == 299
+    checks = [message for message in encoded if isinstance(message, dict) and "r" in message]
+    assert [message["r"]["0"] is None for message in checks] == [True, False]  # session, client
+
+
+@pytest.mark.parametrize(
+    ("template", "rows"),
+    [
+        (LIST.replace("</li>", "\ud800</li>"), ["a", "b"]),  # the rows' statics
+        (LIST, ["a", "b\ud800"]),  # a row mounted
+    ],
+)
+def test_a_mounted_stream_that_cannot_be_sent_fails_the_mount(template, rows):
+    class Broken(LiveView):
+        def mount(self, socket, session, params):
+            socket.stream("msgs", [{"id": n, "text": text} for n, text in enumerate(rows)])
+
+    Broken.template = template
+    with LiveViewTest(Broken, raise_errors=False) as view:
+        assert "could not be shown" in view.html()
+        assert "lone surrogate" in json.dumps(view.messages[0])
