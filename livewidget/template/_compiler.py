@@ -55,8 +55,8 @@ from ._blocks import (
     Slot,
 )
 from ._html_context import check_placements
-from ._lookups import fast_lookups
 from ._rendered import Rendered
+from ._runtime import compile_template
 
 
 class CompiledTemplate:
@@ -156,7 +156,7 @@ class CompiledTemplate:
 def _compile(env: jinja2.Environment, tree: nodes.Template, name: str) -> jinja2.Template:
     tree.set_environment(env)
     code = env.compile(tree, name=name, filename=name)
-    return env.template_class.from_code(fast_lookups(env), code, env.make_globals(None))
+    return compile_template(env, code, env.make_globals(None))
 
 
 class _Compiler:
