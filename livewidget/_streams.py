@@ -165,10 +165,10 @@ def _default_ids(name: str, items: list[Any]) -> tuple[list[str], bool]:
             keys = list(map(_ID, items))
         except AttributeError:
             keys = [None]
-        if None not in keys:
+        kinds = set(map(type, keys))
+        if type(None) not in kinds:
             # Exactly int (a bool is one, and an IntEnum prints its own way): "-" and digits.
-            plain_ints = set(map(type, keys)) <= {int}
-            return [f"{name}-{key}" for key in keys], plain_ints
+            return [f"{name}-{key}" for key in keys], kinds <= {int}
     return list(map(default_dom_id(name), items)), False
 
 

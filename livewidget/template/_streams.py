@@ -240,7 +240,7 @@ class StreamComprehension(Comprehension):
         inserts = [[dom_id, -1, None, False] for dom_id in ids]
         whole = {
             STATICS: list(self.statics),
-            KEYED: _keyed(rows),
+            KEYED: _keyed(rows, len(self.statics) - 1),
             STREAM: [self.ref, inserts, [], True],
         }
         return checked(whole) if self.store.sendable and _utf8(*self.statics) else whole
@@ -279,7 +279,7 @@ class StreamComprehension(Comprehension):
         instruction: list[Any] = [self.ref, inserts, list(window[0].deletes)]
         if window[0].reset:
             instruction.append(True)  # Phoenix's client reads any fourth entry as a reset
-        change = {KEYED: _keyed(rows), STREAM: instruction}
+        change = {KEYED: _keyed(rows, len(self.statics) - 1), STREAM: instruction}
         # Rows, ids and deletes proven sendable at packing: the message's check skips them.
         return checked(change) if all(entry.sendable for entry in window) else change
 
@@ -287,7 +287,7 @@ class StreamComprehension(Comprehension):
         _, rows = self.store.unpack()
         if not rows:
             return ""
-        return to_html({STATICS: list(self.statics), KEYED: _keyed(rows)})
+        return to_html({STATICS: list(self.statics), KEYED: _keyed(rows, len(self.statics) - 1)})
 
 
 def stream_comprehension(
@@ -423,10 +423,11 @@ def _row_dicts(rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
     return [dict(zip(_indices(len(row)), row, strict=False)) for row in rows]
 
 
-def _keyed(rows: list[list[Any]]) -> dict[str, Any]:
-    """``{"0": {row 0}, "1": {row 1}, …, "kc": count}`` from rows of JSON values."""
-    widths = set(map(len, rows))
-    make = _ROW_DICTS.get(widths.pop(), _row_dicts) if len(widths) == 1 else _row_dicts
+def _keyed(rows: list[list[Any]], width: int) -> dict[str, Any]:
+    """``{"0": {row 0}, "1": {row 1}, …, "kc": count}`` from rows of JSON values, each
+    ``width`` long (a loop body's rows all are: one dynamic per slot; one that is not
+    fails to unpack, loudly)."""
+    make = _ROW_DICTS.get(width, _row_dicts)
     keyed: dict[str, Any] = dict(zip(_indices(len(rows)), make(rows), strict=False))
     keyed[KEY_COUNT] = len(rows)
     return keyed
