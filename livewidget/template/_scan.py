@@ -155,7 +155,9 @@ class Scan:
             if type(self.items[item]) is dict:
                 self.new_shapes = dict_shapes(self.items)
                 if self.new_shapes is not None:
-                    self.old_shapes = self.old.shapes or dict_shapes(self.snaps)
+                    if self.old.shapes is None:
+                        self.old.shapes = dict_shapes(self.snaps)
+                    self.old_shapes = self.old.shapes
         return self.old_shapes, self.new_shapes
 
 
