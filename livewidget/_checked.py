@@ -3,7 +3,8 @@
 Every outbound message is checked before it is sent (:mod:`livewidget._encoding`): encoded as
 the JSON a Jupyter kernel would write, as UTF-8. Some parts are proven sendable more cheaply
 where they are made: a mounted tree's strings are encoded in one pass when it mounts, and a
-stream's new rows and DOM ids when the kernel packs them as text for pages that join later.
+stream's new rows and DOM ids when the kernel packs them as text for pages that join later
+(so a batch's change, and all of a stream's rows for a page that joins, are proven already).
 Such a part is a :class:`Checked` JSON object: a plain ``dict`` to everything else (the
 transport, the test client, ``json``), and a flag to :func:`check`, which encodes the message
 with each ``Checked`` part left out, so a batch of a thousand stream rows is not written as
