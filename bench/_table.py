@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import os
+import platform
 import time
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
 
 def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
@@ -37,3 +40,26 @@ def print_conditions() -> None:
         f"{when}, {os.cpu_count()} cores, load average {one:.2f} / {five:.2f} / {fifteen:.2f}"
         " (1 / 5 / 15 min); times are medians, compare the ratios"
     )
+
+
+#: The packages a browser benchmark's figures depend on, named in its run header.
+JUPYTER_PACKAGES = ("jupyterlab", "voila", "jupyter_server", "tornado", "ipywidgets", "anywidget")
+
+
+def run_header(browser_version: str) -> str:
+    """The first lines of a browser benchmark's output: when, on what machine under what
+    load, with which Python, Jupyter packages and Chromium (the machine is shared)."""
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    packages = ", ".join(f"{name} {_version(name)}" for name in JUPYTER_PACKAGES)
+    return (
+        f"date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}\n"
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {load}\n"
+        f"python {platform.python_version()}, {packages}, chromium {browser_version}"
+    )
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "(not installed)"

@@ -24,48 +24,35 @@ DOM changed), and that frame → the DOM updated (the frontend's work). Times ar
 loaded machine; compare the ratios and on/off.
 ``lab-nosub`` and ``lab-nowindow`` (not run by default) are JupyterLab with its
 ``commsOverSubshells`` setting off, and with its notebook ``windowingMode`` ``none``.
-The runners, the page clock (:data:`FRAME_CLOCK`, :func:`frames`) and :func:`measure` serve
-``bench.latency_scenarios`` too.
+The page clock (:data:`FRAME_CLOCK`, :func:`frames`), :func:`measure` and :data:`RUNNERS` (the
+runners of ``bench._browser`` with the page clock) serve ``bench.latency_scenarios`` too.
 About three minutes with the defaults; fewer ``--clicks`` or ``--envs`` make it shorter.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
 import math
-import os
-import platform
 import statistics
-import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
-from bench._table import print_table
-from tests.e2e._jupyter import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    JupyterLab,
-    isolated_env,
-    start_voila,
-    write_notebook,
-)
+from bench import _browser
+from bench._browser import READY_TIMEOUT_MS, Runner, T, Use
+from bench._browser import launch as launch  # bench.latency_scenarios imports it from here
+from bench._table import print_table, run_header
+from tests.e2e._jupyter import isolated_env, write_notebook
 
+#: The run header (``bench.latency_scenarios`` imports it from here).
+header = run_header
 WARMUP_ROUNDS = 3
 #: widget name → (selector of what is clicked, selector of the text that goes N → N+1)
 Widgets = dict[str, tuple[str, str]]
-T = TypeVar("T")
-#: what a runner does with the page once the notebook is open (its result is the runner's)
-Use = Callable[[Page], T]
-READY_TIMEOUT_MS = 120_000
 
 LIVEWIDGET_CELL = '''
 from livewidget import LiveView, LiveWidget
@@ -335,87 +322,26 @@ def replies(page: Page, window: tuple[int, int]) -> list[int]:
     return [frame.size for frame in frames(page, window) if frame.reply]
 
 
-def launch(playwright: Playwright) -> Browser:
-    """Debian's Chromium, as the end-to-end tests launch it."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+def with_frame_clock(run: Runner) -> Runner:
+    """``run`` with :data:`FRAME_CLOCK` in its page (unless the caller gives a script)."""
+
+    def framed(
+        browser: Browser,
+        work: Path,
+        env: dict[str, str],
+        nb: Path,
+        use: Use[T],
+        *,
+        init_script: str | None = FRAME_CLOCK,
+    ) -> T:
+        return run(browser, work, env, nb, use, init_script=init_script)
+
+    return framed
 
 
-def new_page(browser: Browser) -> Page:
-    """A page that records kernel websocket frames (:data:`FRAME_CLOCK`)."""
-    page = browser.new_page()
-    page.add_init_script(FRAME_CLOCK)
-    return page
-
-
-def run_lab(browser: Browser, work: Path, env: dict[str, str], nb: Path, use: Use[T]) -> T:
-    """``use(page)`` on notebook ``nb`` run in a fresh JupyterLab (``work``: a scratch folder)."""
-    root = work / "lab-root"
-    root.mkdir()
-    lab = JupyterLab(root_dir=root, env=env, log=work / "jupyter-lab.log")
-    page = new_page(browser)
-    try:
-        lab.open_notebook(page, nb)
-        return use(page)
-    except Exception:
-        print(lab.log_tail(), file=sys.stderr)
-        raise
-    finally:
-        page.close()
-        lab.shutdown_kernels()
-        lab.stop()
-
-
-def run_voila(browser: Browser, work: Path, env: dict[str, str], nb: Path, use: Use[T]) -> T:
-    """``use(page)`` on notebook ``nb`` served by a fresh standalone Voilà."""
-    server, url = start_voila(nb, env=env, log=work / "voila.log")
-    page = new_page(browser)
-    try:
-        page.goto(url)
-        return use(page)
-    except Exception:
-        print(server.log_tail(), file=sys.stderr)
-        raise
-    finally:
-        page.close()
-        server.stop()
-
-
-def run_lab_without_subshells(
-    browser: Browser, work: Path, env: dict[str, str], nb: Path, use: Use[T]
-) -> T:
-    """As :func:`run_lab`, with Lab's ``commsOverSubshells`` setting ``disabled``.
-
-    JupyterLab 4.6 sends comm messages to a kernel subshell by default ("perCommTarget").
-    """
-    settings = Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True, exist_ok=True)
-    kernels = settings / "kernels-settings.jupyterlab-settings"
-    kernels.write_text(json.dumps({"commsOverSubshells": "disabled"}))
-    return run_lab(browser, work, env, nb, use)
-
-
-def run_lab_without_windowing(
-    browser: Browser, work: Path, env: dict[str, str], nb: Path, use: Use[T]
-) -> T:
-    """As :func:`run_lab`, with Lab's notebook ``windowingMode`` ``none``.
-
-    JupyterLab 4.6 lays out its notebook cells with ``content-visibility: auto`` by default
-    ("contentVisibility"), so that off-screen cells cost no rendering.
-    """
-    settings = Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True, exist_ok=True)
-    tracker = settings / "tracker.jupyterlab-settings"
-    tracker.write_text(json.dumps({"windowingMode": "none"}))
-    return run_lab(browser, work, env, nb, use)
-
-
-#: environment → runner; "lab-nosub" and "lab-nowindow" are not in the default run
-RUNNERS: dict[str, Callable[[Browser, Path, dict[str, str], Path, Use[Any]], Any]] = {
-    "lab": run_lab,
-    "voila": run_voila,
-    "lab-nosub": run_lab_without_subshells,
-    "lab-nowindow": run_lab_without_windowing,
-}
+#: environment → runner (``bench._browser``'s), its page recording kernel frames;
+#: "lab-nosub" and "lab-nowindow" are not in the default run
+RUNNERS: dict[str, Runner] = {name: with_frame_clock(run) for name, run in _browser.RUNNERS.items()}
 
 
 def server_env(work: Path, nodelay: bool) -> dict[str, str]:
@@ -452,19 +378,6 @@ def summary(samples: Samples) -> list[list[object]]:
             row += ["-", "-"]
         rows.append(row)
     return rows
-
-
-def header(browser_version: str) -> str:
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    packages = ", ".join(
-        f"{name} {version(name)}"
-        for name in ("jupyterlab", "voila", "jupyter_server", "tornado", "ipywidgets", "anywidget")
-    )
-    return (
-        f"date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}\n"
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {load}\n"
-        f"python {platform.python_version()}, {packages}, chromium {browser_version}"
-    )
 
 
 def main() -> None:

@@ -5,7 +5,10 @@
 For each environment (a standalone Voilà page, a JupyterLab notebook) and each page, one
 widget per cell (the LiveWidgets; the same LiveWidgets with the whole frontend bundle in
 every widget, as before issue #15, ``LIVEWIDGET_INLINE_BUNDLE=1``; the ipywidgets pairs), in
-Debian's Chromium:
+Debian's Chromium. Two more pages (not run by default) split what a LiveWidget costs in
+JupyterLab: ``livewidget-nosnapshot`` displays each view without its static snapshot output
+(``livewidget._export``), ``livewidget-noupdate`` keeps the snapshot but never updates it at
+a cell's end.
 
 - *shown*: seconds until every widget shows (Voilà: from the page's navigation, kernel start
   included; Lab: from "Run All Cells" in an opened notebook whose kernel is idle);
@@ -23,11 +26,7 @@ round, in turn, so they see the same load; ratios are against the ipywidgets pag
 from __future__ import annotations
 
 import argparse
-import datetime
-import os
-import platform
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -36,19 +35,21 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from bench._table import print_table
-from tests.e2e._jupyter import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    JupyterLab,
-    isolated_env,
-    start_voila,
-    write_notebook,
+from bench._browser import (
+    count_ws_bytes,
+    js_heap,
+    lab_page,
+    launch,
+    run_all_cells,
+    voila_page,
+    wait_count,
 )
+from bench._table import print_table, run_header
+from tests.e2e._jupyter import isolated_env, write_notebook
 
-READY_TIMEOUT_MS = 180_000
-
-LIVEWIDGET_CELL = '''
+#: The Counter LiveView (shared with tests/e2e/test_many_widgets.py): ``session["i"]`` marks
+#: its button and count with ``data-i``.
+COUNTER = '''
 from IPython.display import display
 from livewidget import LiveView, LiveWidget
 
@@ -61,10 +62,14 @@ class Counter(LiveView):
 
     def handle_event(self, event, params, socket):
         socket.assign(count=socket.assigns.count + 1)
-
+'''
+LIVEWIDGET_CELL = (
+    COUNTER
+    + """
 def show(i):
     display(LiveWidget(Counter, session={"i": i}))
-'''
+"""
+)
 
 IPYWIDGETS_CELL = """
 from IPython.display import display
@@ -102,6 +107,23 @@ PAGES: dict[str, tuple[str, str, Callable[[int], tuple[str, str]]]] = {
     ),
 }
 PAGES["livewidget-inline"] = PAGES["livewidget"]
+DEFAULT_PAGES = list(PAGES)
+# Split of the JupyterLab cost: the same Counters without their static snapshot output (the
+# view alone, as a plain widget output), and with the snapshot but no update at cell ends.
+PAGES["livewidget-nosnapshot"] = (
+    LIVEWIDGET_CELL
+    + """
+def show(i):
+    data, metadata = LiveWidget(Counter, session={"i": i})._repr_mimebundle_()
+    display(data, metadata=metadata, raw=True)
+""",
+    *PAGES["livewidget"][1:],
+)
+PAGES["livewidget-noupdate"] = (
+    LIVEWIDGET_CELL
+    + "\nimport livewidget._export\nlivewidget._export.after_cell = lambda *_: None\n",
+    *PAGES["livewidget"][1:],
+)
 BASELINE = "ipywidgets"
 
 
@@ -113,40 +135,6 @@ class Result:
     answered_s: float
     ws_bytes: int
     heap_bytes: float
-
-
-def js_heap(page: Page) -> float:
-    """The page's used JS heap after a forced garbage collection, in bytes."""
-    cdp = page.context.new_cdp_session(page)
-    try:
-        cdp.send("HeapProfiler.enable")
-        for _ in range(2):
-            cdp.send("HeapProfiler.collectGarbage")
-        return float(cdp.send("Runtime.getHeapUsage")["usedSize"])
-    finally:
-        cdp.detach()
-
-
-def count_ws_bytes(page: Page) -> list[int]:
-    """A one-item list that sums the bytes of every websocket frame the page receives."""
-    total = [0]
-
-    def on_socket(ws: object) -> None:
-        def on_frame(payload: str | bytes) -> None:
-            total[0] += len(payload.encode() if isinstance(payload, str) else payload)
-
-        ws.on("framereceived", on_frame)  # type: ignore[attr-defined]
-
-    page.on("websocket", on_socket)
-    return total
-
-
-def wait_shown(page: Page, selector: str, count: int) -> None:
-    page.wait_for_function(
-        "([sel, n]) => document.querySelectorAll(sel).length >= n",
-        arg=[selector, count],
-        timeout=READY_TIMEOUT_MS,
-    )
 
 
 def click_last(page: Page, name: str, count: int) -> None:
@@ -179,24 +167,15 @@ def run_voila(browser: Browser, work: Path, name: str, count: int, base_heap: fl
     folder = work / "nb"
     folder.mkdir(exist_ok=True)
     notebook = write_notebook(folder / "many.ipynb", cells(name, count))
-    server, url = start_voila(notebook, env=env, log=work / "voila.log")
-    context = browser.new_context()
-    page = context.new_page()
-    try:
+    with voila_page(browser, work, env, notebook) as (page, url):
         received = count_ws_bytes(page)
         started = time.monotonic()
         page.goto(url)
-        wait_shown(page, PAGES[name][1], count)
+        wait_count(page, PAGES[name][1], count)
         shown = time.monotonic() - started
         click_last(page, name, count)
         answered = time.monotonic() - started
         return Result(shown, answered, received[0], (js_heap(page) - base_heap) / count)
-    except Exception:
-        print(server.log_tail(), file=sys.stderr)
-        raise
-    finally:
-        context.close()
-        server.stop()
 
 
 def voila_base_heap(browser: Browser, work: Path) -> float:
@@ -205,57 +184,34 @@ def voila_base_heap(browser: Browser, work: Path) -> float:
     folder = work / "nb"
     folder.mkdir(exist_ok=True)
     notebook = write_notebook(folder / "empty.ipynb", ["print('ready')"])
-    server, url = start_voila(notebook, env=env, log=work / "voila-empty.log")
-    context = browser.new_context()
-    page = context.new_page()
-    try:
+    with voila_page(browser, work, env, notebook) as (page, url):
         page.goto(url)
-        page.get_by_text("ready").wait_for(timeout=READY_TIMEOUT_MS)
+        page.get_by_text("ready").wait_for()
         return js_heap(page)
-    finally:
-        context.close()
-        server.stop()
 
 
 def run_lab(browser: Browser, work: Path, name: str, count: int) -> Result:
     """One JupyterLab run of ``name``: a fresh server, the notebook opened, then Run All."""
     env = isolated_env(work / "jupyter")
     env["LIVEWIDGET_INLINE_BUNDLE"] = "1" if "inline" in name else "0"
-    root = work / "lab-root"
-    root.mkdir(exist_ok=True)
     notebook = write_notebook(work / "many.ipynb", cells(name, count))
-    lab = JupyterLab(root_dir=root, env=env, log=work / "lab.log")
-    context = browser.new_context()
-    page = context.new_page()
-    try:
-        received = count_ws_bytes(page)  # before Lab opens the kernel's websocket
-        lab.open_notebook(page, notebook, run_all=False)
+    received: list[list[int]] = []  # the websocket byte count, started before Lab opens
+    with lab_page(
+        browser,
+        work,
+        env,
+        notebook,
+        run_all=False,
+        prepare=lambda p: received.append(count_ws_bytes(p)),
+    ) as page:
         base_heap = js_heap(page)
-        received[0] = 0  # count from Run All on
-        started = time.monotonic()
-        page.locator(".lm-MenuBar-itemLabel:text-is('Run')").click()
-        page.locator(".lm-Menu-itemLabel:text-is('Run All Cells')").click()
-        wait_shown(page, PAGES[name][1], count)
+        received[0][0] = 0  # count from Run All on
+        started = run_all_cells(page)
+        wait_count(page, PAGES[name][1], count)
         shown = time.monotonic() - started
         click_last(page, name, count)
         answered = time.monotonic() - started
-        return Result(shown, answered, received[0], (js_heap(page) - base_heap) / count)
-    except Exception:
-        print(lab.log_tail(), file=sys.stderr)
-        raise
-    finally:
-        context.close()
-        lab.shutdown_kernels()
-        lab.stop()
-
-
-def header(browser_version: str) -> str:
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (
-        f"date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; "
-        f"{platform.machine()}, {os.cpu_count()} cores, load average {load}; "
-        f"python {platform.python_version()}, chromium {browser_version}"
-    )
+        return Result(shown, answered, received[0][0], (js_heap(page) - base_heap) / count)
 
 
 def main() -> None:
@@ -263,7 +219,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=50, help="widgets per page")
     parser.add_argument("--rounds", type=int, default=3, help="page loads per page, median")
     parser.add_argument("--envs", default="voila,lab", help="comma-separated: voila, lab")
-    parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated page names")
+    parser.add_argument(
+        "--pages", default=",".join(DEFAULT_PAGES), help=f"comma-separated: {', '.join(PAGES)}"
+    )
     parser.add_argument(
         "--one-cell", action="store_true", help="show all widgets from one cell (Voila only)"
     )
@@ -276,8 +234,8 @@ def main() -> None:
         parser.error("--one-cell is for Voila: JupyterLab shows at most 50 outputs of a cell")
     rows = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        print(header(browser.version), flush=True)
+        browser = launch(playwright)
+        print(run_header(browser.version), flush=True)
         for env_name in envs:
             results: dict[str, list[Result]] = {name: [] for name in names}
             base_heap = 0.0
@@ -313,7 +271,7 @@ def print_rows(rows: list[list[object]], count: int, rounds: int) -> None:
 
 def table_rows(env_name: str, results: dict[str, list[Result]]) -> list[list[object]]:
     def median(name: str, field: str) -> float:
-        return statistics.median(getattr(r, field) for r in results[name])
+        return float(statistics.median(getattr(r, field) for r in results[name]))
 
     base = BASELINE if BASELINE in results else next(iter(results))
     rows: list[list[object]] = []
