@@ -85,7 +85,10 @@ def escape_text(value: Any) -> str:
     if type(value) is str:
         return _escape_str(value)  # type: ignore[no-any-return]
     if hasattr(value, "__html__"):
-        return str(value.__html__())
+        html = value.__html__()
+        if type(html) is not str and type(html) is not markupsafe.Markup:
+            html = markupsafe.Markup(html)  # which asks html for its own __html__ first
+        return str(html)
     return _escape_str(str(value))  # type: ignore[no-any-return]
 
 
