@@ -14,6 +14,7 @@ through ``diff``/``merge``/``to_html``; a render that raises raises what Jinja2 
 
 from __future__ import annotations
 
+import collections
 import copy
 import json
 import os
@@ -324,7 +325,7 @@ def test_escaped_values_render_as_jinja2(values: list[Any], env_name: str) -> No
 ATTRIBUTE_NAMES = sorted(
     set(dir(dict))
     | {"name", "id", "__html__", "__dict__", "__weakref__", "__mro__", "__name__", "mro"}
-    | {"__qualname__", "__subclasses__", "__getattr__", "default_factory", "move_to_end"}
+    | {"__qualname__", "__subclasses__", "__getattr__", "default_factory", "move_to_end", "label"}
 )
 
 
@@ -353,6 +354,26 @@ def test_any_attribute_name_reads_as_jinja2_reads_it(
     source = f"{{{{ o.{name} }}}}"
     expected = _outcome(lambda: env.from_string(source).render(o=obj))
     assert _outcome(lambda: str(CompiledTemplate(env, source).render({"o": obj}))) == expected
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        DictSub(label="<key>", name="<n>"),
+        collections.OrderedDict(move_to_end="<key>", name="<n>"),
+        collections.defaultdict(int, default_factory="<key>", name="<n>"),
+        collections.Counter(most_common=1, name=2),
+        {"label": "<key>", "move_to_end": "<key>", "name": "<n>", "items": "<key>"},
+    ],
+    ids=type,
+)
+def test_dict_subclasses_answer_their_own_attributes(obj: dict[str, Any]) -> None:
+    """A dict subclass's own attribute wins over its item of that name, as in Jinja2."""
+    env = jinja2.Environment(autoescape=True)
+    source = "{{ o.label }}|{{ o.move_to_end }}|{{ o.default_factory }}|{{ o.most_common }}|"
+    source += "{{ o.name }}|{{ o.items }}"
+    expected = _outcome(partial(env.from_string(source).render, o=obj))
+    assert _outcome(partial(str, CompiledTemplate(env, source).render({"o": obj}))) == expected
 
 
 def test_globals_and_filters_added_to_the_overlay_env_later_are_seen_by_includes() -> None:
