@@ -361,7 +361,7 @@ def test_any_attribute_name_reads_as_jinja2_reads_it(
     [
         DictSub(label="<key>", name="<n>"),
         collections.OrderedDict(move_to_end="<key>", name="<n>"),
-        collections.defaultdict(int, default_factory="<key>", name="<n>"),
+        collections.defaultdict[str, Any](int, default_factory="<key>", name="<n>"),
         collections.Counter(most_common=1, name=2),
         {"label": "<key>", "move_to_end": "<key>", "name": "<n>", "items": "<key>"},
     ],
