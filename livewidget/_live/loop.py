@@ -42,7 +42,21 @@ _borrower: int | None = None  # the thread that holds _running instead of livewi
 
 
 class _ParkingSelector(selectors.DefaultSelector):
-    """The loop's selector: livewidget's thread lets go of ``_running`` while it waits."""
+    """The loop's selector: livewidget's thread lets go of ``_running`` while it waits.
+
+    It counts the changes to what it watches (:attr:`changes`), so that a thread that
+    borrowed the loop knows whether the wait under way misses a file it must watch.
+    """
+
+    changes = 0
+
+    def register(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
+        self.changes += 1
+        return super().register(fileobj, events, data)
+
+    def modify(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
+        self.changes += 1
+        return super().modify(fileobj, events, data)
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
         _running.release()
@@ -120,13 +134,14 @@ class Borrowed:
     """The context manager :func:`borrowed` returns (a class, not a generator: it runs on
     every click, and a generator-based one costs several times as much)."""
 
-    __slots__ = ("_due", "_held", "_loop", "_previous")
+    __slots__ = ("_due", "_held", "_loop", "_previous", "_watched")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self._held = False
         self._previous: asyncio.AbstractEventLoop | None = None
         self._due: float | None = None
+        self._watched: int | None = None
 
     def __enter__(self) -> bool:
         global _borrower
@@ -138,6 +153,7 @@ class Borrowed:
         asyncio._set_running_loop(loop)
         _borrower = threading.get_ident()
         self._due = _next_due(loop)
+        self._watched = _watched(loop)
         return True
 
     def __exit__(self, *_: object) -> None:
@@ -148,12 +164,13 @@ class Borrowed:
         loop = self._loop
         _borrower = None
         asyncio._set_running_loop(self._previous)
-        wake = _woken_by(loop, self._due)
+        wake = _woken_by(loop, self._due) or _watched(loop) != self._watched
         _running.release()
         if wake:
-            # livewidget's thread waits with a timeout it chose before this work queued
-            # callbacks or set an earlier timer: wake it. Only then: a wake-up costs the
-            # borrowing thread a GIL round trip (~50-80 µs) on every click.
+            # livewidget's thread waits with a timeout it chose, on the files it watched,
+            # before this work queued callbacks, set an earlier timer or watched a new file
+            # (a select()-based selector would not see that one): wake it. Only then: a
+            # wake-up costs the borrowing thread a GIL round trip (~50-80 µs) on every click.
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(_nothing)
 
@@ -166,6 +183,12 @@ def _next_due(loop: asyncio.AbstractEventLoop) -> float | None:
     """When ``loop``'s earliest timer is due (its wait ends then at the latest); None: none."""
     scheduled = getattr(loop, "_scheduled", None)
     return scheduled[0].when() if scheduled else None
+
+
+def _watched(loop: asyncio.AbstractEventLoop) -> int | None:
+    """How many times what ``loop``'s selector watches was changed (None: it cannot tell)."""
+    selector = getattr(loop, "_selector", None)
+    return selector.changes if isinstance(selector, _ParkingSelector) else None
 
 
 def _woken_by(loop: asyncio.AbstractEventLoop, due: float | None) -> bool:

@@ -14,6 +14,7 @@ from bench._comm import RecordingComm
 from bench.diff import check_same_html, compact
 from bench.first_render import first_message, table_view
 from bench.scenarios import SCENARIOS, TABLE_TEMPLATE, cell_changes, table_assigns
+from livewidget._live import coalesce
 from livewidget.template import environment, to_html
 
 #: PyView 0.9's diff for each scenario (compact JSON) and the websocket text it sends.
@@ -81,7 +82,7 @@ def test_the_first_message_carries_the_jinja2_page(recording):
     assert to_html(tree) == environment().from_string(TABLE_TEMPLATE).render(assigns)
 
 
-def test_a_burst_gets_one_answer_per_event_from_both_widgets(recording):
+def test_a_burst_gets_one_answer_per_event_from_both_widgets(recording, own_budget):
     figures = throughput.measure(300, bursts=1)  # its own loop; the fixture restores the comm
     assert {name: f["messages"] for name, f in figures.items()} == {
         "anywidget echo": 300,
@@ -89,7 +90,13 @@ def test_a_burst_gets_one_answer_per_event_from_both_widgets(recording):
     }
 
 
-def test_a_burst_through_the_kernels_packing_gets_one_message_per_event(recording):
+@pytest.fixture
+def own_budget(monkeypatch):
+    """A burst spends a budget of its own, not the kernel-wide one later tests are paced by."""
+    monkeypatch.setattr(coalesce, "_shared", None)
+
+
+def test_a_burst_through_the_kernels_packing_gets_one_message_per_event(recording, own_budget):
     figures = throughput.measure_in_kernel(200, bursts=1)
     assert {name: f["messages"] for name, f in figures.items()} == {
         "anywidget echo": 200,
@@ -98,7 +105,9 @@ def test_a_burst_through_the_kernels_packing_gets_one_message_per_event(recordin
     assert not Kernel.initialized()  # the stub kernel is gone: later tests see none
 
 
-def test_the_event_split_times_livewidgets_stages_and_sends_one_message_per_event(recording):
+def test_the_event_split_times_livewidgets_stages_and_sends_one_message_per_event(
+    recording, own_budget
+):
     figures = event_split.measure(3)
     assert set(figures) == set(event_split.SCENARIOS)
     assert {name: f["messages"] for name, f in figures.items()} == dict.fromkeys(figures, 1.0)

@@ -9,6 +9,7 @@ livewidget's idle loop to answer each click inside the comm handler.
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ import comm
 import pytest
 
 from livewidget import LiveView, LiveWidget, _encoding
+from livewidget._live import coalesce
 from livewidget._live import loop as _loop
 
 from .test_widget import RecordingComm
@@ -46,6 +48,13 @@ class Clicks(LiveView):
 
 def click(ref: int, name: str = "inc") -> dict[str, Any]:
     return {"k": "event", "ref": ref, "type": "click", "event": name, "value": {}}
+
+
+@pytest.fixture(autouse=True)
+def own_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bursts here spend a budget of their own: the kernel-wide one, which paces every
+    later update (livewidget._live.coalesce), is left as it was for the tests after these."""
+    monkeypatch.setattr(coalesce, "_shared", None)
 
 
 @pytest.fixture
@@ -80,7 +89,9 @@ def test_a_click_answered_on_the_borrowed_loop_does_not_wake_livewidgets_thread(
     # Every click answered inside its comm handler, on this thread ...
     assert [m["ref"] for m in widget.comm.custom() if "ref" in m] == list(range(1, CLICKS + 1))
     assert widget.assigns.count == CLICKS
-    # ... and livewidget's thread, waiting for I/O, was never woken for nothing.
+    # ... and livewidget's thread, waiting for I/O, was never woken for nothing (a wake-up
+    # runs on that thread: a round trip to it first lets any that was sent arrive).
+    assert _loop.call_and_wait(_loop.shared_loop(), lambda done: done(), TIMEOUT)
     assert wakes == []
 
 
@@ -114,6 +125,31 @@ def test_the_borrowed_loops_thread_is_woken_only_for_work_due_sooner():
         assert _loop._woken_by(loop, due)  # a callback ready to run
     finally:
         loop.close()
+
+
+def test_work_on_the_borrowed_loop_that_watches_a_new_file_wakes_livewidgets_thread(wakes):
+    loop = _loop.shared_loop()
+    reader, writer = socket.socketpair()
+    readable = threading.Event()
+    try:
+        for _ in range(20):  # borrowed only while livewidget's thread waits for I/O
+            wait_until(lambda: not _loop._running.locked(), "livewidget's thread to wait")
+            with _loop.borrowed(loop) as here:
+                if here:
+                    loop.add_reader(reader.fileno(), readable.set)
+            if here:
+                break
+        assert here
+        # Its wait, begun before, did not watch the new file: woken (the wake-up runs there).
+        wait_until(lambda: len(wakes) > 0, "livewidget's thread to be woken")
+        assert wakes == [1]
+        writer.send(b"x")
+        assert readable.wait(TIMEOUT)
+    finally:
+        loop.call_soon_threadsafe(loop.remove_reader, reader.fileno())
+        time.sleep(0.05)
+        reader.close()
+        writer.close()
 
 
 def test_a_click_is_encoded_twice_by_livewidget(widget, monkeypatch):
