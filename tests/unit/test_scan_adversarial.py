@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import operator
 import os
 from collections import namedtuple
 from typing import Any
@@ -257,6 +258,40 @@ def test_the_scan_finds_the_rows_same_compares_equal(
         if scan.new_shapes is not None:
             assert scan.new_shapes == dict_shapes(rows)
         snaps, old = snapshot_rows(rows), Previous()
+
+
+Pair = namedtuple("Pair", "a b")
+#: Rows shared with their snapshots (immutable all the way down), and their twins.
+SHARED_ROWS = [1, True, 1.0, -0.0, 0.0, "a", Markup("a"), ("a", 1), ("a", True), Pair(1, "x")]
+
+
+@SETTINGS
+@given(
+    st.lists(st.sampled_from(SHARED_ROWS), max_size=12),
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 20), st.sampled_from(SHARED_ROWS))),
+)
+def test_rows_shared_with_their_snapshots(
+    first: list[Any], sequence: list[tuple[int, int, Any]]
+) -> None:
+    """Step 1 alone settles rows that are their snapshots: all of them (both passes then
+    stop at the middle: head and tail never overlap), or up to a twin, an equal new tuple,
+    an insertion or a deletion."""
+    rows = first
+    for what, at, value in sequence:
+        snaps = snapshot_rows(rows)
+        assert all(map(operator.is_, snaps, rows))  # shared: step 1's premise
+        rows = list(rows)
+        index = at % (len(rows) + 1)
+        if what == 0:
+            rows.insert(index, value)
+        elif what == 1 and index < len(rows):
+            del rows[index]
+        elif what == 2 and index < len(rows):
+            row = rows[index]
+            rows[index] = tuple(list(row)) if isinstance(row, tuple) else value  # equal, new
+        head, tail, _ = _scan_ends(snaps, rows, Previous())
+        assert (head, tail) == _expected_ends(snaps, rows)
+        assert head + tail <= min(len(snaps), len(rows))
 
 
 @pytest.mark.parametrize(
