@@ -63,6 +63,13 @@ def _i18n(*, newstyle: bool) -> jinja2.Environment:
     return env
 
 
+class HtmlUndefined(jinja2.Undefined):
+    """An undefined value that prints itself as markup."""
+
+    def __html__(self) -> str:
+        return f"<undefined {self._undefined_name}>"
+
+
 #: Fresh environments (``livewidget.template.environment()`` is shared: tests never change it).
 ENVIRONMENTS: dict[str, Callable[[], jinja2.Environment]] = {
     "autoescape": lambda: jinja2.Environment(autoescape=True, loader=LOADER),
@@ -73,6 +80,22 @@ ENVIRONMENTS: dict[str, Callable[[], jinja2.Environment]] = {
     "finalize to markup": lambda: jinja2.Environment(
         autoescape=True, loader=LOADER, finalize=lambda v: Markup("<m>") if v == "" else v
     ),
+    "finalize with context": lambda: jinja2.Environment(
+        autoescape=True,
+        loader=LOADER,
+        finalize=jinja2.pass_context(lambda context, v: f"<{v}>" if v is None else v),
+    ),
+    "finalize with eval context": lambda: jinja2.Environment(
+        autoescape=True,
+        loader=LOADER,
+        finalize=jinja2.pass_eval_context(
+            lambda ctx, v: (Markup("<e>") if ctx.autoescape else "<e>") if v is None else v
+        ),
+    ),
+    "undefined with __html__": lambda: jinja2.Environment(
+        autoescape=True, loader=LOADER, undefined=HtmlUndefined
+    ),
+    "autoescape function": lambda: jinja2.Environment(autoescape=lambda name: True, loader=LOADER),
     "strict undefined": lambda: jinja2.Environment(
         autoescape=True, loader=LOADER, undefined=jinja2.StrictUndefined
     ),
