@@ -7,8 +7,8 @@ LiveWidget in a kernel makes two outputs:
 
 1. the widget view, exactly as ipywidgets makes it (the live page);
 2. a ``text/html`` output with a display id, holding the view's render as static HTML
-   (:mod:`livewidget._export_html`). Every exporter shows ``text/html``. In a live page a style
-   rule in it hides it beside its live widget.
+   (:mod:`livewidget._export_html`). Every exporter shows ``text/html``. In a live page the
+   frontend's stylesheet hides it beside its live widget.
 
 It must be a second output: nbconvert picks a widget view over a ``text/html`` in the same
 output whenever the widget's state was saved (``--execute`` saves it), and updating an output

@@ -10,9 +10,11 @@ HTML enters only through an explicit ``Markup``. What is left to do is make it *
 nothing in a snapshot runs or reaches out. :func:`static_html` re-serializes the HTML through
 a parser and drops ``<script>`` elements and other active content, ``on*`` handlers, script
 URLs and the ``phx-*`` bindings (they would do nothing there). :func:`snapshot_block` wraps the
-result in a ``data-livewidget-snapshot`` element with a quiet note saying what it is, and a
-style rule that hides the snapshot in a live JupyterLab, Notebook 7 or classic Notebook page,
-where the widget itself shows (its output area holds a live ``.lw-root``).
+result in a ``data-livewidget-snapshot`` element with a quiet note saying what it is. In a
+live JupyterLab, Notebook 7 or classic Notebook page, where the widget itself shows (its
+output area holds a live ``.lw-root``), the frontend's stylesheet (``js/src/widget.css``,
+added once per page) hides the snapshot. The rule is not in each snapshot: every ``<style>``
+an output adds makes the browser restyle the whole page (docs/performance.md, "Many widgets").
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from html.parser import HTMLParser
 
 #: The attribute that marks a snapshot (its value is the widget's id).
 SNAPSHOT_ATTRIBUTE = "data-livewidget-snapshot"
-#: The class of a snapshot's outer element; the live view's root is ``.lw-root``.
+#: The class of a snapshot's outer element (``js/src/widget.css`` hides it beside a live view,
+#: whose root is ``.lw-root``).
 SNAPSHOT_CLASS = "lw-snapshot"
 #: What a snapshot says about itself.
 NOTE = "static snapshot, run the notebook to interact"
@@ -66,13 +69,6 @@ _SCRIPT_SCHEME = re.compile(r"^(?:javascript:|vbscript:|data:text/html)", re.IGN
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 _NAME = re.compile(r"^[a-z][a-z0-9_.:-]*$")
 
-# Hide the snapshot where its widget is live: in the same output area as a live view's root
-# (JupyterLab, Notebook 7 and Voilà use .jp-OutputArea; the classic Notebook .output).
-_HIDE_WHEN_LIVE = (
-    f".jp-OutputArea:has(.lw-root) > .jp-OutputArea-child:has(.{SNAPSHOT_CLASS}),"
-    f".output:has(.lw-root) > .output_area:has(.{SNAPSHOT_CLASS})"
-    "{display:none}"
-)
 _NOTE_STYLE = "margin-top:0.25em;font-size:0.8em;font-style:italic;opacity:0.6"
 
 
@@ -111,7 +107,6 @@ def snapshot_block(rendered: str | None, widget_id: str, name: str) -> str:
         body = static_html(rendered, id_prefix=f"lw-snapshot-{_token(widget_id)}-")
     return (
         f'<div class="{SNAPSHOT_CLASS}" {SNAPSHOT_ATTRIBUTE}="{html.escape(widget_id)}">'
-        f"<style>{_HIDE_WHEN_LIVE}</style>"
         f'<div class="lw-snapshot-view">{body}</div>'
         f'<div class="lw-snapshot-note" style="{_NOTE_STYLE}">'
         f"{html.escape(name)}: {NOTE}</div></div>"

@@ -9,24 +9,12 @@ from pathlib import Path
 from _jupyter import JupyterLab
 from playwright.sync_api import Page, expect
 
+from bench.many_widgets import COUNTER
+
 COUNT = 20
 
-COUNTERS = '''
-from IPython.display import display
-from livewidget import LiveView, LiveWidget
-
-class Counter(LiveView):
-    template = """<button class="mw-inc" data-i="{{ i }}" phx-click="inc">+1</button>
-<span class="mw-count" data-i="{{ i }}">{{ count }}</span>"""
-
-    def mount(self, socket, session, params):
-        socket.assign(i=session["i"], count=0)
-
-    def handle_event(self, event, params, socket):
-        socket.assign(count=socket.assigns.count + 1)
-
-widgets = [LiveWidget(Counter, session={"i": i}) for i in range(COUNT)]
-'''
+# The benchmark's Counter (bench/many_widgets.py), twenty of them.
+COUNTERS = COUNTER + "\nwidgets = [LiveWidget(Counter, session={'i': i}) for i in range(COUNT)]\n"
 
 SHOW = "for w in widgets:\n    display(w)\n"
 # The widgets name a bundle model the page will never get: their loaders ask the kernel.

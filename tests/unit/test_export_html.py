@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -10,9 +12,11 @@ from livewidget._export_html import (
     MAX_CHARS,
     NOTE,
     SNAPSHOT_ATTRIBUTE,
+    SNAPSHOT_CLASS,
     snapshot_block,
     static_html,
 )
+from livewidget._frontend import static_text
 from livewidget.testing import LiveViewTest
 
 HOSTILE = (
@@ -89,9 +93,17 @@ def test_a_snapshot_says_what_it_is_and_whose_it_is():
     [copy] = outer.select("p")
     assert copy["id"] != "x" and copy["id"].endswith("-x") and copy.get_text() == "1"
     assert NOTE in outer.get_text() and "Counter" in outer.get_text()
-    # The rule that hides it beside its live view (JupyterLab, Notebook 7, Voilà, classic).
-    style = outer.find("style").get_text()
-    assert ".jp-OutputArea:has(.lw-root)" in style and "display:none" in style
+    # No stylesheet of its own: each <style> an output adds restyles JupyterLab's whole page.
+    assert outer.find("style") is None
+
+
+def test_the_frontend_stylesheet_hides_a_snapshot_beside_its_live_view():
+    # Once per page (JupyterLab, Notebook 7 and Voila; the classic Notebook's twin), in the
+    # stylesheet the loader adds before any view's root exists.
+    rules = re.sub(r"\s+", "", static_text("widget.css"))
+    for area, child in ((".jp-OutputArea", ".jp-OutputArea-child"), (".output", ".output_area")):
+        selector = f"{area}:has(.lw-root)>{child}:has(.{SNAPSHOT_CLASS})"
+        assert re.search(re.escape(selector) + r"[^{]*\{display:none", rules), selector
 
 
 def test_a_snapshot_escapes_its_own_labels():
