@@ -127,8 +127,7 @@ class Scan:
         """Step 3: from ``found``, how far rows compare the same by shape and value."""
         old_shapes, new_shapes = self._shapes(found, backwards)
         if old_shapes is None or new_shapes is None:
-            differs = map(_differs, *self._pairs(backwards, found, limit))
-            return found + next(compress(count(), differs), limit - found)
+            return self._same_rows(found, limit, backwards)
         equal = map(
             and_,
             map(
@@ -142,11 +141,19 @@ class Scan:
             ),
             map(is_not, _ends(new_shapes, backwards, found, limit), repeat(None)),
         )
-        for offset in compress(count(found), map(not_, equal)):
-            snap, item = self._index(offset, backwards)
-            if not same(self.snaps[snap], self.items[item]):
-                return offset
+        try:
+            for offset in compress(count(found), map(not_, equal)):
+                snap, item = self._index(offset, backwards)
+                if not same(self.snaps[snap], self.items[item]):
+                    return offset
+        except Exception:  # a value whose == raises (a numpy array): same() copes with it
+            return self._same_rows(found, limit, backwards)
         return limit
+
+    def _same_rows(self, found: int, limit: int, backwards: bool) -> int:
+        """From ``found``, how far rows are :func:`same`, one at a time."""
+        differs = map(_differs, *self._pairs(backwards, found, limit))
+        return found + next(compress(count(), differs), limit - found)
 
     def _shapes(self, found: int, backwards: bool) -> tuple[list[Any] | None, list[Any] | None]:
         if not self._shaped:
