@@ -554,6 +554,37 @@ def test_sequences_that_fool_one_shortcut(name: str) -> None:
         client.render({"rows": rows}, len(client.renders) - 1)  # against the first render
 
 
+class Array:
+    """A value whose ``==`` raises, as a numpy array's truth value does."""
+
+    def __init__(self, *values: int) -> None:
+        self.values = values
+
+    def __eq__(self, other: object) -> bool:
+        raise ValueError("the truth value of an array is ambiguous")
+
+    __hash__ = object.__hash__
+
+    def __str__(self) -> str:
+        return f"[{' '.join(map(str, self.values))}]"
+
+
+def test_a_value_whose_equality_raises_is_a_changed_row() -> None:
+    """Step 3 compares rows with ``==`` in one pass; a value whose ``==`` raises (a numpy
+    array in a row) must make its row render again, not the render fail, as in ``same``."""
+    array = Array(1, 2)
+    old_rows = [{"a": 0}, {"a": 1, "v": array}]  # two widths: step 3 from the first row
+    snaps = snapshot_rows(old_rows)
+    new_rows = [{"a": 5}, old_rows[1]]
+    assert _scan_ends(snaps, new_rows, Previous())[:2] == _expected_ends(snaps, new_rows)
+    source = "{% for r in rows %}<i>{{ r.a }}{{ r.v }}</i>{% endfor %}"
+    client = Client(source, {"rows": old_rows})
+    client.render({"rows": new_rows}, 0)
+    many = [{"a": i, "b": "x"} for i in range(12)] + [{"a": 99, "b": Array(3)}]
+    client = Client("{% for r in rows %}<i>{{ r.a }}{{ r.b }}</i>{% endfor %}", {"rows": many})
+    client.render({"rows": [{**row, "a": _fresh(row["a"])} for row in many]}, 0)
+
+
 # Found by this pass, outside template/_scan.py: each fails today (strict xfail).
 
 
