@@ -126,7 +126,10 @@ def _compile(cls: type[LiveComponent]) -> CompiledTemplate:
                 f"not exist; give a path relative to the module that defines {cls.__name__}"
             )
         compiled = CompiledTemplate(
-            environment(str(path.parent)), path.read_text(encoding="utf-8"), name=path.name
+            environment(str(path.parent)),
+            path.read_text(encoding="utf-8"),
+            name=path.name,
+            file=True,
         )
     elif cls.template is None:
         raise TemplateNotFoundError(

@@ -144,7 +144,9 @@ def _compile(cls: type[LiveView]) -> CompiledTemplate:
                 f"exist; give a path relative to the module that defines {cls.__name__}"
             )
         env = environment(str(path.parent))
-        return CompiledTemplate(env, path.read_text(encoding="utf-8"), name=str(path.name))
+        return CompiledTemplate(
+            env, path.read_text(encoding="utf-8"), name=str(path.name), file=True
+        )
     if cls.template is None:
         raise TemplateNotFoundError(
             f'{cls.__name__} has no template; set `template = "..."` (Jinja2 source) or '

@@ -92,7 +92,7 @@ class PageLayout:
                 f"HTML goes, e.g. '<nav>…</nav><main>{{{{ {INNER_CONTENT} }}}}</main>'"
             )
         self.name = name
-        self.compiled = CompiledTemplate(env, text, name=name)
+        self.compiled = CompiledTemplate(env, text, name=name, file=isinstance(source, Path))
         self._shown: _Shown | None = None
         # A first render now, so that a layout that hides the view (a filter on
         # inner_content) is refused when the widget is made, not on its first page.

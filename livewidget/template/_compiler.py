@@ -72,10 +72,19 @@ class CompiledTemplate:
 
     ``impurities`` lists what keeps change tracking off for the whole template (calls of
     user callables, ``{% include %}``…): such a template is evaluated whole on every render.
+
+    ``name`` names the template in errors; ``file=True`` says it is a template file's name,
+    which an environment whose ``autoescape`` is a function (``select_autoescape``) decides
+    escaping by. A template given as a string is escaped as ``env.from_string`` would.
     """
 
-    def __init__(self, env: jinja2.Environment, source: str, *, name: str = "<template>") -> None:
+    def __init__(
+        self, env: jinja2.Environment, source: str, *, name: str = "<template>", file: bool = False
+    ) -> None:
         self.name = name
+        # An autoescape function (select_autoescape) decides by a file's name; a template
+        # given as a string has none, and is decided as Jinja2's from_string decides it.
+        escape_name = name if file else None
         self.source = source
         self.env = env
         tree = env.parse(source, name=name)
@@ -91,14 +100,14 @@ class CompiledTemplate:
                 "or a call block (Jinja2 then prints the include where it stands)"
             ]
             self.root = Block(("", ""), (Slot(EXPR, None),))
-            self._template = _compile(env, tree, name)
+            self._template = _compile(env, tree, name, escape_name)
             self._callees: frozenset[str] = frozenset()
             return
         definitions = Definitions(tree)
         self.impurities = impurities(tree, definitions)
         compiler = _Compiler(definitions, tracked=not self.impurities)
         self.root, body = compiler.block(tree.body)
-        self._template = _compile(env, nodes.Template(body, lineno=1), name)
+        self._template = _compile(env, nodes.Template(body, lineno=1), name, escape_name)
         self._callees = frozenset(
             call.node.name
             for call in tree.find_all(nodes.Call)
@@ -153,9 +162,11 @@ class CompiledTemplate:
         )
 
 
-def _compile(env: jinja2.Environment, tree: nodes.Template, name: str) -> jinja2.Template:
+def _compile(
+    env: jinja2.Environment, tree: nodes.Template, name: str, escape_name: str | None
+) -> jinja2.Template:
     tree.set_environment(env)
-    code = env.compile(tree, name=name, filename=name)
+    code = env.compile(tree, name=escape_name, filename=name)
     return compile_template(env, code, env.make_globals(None))
 
 

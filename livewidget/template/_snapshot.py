@@ -72,6 +72,9 @@ def snapshot(value: Any, depth: int = 0) -> Any:
     if kind is list:
         return [snapshot(item, depth) for item in value]
     if isinstance(value, tuple):
+        if kind.__dictoffset__:
+            # A tuple subclass without __slots__: attributes set on it are not in its items.
+            return UNCOMPARABLE
         if _ATOMS.issuperset(map(type, value)):
             return value  # the usual row: strings and numbers, immutable
         items = [snapshot(item, depth) for item in value]
@@ -80,7 +83,7 @@ def snapshot(value: Any, depth: int = 0) -> Any:
         return _Copied(kind, tuple(items))
     if kind is set or kind is frozenset:
         return kind(value)  # members are hashable, hence compared as values
-    if dataclasses.is_dataclass(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # not the class itself
         fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
         copied = {name: snapshot(item, depth) for name, item in fields.items()}
         frozen = getattr(kind, "__dataclass_params__").frozen  # noqa: B009
@@ -200,9 +203,9 @@ def snapshot_rows(values: list[Any]) -> list[Any]:
         map(type, chain.from_iterable(map(dict.values, values)))
     ):
         return list(map(dict, values))
-    if all(issubclass(kind, tuple) for kind in kinds) and _ATOMS.issuperset(
-        map(type, chain.from_iterable(values))
-    ):
+    if all(
+        issubclass(kind, tuple) and not kind.__dictoffset__ for kind in kinds
+    ) and _ATOMS.issuperset(map(type, chain.from_iterable(values))):
         return list(values)  # immutable all the way down: shared, as snapshot() would
     return list(map(snapshot, values))
 

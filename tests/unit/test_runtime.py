@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 import markupsafe
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
@@ -70,6 +70,7 @@ def _outcome(env: jinja2.Environment, obj: Any, name: str) -> Any:
         return error
 
 
+@settings(deadline=None)  # a busy machine is not a failure
 @given(_objects(), st.sampled_from(NAMES))
 def test_getattr_answers_as_jinja2_does(obj: Any, name: str) -> None:
     env = environment()
@@ -80,6 +81,7 @@ def test_getattr_answers_as_jinja2_does(obj: Any, name: str) -> None:
         assert _same(fast, slow)
 
 
+@settings(deadline=None)  # a busy machine is not a failure
 @given(st.lists(_objects(undefined=False), max_size=4))
 def test_a_table_renders_as_jinja2_renders_it(rows: list[Any]) -> None:
     source = (
@@ -137,6 +139,7 @@ _VALUES = st.one_of(
 )
 
 
+@settings(deadline=None)  # a busy machine is not a failure
 @given(_VALUES)
 def test_escape_text_is_the_text_of_markupsafes_escape(value: Any) -> None:
     text = escape_text(value)
@@ -157,6 +160,7 @@ ESCAPING = """\
 """
 
 
+@settings(deadline=None)  # a busy machine is not a failure
 @given(_VALUES, _VALUES, st.lists(_VALUES, max_size=3))
 def test_escaped_output_renders_as_jinja2_renders_it(a: Any, b: Any, rows: list[Any]) -> None:
     env = environment()
