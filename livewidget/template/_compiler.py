@@ -279,8 +279,15 @@ class _Compiler:
 
 
 def _splittable(node: nodes.For) -> bool:
-    """A loop whose rows can be a comprehension: no else, no filter, not recursive."""
-    return not node.else_ and node.test is None and not node.recursive
+    """A loop whose rows can be a comprehension: no else, no filter, not recursive, and
+    every row runs to its end (no ``{% break %}`` or ``{% continue %}`` of the
+    ``loopcontrols`` extension, which would leave a row half printed)."""
+    return (
+        not node.else_
+        and node.test is None
+        and not node.recursive
+        and not any(True for _ in node.find_all((nodes.Break, nodes.Continue)))
+    )
 
 
 def _defines(node: nodes.Node) -> bool:
