@@ -89,7 +89,6 @@ class CompiledTemplate:
         self.env = env
         tree = env.parse(source, name=name)
         check_placements(env, source, tree, name)
-        self._globals = dict(env.globals)
         extends = any(isinstance(node, nodes.Extends) for node in tree.body)
         self._plain = extends or _include_in_capture(tree)
         if self._plain:
@@ -141,7 +140,9 @@ class CompiledTemplate:
         track = changed is not None and self.tracked and not self._shadowed(assigns)
         builder = Builder(self.root, previous, frozenset(changed or ()) if track else None)
         context = self._template.new_context(
-            {**self._globals, **assigns, **builder.context()}, shared=True
+            # The environment's globals as they are now: one added later is seen, as in Jinja2.
+            {**self.env.globals, **assigns, **builder.context()},
+            shared=True,
         )
         try:
             # extend() appends each string as it is yielded, so the builder, called from
@@ -157,7 +158,7 @@ class CompiledTemplate:
     def _shadowed(self, assigns: Mapping[str, Any]) -> bool:
         """Whether an assign replaces a helper the template calls (it may be impure then)."""
         return any(
-            name in assigns and assigns[name] is not self._globals.get(name)
+            name in assigns and assigns[name] is not self.env.globals.get(name)
             for name in self._callees
         )
 

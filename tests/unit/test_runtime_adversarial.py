@@ -410,7 +410,8 @@ def test_globals_and_filters_added_to_the_overlay_env_later_are_seen_by_includes
     assert str(compiled.render({"r": {"name": "x"}})) == expected == "&lt;x&gt;"
 
 
-# Found by this pass, outside template/_runtime.py. Fixed: select_autoescape, loop controls.
+# Found by this pass, outside template/_runtime.py. Fixed: select_autoescape, loop controls,
+# late globals.
 # Each strict xfail below still fails today.
 
 
@@ -438,11 +439,6 @@ def test_loop_controls_render_as_jinja2(source: str) -> None:
     _check(ENVIRONMENTS["i18n"], source)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CompiledTemplate copies env.globals when it is made (self._globals) and renders "
-    "with a shared context of that copy: a global added afterwards is undefined",
-)
 def test_a_global_added_after_compiling_is_seen() -> None:
     env = jinja2.Environment(autoescape=True)
     compiled = CompiledTemplate(env, "{{ late }}{% for x in rs %}{{ late }}{% endfor %}")
