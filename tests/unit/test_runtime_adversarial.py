@@ -17,7 +17,6 @@ from __future__ import annotations
 import collections
 import copy
 import json
-import os
 import re
 from collections.abc import Callable
 from functools import partial
@@ -26,22 +25,14 @@ from typing import Any
 import jinja2
 import markupsafe
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup
 
 from livewidget.template import CompiledTemplate, Rendered, diff, merge, to_html
 from livewidget.template._runtime import escape_text, fast_lookups
-
-EXAMPLES = int(os.environ.get("LIVEWIDGET_LEAN_EXAMPLES", "40"))
-SETTINGS = settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+from tests.unit._lean_settings import SETTINGS
 
 LOADER = jinja2.DictLoader(
     {

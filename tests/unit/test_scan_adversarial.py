@@ -22,31 +22,19 @@ import copy
 import dataclasses
 import json
 import operator
-import os
 from collections import namedtuple
 from typing import Any
 
 import jinja2
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
 from livewidget.template import CompiledTemplate, Rendered, diff, environment, merge, to_html
 from livewidget.template._scan import NOT_DICTS, Scan, dict_width
 from livewidget.template._snapshot import dict_shapes, same, snapshot_rows
-
-EXAMPLES = int(os.environ.get("LIVEWIDGET_LEAN_EXAMPLES", "40"))
-SETTINGS = settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    print_blob=False,
-    phases=[Phase.explicit, Phase.generate]
-    + ([Phase.shrink] if os.environ.get("LIVEWIDGET_LEAN_SHRINK") == "1" else []),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+from tests.unit._lean_settings import SETTINGS
 
 
 class Previous:
