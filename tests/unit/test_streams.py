@@ -576,20 +576,27 @@ def test_rows_of_strings_are_packed_as_text_and_others_as_json():
         encode_rows([[object()]])
 
 
-def test_a_stream_batch_through_a_widget_is_one_message_of_pinned_size_and_keeps_no_item():
-    """Deterministic counts of bench.stream_batches' path: one answer per batch, its bytes,
-    no item alive once a batch is answered, and the kernel's record in a few chunks."""
+def _grow_in_batches(rows: int, batch: int) -> dict[str, Any]:
+    """bench.stream_batches' path on a loop of its own: its figures (counts and bytes)."""
     from bench import stream_batches
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     created = comm.create_comm
     try:
-        figures = stream_batches.grow(5000, 1000, loop)
+        return stream_batches.grow(rows, batch, loop)
     finally:
         comm.create_comm = created
         loop.close()
         asyncio.set_event_loop(None)
+
+
+def test_a_stream_batch_through_a_widget_is_one_message_of_pinned_size_and_keeps_no_item():
+    """Deterministic counts of bench.stream_batches' path: one answer per batch, its bytes,
+    no item alive once a batch is answered, and the kernel's record in a few chunks."""
+    from bench import stream_batches
+
+    figures = _grow_in_batches(5000, 1000)
     assert figures["messages"] == 1 + 5  # the join's page, then one answer per batch
     # Rows 1000..1999: 49-51 B each in "k" ('"7":{"0":"msgs-1007","1":"message number
     # 1007"},'), 28 B in the instruction ('["msgs-1007",-1,null,false],'), and the envelope.
@@ -703,7 +710,6 @@ def test_a_lone_surrogate_in_a_stream_change_rolls_back_with_the_clear_error(eve
 def test_a_stream_batch_encodes_only_what_was_not_checked_when_packed(monkeypatch):
     """The message check of a batch of 1,000 rows does not write its rows as JSON again:
     per batch, one check encoding a few bytes (the rows are checked when packed)."""
-    from bench import stream_batches
     from livewidget import _encoding
 
     encoded: list[bytes] = []
@@ -715,15 +721,7 @@ def test_a_stream_batch_encodes_only_what_was_not_checked_when_packed(monkeypatc
         return data
 
     monkeypatch.setattr(_encoding, "encode", counting)
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    created = comm.create_comm
-    try:
-        figures = stream_batches.grow(5000, 1000, loop)
-    finally:
-        comm.create_comm = created
-        loop.close()
-        asyncio.set_event_loop(None)
+    figures = _grow_in_batches(5000, 1000)
     assert figures["batch bytes"] == 77_947
     # Per batch, the transaction's check of [diff, events, title, reply, url] writes the
     # stream's change as null; nothing else writes more than an inbound message's bytes.

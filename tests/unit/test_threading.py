@@ -10,8 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import comm
@@ -22,19 +21,9 @@ from livewidget import _protocol as p
 from livewidget._live import kernel as _kernel
 from livewidget._live import loop as _loop
 from livewidget.template import merge, to_html
+from tests.unit._waiting import TIMEOUT, wait_until
 
 from .test_widget import RecordingComm
-
-TIMEOUT = 10.0
-
-
-def wait_until(predicate: Callable[[], bool], what: str) -> None:
-    """Block this thread (no event loop runs here) until ``predicate()``."""
-    deadline = time.monotonic() + TIMEOUT
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.005)
 
 
 def page(widget: LiveWidget) -> str:

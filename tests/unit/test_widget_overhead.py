@@ -12,7 +12,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import comm
@@ -21,11 +21,11 @@ import pytest
 from livewidget import LiveView, LiveWidget, _encoding
 from livewidget._live import coalesce
 from livewidget._live import loop as _loop
+from tests.unit._waiting import TIMEOUT, wait_until
 
 from .test_widget import RecordingComm
 
 CLICKS = 50
-TIMEOUT = 10.0
 
 
 class Clicks(LiveView):
@@ -73,14 +73,6 @@ def wakes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     woken: list[int] = []
     monkeypatch.setattr(_loop, "_nothing", lambda: woken.append(1))
     return woken
-
-
-def wait_until(predicate: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + TIMEOUT
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.005)
 
 
 def test_a_click_answered_on_the_borrowed_loop_does_not_wake_livewidgets_thread(widget, wakes):
