@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -127,6 +128,13 @@ PAGES["livewidget-noupdate"] = (
 BASELINE = "ipywidgets"
 
 
+#: The notebook's cells whose output holds no "+1" button: [index, prompt, output text].
+UNSHOWN = """() => [...document.querySelectorAll(".jp-Cell")]
+  .map((cell, i) => [i, cell.querySelector(".jp-InputPrompt")?.textContent,
+                     cell.querySelector(".jp-OutputArea")?.innerText.slice(0, 200) ?? ""])
+  .filter(([i, , text]) => i > 0 && !text.includes("+1"))"""
+
+
 @dataclass
 class Result:
     """One page load."""
@@ -207,7 +215,11 @@ def run_lab(browser: Browser, work: Path, name: str, count: int) -> Result:
         base_heap = js_heap(page)
         received[0][0] = 0  # count from Run All on
         started = run_all_cells(page)
-        wait_count(page, PAGES[name][1], count)
+        try:
+            wait_count(page, PAGES[name][1], count)
+        except AssertionError:
+            print(f"{name}: cells without a shown widget:", page.evaluate(UNSHOWN), file=sys.stderr)
+            raise
         shown = time.monotonic() - started
         click_last(page, name, count)
         answered = time.monotonic() - started
