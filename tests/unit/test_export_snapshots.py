@@ -21,6 +21,8 @@ from .conftest import Counter
 from .test_widget import RecordingComm
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: The bytes of a Counter's snapshot output (its render, the widget id twice, the note).
+SNAPSHOT_BYTES = 460
 
 
 class Events:
@@ -96,6 +98,10 @@ def test_displaying_makes_the_view_and_its_snapshot(widget, frontend, shell):
     assert view[WIDGET_VIEW]["model_id"] == widget.model_id and id1 is None
     assert set(snapshot) == {"text/html"}  # an output of its own, which exporters all show
     assert '-count">1</span>' in snapshot["text/html"]
+    # The Counter's HTML and a note, no <style>: each one an output adds restyles JupyterLab's
+    # whole page (a Lab page of 50 Counters paid ~0.35 s for them; docs/performance.md).
+    assert "<style" not in snapshot["text/html"]
+    assert len(snapshot["text/html"].encode()) == SNAPSHOT_BYTES
     assert id2 == _export.display_id(widget._lw_id)
     assert shell.events.callbacks["post_run_cell"] == [_export.after_cell]
 
