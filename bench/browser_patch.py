@@ -1,16 +1,21 @@
 """Time to merge and patch one update in Chromium, measured in the page.
 
-    python -m bench.browser_patch
+    python -m bench.browser_patch [--profile]
 
 Loads the built frontend (livewidget/static/widget.js) into a blank page in Debian's Chromium,
 renders the 1,000-row table of bench/scenarios.py, then applies each scenario's diff as the
 kernel would send it and measures, with performance.now() around the message handler, the time
 to merge the diff, patch the DOM and run hooks. Baseline, in the same page and run: replacing
 the table's HTML with innerHTML (what a widget without diffs does). Prints medians.
+
+With ``--profile``, Chrome's sampling profiler (CDP ``Profiler.start``/``stop``) runs while
+each scenario's updates are applied, and the functions with the most self time are printed
+(where the milliseconds of a patch go).
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import json
 import statistics
@@ -26,6 +31,8 @@ from tests.e2e._jupyter import CHROMIUM, CHROMIUM_ARGS
 
 BUNDLE = Path(__file__).parents[1] / "livewidget" / "static" / "widget.js"
 ROUNDS = 15
+PROFILE_ROUNDS = 60
+TOP_FUNCTIONS = 16
 
 PAGE_SCRIPT = """
 async ([bundleUrl, tree]) => {
@@ -88,8 +95,55 @@ def scenario_messages(name: str, rounds: int) -> tuple[dict[str, Any], list[dict
     return first, messages, str(previous)
 
 
+def self_times(profile: dict[str, Any]) -> dict[str, float]:
+    """Milliseconds of self time by function ("name file:line") in a CDP CPU profile."""
+    nodes = {node["id"]: node for node in profile["nodes"]}
+    parents = {child: node["id"] for node in profile["nodes"] for child in node.get("children", [])}
+
+    def label(node_id: int) -> str:
+        frame = nodes[node_id]["callFrame"]
+        line = f":{frame['lineNumber'] + 1}" if frame["url"] else ""
+        return f"{frame['functionName'] or '(anonymous)'}{line}"
+
+    totals: dict[str, float] = {}
+    deltas = profile.get("timeDeltas", [])
+    for sample, delta in zip(profile.get("samples", []), deltas[1:] + [0], strict=True):
+        name = label(sample)
+        # A built-in (querySelectorAll, remove) is named with the function that called it.
+        if not nodes[sample]["callFrame"]["url"] and sample in parents:
+            name = f"{name} <- {label(parents[sample])}"
+        totals[name] = totals.get(name, 0.0) + delta / 1000
+    return totals
+
+
+def print_profile(name: str, totals: dict[str, float], rounds: int) -> None:
+    """The functions with the most self time, per update."""
+    ranked = sorted(totals.items(), key=lambda item: -item[1])
+    skip = ("(idle)", "(program)")
+    ranked = [item for item in ranked if not item[0].startswith(skip)][:TOP_FUNCTIONS]
+    print_table(
+        f"Profile: {name}, self time per update (mean of {rounds})",
+        ["function", "ms"],
+        [[fn, round(ms / rounds, 3)] for fn, ms in ranked],
+    )
+
+
 def main() -> None:
-    bundle_url = "data:text/javascript;base64," + base64.b64encode(BUNDLE.read_bytes()).decode()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--profile", action="store_true", help="print where each update's time goes"
+    )
+    parser.add_argument(
+        "--bundle",
+        type=Path,
+        default=BUNDLE,
+        help="the frontend bundle to load (an unminified build names functions in --profile)",
+    )
+    args = parser.parse_args()
+    profile = args.profile
+    bundle_url = (
+        "data:text/javascript;base64," + base64.b64encode(args.bundle.read_bytes()).decode()
+    )
     rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -98,9 +152,20 @@ def main() -> None:
                 continue
             page = browser.new_page()
             page.set_content("<html><body></body></html>")
-            first, messages, html = scenario_messages(name, ROUNDS)
+            first, messages, html = scenario_messages(
+                name, ROUNDS + (PROFILE_ROUNDS if profile else 0)
+            )
             assert page.evaluate(PAGE_SCRIPT, [bundle_url, first]) > 0
-            times = [page.evaluate(TIME_APPLY, m) for m in messages]
+            times = [page.evaluate(TIME_APPLY, m) for m in messages[:ROUNDS]]
+            if profile:
+                cdp = page.context.new_cdp_session(page)
+                cdp.send("Profiler.enable")
+                cdp.send("Profiler.setSamplingInterval", {"interval": 50})
+                cdp.send("Profiler.start")
+                for message in messages[ROUNDS:]:
+                    page.evaluate(TIME_APPLY, message)
+                result = cdp.send("Profiler.stop")
+                print_profile(name, self_times(result["profile"]), PROFILE_ROUNDS)
             baseline = [page.evaluate(TIME_INNER_HTML, html) for _ in range(5)]
             applied = page.evaluate("document.querySelector('.lw-view').innerHTML.length")
             assert applied > 0

@@ -9,6 +9,13 @@
  * and appended rows are parsed and inserted after the last one. Nothing else of the view is
  * rebuilt, parsed or walked, and the DOM ends up exactly as a full render would make it.
  *
+ * Checking every row's element is proportional to the list; it is done once per list. Then,
+ * while nothing but this patch changes the view's DOM (`dom_quiet.js`) and the list's rows
+ * on screen are the ones it patched in last, only the changed run of rows is read: the rows
+ * before and after it are the very same row objects as on screen, so their elements, ids and
+ * shapes are as checked. A one-cell update of a thousand-row list reads one row, not a
+ * thousand (`rowsRead` counts them).
+ *
  * A stream's rows are never compared: its instruction's steps are replayed on its container
  * (`stream_patch.js`), in work proportional to the instruction.
  *
@@ -22,6 +29,7 @@
 
 import { DYNAMICS, PHX_HOOK, PHX_UPDATE, STATICS, UPDATE_STREAM } from "./constants.js";
 import { Morph, patchElement } from "./dom_patch.js";
+import { settle, untouched } from "./dom_quiet.js";
 import { elementsById } from "./ownership.js";
 import { renderRowHTML } from "./rendered.js";
 import { learnShapes, rowShape } from "./row_skip.js";
@@ -51,7 +59,24 @@ const WHOLE_SELECTOR = `[${PHX_HOOK}],[${PHX_UPDATE}]`;
  * @property {Element[]} rows elements of the rows on screen, in order
  * @property {string[]} appended HTML of the rows to add at the end
  * @property {string} separator the whitespace between two rows
+ * @property {() => void} remember records the list's new rows as checked (once applied)
  */
+
+/**
+ * A list whose rows' elements were all checked, and patched in since.
+ *
+ * @typedef {object} Checked
+ * @property {Element} parent the element holding the rows
+ * @property {string} lead the whitespace before each row's element
+ * @property {string} trail the whitespace after each row's element
+ * @property {Set<string>} ids the rows' ids (owned: the next patch updates it in place)
+ */
+
+/** container → its lists checked, by their rows. @type {WeakMap<Element, WeakMap<unknown[][], Checked>>} */
+const checkedLists = new WeakMap();
+
+/** How many rows the row patch has read (their shapes looked up), for the tests. */
+export const rowsRead = { count: 0 };
 
 /**
  * What `patchRowsInPlace` did.
@@ -77,9 +102,16 @@ export function patchRowsInPlace(container, before, after, observer) {
   /** @type {import("./stream_patch.js").StreamChange[]} */
   const streams = [];
   const rest = !collect(before, after, changes, streams);
+  // Anything but this patch changed the DOM since it last ran: every list is checked again.
+  let checked = checkedLists.get(container);
+  if (checked === undefined || !untouched(container)) {
+    checked = new WeakMap();
+    checkedLists.set(container, checked);
+  }
   const plans = [];
   for (const change of changes) {
-    const plan = planList(container, change);
+    const known = checked.get(change.before);
+    const plan = (known && planRun(container, change, known)) || planList(container, change, checked);
     if (!plan) return null;
     plans.push(plan);
   }
@@ -94,6 +126,8 @@ export function patchRowsInPlace(container, before, after, observer) {
   for (const plan of plans) apply(doc, plan, morph, observer);
   const shown = changes.flatMap((change) => change.after);
   for (const plan of streamPlans) for (const row of applyStreamPlan(plan, morph, observer)) shown.push(row);
+  for (const plan of plans) plan.remember();
+  settle(container);
   return { shown, rest };
 }
 
@@ -140,11 +174,13 @@ function collect(before, after, changes, streams) {
  *
  * @param {Element} container
  * @param {ListChange} change
+ * @param {WeakMap<unknown[][], Checked>} checked where to record the new rows as checked
  * @returns {Plan | null}
  */
-function planList(container, { statics, before, after }) {
+function planList(container, { statics, before, after }, checked) {
   const doc = container.ownerDocument;
   if (before.length === 0 || after.length === 0) return null;
+  rowsRead.count += before.length + after.length;
   learnShapes(before, statics, doc);
   learnShapes(after, statics, doc);
   const oldShapes = before.map((row) => rowShape(row, statics, doc));
@@ -195,7 +231,92 @@ function planList(container, { statics, before, after }) {
   if (removed.some((el) => hasLifecycle(el))) return null;
   const appended = tail === -1 ? [] : after.slice(tail).map((row) => renderRowHTML(statics, row));
   if (appended.some((html) => LIFECYCLE.some((name) => html.includes(name)))) return null;
-  return { updates, removed, rows: elements, appended, separator };
+  const remember = () => checked.set(after, { parent: /** @type {Element} */ (parent), lead: first.lead, trail: first.trail, ids: newSet });
+  return { updates, removed, rows: elements, appended, separator, remember };
+}
+
+/**
+ * What to do to a list checked before, reading only the run of rows that changed; null when
+ * that run does not allow the fast path (then `planList` decides, reading every row).
+ *
+ * @param {Element} container
+ * @param {ListChange} change
+ * @param {Checked} known the list on screen, as checked
+ * @returns {Plan | null}
+ */
+function planRun(container, { statics, before, after }, known) {
+  const doc = container.ownerDocument;
+  const { parent, lead, trail, ids } = known;
+  if (after.length === 0 || !container.contains(parent)) return null;
+  // The changed run: the rows between the longest same start and the longest same end.
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < shorter && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < shorter - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  const oldRun = before.slice(start, before.length - end);
+  const newRun = after.slice(start, after.length - end);
+  // The rows just before and after the run anchor it on screen.
+  const around = [start > 0 ? before[start - 1] : null, end > 0 ? before[before.length - end] : null];
+  rowsRead.count += oldRun.length + newRun.length + around.filter(Boolean).length;
+  learnShapes(newRun, statics, doc);
+  const shapeOf = (/** @type {unknown[]} */ row) => rowShape(row, statics, doc);
+  const oldShapes = oldRun.map(shapeOf);
+  const newShapes = newRun.map(shapeOf);
+  for (const shape of [...oldShapes, ...newShapes]) {
+    if (!shape || shape.lead !== lead || shape.trail !== trail) return null;
+  }
+  const oldIds = oldShapes.map((shape) => /** @type {{id: string}} */ (shape).id);
+  const newIds = newShapes.map((shape) => /** @type {{id: string}} */ (shape).id);
+  const oldSet = new Set(oldIds);
+  const newSet = new Set(newIds);
+  if (newSet.size !== newIds.length) return null;
+  // A new id already shown outside the run is a row that moved.
+  if (newIds.some((id) => !oldSet.has(id) && ids.has(id))) return null;
+  const keptInRun = newIds.filter((id) => oldSet.has(id));
+  if (keptInRun.join("\u0000") !== oldIds.filter((id) => newSet.has(id)).join("\u0000")) return null;
+  if (keptInRun.length + before.length - oldRun.length === 0) return null;
+  const tail = newIds.findIndex((id) => !oldSet.has(id));
+  // New rows only at the end of the list, after every row kept.
+  if (tail !== -1 && (end > 0 || newIds.slice(tail).some((id) => oldSet.has(id)))) return null;
+
+  const aroundIds = around.map((row) => (row ? /** @type {{id: string}} */ (shapeOf(row)).id : null));
+  const regionIds = [aroundIds[0], ...oldIds, aroundIds[1]].filter((id) => id !== null);
+  const found = elementsById(container, /** @type {string[]} */ (regionIds));
+  const separator = trail + lead;
+  for (let i = 0; i < found.length; i++) {
+    const el = found[i];
+    if (!el || el.parentNode !== parent) return null;
+    if (i > 0 && !separatedBy(/** @type {Element} */ (found[i - 1]), el, separator)) return null;
+  }
+  const elements = /** @type {Element[]} */ (found);
+  const stream = parent.getAttribute(PHX_UPDATE) === UPDATE_STREAM && !parent.hasAttribute(PHX_HOOK);
+  const owner = (stream ? parent.parentElement : parent)?.closest(WHOLE_SELECTOR);
+  if (owner && container.contains(owner)) return null;
+  const offset = around[0] ? 1 : 0;
+  const byId = new Map(oldIds.map((id, i) => [id, i]));
+  const updates = [];
+  for (let i = 0; i < newRun.length; i++) {
+    const at = byId.get(newIds[i]);
+    if (at === undefined || oldRun[at] === newRun[i]) continue;
+    if (oldShapes[at]?.placeholder !== newShapes[i]?.placeholder) return null;
+    const el = elements[at + offset];
+    if (el.hasAttribute(PHX_HOOK)) return null;
+    updates.push({ el, html: renderRowHTML(statics, newRun[i]) });
+  }
+  const removed = elements.slice(offset, offset + oldRun.length).filter((el) => !newSet.has(el.id));
+  if (removed.some((el) => hasLifecycle(el))) return null;
+  const appended = tail === -1 ? [] : newRun.slice(tail).map((row) => renderRowHTML(statics, row));
+  if (appended.some((html) => LIFECYCLE.some((name) => html.includes(name)))) return null;
+  const remember = () => {
+    for (const el of removed) ids.delete(el.id);
+    for (const id of newIds) ids.add(id);
+    // `known` is the new rows' now: the old rows' record would be wrong.
+    const checked = checkedLists.get(container);
+    checked?.delete(before);
+    checked?.set(after, known);
+  };
+  return { updates, removed, rows: elements, appended, separator, remember };
 }
 
 /**

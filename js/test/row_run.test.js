@@ -1,0 +1,170 @@
+/**
+ * row_patch.js on a list it checked before: only the run of rows that changed is read, so a
+ * one-cell update costs the same on a short and on a long list; anything else changing the
+ * view's DOM makes the next patch check every row again.
+ */
+
+import assert from "node:assert/strict";
+import { beforeEach, describe, test } from "node:test";
+import { patch } from "../src/dom_patch.js";
+import { mergeDiff, toHTML } from "../src/rendered.js";
+import { patchRowsInPlace, rowsRead } from "../src/row_patch.js";
+import { usePage } from "./helpers.js";
+
+const { fresh } = usePage();
+
+/** @typedef {import("../src/rendered.js").Tree} Tree */
+
+/** @type {HTMLElement} */
+let container;
+
+beforeEach(() => {
+  container = fresh();
+});
+
+/** @param {number} i @returns {string[]} */
+const row = (i) => [String(i), `Person ${i}`, String(i % 100)];
+
+/**
+ * The benchmark's table: a title above `n` rows of one `<tr>` each.
+ *
+ * @param {number} n
+ * @returns {Tree}
+ */
+function table(n) {
+  return {
+    s: ["<h1>", "</h1>\n<table><tbody>", "\n</tbody></table>"],
+    0: "Leaderboard",
+    1: { s: ['\n  <tr id="row-', '"><td>', "</td><td>", "</td></tr>"], d: Array.from({ length: n }, (_, i) => row(i + 1)) },
+  };
+}
+
+/** @param {Tree} tree @returns {number} */
+const count = (tree) => /** @type {any} */ (tree[1]).d.length;
+
+/** @param {Tree} tree @returns {number} the id of the last row */
+const lastId = (tree) => Number(/** @type {any} */ (tree[1]).d.at(-1)[0]);
+
+/**
+ * Merge `diff` and patch it with the fast path, which must take it; the DOM must be the full
+ * render's. Returns the new tree and how many rows the patch read.
+ *
+ * @param {Tree} tree @param {unknown} diff @returns {[Tree, number]}
+ */
+function step(tree, diff) {
+  const after = /** @type {Tree} */ (mergeDiff(tree, diff));
+  const read = rowsRead.count;
+  const result = patchRowsInPlace(container, tree, after);
+  assert.ok(result && !result.rest, `the fast path took ${JSON.stringify(diff)}`);
+  assert.equal(container.innerHTML, toHTML(after));
+  return [after, rowsRead.count - read];
+}
+
+/** @param {Tree} tree a cell of the middle row changes */
+const cell = (tree) => ({ 1: { k: { [Math.floor(count(tree) / 2)]: { 2: `${Math.random()}` } } } });
+/** @param {Tree} tree a row appended */
+const append = (tree) => ({ 1: { k: { [count(tree)]: Object.assign({}, row(lastId(tree) + 1)), kc: count(tree) + 1 } } });
+/** @param {Tree} tree the middle row removed */
+const remove = (tree) => {
+  const n = count(tree);
+  const at = Math.floor(n / 2);
+  return { 1: { k: { m: [[at, at + 1, n - 1 - at]], kc: n - 1 } } };
+};
+
+/**
+ * Rows read by a cell change, an append and a removal once the list is checked.
+ *
+ * @param {number} n
+ * @returns {{first: number, cell: number, append: number, remove: number}}
+ */
+function readsOn(n) {
+  let tree = table(n);
+  patch(container, toHTML(tree));
+  let first;
+  [tree, first] = step(tree, cell(tree)); // checks every row, once
+  /** @type {number} */ let onCell;
+  /** @type {number} */ let onAppend;
+  /** @type {number} */ let onRemove;
+  [tree, onCell] = step(tree, cell(tree));
+  [tree, onAppend] = step(tree, append(tree));
+  [tree, onRemove] = step(tree, remove(tree));
+  container.remove();
+  container = fresh();
+  return { first, cell: onCell, append: onAppend, remove: onRemove };
+}
+
+describe("patchRowsInPlace on a list it checked before", () => {
+  test("reads the same few rows for one update of 100 rows and of 3,000", () => {
+    const short = readsOn(100);
+    const long = readsOn(3000);
+    assert.equal(short.first, 200, "the first patch checks every row, old and new");
+    assert.equal(long.first, 6000);
+    const { first: _a, ...perUpdate } = short;
+    const { first: _b, ...perUpdateLong } = long;
+    assert.deepEqual(perUpdate, perUpdateLong);
+    // The changed row, old and new, and the rows on either side of it.
+    assert.deepEqual(perUpdate, { cell: 4, append: 2, remove: 3 });
+  });
+
+  test("checks every row again when something else removed a row's element", () => {
+    let tree = table(50);
+    patch(container, toHTML(tree));
+    [tree] = step(tree, cell(tree));
+    container.querySelector("#row-3")?.remove();
+    const html = container.innerHTML;
+    assert.equal(patchRowsInPlace(container, tree, /** @type {Tree} */ (mergeDiff(tree, cell(tree)))), null);
+    assert.equal(container.innerHTML, html, "nothing touched");
+  });
+
+  test("also when the change was seen by the observer's callback before the patch", async () => {
+    let tree = table(50);
+    patch(container, toHTML(tree));
+    [tree] = step(tree, cell(tree));
+    container.querySelector("#row-40")?.remove();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(patchRowsInPlace(container, tree, /** @type {Tree} */ (mergeDiff(tree, cell(tree)))), null);
+  });
+
+  test("checks every row again after another patch of the view (the full patch's)", () => {
+    let tree = table(50);
+    patch(container, toHTML(tree));
+    [tree] = step(tree, cell(tree));
+    const titled = /** @type {Tree} */ (mergeDiff(tree, { 0: "Other" }));
+    patch(container, toHTML(titled));
+    let read;
+    [tree, read] = step(titled, cell(titled));
+    assert.equal(read, 100);
+  });
+
+  test("random runs of edits on a checked list leave exactly the full render", () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    let tree = table(30);
+    patch(container, toHTML(tree));
+    let next = 31;
+    let fast = 0;
+    for (let i = 0; i < 400; i++) {
+      const n = count(tree);
+      const at = Math.floor(random() * n);
+      const op = random();
+      /** @type {any} */
+      let diff;
+      if (op < 0.3) diff = { 1: { k: { [at]: { 1: `c${i}` }, [Math.floor(random() * n)]: { 2: `d${i}` } } } };
+      else if (op < 0.5) diff = { 1: { k: { [n]: Object.assign({}, row(next)), [n + 1]: Object.assign({}, row(next + 1)), kc: n + 2 } } };
+      else if (op < 0.75 && n > 2) {
+        const run = Math.min(2, n - 1 - at);
+        diff = { 1: { k: at + run < n ? { m: [[at, at + run, n - at - run]], kc: n - run } : { kc: at } } };
+      } else if (op < 0.85) diff = { 1: { k: { 0: 1, 1: 0 } } }; // a move: not the fast path
+      else diff = { 1: { k: { [at]: { 0: String(next + 5000) } } } }; // an id changes
+      if (op >= 0.5 && op < 0.75 && n <= 2) diff = { 0: `t${i}` };
+      next += 2;
+      const after = /** @type {Tree} */ (mergeDiff(tree, diff));
+      const result = patchRowsInPlace(container, tree, after);
+      if (result && !result.rest) fast++;
+      else patch(container, toHTML(after));
+      assert.equal(container.innerHTML, toHTML(after), `step ${i}: ${JSON.stringify(diff)}`);
+      tree = after;
+    }
+    assert.ok(fast > 150, `the fast path applied ${fast} times`);
+  });
+});
