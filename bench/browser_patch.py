@@ -107,7 +107,7 @@ def self_times(profile: dict[str, Any]) -> dict[str, float]:
 
     totals: dict[str, float] = {}
     deltas = profile.get("timeDeltas", [])
-    for sample, delta in zip(profile.get("samples", []), deltas[1:] + [0], strict=True):
+    for sample, delta in zip(profile.get("samples", []), [*deltas[1:], 0], strict=True):
         name = label(sample)
         # A built-in (querySelectorAll, remove) is named with the function that called it.
         if not nodes[sample]["callFrame"]["url"] and sample in parents:
