@@ -95,36 +95,45 @@ def scenario_messages(name: str, rounds: int) -> tuple[dict[str, Any], list[dict
     return first, messages, str(previous)
 
 
-def self_times(profile: dict[str, Any]) -> dict[str, float]:
-    """Milliseconds of self time by function ("name file:line") in a CDP CPU profile."""
+def profile_times(profile: dict[str, Any]) -> dict[str, list[float]]:
+    """Milliseconds of [self, total] time by function ("name:line") in a CDP CPU profile."""
     nodes = {node["id"]: node for node in profile["nodes"]}
     parents = {child: node["id"] for node in profile["nodes"] for child in node.get("children", [])}
 
     def label(node_id: int) -> str:
         frame = nodes[node_id]["callFrame"]
         line = f":{frame['lineNumber'] + 1}" if frame["url"] else ""
-        return f"{frame['functionName'] or '(anonymous)'}{line}"
+        name = f"{frame['functionName'] or '(anonymous)'}{line}"
+        # A built-in (querySelectorAll, remove) is named with the function that called it.
+        if not frame["url"] and node_id in parents:
+            parent = nodes[parents[node_id]]["callFrame"]
+            name = f"{name} <- {parent['functionName'] or '(anonymous)'}:{parent['lineNumber'] + 1}"
+        return name
 
-    totals: dict[str, float] = {}
+    times: dict[str, list[float]] = {}
     deltas = profile.get("timeDeltas", [])
     for sample, delta in zip(profile.get("samples", []), [*deltas[1:], 0], strict=True):
-        name = label(sample)
-        # A built-in (querySelectorAll, remove) is named with the function that called it.
-        if not nodes[sample]["callFrame"]["url"] and sample in parents:
-            name = f"{name} <- {label(parents[sample])}"
-        totals[name] = totals.get(name, 0.0) + delta / 1000
-    return totals
+        ms = delta / 1000
+        times.setdefault(label(sample), [0.0, 0.0])[0] += ms
+        on_stack = set()
+        node: int | None = sample
+        while node is not None:
+            on_stack.add(label(node))
+            node = parents.get(node)
+        for name in on_stack:
+            times.setdefault(name, [0.0, 0.0])[1] += ms
+    return times
 
 
-def print_profile(name: str, totals: dict[str, float], rounds: int) -> None:
-    """The functions with the most self time, per update."""
-    ranked = sorted(totals.items(), key=lambda item: -item[1])
-    skip = ("(idle)", "(program)")
+def print_profile(name: str, times: dict[str, list[float]], rounds: int) -> None:
+    """The functions with the most self time, per update, with their total time."""
+    ranked = sorted(times.items(), key=lambda item: -item[1][0])
+    skip = ("(idle)", "(program)", "(root)")
     ranked = [item for item in ranked if not item[0].startswith(skip)][:TOP_FUNCTIONS]
     print_table(
-        f"Profile: {name}, self time per update (mean of {rounds})",
-        ["function", "ms"],
-        [[fn, round(ms / rounds, 3)] for fn, ms in ranked],
+        f"Profile: {name}, time per update (mean of {rounds}; self, and with what it calls)",
+        ["function", "self ms", "total ms"],
+        [[fn, round(own / rounds, 3), round(total / rounds, 3)] for fn, (own, total) in ranked],
     )
 
 
@@ -165,7 +174,7 @@ def main() -> None:
                 for message in messages[ROUNDS:]:
                     page.evaluate(TIME_APPLY, message)
                 result = cdp.send("Profiler.stop")
-                print_profile(name, self_times(result["profile"]), PROFILE_ROUNDS)
+                print_profile(name, profile_times(result["profile"]), PROFILE_ROUNDS)
             baseline = [page.evaluate(TIME_INNER_HTML, html) for _ in range(5)]
             applied = page.evaluate("document.querySelector('.lw-view').innerHTML.length")
             assert applied > 0

@@ -155,7 +155,8 @@ function collect(before, after, changes, streams) {
   const newRows = after[DYNAMICS];
   if (Array.isArray(oldRows) || Array.isArray(newRows)) {
     if (!Array.isArray(oldRows) || !Array.isArray(newRows)) return false;
-    if (!oldRows.every(Array.isArray) || !newRows.every(Array.isArray)) return false;
+    // Rows that are not lists are found by the plan (`planList` reads them all, `planRun`
+    // the changed ones: the others were read when the list was checked).
     const statics = /** @type {string[]} */ (after[STATICS]);
     changes.push({ statics, before: oldRows, after: newRows });
     return true;
@@ -180,6 +181,7 @@ function collect(before, after, changes, streams) {
 function planList(container, { statics, before, after }, checked) {
   const doc = container.ownerDocument;
   if (before.length === 0 || after.length === 0) return null;
+  if (!before.every(Array.isArray) || !after.every(Array.isArray)) return null;
   rowsRead.count += before.length + after.length;
   learnShapes(before, statics, doc);
   learnShapes(after, statics, doc);
@@ -258,6 +260,7 @@ function planRun(container, { statics, before, after }, known) {
   const newRun = after.slice(start, after.length - end);
   // The rows just before and after the run anchor it on screen.
   const around = [start > 0 ? before[start - 1] : null, end > 0 ? before[before.length - end] : null];
+  if (!newRun.every(Array.isArray)) return null;
   rowsRead.count += oldRun.length + newRun.length + around.filter(Boolean).length;
   learnShapes(newRun, statics, doc);
   const shapeOf = (/** @type {unknown[]} */ row) => rowShape(row, statics, doc);
