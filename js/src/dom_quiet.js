@@ -9,7 +9,40 @@
  * anything did since the view's own patch last settled it. Anything at all (a hook adding a
  * node, a script, the full patch, someone removing a row) counts, and the next row patch
  * checks every row again, as before.
+ *
+ * The lists checked are recorded here, by their rows (`checkedLists`), for the row patch and
+ * for the patch around lists (`list_skip.js`), which then steps over a list's rows from its
+ * first element to its last instead of reading each one.
  */
+
+/**
+ * A list whose rows' elements were all checked by the row patch, and patched in since.
+ *
+ * @typedef {object} Checked
+ * @property {Element} parent the element holding the rows
+ * @property {string} lead the whitespace before each row's element
+ * @property {string} trail the whitespace after each row's element
+ * @property {Set<string>} ids the rows' ids (owned: the next patch updates it in place)
+ */
+
+/** container → its lists checked, by their rows. @type {WeakMap<Element, WeakMap<unknown[], Checked>>} */
+const checked = new WeakMap();
+
+/**
+ * The lists of `container` checked by its row patch, by their rows, as long as nothing has
+ * changed its DOM since that patch settled it (an empty record otherwise, from then on).
+ *
+ * @param {Element} container
+ * @returns {WeakMap<unknown[], Checked>}
+ */
+export function checkedLists(container) {
+  let lists = checked.get(container);
+  if (lists === undefined || !untouched(container)) {
+    lists = new WeakMap();
+    checked.set(container, lists);
+  }
+  return lists;
+}
 
 /**
  * @typedef {object} Watch
@@ -20,8 +53,12 @@
 /** container → what watches it. @type {WeakMap<Element, Watch>} */
 const watches = new WeakMap();
 
-/** What a watch observes: nodes added, removed or moved, and text changed, anywhere inside. */
-const OPTIONS = { childList: true, subtree: true, characterData: true };
+/**
+ * What a watch observes, anywhere inside: nodes added, removed or moved, text changed, and
+ * ids (by which rows are found). Not other attributes: JS commands and loading states set
+ * classes on rows all the time, and the patches carry those over.
+ */
+const OPTIONS = { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ["id"] };
 
 /**
  * Whether nothing changed the children or text of `container` since `settle(container)` was

@@ -19,6 +19,7 @@
 
 import { LIST_MARKER, PHX_HOOK, PHX_UPDATE, UPDATE_STREAM } from "./constants.js";
 import { Morph, parseLike, patchElement, syncAttributes } from "./dom_patch.js";
+import { checkedLists } from "./dom_quiet.js";
 import { elementsById } from "./ownership.js";
 import { streamEnds, streamWhitespace } from "./stream_patch.js";
 import { streamState } from "./streams.js";
@@ -32,10 +33,14 @@ import { streamState } from "./streams.js";
  *
  * @typedef {object} SkippedList
  * @property {string[]} ids the ids of its rows' elements, in order
+ * @property {unknown[]} [rows] its rows (a list the row patch checked is stepped over whole)
  * @property {string} separator the whitespace between two rows
  * @property {{node: Tree, state: import("./streams.js").StreamState}} [stream] a stream's list:
  *   its rows are found from its first and last, which the view records (`stream_patch.js`)
  */
+
+/** How many rows the patch around lists set out to walk one by one (their lists' sizes), for the tests. */
+export const rowsWalked = { count: 0 };
 
 /**
  * @typedef {object} Step
@@ -78,7 +83,7 @@ export function listMarker(comprehension, shownShape, lists) {
     else if (shape.lead !== lead || shape.trail !== trail) return null;
     ids.push(shape.id);
   }
-  lists.push({ ids, separator: trail + lead });
+  lists.push({ ids, separator: trail + lead, rows });
   return `${lead}<!--${LIST_MARKER}${lists.length - 1}-->${trail}`;
 }
 
@@ -156,7 +161,7 @@ function plan(from, to, context, steps) {
   for (let next = to.firstChild; next; next = next.nextSibling) {
     const list = context.markers.get(next);
     if (list) {
-      const after = list.stream ? skipStream(page, list.stream, context.container) : skipRows(page, list);
+      const after = list.stream ? skipStream(page, list.stream, context.container) : skipRows(page, list, context.container);
       if (after === undefined) return false;
       page = after;
       continue;
@@ -191,9 +196,17 @@ function plan(from, to, context, steps) {
  *
  * @param {ChildNode | null} node the first row's element, if the page lines up
  * @param {SkippedList} list
+ * @param {Element} container the view's element
  * @returns {ChildNode | null | undefined}
  */
-function skipRows(node, { ids, separator }) {
+function skipRows(node, { ids, separator, rows }, container) {
+  // Rows the row patch checked, on a page nothing else has changed since (`dom_quiet.js`):
+  // they are all there, in order, from the first row's element to the last's.
+  if (rows && ids.length > 0 && checkedLists(container).has(rows)) {
+    const [first, last] = elementsById(container, [ids[0], ids[ids.length - 1]]);
+    if (first && first === node && last?.parentNode === node.parentNode) return last.nextSibling;
+  }
+  rowsWalked.count += ids.length;
   for (let i = 0; i < ids.length; i++) {
     if (i > 0 && separator) {
       if (!node || node.nodeType !== 3 || node.nodeValue !== separator) return undefined;

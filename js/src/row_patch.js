@@ -29,7 +29,7 @@
 
 import { DYNAMICS, PHX_HOOK, PHX_UPDATE, STATICS, UPDATE_STREAM } from "./constants.js";
 import { Morph, patchElement } from "./dom_patch.js";
-import { settle, untouched } from "./dom_quiet.js";
+import { checkedLists, settle } from "./dom_quiet.js";
 import { elementsById } from "./ownership.js";
 import { renderRowHTML } from "./rendered.js";
 import { learnShapes, rowShape } from "./row_skip.js";
@@ -62,18 +62,7 @@ const WHOLE_SELECTOR = `[${PHX_HOOK}],[${PHX_UPDATE}]`;
  * @property {() => void} remember records the list's new rows as checked (once applied)
  */
 
-/**
- * A list whose rows' elements were all checked, and patched in since.
- *
- * @typedef {object} Checked
- * @property {Element} parent the element holding the rows
- * @property {string} lead the whitespace before each row's element
- * @property {string} trail the whitespace after each row's element
- * @property {Set<string>} ids the rows' ids (owned: the next patch updates it in place)
- */
-
-/** container → its lists checked, by their rows. @type {WeakMap<Element, WeakMap<unknown[][], Checked>>} */
-const checkedLists = new WeakMap();
+/** @typedef {import("./dom_quiet.js").Checked} Checked */
 
 /** How many rows the row patch has read (their shapes looked up), for the tests. */
 export const rowsRead = { count: 0 };
@@ -102,12 +91,8 @@ export function patchRowsInPlace(container, before, after, observer) {
   /** @type {import("./stream_patch.js").StreamChange[]} */
   const streams = [];
   const rest = !collect(before, after, changes, streams);
-  // Anything but this patch changed the DOM since it last ran: every list is checked again.
-  let checked = checkedLists.get(container);
-  if (checked === undefined || !untouched(container)) {
-    checked = new WeakMap();
-    checkedLists.set(container, checked);
-  }
+  // Once anything but this patch changes the DOM, every list is checked again.
+  const checked = checkedLists(container);
   const plans = [];
   for (const change of changes) {
     const known = checked.get(change.before);
@@ -175,7 +160,7 @@ function collect(before, after, changes, streams) {
  *
  * @param {Element} container
  * @param {ListChange} change
- * @param {WeakMap<unknown[][], Checked>} checked where to record the new rows as checked
+ * @param {WeakMap<unknown[], Checked>} checked where to record the new rows as checked
  * @returns {Plan | null}
  */
 function planList(container, { statics, before, after }, checked) {
@@ -315,9 +300,9 @@ function planRun(container, { statics, before, after }, known) {
     for (const el of removed) ids.delete(el.id);
     for (const id of newIds) ids.add(id);
     // `known` is the new rows' now: the old rows' record would be wrong.
-    const checked = checkedLists.get(container);
-    checked?.delete(before);
-    checked?.set(after, known);
+    const checked = checkedLists(container);
+    checked.delete(before);
+    checked.set(after, known);
   };
   return { updates, removed, rows: elements, appended, separator, remember };
 }

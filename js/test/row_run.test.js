@@ -1,17 +1,20 @@
 /**
  * row_patch.js on a list it checked before: only the run of rows that changed is read, so a
  * one-cell update costs the same on a short and on a long list; anything else changing the
- * view's DOM makes the next patch check every row again.
+ * view's DOM makes the next patch check every row again. list_skip.js steps over such a list
+ * whole.
  */
 
 import assert from "node:assert/strict";
 import { beforeEach, describe, test } from "node:test";
 import { patch } from "../src/dom_patch.js";
+import { patchAroundLists, rowsWalked } from "../src/list_skip.js";
 import { mergeDiff, toHTML } from "../src/rendered.js";
 import { patchRowsInPlace, rowsRead } from "../src/row_patch.js";
+import { RowSkipper } from "../src/row_skip.js";
 import { usePage } from "./helpers.js";
 
-const { fresh } = usePage();
+const { document, fresh } = usePage();
 
 /** @typedef {import("../src/rendered.js").Tree} Tree */
 
@@ -167,4 +170,51 @@ describe("patchRowsInPlace on a list it checked before", () => {
     }
     assert.ok(fast > 150, `the fast path applied ${fast} times`);
   });
+});
+
+describe("patchAroundLists on a list the row patch checked", () => {
+  /**
+   * A table shown, then a cell changed by the row patch (which checks the list); the skipper
+   * knows what is on screen, as the view's does.
+   *
+   * @returns {{tree: Tree, skipper: RowSkipper}}
+   */
+  function checkedTable() {
+    const skipper = new RowSkipper(document);
+    const tree = table(50);
+    patch(container, skipper.html(tree));
+    skipper.commit();
+    const [after] = step(tree, cell(tree));
+    skipper.showing(/** @type {any} */ (after[1]).d);
+    return { tree: after, skipper };
+  }
+
+  /** @param {Tree} tree @param {RowSkipper} skipper @returns {[string, number]} */
+  function retitle(tree, skipper) {
+    const titled = /** @type {Tree} */ (mergeDiff(tree, { 0: "Other" }));
+    /** @type {import("../src/list_skip.js").SkippedList[]} */
+    const lists = [];
+    const html = skipper.html(titled, lists);
+    assert.equal(lists.length, 1);
+    const walked = rowsWalked.count;
+    const outcome = patchAroundLists(container, html, lists);
+    if (outcome === "patched") assert.equal(container.innerHTML, toHTML(titled));
+    return [outcome, rowsWalked.count - walked];
+  }
+
+  test("steps over its rows whole: a new title walks none of them", () => {
+    const { tree, skipper } = checkedTable();
+    assert.deepEqual(retitle(tree, skipper), ["patched", 0]);
+  });
+
+  for (const [name, tamper] of /** @type {[string, () => void][]} */ ([
+    ["a row's element was removed", () => container.querySelector("#row-20")?.remove()],
+    ["a row's id was changed", () => container.querySelector("#row-20")?.setAttribute("id", "row-x")],
+  ])) {
+    test(`walks every row when ${name} behind the view's back`, () => {
+      const { tree, skipper } = checkedTable();
+      tamper();
+      assert.deepEqual(retitle(tree, skipper), ["not lined up", 50]);
+    });
+  }
 });
