@@ -97,3 +97,16 @@ export function settle(container) {
   watch.observer.takeRecords();
   watch.touched = false;
 }
+
+/**
+ * The DOM of `container` is as the caller means it to be now, and these lists, by their
+ * rows, are on screen as checked; no other list is (those checked before may have been
+ * patched over).
+ *
+ * @param {Element} container
+ * @param {[unknown[], Checked][]} lists
+ */
+export function settleChecked(container, lists) {
+  checked.set(container, new WeakMap(lists));
+  settle(container);
+}

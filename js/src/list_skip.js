@@ -19,7 +19,7 @@
 
 import { LIST_MARKER, PHX_HOOK, PHX_UPDATE, UPDATE_STREAM } from "./constants.js";
 import { Morph, parseLike, patchElement, syncAttributes } from "./dom_patch.js";
-import { checkedLists } from "./dom_quiet.js";
+import { checkedLists, settleChecked } from "./dom_quiet.js";
 import { elementsById } from "./ownership.js";
 import { streamEnds, streamWhitespace } from "./stream_patch.js";
 import { streamState } from "./streams.js";
@@ -33,7 +33,9 @@ import { streamState } from "./streams.js";
  *
  * @typedef {object} SkippedList
  * @property {string[]} ids the ids of its rows' elements, in order
- * @property {unknown[]} [rows] its rows (a list the row patch checked is stepped over whole)
+ * @property {unknown[]} [rows] its rows (a list checked before is stepped over whole)
+ * @property {string} [lead] the whitespace before each row's element
+ * @property {string} [trail] the whitespace after each row's element
  * @property {string} separator the whitespace between two rows
  * @property {{node: Tree, state: import("./streams.js").StreamState}} [stream] a stream's list:
  *   its rows are found from its first and last, which the view records (`stream_patch.js`)
@@ -83,7 +85,7 @@ export function listMarker(comprehension, shownShape, lists) {
     else if (shape.lead !== lead || shape.trail !== trail) return null;
     ids.push(shape.id);
   }
-  lists.push({ ids, separator: trail + lead, rows });
+  lists.push({ ids, separator: trail + lead, rows, lead, trail });
   return `${lead}<!--${LIST_MARKER}${lists.length - 1}-->${trail}`;
 }
 
@@ -109,7 +111,9 @@ export function patchAroundLists(container, html, lists, observer) {
   }
   /** @type {Step[]} */
   const steps = [];
-  if (!plan(container, target, { container, markers, path }, steps)) return "not lined up";
+  /** @type {[unknown[], import("./dom_quiet.js").Checked][]} */
+  const checked = [];
+  if (!plan(container, target, { container, markers, path, checked }, steps)) return "not lined up";
   const morph = new Morph(container, observer);
   for (const { from, to, kind } of steps) {
     if (kind === "text") from.nodeValue = to.nodeValue;
@@ -119,7 +123,10 @@ export function patchAroundLists(container, html, lists, observer) {
       syncAttributes(/** @type {Element} */ (from), /** @type {Element} */ (to));
     }
   }
-  return morph.orphanPlaceholder ? "orphan placeholder" : "patched";
+  if (morph.orphanPlaceholder) return "orphan placeholder";
+  // The lists stepped over are as checked; the next patch needs to read only what changes.
+  settleChecked(container, checked);
+  return "patched";
 }
 
 /**
@@ -152,7 +159,8 @@ function findMarkers(target, lists) {
  *
  * @param {Node} from
  * @param {Node} to
- * @param {{container: Element, markers: Map<Node, SkippedList>, path: Set<Node>}} context
+ * @param {{container: Element, markers: Map<Node, SkippedList>, path: Set<Node>, checked: [unknown[], import("./dom_quiet.js").Checked][]}} context
+ *   `checked` collects the lists whose rows were found in place
  * @param {Step[]} steps
  * @returns {boolean}
  */
@@ -161,7 +169,7 @@ function plan(from, to, context, steps) {
   for (let next = to.firstChild; next; next = next.nextSibling) {
     const list = context.markers.get(next);
     if (list) {
-      const after = list.stream ? skipStream(page, list.stream, context.container) : skipRows(page, list, context.container);
+      const after = list.stream ? skipStream(page, list.stream, context.container) : skipRows(page, list, context);
       if (after === undefined) return false;
       page = after;
       continue;
@@ -196,17 +204,23 @@ function plan(from, to, context, steps) {
  *
  * @param {ChildNode | null} node the first row's element, if the page lines up
  * @param {SkippedList} list
- * @param {Element} container the view's element
+ * @param {{container: Element, checked: [unknown[], import("./dom_quiet.js").Checked][]}} context
  * @returns {ChildNode | null | undefined}
  */
-function skipRows(node, { ids, separator, rows }, container) {
-  // Rows the row patch checked, on a page nothing else has changed since (`dom_quiet.js`):
-  // they are all there, in order, from the first row's element to the last's.
-  if (rows && ids.length > 0 && checkedLists(container).has(rows)) {
+function skipRows(node, { ids, separator, rows, lead = "", trail = "" }, { container, checked }) {
+  // Rows checked before, on a page nothing else has changed since (`dom_quiet.js`): they
+  // are all there, in order, from the first row's element to the last's.
+  const known = rows && ids.length > 0 ? checkedLists(container).get(rows) : undefined;
+  if (rows && known) {
     const [first, last] = elementsById(container, [ids[0], ids[ids.length - 1]]);
-    if (first && first === node && last?.parentNode === node.parentNode) return last.nextSibling;
+    if (first && first === node && last?.parentNode === node.parentNode) {
+      checked.push([rows, known]);
+      return last.nextSibling;
+    }
   }
   rowsWalked.count += ids.length;
+  const parent = node?.parentElement;
+  const start = node;
   for (let i = 0; i < ids.length; i++) {
     if (i > 0 && separator) {
       if (!node || node.nodeType !== 3 || node.nodeValue !== separator) return undefined;
@@ -214,6 +228,10 @@ function skipRows(node, { ids, separator, rows }, container) {
     }
     if (!node || node.nodeType !== 1 || /** @type {Element} */ (node).id !== ids[i]) return undefined;
     node = node.nextSibling;
+  }
+  const unique = new Set(ids);
+  if (rows && parent && start && unique.size === ids.length && container.contains(parent)) {
+    checked.push([rows, { parent, lead, trail, ids: unique }]);
   }
   return node;
 }

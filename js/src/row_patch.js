@@ -96,7 +96,7 @@ export function patchRowsInPlace(container, before, after, observer) {
   const plans = [];
   for (const change of changes) {
     const known = checked.get(change.before);
-    const plan = (known && planRun(container, change, known)) || planList(container, change, checked);
+    const plan = (known && planRun(container, change, known, checked)) || planList(container, change, checked);
     if (!plan) return null;
     plans.push(plan);
   }
@@ -229,9 +229,10 @@ function planList(container, { statics, before, after }, checked) {
  * @param {Element} container
  * @param {ListChange} change
  * @param {Checked} known the list on screen, as checked
+ * @param {WeakMap<unknown[], Checked>} checked where to record the new rows as checked
  * @returns {Plan | null}
  */
-function planRun(container, { statics, before, after }, known) {
+function planRun(container, { statics, before, after }, known, checked) {
   const doc = container.ownerDocument;
   const { parent, lead, trail, ids } = known;
   if (after.length === 0 || !container.contains(parent)) return null;
@@ -300,7 +301,6 @@ function planRun(container, { statics, before, after }, known) {
     for (const el of removed) ids.delete(el.id);
     for (const id of newIds) ids.add(id);
     // `known` is the new rows' now: the old rows' record would be wrong.
-    const checked = checkedLists(container);
     checked.delete(before);
     checked.set(after, known);
   };

@@ -217,4 +217,46 @@ describe("patchAroundLists on a list the row patch checked", () => {
       assert.deepEqual(retitle(tree, skipper), ["not lined up", 50]);
     });
   }
+
+  test("a list it walked once is stepped over next time, and the row patch then reads only the change", () => {
+    const skipper = new RowSkipper(document);
+    let tree = table(50);
+    patch(container, skipper.html(tree));
+    skipper.commit();
+    for (const [title, walks] of /** @type {[string, number][]} */ ([["A", 50], ["B", 0], ["C", 0]])) {
+      tree = /** @type {Tree} */ (mergeDiff(tree, { 0: title }));
+      /** @type {import("../src/list_skip.js").SkippedList[]} */
+      const lists = [];
+      const html = skipper.html(tree, lists);
+      const walked = rowsWalked.count;
+      assert.equal(patchAroundLists(container, html, lists), "patched");
+      skipper.commit();
+      assert.equal(rowsWalked.count - walked, walks, `title ${title}`);
+      assert.equal(container.innerHTML, toHTML(tree));
+    }
+    const [, read] = step(tree, cell(tree));
+    assert.equal(read, 4);
+  });
+});
+
+describe("two lists in one view", () => {
+  test("each is read only where it changed, and both stay as the full render", () => {
+    const rows = (/** @type {number} */ n, /** @type {string} */ p) => Array.from({ length: n }, (_, i) => [`${p}${i}`, `v${i}`]);
+    /** @type {Tree} */
+    let tree = {
+      s: ["<ul>", "\n</ul><ol>", "\n</ol>"],
+      0: { s: ['\n<li id="', '">', "</li>"], d: rows(40, "a") },
+      1: { s: ['\n<li id="', '">', "</li>"], d: rows(40, "b") },
+    };
+    patch(container, toHTML(tree));
+    let read;
+    [tree, read] = step(tree, { 0: { k: { 3: { 1: "x" } } }, 1: { k: { 5: { 1: "y" } } } });
+    assert.equal(read, 160, "both checked, once");
+    [tree, read] = step(tree, { 0: { k: { 7: { 1: "x" } } }, 1: { k: { 9: { 1: "y" } } } });
+    assert.equal(read, 8);
+    [tree, read] = step(tree, { 1: { k: { 40: { 0: "b40", 1: "new" }, kc: 41 } } });
+    assert.equal(read, 2);
+    [tree, read] = step(tree, { 0: { k: { 0: { 1: "first" } } } });
+    assert.equal(read, 3, "the first row: no row before it");
+  });
 });
