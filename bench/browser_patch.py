@@ -1,6 +1,6 @@
 """Time to merge and patch one update in Chromium, measured in the page.
 
-    python -m bench.browser_patch [--profile]
+    python -m bench.browser_patch [--profile] [--bundle PATH] [--against PATH]
 
 Loads the built frontend (livewidget/static/widget.js) into a blank page in Debian's Chromium,
 renders the 1,000-row table of bench/scenarios.py, then applies each scenario's diff as the
@@ -10,7 +10,9 @@ the table's HTML with innerHTML (what a widget without diffs does). Prints media
 
 With ``--profile``, Chrome's sampling profiler (CDP ``Profiler.start``/``stop``) runs while
 each scenario's updates are applied, and the functions with the most self time are printed
-(where the milliseconds of a patch go).
+(where the milliseconds of a patch go). With ``--against``, another build of the frontend (an
+earlier commit's, say) applies the same updates in a page of its own, and its median is
+printed beside this one's: a before / after in one run.
 """
 
 from __future__ import annotations
@@ -148,11 +150,13 @@ def main() -> None:
         default=BUNDLE,
         help="the frontend bundle to load (an unminified build names functions in --profile)",
     )
+    parser.add_argument(
+        "--against", type=Path, help="another bundle to time on the same updates, side by side"
+    )
     args = parser.parse_args()
     profile = args.profile
-    bundle_url = (
-        "data:text/javascript;base64," + base64.b64encode(args.bundle.read_bytes()).decode()
-    )
+    bundle_url = data_url(args.bundle)
+    against_url = data_url(args.against) if args.against else None
     rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -179,23 +183,37 @@ def main() -> None:
             applied = page.evaluate("document.querySelector('.lw-view').innerHTML.length")
             assert applied > 0
             patch_ms, base_ms = statistics.median(times), statistics.median(baseline)
-            rows.append(
-                [
-                    name,
-                    len(json.dumps(messages[-1])),
-                    round(patch_ms, 2),
-                    round(base_ms, 2),
-                    round(patch_ms / base_ms, 2),
-                ]
-            )
+            row: list[object] = [name, len(json.dumps(messages[-1])), round(patch_ms, 2)]
+            if against_url is not None:
+                other = browser.new_page()
+                other.set_content("<html><body></body></html>")
+                assert other.evaluate(PAGE_SCRIPT, [against_url, first]) > 0
+                other_ms = statistics.median(
+                    [other.evaluate(TIME_APPLY, m) for m in messages[:ROUNDS]]
+                )
+                # Both builds show the same page after the same updates (--profile applied more).
+                shown = "document.querySelector('.lw-view').innerHTML"
+                if not profile:
+                    assert other.evaluate(shown) == page.evaluate(shown)
+                other.close()
+                row += [round(other_ms, 2), round(patch_ms / other_ms, 2)]
+            rows.append([*row, round(base_ms, 2), round(patch_ms / base_ms, 2)])
             page.close()
         browser.close()
+    against = ["against ms", "apply/against"] if against_url is not None else []
     print_table(
         f"Browser: merge + patch one update in Chromium (median of {ROUNDS}; baseline: "
-        "innerHTML of the full table, same page)",
-        ["scenario", "message B", "apply ms", "innerHTML ms", "apply/innerHTML"],
+        "innerHTML of the full table, same page"
+        + (f"; against: {args.against.name}, same updates" if against_url else "")
+        + ")",
+        ["scenario", "message B", "apply ms", *against, "innerHTML ms", "apply/innerHTML"],
         rows,
     )
+
+
+def data_url(bundle: Path) -> str:
+    """The bundle as a URL a blank page can import."""
+    return "data:text/javascript;base64," + base64.b64encode(bundle.read_bytes()).decode()
 
 
 if __name__ == "__main__":
