@@ -218,7 +218,10 @@ function planList(container, { statics, before, after }, checked) {
   if (removed.some((el) => hasLifecycle(el))) return null;
   const appended = tail === -1 ? [] : after.slice(tail).map((row) => renderRowHTML(statics, row));
   if (appended.some((html) => LIFECYCLE.some((name) => html.includes(name)))) return null;
-  const remember = () => checked.set(after, { parent: /** @type {Element} */ (parent), lead: first.lead, trail: first.trail, ids: newSet });
+  const remember = () => {
+    checked.delete(before); // its rows are no longer on screen
+    checked.set(after, { parent: /** @type {Element} */ (parent), lead: first.lead, trail: first.trail, ids: newSet });
+  };
   return { updates, removed, rows: elements, appended, separator, remember };
 }
 
