@@ -42,6 +42,12 @@ export class Viewport {
     this.push = push;
     /** @private @type {Map<Element, Watch>} */
     this.watches = new Map();
+    /**
+     * @private What changed in the view since the last patch (null before the first, or on
+     * a page without MutationObserver: then every patch looks through the whole view).
+     * @type {MutationObserver | null}
+     */
+    this.changes = null;
   }
 
   /** After a patch: watch the current edges of every container with a viewport binding. */
@@ -49,7 +55,8 @@ export class Viewport {
     const page = /** @type {{IntersectionObserver?: typeof IntersectionObserver} | null} */ (environment.window);
     const Observer = page?.IntersectionObserver;
     if (Observer === undefined) return; // no layout, no viewport (a test DOM without one)
-    const found = new Set(this.container.querySelectorAll(`[${PHX_VIEWPORT_TOP}],[${PHX_VIEWPORT_BOTTOM}]`));
+    const found = this.bound();
+    if (found === null) return; // nothing in the view changed: the edges are as they were
     for (const [el, watch] of this.watches) {
       if (!found.has(el) || !el.isConnected) {
         watch.observer.disconnect();
@@ -72,6 +79,52 @@ export class Viewport {
   destroy() {
     for (const watch of this.watches.values()) watch.observer.disconnect();
     this.watches.clear();
+    this.changes?.disconnect();
+    this.changes = null;
+  }
+
+  /**
+   * @private
+   * The elements of the view with a viewport binding, or null when nothing changed since the
+   * last patch. The whole view is searched once; after that only what the patches added, the
+   * elements whose binding changed and those already watched are looked at, so a patch of
+   * one row does not search a page of a thousand.
+   * @returns {Set<Element> | null}
+   */
+  bound() {
+    const selector = `[${PHX_VIEWPORT_TOP}],[${PHX_VIEWPORT_BOTTOM}]`;
+    const Mutations = this.container.ownerDocument.defaultView?.MutationObserver;
+    if (this.changes === null || Mutations === undefined) {
+      if (Mutations !== undefined) {
+        this.changes = new Mutations(() => {}); // read with takeRecords, after each patch
+        this.changes.observe(this.container, {
+          childList: true,
+          subtree: true,
+          attributes: true,
+          attributeFilter: [PHX_VIEWPORT_TOP, PHX_VIEWPORT_BOTTOM],
+        });
+      }
+      return new Set(this.container.querySelectorAll(selector));
+    }
+    const records = this.changes.takeRecords();
+    if (records.length === 0) return null;
+    /** @type {Set<Element>} */
+    const candidates = new Set(this.watches.keys());
+    for (const record of records) {
+      if (record.type === "attributes") candidates.add(/** @type {Element} */ (record.target));
+      // A watched container whose children changed is already a candidate (its edges follow).
+      for (const node of record.addedNodes) {
+        if (node.nodeType !== 1) continue;
+        const el = /** @type {Element} */ (node);
+        if (el.matches(selector)) candidates.add(el);
+        for (const inner of el.querySelectorAll(selector)) candidates.add(inner);
+      }
+    }
+    const found = new Set();
+    for (const el of candidates) {
+      if (el.isConnected && this.container.contains(el) && el.matches(selector)) found.add(el);
+    }
+    return found;
   }
 
   /**
