@@ -57,6 +57,46 @@ export function createWindow() {
   return window;
 }
 
+/** An IntersectionObserver the test drives: `show(el)` reports `el` entering the viewport. */
+export class FakeObserver {
+  /** @type {Set<FakeObserver>} */
+  static all = new Set();
+
+  /** @param {(entries: {target: Element, isIntersecting: boolean}[]) => void} callback */
+  constructor(callback) {
+    this.callback = callback;
+    /** @type {Set<Element>} */
+    this.targets = new Set();
+    FakeObserver.all.add(this);
+  }
+
+  /** @param {Element} el */
+  observe(el) {
+    this.targets.add(el);
+  }
+
+  /** @param {Element} el */
+  unobserve(el) {
+    this.targets.delete(el);
+  }
+
+  disconnect() {
+    this.targets.clear();
+    FakeObserver.all.delete(this);
+  }
+
+  /** @param {Element} el */
+  static show(el) {
+    for (const observer of FakeObserver.all) {
+      if (observer.targets.has(el)) observer.callback([{ target: el, isIntersecting: true }]);
+    }
+  }
+
+  static watched() {
+    return [...FakeObserver.all].flatMap((observer) => [...observer.targets].map((el) => el.id)).sort();
+  }
+}
+
 /**
  * A window for one test file, closed after it, whose body is emptied before each test;
  * `fresh()` appends a new `<div>` to the body (a container to patch) and returns it.

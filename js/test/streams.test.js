@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, beforeEach, describe, test } from "node:test";
 import { applyStream } from "../src/streams.js";
-import { closeWindow, createWindow } from "./helpers.js";
+import { closeWindow, createWindow, FakeObserver } from "./helpers.js";
 import { settle, WidgetHarness } from "./widget_harness.js";
 
 const window = createWindow();
@@ -209,46 +209,6 @@ describe("append and prepend containers", () => {
     });
   }
 });
-
-/** An IntersectionObserver the test drives: `show(el)` reports `el` entering the viewport. */
-class FakeObserver {
-  /** @type {Set<FakeObserver>} */
-  static all = new Set();
-
-  /** @param {(entries: {target: Element, isIntersecting: boolean}[]) => void} callback */
-  constructor(callback) {
-    this.callback = callback;
-    /** @type {Set<Element>} */
-    this.targets = new Set();
-    FakeObserver.all.add(this);
-  }
-
-  /** @param {Element} el */
-  observe(el) {
-    this.targets.add(el);
-  }
-
-  /** @param {Element} el */
-  unobserve(el) {
-    this.targets.delete(el);
-  }
-
-  disconnect() {
-    this.targets.clear();
-    FakeObserver.all.delete(this);
-  }
-
-  /** @param {Element} el */
-  static show(el) {
-    for (const observer of FakeObserver.all) {
-      if (observer.targets.has(el)) observer.callback([{ target: el, isIntersecting: true }]);
-    }
-  }
-
-  static watched() {
-    return [...FakeObserver.all].flatMap((observer) => [...observer.targets].map((el) => el.id));
-  }
-}
 
 describe("phx-viewport-bottom / phx-viewport-top", () => {
   test("the last child entering the viewport pushes the event once; the watch moves to the new last row", async () => {

@@ -8,40 +8,9 @@ import assert from "node:assert/strict";
 import { after, beforeEach, test } from "node:test";
 import { environment } from "../src/environment.js";
 import { Viewport } from "../src/viewport.js";
-import { usePage } from "./helpers.js";
+import { FakeObserver as Watching, usePage } from "./helpers.js";
 
 const { window, fresh } = usePage();
-
-/** An IntersectionObserver that records what it watches. */
-class Watching {
-  /** @type {Set<Watching>} */
-  static all = new Set();
-
-  constructor() {
-    /** @type {Set<Element>} */
-    this.targets = new Set();
-    Watching.all.add(this);
-  }
-
-  /** @param {Element} el */
-  observe(el) {
-    this.targets.add(el);
-  }
-
-  /** @param {Element} el */
-  unobserve(el) {
-    this.targets.delete(el);
-  }
-
-  disconnect() {
-    this.targets.clear();
-    Watching.all.delete(this);
-  }
-
-  static watched() {
-    return [...Watching.all].flatMap((o) => [...o.targets].map((el) => el.id)).sort();
-  }
-}
 
 const saved = environment.window;
 beforeEach(() => {
