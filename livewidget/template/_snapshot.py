@@ -175,7 +175,7 @@ def dict_shapes(values: list[Any]) -> list[Any] | None:
     values are not all plain; None when a row is not a dict.
 
     Two rows of the same shape object are :func:`same` exactly when they compare equal
-    with ``==``, which for a list of rows runs in C (see ``_loops.lean_plan``).
+    with ``==``, which for a list of rows runs in C (step 3 of ``_scan.Scan``).
     """
     try:
         key_types = map(tuple, map(map, repeat(type), values))
