@@ -59,6 +59,7 @@ const WHOLE_SELECTOR = `[${PHX_HOOK}],[${PHX_UPDATE}]`;
  * @property {Element[]} rows elements of the rows on screen, in order
  * @property {string[]} appended HTML of the rows to add at the end
  * @property {string} separator the whitespace between two rows
+ * @property {unknown[][]} placed the rows this plan puts on screen (changed or appended)
  * @property {() => void} remember records the list's new rows as checked (once applied)
  */
 
@@ -71,7 +72,8 @@ export const rowsRead = { count: 0 };
  * What `patchRowsInPlace` did.
  *
  * @typedef {object} RowsPatched
- * @property {unknown[][]} shown the rows of the lists it patched, now on screen
+ * @property {unknown[][]} shown the rows it put on screen: changed, appended or streamed
+ *   (the rows it kept were on screen before, as the very same row objects)
  * @property {boolean} rest whether the trees differ elsewhere too: the caller must patch that
  */
 
@@ -109,7 +111,7 @@ export function patchRowsInPlace(container, before, after, observer) {
   const doc = container.ownerDocument;
   const morph = new Morph(container, observer);
   for (const plan of plans) apply(doc, plan, morph, observer);
-  const shown = changes.flatMap((change) => change.after);
+  const shown = plans.flatMap((plan) => plan.placed);
   for (const plan of streamPlans) for (const row of applyStreamPlan(plan, morph, observer)) shown.push(row);
   for (const plan of plans) plan.remember();
   settle(container);
@@ -222,7 +224,7 @@ function planList(container, { statics, before, after }, checked) {
     checked.delete(before); // its rows are no longer on screen
     checked.set(after, { parent: /** @type {Element} */ (parent), lead: first.lead, trail: first.trail, ids: newSet });
   };
-  return { updates, removed, rows: elements, appended, separator, remember };
+  return { updates, removed, rows: elements, appended, separator, placed: after, remember };
 }
 
 /**
@@ -288,6 +290,8 @@ function planRun(container, { statics, before, after }, known, checked) {
   const offset = around[0] ? 1 : 0;
   const byId = new Map(oldIds.map((id, i) => [id, i]));
   const updates = [];
+  /** @type {unknown[][]} */
+  const placed = [];
   for (let i = 0; i < newRun.length; i++) {
     const at = byId.get(newIds[i]);
     if (at === undefined || oldRun[at] === newRun[i]) continue;
@@ -295,11 +299,13 @@ function planRun(container, { statics, before, after }, known, checked) {
     const el = elements[at + offset];
     if (el.hasAttribute(PHX_HOOK)) return null;
     updates.push({ el, html: renderRowHTML(statics, newRun[i]) });
+    placed.push(/** @type {unknown[]} */ (newRun[i]));
   }
   const removed = elements.slice(offset, offset + oldRun.length).filter((el) => !newSet.has(el.id));
   if (removed.some((el) => hasLifecycle(el))) return null;
   const appended = tail === -1 ? [] : newRun.slice(tail).map((row) => renderRowHTML(statics, row));
   if (appended.some((html) => LIFECYCLE.some((name) => html.includes(name)))) return null;
+  if (tail !== -1) for (const row of newRun.slice(tail)) placed.push(/** @type {unknown[]} */ (row));
   const remember = () => {
     for (const el of removed) ids.delete(el.id);
     for (const id of newIds) ids.add(id);
@@ -307,7 +313,7 @@ function planRun(container, { statics, before, after }, known, checked) {
     checked.delete(before);
     checked.set(after, known);
   };
-  return { updates, removed, rows: elements, appended, separator, remember };
+  return { updates, removed, rows: elements, appended, separator, placed, remember };
 }
 
 /**

@@ -15,7 +15,7 @@
  */
 
 import { SKIP_ATTRIBUTE } from "./constants.js";
-import { listMarker } from "./list_skip.js";
+import { checkedListMarker, listMarker } from "./list_skip.js";
 import { renderRowHTML, toHTML } from "./rendered.js";
 import { streamState } from "./streams.js";
 
@@ -126,37 +126,66 @@ function eachList(node, visit) {
   for (const [key, value] of Object.entries(tree)) if (key !== "s") eachList(value, visit);
 }
 
+/** How many rows a view was told are on screen after a row patch (`showing`), for the tests. */
+export const rowsShown = { count: 0 };
+
+/** How many rows the skipper looked at one by one to build a view's HTML, for the tests. */
+export const rowsLooked = { count: 0 };
+
 /** Builds a view's HTML with placeholders for the rows its DOM already shows. */
 export class RowSkipper {
   /** @param {Document} doc the document the view lives in (to parse rows once) */
   constructor(doc) {
     /** @private */
     this.doc = doc;
-    /** @private Rows the DOM shows since the last committed patch. */
+    /** @private Rows the DOM shows since the last committed patch (with `carried`'s). */
     this.shown = new WeakSet();
+    /**
+     * @private Lists whose rows the DOM shows too, all of them: kept whole, not row by row,
+     * until a row is asked about (`isShown`).
+     * @type {unknown[][][]}
+     */
+    this.carried = [];
     /** @private Rows of the HTML built last. */
     this.pending = new WeakSet();
+    /** @private Lists of the HTML built last, written whole as checked. @type {unknown[][][]} */
+    this.pendingCarried = [];
   }
 
   /**
    * The HTML of `tree`, with placeholders for rows already shown. With `lists`, a list whose
-   * rows are all shown becomes one marker instead, recorded in `lists` (see `list_skip.js`).
+   * rows are all shown becomes one marker instead, recorded in `lists` (see `list_skip.js`);
+   * with `checked` too (the view's lists checked on a page untouched since, `dom_quiet.js`),
+   * such a list's marker is made without looking at its rows one by one.
    *
    * @param {Tree} tree
    * @param {import("./list_skip.js").SkippedList[]} [lists]
+   * @param {WeakMap<unknown[], import("./dom_quiet.js").Checked>} [checked]
    * @returns {string}
    */
-  html(tree, lists) {
+  html(tree, lists, checked) {
     const pending = new WeakSet();
+    /** @type {unknown[][][]} */
+    const carried = [];
     this.pending = pending;
+    this.pendingCarried = carried;
     /** @param {unknown[]} row @param {string[]} statics */
-    const shownShape = (row, statics) => (this.shown.has(row) ? rowShape(row, statics, this.doc) : null);
+    const shownShape = (row, statics) => (this.isShown(row) ? rowShape(row, statics, this.doc) : null);
     /** @param {Tree} comprehension */
     const skipList = (comprehension) => {
       // A stream's rows are not read: the view knows where they are (`stream_patch.js`).
       if (streamState(comprehension) !== undefined) return lists ? listMarker(comprehension, shownShape, lists) : null;
       const rows = /** @type {unknown[][]} */ (comprehension.d);
-      learnShapes(rows, comprehension.s, this.doc, (row) => this.shown.has(row));
+      const known = lists && checked?.get(rows);
+      if (known) {
+        const marker = checkedListMarker(comprehension, known, (row) => rowShape(row, comprehension.s, this.doc), lists);
+        if (marker !== null) {
+          carried.push(rows);
+          return marker;
+        }
+      }
+      rowsLooked.count += rows.length;
+      learnShapes(rows, comprehension.s, this.doc, (row) => this.isShown(row));
       if (!lists) return null;
       const marker = listMarker(comprehension, shownShape, lists);
       if (marker !== null) for (const row of rows) pending.add(row);
@@ -165,6 +194,7 @@ export class RowSkipper {
     return toHTML(
       tree,
       (row, statics) => {
+        rowsLooked.count += 1;
         pending.add(row);
         return shownShape(row, statics)?.placeholder ?? null;
       },
@@ -172,23 +202,43 @@ export class RowSkipper {
     );
   }
 
+  /**
+   * Whether the DOM shows `row`. The lists kept whole are spread into the rows' set first
+   * (once: a patch that asks about one row of a list asks about all of them).
+   *
+   * @private
+   * @param {unknown[]} row
+   * @returns {boolean}
+   */
+  isShown(row) {
+    if (this.carried.length > 0) {
+      for (const rows of this.carried) for (const one of rows) this.shown.add(one);
+      this.carried = [];
+    }
+    return this.shown.has(row);
+  }
+
   /** The HTML built last is on screen now. */
   commit() {
     this.shown = this.pending;
+    this.carried = this.pendingCarried;
   }
 
   /**
-   * These rows are on screen now (patched in place, see `row_patch.js`).
+   * These rows are on screen now (patched in place, see `row_patch.js`). Only the rows a
+   * patch put there: those it kept are the very row objects shown before.
    *
    * @param {unknown[][]} rows
    */
   showing(rows) {
+    rowsShown.count += rows.length;
     for (const row of rows) this.shown.add(row);
   }
 
   /** Forget what is on screen (the next HTML is complete). */
   reset() {
     this.shown = new WeakSet();
+    this.carried = [];
   }
 }
 

@@ -1,13 +1,15 @@
 /**
  * Through a whole view (merge, row patch, hooks, bindings, the rest): once the table is on
  * screen and patched once, a one-cell update, an appended row and a removed row read the same
- * few rows, and walk none, at 100 rows as at 3,000.
+ * few rows, walk none, and record as shown only the rows they put on screen; a new title looks
+ * at no row one by one. At 100 rows as at 3,000.
  */
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { rowsWalked } from "../src/list_skip.js";
 import { rowsRead } from "../src/row_patch.js";
+import { rowsLooked, rowsShown } from "../src/row_skip.js";
 import { settle, useHarness } from "./widget_harness.js";
 
 const { harness } = useHarness();
@@ -39,13 +41,13 @@ async function work(size) {
     ["append", { 1: { k: { [size]: row(size + 1), kc: size + 1 } } }],
     ["remove", { 1: { k: { m: [[middle, middle + 1, size - middle]], kc: size } } }],
   ];
-  /** @type {{[name: string]: [number, number]}} */
+  /** @type {{[name: string]: [number, number, number, number]}} */
   const counts = {};
   for (const [name, diff] of updates) {
-    const [read, walked] = [rowsRead.count, rowsWalked.count];
+    const [read, walked, shown, looked] = [rowsRead.count, rowsWalked.count, rowsShown.count, rowsLooked.count];
     model.emit({ d: diff });
     await settle();
-    counts[name] = [rowsRead.count - read, rowsWalked.count - walked];
+    counts[name] = [rowsRead.count - read, rowsWalked.count - walked, rowsShown.count - shown, rowsLooked.count - looked];
   }
   assert.equal(view.$("h1")?.textContent, "Other");
   assert.equal(view.el.querySelectorAll("tr").length, size);
@@ -55,15 +57,15 @@ async function work(size) {
 }
 
 describe("a view's patches of a table", () => {
-  test("read and walk the same rows per update at 100 rows and at 3,000", async () => {
+  test("read, walk and record as shown the same rows per update at 100 rows and at 3,000", async () => {
     const small = await work(100);
     harness.reset();
     const large = await work(3000);
     const { "first cell": first, ...rest } = small;
     const { "first cell": firstLarge, ...restLarge } = large;
-    assert.deepEqual(first, [200, 0], "the first row patch after the full render checks every row");
-    assert.deepEqual(firstLarge, [6000, 0]);
+    assert.deepEqual(first, [200, 0, 100, 0], "the first row patch after the full render checks every row");
+    assert.deepEqual(firstLarge, [6000, 0, 3000, 0]);
     assert.deepEqual(rest, restLarge);
-    assert.deepEqual(rest, { cell: [4, 0], title: [0, 0], "cell after title": [4, 0], append: [2, 0], remove: [3, 0] });
+    assert.deepEqual(rest, { cell: [4, 0, 1, 0], title: [0, 0, 0, 0], "cell after title": [4, 0, 1, 0], append: [2, 0, 1, 0], remove: [3, 0, 0, 0] });
   });
 });
