@@ -37,6 +37,9 @@ import { streamState } from "./streams.js";
  * @property {string} [lead] the whitespace before each row's element
  * @property {string} [trail] the whitespace after each row's element
  * @property {string} separator the whitespace between two rows
+ * @property {boolean} [ends] `ids` holds only the first and the last row's id: the list was
+ *   checked on a page untouched since (`checkedListMarker`), it is stepped over whole or the
+ *   page does not line up
  * @property {{node: Tree, state: import("./streams.js").StreamState}} [stream] a stream's list:
  *   its rows are found from its first and last, which the view records (`stream_patch.js`)
  */
@@ -86,6 +89,28 @@ export function listMarker(comprehension, shownShape, lists) {
     ids.push(shape.id);
   }
   lists.push({ ids, separator: trail + lead, rows, lead, trail });
+  return `${lead}<!--${LIST_MARKER}${lists.length - 1}-->${trail}`;
+}
+
+/**
+ * The marker standing for all the rows of a list the row patch checked (`dom_quiet.js`), on
+ * a page nothing else touched since: only its first and last rows are read, the rest are on
+ * screen between them. Null when their shapes are not known one-element rows.
+ *
+ * @param {Tree} comprehension
+ * @param {import("./dom_quiet.js").Checked} known the list's record
+ * @param {(row: unknown[]) => RowShape | null} shapeOf the shape of one of its rows
+ * @param {SkippedList[]} lists the lists written as markers so far, appended to
+ * @returns {string | null}
+ */
+export function checkedListMarker(comprehension, known, shapeOf, lists) {
+  const rows = /** @type {unknown[]} */ (comprehension.d);
+  const [first, last] = [rows[0], rows[rows.length - 1]];
+  if (!Array.isArray(first) || !Array.isArray(last)) return null;
+  const [firstShape, lastShape] = [shapeOf(first), shapeOf(last)];
+  if (!firstShape || !lastShape) return null;
+  const { lead, trail } = known;
+  lists.push({ ids: [firstShape.id, lastShape.id], separator: trail + lead, rows, lead, trail, ends: true });
   return `${lead}<!--${LIST_MARKER}${lists.length - 1}-->${trail}`;
 }
 
@@ -207,7 +232,7 @@ function plan(from, to, context, steps) {
  * @param {{container: Element, checked: [unknown[], import("./dom_quiet.js").Checked][]}} context
  * @returns {ChildNode | null | undefined}
  */
-function skipRows(node, { ids, separator, rows, lead = "", trail = "" }, { container, checked }) {
+function skipRows(node, { ids, separator, rows, lead = "", trail = "", ends }, { container, checked }) {
   // Rows checked before, on a page nothing else has changed since (`dom_quiet.js`): they
   // are all there, in order, from the first row's element to the last's.
   const known = rows && ids.length > 0 ? checkedLists(container).get(rows) : undefined;
@@ -218,6 +243,7 @@ function skipRows(node, { ids, separator, rows, lead = "", trail = "" }, { conta
       return last.nextSibling;
     }
   }
+  if (ends) return undefined; // its ids in between are not known: the caller patches in full
   rowsWalked.count += ids.length;
   const parent = node?.parentElement;
   const start = node;

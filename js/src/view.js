@@ -33,6 +33,7 @@ import {
   TYPE_CLICK,
 } from "./constants.js";
 import { patch } from "./dom_patch.js";
+import { checkedLists } from "./dom_quiet.js";
 import { Embeds, managerOf } from "./embed.js";
 import { patchAroundLists } from "./list_skip.js";
 import { patchRowsInPlace } from "./row_patch.js";
@@ -143,7 +144,7 @@ export class LiveViewElement {
   patchRest(tree) {
     /** @type {import("./list_skip.js").SkippedList[]} */
     const lists = [];
-    let html = this.rows.html(tree, lists);
+    let html = this.rows.html(tree, lists, checkedLists(this.container));
     if (lists.length > 0) {
       const outcome = patchAroundLists(this.container, html, lists, this.observer);
       if (outcome === "patched") {
