@@ -111,6 +111,7 @@ export function applyStreamPlan({ dom, after, fresh }, morph, observer) {
   let run = null;
   const flush = () => {
     if (run === null) return;
+    streamWork.insertions += 1;
     run.anchor.after(run.rows);
     if (observer?.nodeAdded) for (const el of run.elements) told(el, observer.nodeAdded);
     run = null;
@@ -126,16 +127,20 @@ export function applyStreamPlan({ dom, after, fresh }, morph, observer) {
       added.push(step.row);
       continue;
     }
-    flush();
     const el = dom.byId.get(step.id);
     if (step.op === "remove") {
       if (!el) continue;
+      // A row pruned while new ones wait to go in (a batch under a `limit` drops a row after
+      // each insert): the run goes on unless the row is where it goes or is part of it, so
+      // the batch still goes in as one fragment. The DOM ends up the same either way.
+      if (run !== null && (el === run.anchor || el.parentNode === run.rows)) flush();
       dom.byId.delete(step.id);
       if (separator) removeSeparator(dom, el, separator);
       // A `phx-remove` transition keeps the element until it ends (its binding removes it).
       if (observer?.beforeNodeDiscarded?.(el) ?? true) el.remove();
       continue;
     }
+    flush();
     const source = /** @type {Element} */ (fresh.get(step));
     added.push(step.row);
     if (step.op === "update") {
@@ -146,6 +151,7 @@ export function applyStreamPlan({ dom, after, fresh }, morph, observer) {
     if (!anchor) continue; // cannot happen: the step's anchor was shown when it was taken
     dom.byId.set(step.id, source);
     if (step.before !== null) {
+      streamWork.insertions += 1;
       if (separator) anchor.before(source, doc.createTextNode(separator));
       else anchor.before(source);
       if (observer?.nodeAdded) told(source, observer.nodeAdded);

@@ -316,3 +316,39 @@ describe("the work of a batch does not grow with the rows shown", () => {
     assert.deepEqual(small, { flattened: 0, indexed: 0, parsed: 4, nodes: large.nodes });
   });
 });
+
+describe("a batch under a limit", () => {
+  /**
+   * Show 200 rows, then append `batch` rows with `limit: -200` (each insert prunes the
+   * oldest row) and count the insertions into the page.
+   *
+   * @param {number} batch
+   */
+  async function insertions(batch) {
+    const model = harness.model();
+    const view = harness.display(model);
+    const all = Array.from({ length: 200 }, (_, i) => /** @type {Insert} */ ([`l-${i}`, -1, -200, false]));
+    model.emit(message(ROW_WITH_SPACE, { reset: false, deletes: [], inserts: all }, "a", null, true));
+    await settle();
+    model.emit(message(ROW_WITH_SPACE, { reset: false, deletes: [], inserts: [["l-200", -1, -200, false]] }, "b", null));
+    await settle();
+    const start = streamWork.insertions;
+    const inserts = Array.from({ length: batch }, (_, i) => /** @type {Insert} */ ([`l-${201 + i}`, -1, -200, false]));
+    model.emit(message(ROW_WITH_SPACE, { reset: false, deletes: [], inserts }, "c", null));
+    await settle();
+    const ids = Array.from(view.$("#msgs").children, (li) => li.id);
+    assert.deepEqual(ids, Array.from({ length: 200 }, (_, i) => `l-${batch + 1 + i}`));
+    /** @param {string} id */
+    const text = (id) => `${Number(id.slice(2)) > 200 ? "c" : Number(id.slice(2)) === 200 ? "b" : "a"} ${id}`;
+    assert.equal(view.html(), fullHTML([...ROW_WITH_SPACE], ids, ids.map((id) => [id, text(id)]), "0"));
+    return streamWork.insertions - start;
+  }
+
+  test("goes in as one insertion, for 10 rows as for 100 (the rows pruned between inserts do not split it)", async () => {
+    const ten = await insertions(10);
+    harness.reset();
+    const hundred = await insertions(100);
+    assert.equal(ten, 1);
+    assert.equal(hundred, 1);
+  });
+});
