@@ -32,7 +32,7 @@ import { Morph, patchElement } from "./dom_patch.js";
 import { checkedLists, settle } from "./dom_quiet.js";
 import { elementsById } from "./ownership.js";
 import { renderRowHTML } from "./rendered.js";
-import { learnShapes, rowShape } from "./row_skip.js";
+import { learnShapes, rowShape, rowShapeParsed, rowsParsed } from "./row_skip.js";
 import { applyStreamPlan, planStream } from "./stream_patch.js";
 import { streamState } from "./streams.js";
 
@@ -54,10 +54,11 @@ const WHOLE_SELECTOR = `[${PHX_HOOK}],[${PHX_UPDATE}]`;
 
 /**
  * @typedef {object} Plan
- * @property {{el: Element, html: string}[]} updates rows changed in place
+ * @property {{el: Element, html: string, fresh: Element | null}[]} updates rows changed in
+ *   place (`fresh`: the row's element, when it was parsed already)
  * @property {Element[]} removed elements of removed rows, in order
  * @property {Element[]} rows elements of the rows on screen, in order
- * @property {string[]} appended HTML of the rows to add at the end
+ * @property {{html: string, fresh: Element | null}[]} appended the rows to add at the end
  * @property {string} separator the whitespace between two rows
  * @property {unknown[][]} placed the rows this plan puts on screen (changed or appended)
  * @property {() => void} remember records the list's new rows as checked (once applied)
@@ -214,12 +215,12 @@ function planList(container, { statics, before, after }, checked) {
     if (oldShapes[at]?.placeholder !== newShapes[i]?.placeholder) return null;
     const el = elements[at];
     if (el.hasAttribute(PHX_HOOK)) return null;
-    updates.push({ el, html: renderRowHTML(statics, after[i]) });
+    updates.push({ el, html: renderRowHTML(statics, after[i]), fresh: null });
   }
   const removed = elements.filter((el) => !newSet.has(el.id));
   if (removed.some((el) => hasLifecycle(el))) return null;
-  const appended = tail === -1 ? [] : after.slice(tail).map((row) => renderRowHTML(statics, row));
-  if (appended.some((html) => LIFECYCLE.some((name) => html.includes(name)))) return null;
+  const appended = tail === -1 ? [] : after.slice(tail).map((row) => ({ html: renderRowHTML(statics, row), fresh: null }));
+  if (appended.some(({ html }) => LIFECYCLE.some((name) => html.includes(name)))) return null;
   const remember = () => {
     checked.delete(before); // its rows are no longer on screen
     checked.set(after, { parent: /** @type {Element} */ (parent), lead: first.lead, trail: first.trail, ids: newSet });
@@ -256,7 +257,14 @@ function planRun(container, { statics, before, after }, known, checked) {
   learnShapes(newRun, statics, doc);
   const shapeOf = (/** @type {unknown[]} */ row) => rowShape(row, statics, doc);
   const oldShapes = oldRun.map(shapeOf);
-  const newShapes = newRun.map(shapeOf);
+  // A new row parsed for its shape is patched in from that parse.
+  /** @type {Map<unknown, {html: string, element: Element}>} */
+  const parsed = new Map();
+  const newShapes = newRun.map((row) => {
+    const found = rowShapeParsed(/** @type {unknown[]} */ (row), statics, doc);
+    if (found.parsed) parsed.set(row, found.parsed);
+    return found.shape;
+  });
   for (const shape of [...oldShapes, ...newShapes]) {
     if (!shape || shape.lead !== lead || shape.trail !== trail) return null;
   }
@@ -289,6 +297,11 @@ function planRun(container, { statics, before, after }, known, checked) {
   if (owner && container.contains(owner)) return null;
   const offset = around[0] ? 1 : 0;
   const byId = new Map(oldIds.map((id, i) => [id, i]));
+  /** @template {Element | null} E @param {unknown} row @param {E} el */
+  const source = (row, el) => {
+    const known = parsed.get(row);
+    return { el, html: known?.html ?? renderRowHTML(statics, row), fresh: known?.element ?? null };
+  };
   const updates = [];
   /** @type {unknown[][]} */
   const placed = [];
@@ -298,13 +311,13 @@ function planRun(container, { statics, before, after }, known, checked) {
     if (oldShapes[at]?.placeholder !== newShapes[i]?.placeholder) return null;
     const el = elements[at + offset];
     if (el.hasAttribute(PHX_HOOK)) return null;
-    updates.push({ el, html: renderRowHTML(statics, newRun[i]) });
+    updates.push(source(newRun[i], el));
     placed.push(/** @type {unknown[]} */ (newRun[i]));
   }
   const removed = elements.slice(offset, offset + oldRun.length).filter((el) => !newSet.has(el.id));
   if (removed.some((el) => hasLifecycle(el))) return null;
-  const appended = tail === -1 ? [] : newRun.slice(tail).map((row) => renderRowHTML(statics, row));
-  if (appended.some((html) => LIFECYCLE.some((name) => html.includes(name)))) return null;
+  const appended = tail === -1 ? [] : newRun.slice(tail).map((row) => source(row, null));
+  if (appended.some(({ html }) => LIFECYCLE.some((name) => html.includes(name)))) return null;
   if (tail !== -1) for (const row of newRun.slice(tail)) placed.push(/** @type {unknown[]} */ (row));
   const remember = () => {
     for (const el of removed) ids.delete(el.id);
@@ -323,7 +336,7 @@ function planRun(container, { statics, before, after }, known, checked) {
  * @param {PatchObserver} [observer]
  */
 function apply(doc, { updates, removed, rows, appended, separator }, morph, observer) {
-  for (const { el, html } of updates) patchRoot(el, html, morph);
+  for (const { el, html, fresh } of updates) patchRoot(el, fresh ?? parseRow(doc, html), morph);
   const current = rows.slice();
   for (const el of removed) {
     const index = current.indexOf(el);
@@ -334,8 +347,8 @@ function apply(doc, { updates, removed, rows, appended, separator }, morph, obse
     current.splice(index, 1);
   }
   let anchor = current[current.length - 1];
-  for (const html of appended) {
-    const el = parseRow(doc, html);
+  for (const { html, fresh } of appended) {
+    const el = fresh ?? parseRow(doc, html);
     if (separator) anchor.after(doc.createTextNode(separator), el);
     else anchor.after(el);
     observer?.nodeAdded?.(el);
@@ -372,22 +385,22 @@ function separatedBy(previous, next, separator) {
  * @returns {Element}
  */
 function parseRow(doc, html) {
+  rowsParsed.count += 1;
   const template = doc.createElement("template");
   template.innerHTML = html;
   return /** @type {Element} */ (template.content.querySelector("*"));
 }
 
 /**
- * Morph `el` into the single element `html` holds, as the full patch morphs each element:
- * JS commands' sticky changes and loading states carry over, a focused control keeps what
- * the user typed, `phx-update` is kept.
+ * Morph `el` into `fresh`, its row's element as newly parsed, as the full patch morphs each
+ * element: JS commands' sticky changes and loading states carry over, a focused control keeps
+ * what the user typed, `phx-update` is kept.
  *
  * @param {Element} el
- * @param {string} html
+ * @param {Element | null} fresh
  * @param {Morph} morph
  */
-function patchRoot(el, html, morph) {
-  const fresh = parseRow(el.ownerDocument, html);
+function patchRoot(el, fresh, morph) {
   if (fresh) patchElement(el, fresh, morph);
 }
 

@@ -44,6 +44,9 @@ const ROW_BREAK = "lw-row-break";
 /** row object → its shape, or null when the row is not one element with an id. */
 const shapes = new WeakMap();
 
+/** How many rows' HTML was parsed, for a shape or for a row patch (`row_patch.js`), for the tests. */
+export const rowsParsed = { count: 0 };
+
 /**
  * The shape of `row` (computed once per row object), or null when it cannot be skipped.
  *
@@ -59,6 +62,30 @@ export function rowShape(row, statics, doc) {
     shapes.set(row, shape);
   }
   return shape;
+}
+
+/**
+ * The shape of `row`, as `rowShape` gives it, and, when the row had to be parsed for it just
+ * now, its HTML and parsed element: a row about to be patched in is then parsed once, not
+ * once for its shape and again for the patch. The element is the caller's to use once.
+ *
+ * @param {unknown[]} row
+ * @param {string[]} statics the comprehension's statics
+ * @param {Document} doc where to parse the row's HTML
+ * @returns {{shape: RowShape | null, parsed: {html: string, element: Element} | null}}
+ */
+export function rowShapeParsed(row, statics, doc) {
+  const known = shapes.get(row);
+  if (known !== undefined) return { shape: known, parsed: null };
+  const html = renderRowHTML(statics, row);
+  const template = doc.createElement("template");
+  rowsParsed.count += 1;
+  template.innerHTML = html;
+  const nodes = Array.from(template.content.childNodes);
+  const shape = shapeOf(html, nodes);
+  shapes.set(row, shape);
+  const element = /** @type {Element | undefined} */ (nodes.find((node) => node.nodeType === 1));
+  return { shape, parsed: shape && element ? { html, element } : null };
 }
 
 /**
@@ -79,6 +106,7 @@ export function learnShapes(rows, statics, doc, wanted) {
   );
   if (missing.length < 2) return;
   const htmls = missing.map((row) => renderRowHTML(statics, row));
+  rowsParsed.count += missing.length;
   const template = doc.createElement("template");
   template.innerHTML = htmls.join(`<!--${ROW_BREAK}-->`);
   /** @type {ChildNode[][]} */
@@ -270,6 +298,7 @@ export function withRowsFrom(el, previous) {
  * @returns {RowShape | null}
  */
 function computeShape(html, doc) {
+  rowsParsed.count += 1;
   const template = doc.createElement("template");
   template.innerHTML = html;
   return shapeOf(html, Array.from(template.content.childNodes));
