@@ -350,6 +350,7 @@ class Builder:
                 row_plan.key_set,
                 row_plan.shapes,
                 row_plan.width,
+                row_plan.flat,
             )
         )
         return ""

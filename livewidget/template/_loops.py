@@ -24,7 +24,7 @@ from operator import is_
 from typing import Any, Protocol
 
 from ._rendered import KEYS, MIXED, POSITIONS, Comprehension, Derivation, Dynamic
-from ._scan import Scan
+from ._scan import Flat, Scan
 from ._snapshot import UNCOMPARABLE, same, snapshot, snapshot_rows
 
 
@@ -68,6 +68,8 @@ class RowPlan:
     shapes: list[Any] | None = None
     #: The rows' :func:`~._scan.dict_width`, when known.
     width: int | None = None
+    #: The rows laid end to end (:class:`~._scan.Flat`), when known.
+    flat: Flat | None = None
 
 
 def plan(
@@ -227,6 +229,7 @@ def lean_plan(
     derivation = Derivation(old, head, tail, sources)
     row_plan = RowPlan(rows, evaluate, keys, old.keying, snapshots, None, derivation, key_set)
     row_plan.shapes, row_plan.width = scan.new_shapes, scan.new_width
+    row_plan.flat = scan.flat_for_next(head, tail)
     return items, row_plan
 
 

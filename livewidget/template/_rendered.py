@@ -106,6 +106,8 @@ class Comprehension:
     shapes: list[Any] | None = None
     #: The rows' ``_scan.dict_width``, once known.
     width: int | None = None
+    #: The rows laid end to end (a ``_scan.Flat``), once known.
+    flat: Any = None
 
     def to_json(self) -> dict[str, Any]:
         """The full comprehension, statics included, in Phoenix's keyed shape.

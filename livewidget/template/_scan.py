@@ -6,24 +6,36 @@ passes, cheapest first:
 
 1. **Identity.** Immutable items (tuples, named tuples, frozen dataclasses) are shared with
    their snapshot, so an unchanged row *is* its snapshot.
-2. **The same keys and values.** A dict's snapshot is a copy that shares the dict's keys and
-   immutable values (see :func:`~._snapshot.snapshot`), so a dict row holding its
-   snapshot's very key and value objects, in the same order, is unchanged. When every row
-   of both lists is a dict of one width, the keys and values of all rows are read as two
-   flat streams and compared by identity, with no object made per row.
-3. **Shape and value.** Dict rows of plain values that were rebuilt (equal, but new
-   objects) are compared by shape and ``==`` (see :func:`~._snapshot.dict_shapes`); any
-   other row with :func:`~._snapshot.same`.
+2. **Dict rows of one width.** When every row of both lists is an exact dict with the same
+   number of keys:
+
+   a. **Laid end to end** (:class:`Flat`). When every key and value is of a type whose
+      equal values print the same (``str``, ``int``, ``bool``, ``None``, ``bytes``,
+      ``Markup``: :data:`~._snapshot.PLAIN`), the keys, the values and the types of both,
+      of all rows in order, are four flat lists. Rows are the same exactly when their
+      stretches of all four lists compare equal, which ``list.__eq__`` finds in C (it
+      takes the same object as equal without asking it, so unchanged rows cost a pointer
+      comparison per key and value). The stretch holding the first difference is found by
+      galloping, then halving. The new rows' lists are kept for the next render: they
+      are as good as its snapshots, since such values never change.
+   b. **The same objects.** Otherwise (a float, a date, a nested list…) a dict's snapshot is
+      a copy sharing the dict's keys and immutable values (see
+      :func:`~._snapshot.snapshot`), so a dict row holding its snapshot's very key and
+      value objects, in the same order, is unchanged: all keys and all values are compared
+      as two flat streams by identity, with no object made per row.
+3. **Shape and value.** Dict rows rebuilt with equal values (new objects) that step 2b
+   cannot settle are compared by shape and ``==`` (see :func:`~._snapshot.dict_shapes`);
+   any other row with :func:`~._snapshot.same`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import chain, compress, count, islice, repeat
 from operator import and_, eq, is_, is_not, not_
 from typing import Any, Protocol
 
-from ._snapshot import dict_shapes, same
+from ._snapshot import PLAIN, dict_shapes, same
 
 #: Rows that hold new objects yet compare the same, checked one at a time in step 2 before
 #: the scan moves on to step 3 (rows rebuilt with equal values: step 3 is then cheaper).
@@ -32,11 +44,53 @@ _LOOSE_ROWS = 8
 NOT_DICTS = -1
 
 
+class Flat:
+    """The keys and values of dict rows of one width laid end to end, with their types
+    (step 2a of the module's docstring); :data:`NO_FLAT` for rows that cannot be."""
+
+    __slots__ = ("key_types", "keys", "value_types", "values", "width")
+
+    def __init__(self, rows: list[dict[Any, Any]], width: int) -> None:
+        self.width = width
+        self.keys = list(chain.from_iterable(rows))
+        self.values = list(chain.from_iterable(map(dict.values, rows)))
+        self.key_types = list(map(type, self.keys))
+        self.value_types = list(map(type, self.values))
+
+    def plain(self, start: int = 0, stop: int | None = None) -> bool:
+        """Whether every key and value of rows ``start`` to ``stop`` is of a plain type."""
+        begin, end = start * self.width, None if stop is None else stop * self.width
+        return PLAIN.issuperset(self.key_types[begin:end]) and PLAIN.issuperset(
+            self.value_types[begin:end]
+        )
+
+    def same(self, other: Flat, mine: int, theirs: int, rows: int, *, values: bool = False) -> bool:
+        """Whether ``rows`` rows from row ``mine`` of these equal those from row ``theirs``
+        of ``other``: keys, values and their types (types first, so values are compared
+        only when they match), or the values alone when ``values``."""
+        width = self.width
+        a, b = mine * width, theirs * width
+        end_a, end_b = a + rows * width, b + rows * width
+        if values:
+            return self.values[a:end_a] == other.values[b:end_b]
+        return (
+            self.value_types[a:end_a] == other.value_types[b:end_b]
+            and self.key_types[a:end_a] == other.key_types[b:end_b]
+            and self.keys[a:end_a] == other.keys[b:end_b]
+            and self.values[a:end_a] == other.values[b:end_b]
+        )
+
+
+#: Rows that step 2a cannot lay end to end (a value of another type than the plain ones).
+NO_FLAT = Flat([], 0)
+
+
 class Previous(Protocol):
     """What the scan reads and caches on the previous render's comprehension."""
 
     shapes: list[Any] | None
     width: int | None
+    flat: Flat | None
 
 
 def dict_width(rows: list[Any]) -> int:
@@ -62,6 +116,10 @@ class Scan:
         self.new_shapes: list[Any] | None = None
         #: :func:`dict_width` of the new rows, once step 2 needed it.
         self.new_width: int | None = None
+        #: The new rows laid end to end, when step 2a compared them.
+        self.new_flat: Flat | None = None
+        #: Whether every pass so far was settled by step 2a.
+        self._all_flat = True
         self._shaped = False
 
     def common(self, limit: int, *, backwards: bool) -> int:
@@ -97,7 +155,15 @@ class Scan:
         _, item = self._index(found, backwards)
         width = self._width() if type(self.items[item]) is dict else NOT_DICTS
         if width == NOT_DICTS:
+            self._all_flat = False
             return found, False
+        try:
+            flats = self._flats(width)
+            if flats is not None:
+                return self._same_flat(found, limit, backwards, *flats), True
+        except Exception:  # a type whose hash or == raises (a metaclass's): 2b copes
+            self.new_flat = None
+        self._all_flat = False
         loose = 0
         while found < limit:
             old_rows, new_rows = self._pairs(backwards, found, limit)
@@ -122,6 +188,47 @@ class Scan:
             loose += 1
             found = stop + 1
         return limit, True
+
+    def _flats(self, width: int) -> tuple[Flat, Flat] | None:
+        """The previous and new rows laid end to end (step 2a), or None when they cannot be."""
+        old = self.old.flat
+        if old is None:
+            old = Flat(self.snaps, width)
+            old = self.old.flat = old if old.plain() else NO_FLAT
+        if old.width != width:
+            return None
+        if self.new_flat is None:
+            self.new_flat = Flat(self.items, width)
+        return old, self.new_flat
+
+    def _same_flat(self, found: int, limit: int, backwards: bool, old: Flat, new: Flat) -> int:
+        """Step 2a: from ``found``, how far rows are the same, laid end to end.
+
+        The values alone are searched first (a changed row almost always changed one); the
+        stretch they find equal is then checked whole, and searched whole if it differs.
+        """
+        n_old, n_new = len(self.snaps), len(self.items)
+
+        def same(start: int, stop: int, values: bool) -> bool:  # rows start to stop
+            if backwards:
+                return old.same(new, n_old - stop, n_new - stop, stop - start, values=values)
+            return old.same(new, start, start, stop - start, values=values)
+
+        end = _search(same, found, limit, values=True)
+        if end == found or same(found, end, values=False):
+            return end
+        return _search(same, found, end, values=False)
+
+    def flat_for_next(self, head: int, tail: int) -> Flat | None:
+        """The new rows laid end to end, for the next render's scan (given the ends found
+        unchanged), :data:`NO_FLAT` when they cannot be, None when not known."""
+        new = self.new_flat
+        if new is None:
+            return NO_FLAT if self.old.flat is NO_FLAT else None
+        if not self._all_flat:
+            return new if new.plain() else NO_FLAT
+        # The unchanged ends are of the previous rows' (plain) types: look at the middle.
+        return new if new.plain(head, len(self.items) - tail) else NO_FLAT
 
     def _same_values(self, found: int, limit: int, backwards: bool) -> int:
         """Step 3: from ``found``, how far rows compare the same by shape and value."""
@@ -166,6 +273,26 @@ class Scan:
                         self.old.shapes = dict_shapes(self.snaps)
                     self.old_shapes = self.old.shapes
         return self.old_shapes, self.new_shapes
+
+
+def _search(same: Callable[[int, int, bool], bool], found: int, limit: int, *, values: bool) -> int:
+    """How far from ``found`` (up to ``limit``) rows are ``same``: stretches of 1, 2, 4…
+    rows until one differs, then that stretch halved until one row is left."""
+    step = 1
+    while found < limit:
+        stop = min(found + step, limit)
+        if not same(found, stop, values):
+            break
+        found, step = stop, step * 2
+    else:
+        return limit
+    while stop - found > 1:
+        middle = (found + stop) // 2
+        if same(found, middle, values):
+            found = middle
+        else:
+            stop = middle
+    return found
 
 
 def _ends(values: list[Any], backwards: bool, start: int, stop: int) -> Iterable[Any]:

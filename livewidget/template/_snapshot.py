@@ -51,8 +51,8 @@ _BUILTIN_VALUES = (
     datetime.date, datetime.time, datetime.timedelta, decimal.Decimal, fractions.Fraction,
     uuid.UUID,
 )  # fmt: skip
-# Atoms whose equal values always print the same.
-_PLAIN = frozenset({str, Markup, int, bool, type(None), bytes})
+#: Atoms whose equal values of one type always print the same.
+PLAIN = frozenset({str, Markup, int, bool, type(None), bytes})
 _MAX_DEPTH = 40
 
 
@@ -66,7 +66,7 @@ def snapshot(value: Any, depth: int = 0) -> Any:
         return UNCOMPARABLE
     depth += 1
     if kind is dict:
-        if _PLAIN.issuperset(map(type, value.values())):
+        if PLAIN.issuperset(map(type, value.values())):
             return dict(value)  # the usual row: strings and numbers, copied in C
         return {key: snapshot(item, depth) for key, item in value.items()}
     if kind is list:
@@ -142,7 +142,7 @@ def same(snap: Any, value: Any, depth: int = 0) -> bool:
         return isinstance(attributes, dict) and same(snap.data, attributes, depth)
     if type(snap) is not kind:
         return False
-    if kind in _PLAIN:
+    if kind in PLAIN:
         return bool(snap == value)
     if isinstance(value, enum.Enum):
         return snap is value
@@ -188,7 +188,7 @@ def dict_shapes(values: list[Any]) -> list[Any] | None:
     known: list[Any] = list(map(_SHAPES.get, shapes))
     for index in compress(count(), map(is_, known, repeat(None))):
         shape = shapes[index]
-        if shape[0] is dict and _PLAIN.issuperset(shape[2]) and _PLAIN.issuperset(shape[3]):
+        if shape[0] is dict and PLAIN.issuperset(shape[2]) and PLAIN.issuperset(shape[3]):
             if len(_SHAPES) >= _MAX_SHAPES:
                 _SHAPES.clear()  # many distinct shapes: start over rather than grow
             known[index] = _SHAPES.setdefault(shape, shape)
@@ -199,7 +199,7 @@ def snapshot_rows(values: list[Any]) -> list[Any]:
     """:func:`snapshot` of each value; when every value is a dict of plain values, or a tuple
     of atoms (the usual tables), in one pass in C."""
     kinds = set(map(type, values))
-    if kinds == {dict} and _PLAIN.issuperset(
+    if kinds == {dict} and PLAIN.issuperset(
         map(type, chain.from_iterable(map(dict.values, values)))
     ):
         return list(map(dict, values))
@@ -216,10 +216,10 @@ def _same_items(snaps: Any, values: Any, depth: int, *, equal: bool = True) -> b
     kinds = list(map(type, snaps))
     if kinds != list(map(type, values)):
         return False
-    if equal and _PLAIN.issuperset(kinds):
+    if equal and PLAIN.issuperset(kinds):
         return True
     return all(
-        (equal and kind in _PLAIN) or same(a, b, depth)
+        (equal and kind in PLAIN) or same(a, b, depth)
         for kind, a, b in zip(kinds, snaps, values, strict=True)
     )
 

@@ -32,8 +32,8 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from livewidget.template import CompiledTemplate, Rendered, diff, environment, merge, to_html
-from livewidget.template._scan import NOT_DICTS, Scan, dict_width
-from livewidget.template._snapshot import dict_shapes, same, snapshot_rows
+from livewidget.template._scan import NO_FLAT, NOT_DICTS, Flat, Scan, dict_width
+from livewidget.template._snapshot import PLAIN, dict_shapes, same, snapshot_rows
 from tests.unit._lean_settings import SETTINGS
 
 
@@ -43,6 +43,7 @@ class Previous:
     def __init__(self) -> None:
         self.shapes: list[Any] | None = None
         self.width: int | None = None
+        self.flat: Any = None
 
 
 class SubDict(dict[str, Any]):
@@ -255,7 +256,23 @@ def test_the_scan_finds_the_rows_same_compares_equal(
             assert scan.new_width == dict_width(rows)
         if scan.new_shapes is not None:
             assert scan.new_shapes == dict_shapes(rows)
-        snaps, old = snapshot_rows(rows), Previous()
+        snaps, old = snapshot_rows(rows), _next_previous(scan, head, tail, rows)
+
+
+def _next_previous(scan: Scan, head: int, tail: int, rows: list[Any]) -> Previous:
+    """What ``_loops.lean_plan`` keeps for the next render: the new rows' width and, laid end
+    to end, the rows themselves (checked against a fresh :class:`Flat` of them)."""
+    old = Previous()
+    old.width, old.flat = scan.new_width, scan.flat_for_next(head, tail)
+    if old.flat is NO_FLAT:
+        width = dict_width(rows)
+        assert width == NOT_DICTS or not Flat(rows, width).plain()
+    elif old.flat is not None:
+        fresh = Flat(rows, dict_width(rows))
+        assert fresh.plain() and fresh.width == old.flat.width
+        for name in ("keys", "values", "key_types", "value_types"):
+            assert getattr(old.flat, name) == getattr(fresh, name), name
+    return old
 
 
 Pair = namedtuple("Pair", "a b")
@@ -333,6 +350,61 @@ def test_one_row_changed_is_found_from_both_ends(before: Any, after: Any, place:
     assert (head, tail) == _expected_ends(snaps, new_rows)
     if not same(snapshot_rows([before])[0], after):
         assert head == count and tail == len(new_rows) - count - 1
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ({"a": 1, "b": 2}, {"b": 2, "a": 1}),
+        ({"a": 1, "b": 2}, {"a": 1, "c": 2}),
+        ({"a": 1, "b": "x"}, {"a": True, "b": "x"}),
+        ({"a": 0, "b": "x"}, {"a": False, "b": "x"}),
+        ({"a": 1, "b": "x"}, {"a": 1.0, "b": "x"}),
+        ({"a": 1, "b": "<x>"}, {"a": 1, "b": Markup("<x>")}),
+        ({"a": 1, "b": b"x"}, {"a": 1, "b": "x"}),
+        ({"a": 1, "b": None}, {"a": 1, "b": 0}),
+        ({"a": 1, "b": "x"}, {"a": 1, Markup("b"): "x"}),
+        ({"a": 1, "b": "x"}, {"a": 1, "b": [1]}),
+        ({"a": 1, "b": "x"}, {"a": 1, "b": Bag(b=1)}),
+    ],
+)
+@pytest.mark.parametrize("place", ["first", "middle", "last"])
+def test_a_row_changed_in_place_after_a_render_laid_end_to_end(
+    before: dict[str, Any], after: dict[str, Any], place: str
+) -> None:
+    """Step 2a keeps the new rows laid end to end for the next render; a row then changed in
+    place to values equal to its old ones but of another type (or keys reordered, or a
+    key of another type) is found from both ends, against the kept lists."""
+    count = {"first": 0, "middle": 12, "last": 24}[place]
+    rows: list[Any] = [{"a": i, "b": str(-i)} for i in range(24)]
+    rows.insert(count, dict(before))
+    snaps = snapshot_rows(rows)
+    head, tail, scan = _scan_ends(snaps, rows, Previous())  # an unchanged render
+    assert (head, tail) == (25, 0)
+    old = _next_previous(scan, head, tail, rows)
+    assert isinstance(old.flat, Flat) and old.flat is not NO_FLAT
+    rows[count].clear()
+    rows[count].update(after)
+    expected = (count, 24 - count)
+    assert _expected_ends(snaps, rows) == expected
+    head, tail, scan = _scan_ends(snaps, rows, old)
+    assert (head, tail) == expected
+    changed = _next_previous(scan, head, tail, rows)
+    plain = all(type(v) in PLAIN for v in after.values()) and all(type(k) in PLAIN for k in after)
+    assert (changed.flat is NO_FLAT) == (not plain)
+
+
+def test_rows_of_floats_are_compared_by_identity() -> None:
+    """0.0 and -0.0 are equal and print differently: rows holding a float are never laid
+    end to end (step 2b compares them by identity)."""
+    rows = [{"a": i, "b": 0.0} for i in range(10)]
+    snaps = snapshot_rows(rows)
+    head, tail, scan = _scan_ends(snaps, rows, Previous())
+    assert (head, tail) == (10, 0)
+    assert scan.flat_for_next(head, tail) is NO_FLAT
+    rows[4]["b"] = -0.0
+    old = _next_previous(scan, head, tail, rows)
+    assert _scan_ends(snaps, rows, old)[:2] == (4, 5)
 
 
 def test_many_rebuilt_rows_then_a_change_past_the_loose_rows() -> None:
