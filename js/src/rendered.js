@@ -143,6 +143,7 @@ function comprehensionFromWire(node) {
     }
     rows[i] = row;
   }
+  listsOfRows.add(rows);
   const { [KEYED]: _keyed, ...rest } = node;
   return { ...rest, s: node.s, [DYNAMICS]: rows };
 }
@@ -266,6 +267,12 @@ function mergeComprehension(comprehension, diff) {
   return { ...comprehension, [DYNAMICS]: diff[DYNAMICS] };
 }
 
+/** Row arrays whose every row is a list of dynamics (made by a keyed merge or from the wire). */
+const listsOfRows = new WeakSet();
+
+/** How many rows keyed merges checked for content, for the tests. */
+export const rowsChecked = { count: 0 };
+
 /**
  * Apply a keyed diff to a comprehension's rows; null (and a log) when it is malformed.
  *
@@ -291,6 +298,10 @@ function mergeKeyed(rows, keyed) {
   /** @type {unknown[]} */
   const next = rows.slice(0, count);
   for (let i = rows.length; i < count; i++) next.push(undefined);
+  // The rows that may be left without content: those written here, and those past the old
+  // end (the others are the old rows, known to be lists when a keyed merge made them).
+  /** @type {number[]} */
+  const written = [];
   const moves = keyed[MOVES] ?? [];
   if (!Array.isArray(moves)) {
     logError('ignoring a keyed diff whose "m" is not a list:', keyed);
@@ -304,7 +315,9 @@ function mergeKeyed(rows, keyed) {
     const [index, was, length] = /** @type {number[]} */ (run);
     for (let offset = 0; offset < length; offset++) {
       if (index + offset >= count) break;
-      next[index + offset] = oldRow(was + offset);
+      const row = oldRow(was + offset);
+      next[index + offset] = row;
+      if (row === undefined && index + offset >= 0) written.push(index + offset);
     }
   }
   for (const [key, value] of Object.entries(keyed)) {
@@ -318,11 +331,20 @@ function mergeKeyed(rows, keyed) {
     else if (Array.isArray(value) && value.length === 2) {
       next[index] = mergeRow(oldRow(value[0]), value[1]);
     } else next[index] = mergeRow(index < rows.length ? rows[index] : [], value);
+    written.push(index);
   }
-  if (next.some((row) => !Array.isArray(row))) {
+  let empty = written.some((index) => !Array.isArray(next[index]));
+  for (let i = rows.length; i < count && !empty; i++) empty = !Array.isArray(next[i]);
+  rowsChecked.count += written.length + Math.max(0, count - rows.length);
+  if (!empty && !listsOfRows.has(rows)) {
+    rowsChecked.count += next.length;
+    empty = next.some((row) => !Array.isArray(row));
+  }
+  if (empty) {
     logError("ignoring a keyed diff that leaves rows without content:", keyed);
     return null;
   }
+  listsOfRows.add(next);
   return next;
 }
 

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { fromWire, isTree, mergeDiff, toHTML } from "../src/rendered.js";
+import { fromWire, isTree, mergeDiff, rowsChecked, toHTML } from "../src/rendered.js";
 import { captureErrors, readFixtures } from "./helpers.js";
 
 /** @typedef {import("../src/rendered.js").Tree} Tree */
@@ -168,6 +168,33 @@ describe("Phoenix's keyed shape on the wire", () => {
     const edited = mergeDiff(swapped, { 1: { k: { 1: { 0: "c" } } } });
     assert.equal(toHTML(edited), "<h1>t</h1><ul><li><b>b</b></li><li>c</li></ul>");
     assert.deepEqual(errors, []);
+  });
+
+  test("a keyed merge checks the rows it writes, at 100 rows as at 3,000; rows of the older \"d\" form are checked all", (t) => {
+    const errors = captureErrors(t);
+    /** @param {number} n @param {boolean} keyed */
+    const checked = (n, keyed) => {
+      const rows = Array.from({ length: n }, (_, i) => (keyed ? { 0: `r${i}` } : [`r${i}`]));
+      const list = keyed ? { s: ["<li>", "</li>"], k: { ...rows, kc: n } } : { s: ["<li>", "</li>"], d: rows };
+      let current = mergeDiff(null, { s: ["<ul>", "</ul>"], 0: list });
+      const start = rowsChecked.count;
+      current = mergeDiff(current, { 0: { k: { 5: { 0: "cell" } } } }); // one cell
+      current = mergeDiff(current, { 0: { k: { [n]: { 0: "new" }, kc: n + 1 } } }); // an append
+      current = mergeDiff(current, { 0: { k: { m: [[7, 8, n - 7]], kc: n } } }); // a removal
+      assert.equal(toHTML(current).split("<li>").length - 1, n);
+      return rowsChecked.count - start;
+    };
+    assert.equal(checked(100, true), checked(3000, true));
+    assert.equal(checked(100, true), 1 + 2, "the changed row; the appended row (written, and past the old end)");
+    assert.equal(checked(100, false) - checked(100, true), 100, "the first merge into a \"d\" list checks it whole");
+    assert.deepEqual(errors, []);
+  });
+
+  test('a keyed merge into a "d" list holding a row that is not a list is refused, as before', (t) => {
+    const errors = captureErrors(t);
+    const current = mergeDiff(null, { s: ["<ul>", "</ul>"], 0: { s: ["<li>", "</li>"], d: [["a"], "b"] } });
+    assert.deepEqual(mergeDiff(current, { 0: { k: { 0: { 0: "c" } } } }), current);
+    assert.equal(errors.length, 1);
   });
 
   const malformed = [
