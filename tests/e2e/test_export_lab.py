@@ -28,8 +28,13 @@ widget
 SNAPSHOT = ".lw-snapshot"
 
 
-def saved_snapshots(path: Path) -> list[str]:
-    notebook = json.loads(path.read_text(encoding="utf-8"))
+def saved_snapshots(path: Path) -> list[str] | None:
+    """The saved notebook's snapshot outputs, or None while the server is writing it (it
+    writes the file in place: a read may see it empty or cut)."""
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return None
     htmls = [
         "".join(output.get("data", {}).get("text/html", ""))
         for cell in notebook["cells"]
@@ -64,8 +69,15 @@ def test_the_snapshot_hides_beside_its_view_and_shows_once_the_kernel_is_gone(
     page.locator(".lm-MenuBar-itemLabel:text-is('File')").click()
     page.locator(".lm-Menu-itemLabel:text-is('Save Notebook')").click()
     saved = jupyter_lab.root_dir / name
-    wait_for(lambda: len(saved_snapshots(saved)) == 1, "the saved notebook's snapshot")
-    assert '-count">3</span>' in saved_snapshots(saved)[0]
+    found: list[list[str]] = []
+
+    def one_snapshot() -> bool:
+        snapshots = saved_snapshots(saved)
+        found[:] = [snapshots] if snapshots is not None else []
+        return snapshots is not None and len(snapshots) == 1
+
+    wait_for(one_snapshot, "the saved notebook's snapshot")
+    assert '-count">3</span>' in found[0][0]
 
     # No kernel holds the widget any more: the page shows the snapshot instead.
     jupyter_lab.shutdown_kernels()
