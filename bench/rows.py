@@ -3,7 +3,8 @@
     python -m bench.rows [SIZES...]     # default: 1000 10000
 
 The table scenarios (b) one cell, (c) a row appended, (d) a row removed, with the rows held as
-dicts (compared by value), plain tuples (the template reads ``row[0]``; no ``id``, so rows are
+dicts (compared by value; also with a float column, and made anew with equal values by each
+update, as a fresh query would), plain tuples (the template reads ``row[0]``; no ``id``, so rows are
 tracked by position), named tuples and frozen dataclasses (immutable values), on a 1,000-row
 and a 10,000-row table. For each: handler + render + diff (median) over a plain Jinja2 render
 of the same page in the same run, against issue #15's targets (<= 0.05x for immutable rows,
@@ -60,6 +61,8 @@ class Kind(NamedTuple):
     id: Callable[[Any], int]
     rescore: Callable[[Any], Any]
     immutable: bool
+    #: Each update's rows made anew, equal values in new objects (a fresh query each time).
+    fresh: Callable[[Any], Any] | None = None
 
 
 KINDS: dict[str, Kind] = {
@@ -69,6 +72,21 @@ KINDS: dict[str, Kind] = {
         lambda r: r["id"],
         lambda r: {**r, "score": r["score"] + 1},
         False,
+    ),
+    "dict, a float column": Kind(
+        TABLE_TEMPLATE,
+        lambda i: {**dict(zip(FIELDS, _values(i), strict=True)), "score": i * 0.5},
+        lambda r: r["id"],
+        lambda r: {**r, "score": r["score"] + 1},
+        False,
+    ),
+    "dict, made anew": Kind(
+        TABLE_TEMPLATE,
+        lambda i: dict(zip(FIELDS, _values(i), strict=True)),
+        lambda r: r["id"],
+        lambda r: {**r, "score": r["score"] + 1},
+        False,
+        lambda r: {**dict(zip(FIELDS, _values(r["id"]), strict=True)), "score": r["score"]},
     ),
     "tuple": Kind(TUPLE_TEMPLATE, _values, lambda r: r[0], lambda r: (*r[:4], r[4] + 1), True),
     "named tuple": Kind(
@@ -105,7 +123,20 @@ def updates(kind: Kind, size: int) -> dict[str, Callable[[list[Any]], list[Any]]
     def remove(rows: list[Any]) -> list[Any]:
         return rows[:middle] + rows[middle + 1 :]
 
-    return {"b one cell": cell, "c row appended": append, "d row removed": remove}
+    Update = Callable[[list[Any]], list[Any]]
+    scenarios: dict[str, Update] = {
+        "b one cell": cell,
+        "c row appended": append,
+        "d row removed": remove,
+    }
+    fresh = kind.fresh
+    if fresh is None:
+        return scenarios
+
+    def made_anew(update: Update) -> Update:
+        return lambda rows: list(map(fresh, update(rows)))
+
+    return {name: made_anew(update) for name, update in scenarios.items()}
 
 
 def setup(kind: Kind, size: int, name: str) -> tuple[Callable[[], dict[str, Any]], bool, int]:
