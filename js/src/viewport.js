@@ -117,6 +117,8 @@ export class Viewport {
         if (node.nodeType !== 1) continue;
         const el = /** @type {Element} */ (node);
         if (el.matches(selector)) candidates.add(el);
+        // Most added elements (a stream's rows) hold no binding: one look, no list made.
+        if (el.firstElementChild === null || el.querySelector(selector) === null) continue;
         for (const inner of el.querySelectorAll(selector)) candidates.add(inner);
       }
     }
