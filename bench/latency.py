@@ -14,7 +14,8 @@ text going from N to N+1:
 For each environment (JupyterLab, Voilà) and each state of livewidget's nodelay hook (on; off
 by starting the server with ``LIVEWIDGET_NODELAY=0``), a fresh server runs the notebook in
 Debian's Chromium and the page itself measures: ``performance.now()`` just before
-``button.click()``, and again when a MutationObserver sees the expected text. Clicks go round
+``button.click()`` (the button scrolled into view first, untimed, as a user sees what they
+click), and again when a MutationObserver sees the expected text. Clicks go round
 robin over the three widgets (so load on this shared machine hits them alike), ``--gap`` ms
 after each update ("spaced"), then again with no gap ("back-to-back"). A few warm-up rounds
 are dropped. Prints p50 and p90 per widget, and the ratio of its p50 to the echo's p50 in the
@@ -176,9 +177,24 @@ FRAME_KINDS = r"""
 """
 
 MEASURE = """
-async ({widgets, rounds, gapMs, timeoutMs}) => {
+async ({widgets, rounds, gapMs, timeoutMs, onScreen}) => {
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const raf = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
   const frames = window.__lwFrames;  // absent without FRAME_CLOCK
+  // A user clicks what is on screen. Off screen, in a JupyterLab cell that its default
+  // windowing lays out with `content-visibility: auto`, `element.click()` makes Chromium
+  // render the whole cell for two frames (a simulated click unlocks the cell's skipped
+  // content), which no user's click does: a 1,000-row table's cell made the frame after each
+  // click 10-35 ms longer. So (onScreen) the button is scrolled into view first, and the page
+  // given a few frames (Lab's observer of visible cells runs in between) before the clock starts.
+  const show = async (selector) => {
+    const target = document.querySelector(selector);
+    const before = target.getBoundingClientRect().top;
+    target.scrollIntoView({block: "nearest"});
+    if (target.getBoundingClientRect().top === before) return;
+    for (let i = 0; i < 4; i++) await raf();
+    await sleep(0);  // click from a task, as after the gap
+  };
   const once = ({name, button, output}) => new Promise((resolve, reject) => {
     const target = document.querySelector(button);
     const text = () => document.querySelector(output)?.textContent.trim();
@@ -216,6 +232,7 @@ async ({widgets, rounds, gapMs, timeoutMs}) => {
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < widgets.length; i++) {
       const widget = widgets[(round + i) % widgets.length];  // rotate who goes first
+      if (onScreen) await show(widget.button);
       samples[widget.name].push(await once(widget));
       if (gapMs > 0) await sleep(gapMs);
     }
@@ -262,6 +279,7 @@ def measure(
     *,
     warmup: int = WARMUP_ROUNDS,
     widgets: Widgets | None = None,
+    on_screen: bool = True,
 ) -> Samples:
     """Time ``clicks`` clicks per widget, in the page: click → updated DOM (and → reply frame).
 
@@ -269,11 +287,14 @@ def measure(
     each update before the next click (0: back-to-back). ``warmup`` rounds come first, dropped.
     The reply-frame times need :data:`FRAME_CLOCK` added to the page before it loaded.
     ``widgets``: name → (button, output) selectors, each output's text going N → N+1 on a
-    click; this page's three by default.
+    click; this page's three by default. ``on_screen`` (the default) scrolls each button into
+    view, outside the timed span, before it is clicked, as a user sees what they click; off
+    screen, a click in a JupyterLab cell holding a big output costs a frame that re-renders the
+    whole cell (docs/latency.md, "Clicks off screen").
     """
     chosen = widgets or WIDGETS
     widgets_arg = [{"name": n, "button": b, "output": o} for n, (b, o) in chosen.items()]
-    args = {"widgets": widgets_arg, "gapMs": gap_ms, "timeoutMs": 15_000}
+    args = {"widgets": widgets_arg, "gapMs": gap_ms, "timeoutMs": 15_000, "onScreen": on_screen}
     if warmup:
         page.evaluate(MEASURE, {**args, "rounds": warmup})
     raw: dict[str, list[list[Any]]] = page.evaluate(MEASURE, {**args, "rounds": clicks})

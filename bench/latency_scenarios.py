@@ -1,7 +1,7 @@
 """Click → screen through issue #15's scenarios, against the bare anywidget echo on the same page.
 
     python -m bench.latency_scenarios [--clicks 50] [--gap 30] [--envs voila,lab]
-                                      [--nodelay on] [--profile SCENARIO]
+                                      [--nodelay on] [--profile SCENARIO] [--offscreen]
 
 One notebook holds every scenario, so that all of them and their baseline share one page, one
 server and one kernel (``bench.latency`` measures the Counter alone on its own page):
@@ -19,7 +19,10 @@ Each click ends when a text the click changes goes from N to N+1 in the page (th
 cell, the last row's id, the 501st row's id, the last streamed row's batch number, the
 count). The clicking and timing are ``bench.latency``'s: round robin over the scenarios,
 ``--gap`` ms after each update, warm-up rounds dropped, p50 / p90 and the p50's ratio to the
-echo's, split into click → the reply's websocket frame and frame → DOM.
+echo's, split into click → the reply's websocket frame and frame → DOM. Each button is
+scrolled into view before its click (untimed): the page is taller than the window, and in
+JupyterLab a script's click on an element off screen makes Chromium render the whole cell
+around it (``--offscreen`` clicks without scrolling, to see that cost; docs/latency.md).
 
 Three more columns say where the time goes:
 
@@ -347,6 +350,11 @@ def main() -> None:
     )
     parser.add_argument("--nodelay", default="on", choices=["on", "off"])
     parser.add_argument("--profile", choices=list(EVENTS), help="cProfile one scenario")
+    parser.add_argument(
+        "--offscreen",
+        action="store_true",
+        help="click buttons where they are, without scrolling them into view first",
+    )
     args = parser.parse_args()
     envs = args.envs.split(",")
     if not set(envs) <= set(RUNNERS):
@@ -365,7 +373,13 @@ def main() -> None:
 
                 def use(page: Page) -> tuple[Samples, ClickFrames]:
                     wait_for_widgets(page, widgets=SCENARIOS)
-                    samples = measure(page, args.clicks, args.gap, widgets=SCENARIOS)
+                    samples = measure(
+                        page,
+                        args.clicks,
+                        args.gap,
+                        widgets=SCENARIOS,
+                        on_screen=not args.offscreen,
+                    )
                     return samples, click_frames(page, samples)
 
                 run: Callable[..., tuple[Samples, ClickFrames]] = RUNNERS[env_name]
@@ -375,7 +389,8 @@ def main() -> None:
             print(f"  {env_name}, nodelay {args.nodelay}: done", flush=True)
         browser.close()
     print_table(
-        f"Click → DOM updated, ms, nodelay {args.nodelay}, {args.gap:g} ms between clicks"
+        f"Click → DOM updated, ms, nodelay {args.nodelay}, {args.gap:g} ms between clicks,"
+        f" buttons {'where they are' if args.offscreen else 'scrolled into view'}"
         f" (ratio: p50 / echo p50 on the same page; kernel ms: in process;"
         f" {time.monotonic() - started:.0f} s)",
         [
