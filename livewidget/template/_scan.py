@@ -81,7 +81,9 @@ class Flat:
         )
 
 
-#: Rows that step 2a cannot lay end to end (a value of another type than the plain ones).
+#: Rows that step 2a cannot lay end to end (a value of another type than the plain ones),
+#: and the rows of later renders, which step 2b then compares (a table with a float column
+#: is not laid end to end again at every render to find it out).
 NO_FLAT = Flat([], 0)
 
 
