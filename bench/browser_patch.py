@@ -1,6 +1,6 @@
 """Time to merge and patch one update in Chromium, measured in the page.
 
-    python -m bench.browser_patch [--profile] [--bundle PATH] [--against PATH]
+    python -m bench.browser_patch [--profile] [--bundle PATH] [--against PATH] [--group K]
 
 Loads the built frontend (livewidget/static/widget.js) into a blank page in Debian's Chromium,
 renders the 1,000-row table of bench/scenarios.py, then applies each scenario's diff as the
@@ -12,7 +12,9 @@ With ``--profile``, Chrome's sampling profiler (CDP ``Profiler.start``/``stop``)
 each scenario's updates are applied, and the functions with the most self time are printed
 (where the milliseconds of a patch go). With ``--against``, another build of the frontend (an
 earlier commit's, say) applies the same updates in a page of its own, and its median is
-printed beside this one's: a before / after in one run.
+printed beside this one's: a before / after in one run. With ``--group K``, each of the 15
+samples applies K successive updates and counts their mean (the page's clock is rounded to
+0.1 ms: a sub-millisecond update reads better as the mean of ten).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from bench._table import print_table
 from bench.scenarios import SCENARIOS, TABLE_TEMPLATE
@@ -63,6 +65,14 @@ TIME_APPLY = """
   const start = performance.now();
   window.__emit(message);
   return performance.now() - start;
+}
+"""
+
+TIME_APPLY_GROUP = """
+(messages) => {
+  const start = performance.now();
+  for (const message of messages) window.__emit(message);
+  return (performance.now() - start) / messages.length;
 }
 """
 
@@ -153,7 +163,11 @@ def main() -> None:
     parser.add_argument(
         "--against", type=Path, help="another bundle to time on the same updates, side by side"
     )
+    parser.add_argument(
+        "--group", type=int, default=1, help="updates per timed sample (their mean is counted)"
+    )
     args = parser.parse_args()
+    group = max(1, args.group)
     profile = args.profile
     bundle_url = data_url(args.bundle)
     against_url = data_url(args.against) if args.against else None
@@ -165,17 +179,18 @@ def main() -> None:
                 continue
             page = browser.new_page()
             page.set_content("<html><body></body></html>")
+            timed = ROUNDS * group
             first, messages, html = scenario_messages(
-                name, ROUNDS + (PROFILE_ROUNDS if profile else 0)
+                name, timed + (PROFILE_ROUNDS if profile else 0)
             )
             assert page.evaluate(PAGE_SCRIPT, [bundle_url, first]) > 0
-            times = [page.evaluate(TIME_APPLY, m) for m in messages[:ROUNDS]]
+            times = apply_timed(page, messages[:timed], group)
             if profile:
                 cdp = page.context.new_cdp_session(page)
                 cdp.send("Profiler.enable")
                 cdp.send("Profiler.setSamplingInterval", {"interval": 50})
                 cdp.send("Profiler.start")
-                for message in messages[ROUNDS:]:
+                for message in messages[timed:]:
                     page.evaluate(TIME_APPLY, message)
                 result = cdp.send("Profiler.stop")
                 print_profile(name, profile_times(result["profile"]), PROFILE_ROUNDS)
@@ -188,9 +203,7 @@ def main() -> None:
                 other = browser.new_page()
                 other.set_content("<html><body></body></html>")
                 assert other.evaluate(PAGE_SCRIPT, [against_url, first]) > 0
-                other_ms = statistics.median(
-                    [other.evaluate(TIME_APPLY, m) for m in messages[:ROUNDS]]
-                )
+                other_ms = statistics.median(apply_timed(other, messages[:timed], group))
                 # Both builds show the same page after the same updates (--profile applied more).
                 shown = "document.querySelector('.lw-view').innerHTML"
                 if not profile:
@@ -202,13 +215,25 @@ def main() -> None:
         browser.close()
     against = ["against ms", "apply/against"] if against_url is not None else []
     print_table(
-        f"Browser: merge + patch one update in Chromium (median of {ROUNDS}; baseline: "
+        f"Browser: merge + patch one update in Chromium (median of {ROUNDS}"
+        + (f" samples, each the mean of {group} updates" if group > 1 else "")
+        + "; baseline: "
         "innerHTML of the full table, same page"
         + (f"; against: {args.against.name}, same updates" if against_url else "")
         + ")",
         ["scenario", "message B", "apply ms", *against, "innerHTML ms", "apply/innerHTML"],
         rows,
     )
+
+
+def apply_timed(page: Page, messages: list[dict[str, Any]], group: int) -> list[float]:
+    """Apply ``messages`` in order, ``group`` per timed sample: ms per update, per sample."""
+    if group == 1:
+        return [page.evaluate(TIME_APPLY, m) for m in messages]
+    return [
+        page.evaluate(TIME_APPLY_GROUP, messages[i : i + group])
+        for i in range(0, len(messages), group)
+    ]
 
 
 def data_url(bundle: Path) -> str:
