@@ -14,9 +14,11 @@ out at each append would cost a look-up per new row in what is kept, so appends 
 as they come, and the rule is applied when the rows are read (:meth:`RowStore.unpack`, for a
 page that joins) or when the chunks are merged, which happens each time the rows appended
 since the last merge outnumber the rows merged (so each row is merged a bounded number of
-times: O(1) per row, amortized), or when there are too many chunks. Any other change (a
-reset, a delete, an insert at a position or with a limit) is applied at once on the unpacked
-rows: it costs the rows shown, as the page's own patch does.
+times: O(1) per row, amortized), or when there are too many chunks. Appends with a negative
+limit (a feed that keeps its last rows) prune the packed text from its start, when no new id
+is kept already. Any other change (a reset, a delete, an insert at a position or with another
+limit) is applied at once on the unpacked rows: it costs the rows shown, as the page's own
+patch does.
 """
 
 from __future__ import annotations
@@ -138,6 +140,28 @@ class RowStore:
             return store.compacted()
         return store
 
+    def appended_keeping_last(
+        self, ids: list[str], rows: str, width: int, keep: int, sendable: bool = True
+    ) -> RowStore | None:
+        """The store after ``ids`` were appended, each with the limit ``-keep`` (only the last
+        ``keep`` rows stay), or None when that needs the unpacked rows: an id already kept or
+        repeated, or rows that are not packed as text. Costs the new rows and the pruned
+        ones, plus one look at the kept ids (in C) and a copy of the kept text."""
+        if not ids or not width or keep <= 0 or len(set(ids)) != len(ids):
+            return None
+        store = self.compacted()
+        first = store.chunks[0] if store.chunks else Chunk("", "", 0, width)
+        if first.count and (first.width != width or not set(ids).isdisjoint(first.ids.split(_SEP))):
+            return None
+        count = first.count + len(ids)
+        drop = max(0, count - keep)
+        kept_ids = _without_first([first.ids, _SEP.join(ids)], _SEP, drop, first.count, len(ids))
+        kept_rows = _without_first(
+            [first.rows, rows], _CELL, drop * width, first.count * width, len(ids) * width
+        )
+        chunk = Chunk(kept_ids, kept_rows, count - drop, width)
+        return RowStore((chunk,), chunk.count, chunk.count, store.sendable and sendable)
+
     def compacted(self) -> RowStore:
         """One chunk of distinct ids: the chunks joined, and their repeated ids resolved."""
         if len(self.chunks) <= 1 and self.logged == self.merged:
@@ -175,6 +199,19 @@ class RowStore:
         ]
         apply_ops(ids, kept, False, deletes, steps)
         return RowStore.pack(ids, kept, (reset or self.sendable) and sendable)
+
+
+def _without_first(texts: list[str], sep: str, drop: int, *counts: int) -> str:
+    """``texts`` (each holding ``counts`` items joined by ``sep``) joined by ``sep``, without
+    their first ``drop`` items."""
+    parts = []
+    for text, count in zip(texts, counts, strict=True):
+        if drop >= count:
+            drop -= count
+            continue
+        parts.append(text.split(sep, drop)[drop] if drop else text)
+        drop = 0
+    return sep.join(parts)
 
 
 def _swap(packed: tuple[str, int], count: int) -> tuple[str, int, int]:

@@ -315,8 +315,13 @@ def stream_comprehension(
     if reset or ops.deletes or ops.ids:
         values, packed = _encoded(rows)
         sendable = _sendable(packed, ops)
+        keep = None if reset or ops.deletes or ops.plain else _kept_last(ops.wire)
         if ops.plain and not ops.deletes:
             store = (_EMPTY if reset else store).appended(list(ops.ids), *packed, sendable)
+        elif keep is not None and (
+            limited := store.appended_keeping_last(list(ops.ids), *packed, keep, sendable)
+        ):
+            store = limited
         else:
             store = store.applied(reset, ops.deletes, ops.wire, values, sendable)
         base = weakref.ref(previous) if previous is not None else None
@@ -327,6 +332,20 @@ def stream_comprehension(
 
 
 _EMPTY = RowStore()
+
+
+def _kept_last(wire: list[WireInsert]) -> int | None:
+    """``n`` when every insert appends with the limit ``-n`` (a feed keeping its last ``n``
+    rows), else None."""
+    limit = wire[0][2] if wire else None
+    if type(limit) is not int or limit >= 0:
+        return None
+    if all(
+        at == -1 and type(other) is int and other == limit and not update_only
+        for _, at, other, update_only in wire
+    ):
+        return -limit
+    return None
 
 
 def _encoded(rows: list[list[Dynamic]]) -> tuple[list[list[Any]], tuple[str, int]]:
