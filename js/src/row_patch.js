@@ -28,11 +28,12 @@
  */
 
 import { DYNAMICS, PHX_HOOK, PHX_UPDATE, STATICS, UPDATE_STREAM } from "./constants.js";
-import { Morph, patchElement } from "./dom_patch.js";
+import { Morph } from "./dom_patch.js";
 import { checkedLists, settle } from "./dom_quiet.js";
 import { elementsById } from "./ownership.js";
 import { renderRowHTML } from "./rendered.js";
-import { learnShapes, rowShape, rowShapeParsed, rowsParsed } from "./row_skip.js";
+import { applyPlan } from "./row_apply.js";
+import { learnShapes, rowShape, rowShapeParsed } from "./row_skip.js";
 import { applyStreamPlan, planStream } from "./stream_patch.js";
 import { streamState } from "./streams.js";
 
@@ -111,7 +112,7 @@ export function patchRowsInPlace(container, before, after, observer) {
   }
   const doc = container.ownerDocument;
   const morph = new Morph(container, observer);
-  for (const plan of plans) apply(doc, plan, morph, observer);
+  for (const plan of plans) applyPlan(doc, plan, morph, observer);
   const shown = plans.flatMap((plan) => plan.placed);
   for (const plan of streamPlans) for (const row of applyStreamPlan(plan, morph, observer)) shown.push(row);
   for (const plan of plans) plan.remember();
@@ -200,13 +201,8 @@ function planList(container, { statics, before, after }, checked) {
     if (i > 0 && !separatedBy(/** @type {Element} */ (rows[i - 1]), el, separator)) return null;
   }
   const elements = /** @type {Element[]} */ (rows);
-  // A hook sees its element whole (its `updated`, the copy it compares with) and
-  // `phx-update` keeps its children: the full patch handles lists inside them. Not a
-  // stream's own container: the tree holds every row it shows (`streams.js`).
   const parent = elements[0].parentElement;
-  const stream = parent?.getAttribute(PHX_UPDATE) === UPDATE_STREAM && !parent.hasAttribute(PHX_HOOK);
-  const owner = (stream ? parent.parentElement : parent)?.closest(WHOLE_SELECTOR);
-  if (owner && container.contains(owner)) return null;
+  if (!parent || patchedWhole(container, parent)) return null;
   const byId = new Map(oldIds.map((id, i) => [id, i]));
   const updates = [];
   for (let i = 0; i < after.length; i++) {
@@ -292,9 +288,7 @@ function planRun(container, { statics, before, after }, known, checked) {
     if (i > 0 && !separatedBy(/** @type {Element} */ (found[i - 1]), el, separator)) return null;
   }
   const elements = /** @type {Element[]} */ (found);
-  const stream = parent.getAttribute(PHX_UPDATE) === UPDATE_STREAM && !parent.hasAttribute(PHX_HOOK);
-  const owner = (stream ? parent.parentElement : parent)?.closest(WHOLE_SELECTOR);
-  if (owner && container.contains(owner)) return null;
+  if (patchedWhole(container, parent)) return null;
   const offset = around[0] ? 1 : 0;
   const byId = new Map(oldIds.map((id, i) => [id, i]));
   /** @template {Element | null} E @param {unknown} row @param {E} el */
@@ -330,30 +324,17 @@ function planRun(container, { statics, before, after }, known, checked) {
 }
 
 /**
- * @param {Document} doc
- * @param {Plan} plan
- * @param {Morph} morph the patch, for rows changed in place
- * @param {PatchObserver} [observer]
+ * Whether the rows' parent is inside an element the full patch handles whole: a hook sees its
+ * element whole (its `updated`, the copy it compares with), `phx-update` keeps its children.
+ * Not a stream's own container: the tree holds every row it shows (`streams.js`).
+ *
+ * @param {Element} container
+ * @param {Element} parent
  */
-function apply(doc, { updates, removed, rows, appended, separator }, morph, observer) {
-  for (const { el, html, fresh } of updates) patchRoot(el, fresh ?? parseRow(doc, html), morph);
-  const current = rows.slice();
-  for (const el of removed) {
-    const index = current.indexOf(el);
-    // The first row takes the separator after it; any other, the one before it.
-    const gap = index > 0 ? el.previousSibling : el.nextSibling;
-    if (separator && gap) gap.remove();
-    el.remove();
-    current.splice(index, 1);
-  }
-  let anchor = current[current.length - 1];
-  for (const { html, fresh } of appended) {
-    const el = fresh ?? parseRow(doc, html);
-    if (separator) anchor.after(doc.createTextNode(separator), el);
-    else anchor.after(el);
-    observer?.nodeAdded?.(el);
-    anchor = el;
-  }
+function patchedWhole(container, parent) {
+  const stream = parent.getAttribute(PHX_UPDATE) === UPDATE_STREAM && !parent.hasAttribute(PHX_HOOK);
+  const owner = (stream ? parent.parentElement : parent)?.closest(WHOLE_SELECTOR);
+  return owner !== null && owner !== undefined && container.contains(owner);
 }
 
 /**
@@ -375,33 +356,6 @@ function separatedBy(previous, next, separator) {
   const gap = previous.nextSibling;
   if (!separator) return gap === next;
   return gap !== null && gap.nodeType === 3 && gap.textContent === separator && gap.nextSibling === next;
-}
-
-/**
- * The single element of a row's HTML, parsed where it will live.
- *
- * @param {Document} doc
- * @param {string} html
- * @returns {Element}
- */
-function parseRow(doc, html) {
-  rowsParsed.count += 1;
-  const template = doc.createElement("template");
-  template.innerHTML = html;
-  return /** @type {Element} */ (template.content.querySelector("*"));
-}
-
-/**
- * Morph `el` into `fresh`, its row's element as newly parsed, as the full patch morphs each
- * element: JS commands' sticky changes and loading states carry over, a focused control keeps
- * what the user typed, `phx-update` is kept.
- *
- * @param {Element} el
- * @param {Element | null} fresh
- * @param {Morph} morph
- */
-function patchRoot(el, fresh, morph) {
-  if (fresh) patchElement(el, fresh, morph);
 }
 
 /**
