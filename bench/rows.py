@@ -65,29 +65,26 @@ class Kind(NamedTuple):
     fresh: Callable[[Any], Any] | None = None
 
 
+def _dict_row(i: int) -> dict[str, Any]:
+    return dict(zip(FIELDS, _values(i), strict=True))
+
+
+def _dict_kind(make: Callable[[int], Any], fresh: Callable[[Any], Any] | None = None) -> Kind:
+    """Dict rows, changed by a new dict with the score plus one."""
+    return Kind(
+        TABLE_TEMPLATE,
+        make,
+        lambda r: r["id"],
+        lambda r: {**r, "score": r["score"] + 1},
+        False,
+        fresh,
+    )
+
+
 KINDS: dict[str, Kind] = {
-    "dict": Kind(
-        TABLE_TEMPLATE,
-        lambda i: dict(zip(FIELDS, _values(i), strict=True)),
-        lambda r: r["id"],
-        lambda r: {**r, "score": r["score"] + 1},
-        False,
-    ),
-    "dict, a float column": Kind(
-        TABLE_TEMPLATE,
-        lambda i: {**dict(zip(FIELDS, _values(i), strict=True)), "score": i * 0.5},
-        lambda r: r["id"],
-        lambda r: {**r, "score": r["score"] + 1},
-        False,
-    ),
-    "dict, made anew": Kind(
-        TABLE_TEMPLATE,
-        lambda i: dict(zip(FIELDS, _values(i), strict=True)),
-        lambda r: r["id"],
-        lambda r: {**r, "score": r["score"] + 1},
-        False,
-        lambda r: {**dict(zip(FIELDS, _values(r["id"]), strict=True)), "score": r["score"]},
-    ),
+    "dict": _dict_kind(_dict_row),
+    "dict, a float column": _dict_kind(lambda i: {**_dict_row(i), "score": i * 0.5}),
+    "dict, made anew": _dict_kind(_dict_row, lambda r: {**_dict_row(r["id"]), "score": r["score"]}),
     "tuple": Kind(TUPLE_TEMPLATE, _values, lambda r: r[0], lambda r: (*r[:4], r[4] + 1), True),
     "named tuple": Kind(
         TABLE_TEMPLATE,
