@@ -147,11 +147,12 @@ class RowStore:
         ``keep`` rows stay), or None when that needs the unpacked rows: an id already kept or
         repeated, or rows that are not packed as text. Costs the new rows and the pruned
         ones, plus one look at the kept ids (in C) and a copy of the kept text."""
-        if not ids or not width or keep <= 0 or len(set(ids)) != len(ids):
+        new = set(ids)
+        if not ids or not width or keep <= 0 or len(new) != len(ids):
             return None
         store = self.compacted()
         first = store.chunks[0] if store.chunks else Chunk("", "", 0, width)
-        if first.count and (first.width != width or not set(ids).isdisjoint(first.ids.split(_SEP))):
+        if first.count and (first.width != width or not new.isdisjoint(first.ids.split(_SEP))):
             return None
         count = first.count + len(ids)
         drop = max(0, count - keep)

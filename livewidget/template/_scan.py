@@ -130,7 +130,7 @@ class Scan:
         found = next(compress(count(), map(is_not, *self._pairs(backwards, 0, limit))), limit)
         if found == limit:
             return limit
-        found, settled = self._same_objects(found, limit, backwards)
+        found, settled = self._same_dicts(found, limit, backwards)
         return found if settled else self._same_values(found, limit, backwards)
 
     def _pairs(self, backwards: bool, start: int, stop: int) -> tuple[Iterable[Any], ...]:
@@ -151,21 +151,29 @@ class Scan:
             self.new_width = dict_width(self.items)
         return self.new_width if self.new_width == self.old.width else NOT_DICTS
 
-    def _same_objects(self, found: int, limit: int, backwards: bool) -> tuple[int, bool]:
-        """Step 2: from ``found``, how far rows are dicts holding their snapshots' own keys
-        and values, and whether that settles it (else step 3 goes on from there)."""
+    def _same_dicts(self, found: int, limit: int, backwards: bool) -> tuple[int, bool]:
+        """Step 2: from ``found``, how far rows are dicts of one width found the same laid
+        end to end (2a) or by their objects (2b), and whether that settles it (else step 3
+        goes on from there)."""
         _, item = self._index(found, backwards)
         width = self._width() if type(self.items[item]) is dict else NOT_DICTS
-        if width == NOT_DICTS:
-            self._all_flat = False
-            return found, False
-        try:
-            flats = self._flats(width)
-            if flats is not None:
-                return self._same_flat(found, limit, backwards, *flats), True
-        except Exception:  # a type whose hash or == raises (a metaclass's): 2b copes
-            self.new_flat = None
+        if width != NOT_DICTS:
+            try:
+                flats = self._flats(width)
+                if flats is not None:
+                    return self._same_flat(found, limit, backwards, *flats), True
+            except Exception:  # a type whose hash or == raises (a metaclass's): 2b copes
+                self.new_flat = None
         self._all_flat = False
+        if width == NOT_DICTS:
+            return found, False
+        return self._same_objects(found, limit, backwards, width)
+
+    def _same_objects(
+        self, found: int, limit: int, backwards: bool, width: int
+    ) -> tuple[int, bool]:
+        """Step 2b: from ``found``, how far rows hold their snapshots' own keys and values,
+        and whether that settles it."""
         loose = 0
         while found < limit:
             old_rows, new_rows = self._pairs(backwards, found, limit)
