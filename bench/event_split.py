@@ -1,6 +1,6 @@
 """Where a click's kernel time goes: one event through the widget, split by stage, in process.
 
-    python -m bench.event_split [--events 300] [--profile SCENARIO]
+    python -m bench.event_split [--events 300] [--profile SCENARIO] [--gap MS]
 
 The kernel's part of a click, without a kernel process, a server or a browser, but through
 the real code on both sides of livewidget: an ipykernel ``Kernel`` instance whose jupyter_client
@@ -236,7 +236,9 @@ def widgets(kernel: StubKernel) -> Iterator[dict[str, Any]]:
             widget_.close()
 
 
-def measure(events: int, profile: str | None = None) -> dict[str, dict[str, float]]:
+def measure(
+    events: int, profile: str | None = None, gap_ms: float = 0.0
+) -> dict[str, dict[str, float]]:
     """Scenario → stage → median µs per event, and messages sent per event.
 
     Three passes over the same widgets, each round robin over the scenarios: plain (no
@@ -256,7 +258,10 @@ def measure(events: int, profile: str | None = None) -> dict[str, dict[str, floa
                 for ref in range(1, count + 1):
                     for scenario, (widget_, content) in targets.items():
                         if only is None or scenario == only:
-                            each(scenario, kernel.frames(widget_.comm.comm_id, content(ref)))
+                            frames = kernel.frames(widget_.comm.comm_id, content(ref))
+                            if gap_ms:
+                                time.sleep(gap_ms / 1000)
+                            each(scenario, frames)
 
             def plain(scenario: str, frames: list[bytes]) -> None:
                 before, began = kernel.iopub.messages, time.perf_counter()
@@ -307,9 +312,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=300, help="measured events per scenario")
     parser.add_argument("--profile", choices=list(SCENARIOS), help="cProfile one scenario")
+    parser.add_argument(
+        "--gap",
+        type=float,
+        default=0.0,
+        help="ms idle before each event, as between a user's clicks (default 0: back to back)",
+    )
     args = parser.parse_args()
     print_conditions()
-    figures = measure(args.events, args.profile)
+    figures = measure(args.events, args.profile, args.gap)
     names = list(figures)
     order = [stage for _, _, stage in stages()]
     rows_ = ["kernel in: deserialize, dispatch", *dict.fromkeys(order), "total"]
