@@ -38,6 +38,7 @@
  */
 
 import { targetCids } from "./components.js";
+import { untouched } from "./dom_quiet.js";
 import { PHX_CHANGE, PHX_CLICK, PHX_CLICK_AWAY, PHX_MOUNTED, PHX_REMOVE, PHX_SUBMIT, TYPE_CLICK, TYPE_FORM } from "./constants.js";
 import { isCommands, parseCommands, useDocument } from "./js_command_check.js";
 import { isVisible, Sticky } from "./js_command_effects.js";
@@ -125,6 +126,21 @@ export class Bindings {
     this.added = [];
     /** @private Elements kept for their phx-remove transition. @type {WeakSet<Element>} */
     this.removing = new WeakSet();
+    /**
+     * @private Whether the view may hold a `phx-remove`, for the running patch only (null:
+     * not looked yet). One look at the whole view per patch that removes anything, instead of
+     * a search inside each removed element (a stream batch under a limit drops 100 rows).
+     * @type {boolean | null}
+     */
+    this.removeBound = null;
+    /**
+     * @private True when the view held no `phx-click-away` at the last look, made after the
+     * last patch; a click then skips the search of the whole view while `dom_quiet.js` says
+     * nothing changed the view since that patch.
+     */
+    this.noClickAway = false;
+    /** @private Whether that look is scheduled. */
+    this.clickAwayLook = false;
     /** @private @type {Set<ReturnType<typeof setTimeout>>} */
     this.timers = new Set();
     /** @private Submissions in flight, by ref. @type {Map<number, Element>} */
@@ -204,6 +220,7 @@ export class Bindings {
    * @param {Element} toEl
    */
   beforeElUpdated(fromEl, toEl) {
+    if (toEl.hasAttribute(PHX_REMOVE)) this.mayRemove(true);
     this.sticky.apply(fromEl, toEl);
     this.loading.beforeElUpdated(fromEl, toEl);
   }
@@ -211,6 +228,8 @@ export class Bindings {
   /** @param {Element} el an element the running patch added */
   nodeAdded(el) {
     if (el.hasAttribute(PHX_MOUNTED)) this.added.push(el);
+    // It may leave again in this patch (a stream batch pruning its own new rows).
+    if (el.hasAttribute(PHX_REMOVE)) this.mayRemove(true);
   }
 
   /**
@@ -222,7 +241,7 @@ export class Bindings {
    */
   beforeNodeDiscarded(el) {
     if (this.removing.has(el)) return false;
-    if (!owns(this.root, el)) return true;
+    if (!this.mayRemove() || !owns(this.root, el)) return true;
     let keepFor = 0;
     const removed = el.hasAttribute(PHX_REMOVE) ? [el] : [];
     removed.push(...Array.from(el.querySelectorAll(`[${PHX_REMOVE}]`)));
@@ -245,12 +264,39 @@ export class Bindings {
     return false;
   }
 
+  /**
+   * Whether the view may hold a `phx-remove` during the running patch: looked up once per
+   * patch (the answer is forgotten when the patch's task ends), or told so (`found`) when
+   * the patch adds or updates an element carrying one.
+   *
+   * @private
+   * @param {boolean} [found]
+   */
+  mayRemove(found = false) {
+    if (this.removeBound === null) {
+      queueMicrotask(() => {
+        this.removeBound = null;
+      });
+      this.removeBound = found || this.container.querySelector(`[${PHX_REMOVE}]`) !== null;
+    } else if (found) this.removeBound = true;
+    return this.removeBound;
+  }
+
   /** After a patch: `phx-mounted` commands of the elements it added. */
   afterPatch() {
     const added = this.added.splice(0);
     for (const el of added) {
       if (el.isConnected && owns(this.root, el)) this.run(el, PHX_MOUNTED, TYPE_CLICK, () => clickValue(el), { kind: "none" });
     }
+    // Whether the view holds a phx-click-away: looked up after the patch's task, off both the
+    // patch's and the next click's way.
+    this.noClickAway = false;
+    if (this.clickAwayLook) return;
+    this.clickAwayLook = true;
+    this.later(() => {
+      this.clickAwayLook = false;
+      this.noClickAway = untouched(this.container) && this.container.querySelector(`[${PHX_CLICK_AWAY}]`) === null;
+    }, 0);
   }
 
   // -- DOM listeners -------------------------------------------------------------------
@@ -271,6 +317,8 @@ export class Bindings {
   onClickAway(e) {
     const target = eventElement(e);
     if (!target) return;
+    // Nothing changed the view since a look found no phx-click-away after the last patch.
+    if (this.noClickAway && untouched(this.container)) return;
     for (const el of this.bound(PHX_CLICK_AWAY)) {
       if (el.contains(target) || !isVisible(el)) continue;
       this.run(el, PHX_CLICK_AWAY, TYPE_CLICK, () => clickValue(el), loadingOf(el, TYPE_CLICK));

@@ -352,3 +352,58 @@ describe("a batch under a limit", () => {
     assert.equal(hundred, 1);
   });
 });
+
+describe("phx-remove and phx-click-away beside a stream", () => {
+  /** A row whose second dynamic is an attribute (`phx-remove` on some rows). */
+  const ROW_ATTR = ['\n  <li id="', '"', ">", "</li>\n"];
+  const BYE = ` phx-remove='[["push",{"event":"bye"}]]'`;
+
+  /**
+   * A message of rows with attributes.
+   *
+   * @param {[string, string][]} rows id and attribute of each new row
+   * @param {number} limit
+   * @param {boolean} [first]
+   */
+  function rowsMessage(rows, limit, first = false) {
+    const k = { ...rows.map(([id, attr]) => ({ 0: id, 1: attr, 2: `text ${id}` })), kc: rows.length };
+    const stream = { k, stream: ["0", rows.map(([id]) => /** @type {Insert} */ ([id, -1, limit, false])), []] };
+    if (first) return { r: { s: VIEW, 0: { s: ROW_ATTR, ...stream }, 1: "0" } };
+    return { d: { 0: stream } };
+  }
+
+  test("a row a batch adds with phx-remove and prunes again runs its commands, though the view held none before", async () => {
+    const model = harness.model();
+    const view = harness.display(model);
+    model.emit(rowsMessage([["a", ""], ["b", ""]], -2, true));
+    await settle();
+    model.emit(rowsMessage([["c", ""]], -2));
+    await settle();
+    model.sent.length = 0;
+    // d goes in, c (no binding) and d (with one) are pruned by the inserts after them.
+    model.emit(rowsMessage([["d", BYE], ["e", ""], ["f", ""]], -2));
+    await settle();
+    assert.deepEqual(Array.from(view.$("#msgs").children, (li) => li.id), ["e", "f"]);
+    assert.deepEqual(model.sent.map((m) => m.event), ["bye"]);
+  });
+
+  test("a phx-click-away added to the view after a patch, not by one, still hears clicks", async () => {
+    const model = harness.model();
+    const view = harness.display(model);
+    model.emit(rowsMessage([["a", ""], ["b", ""]], -5, true));
+    await settle();
+    model.emit(rowsMessage([["c", ""]], -5));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the look after the patch
+    model.sent.length = 0;
+    view.$("#n").click();
+    assert.deepEqual(model.sent, []);
+    // As a hook or a script of the page might.
+    view.$("#n").insertAdjacentHTML("afterend", '<div id="menu" phx-click-away="away">menu</div>');
+    view.$("#n").click();
+    assert.deepEqual(model.sent.map((m) => m.event), ["away"]);
+    model.emit(rowsMessage([["d", ""]], -5));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    view.$("#msgs").click();
+    assert.deepEqual(model.sent.map((m) => m.event), ["away", "away"]);
+  });
+});
