@@ -207,7 +207,11 @@ def lean_plan(
             key_set = key_set.union(added) if added else key_set
     else:
         sources = [j if j < old_end else None for j in range(head, head + len(middle))]
-        keys = list(range(n_new))
+        keys = old.keys
+        # Rows keyed by position: the same count, the same keys (lists never changed in
+        # place). A stream's rows before are keyed by their DOM ids, never 0 … n - 1.
+        if len(keys) != n_new or keys[:1] != [0] or keys[-1:] != [n_new - 1]:
+            keys = list(range(n_new))
     names = changed | slot.targets
     rows: list[list[Dynamic] | None] = [*old.rows[:head], *repeat(None, len(middle))]
     snapshots = old.snapshots[:head]

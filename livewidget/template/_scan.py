@@ -127,7 +127,11 @@ class Scan:
     def common(self, limit: int, *, backwards: bool) -> int:
         """How many items at the start (or end) are the same as their snapshots, up to
         ``limit``."""
-        found = next(compress(count(), map(is_not, *self._pairs(backwards, 0, limit))), limit)
+        snaps: Iterable[Any] = reversed(self.snaps) if backwards else self.snaps
+        items: Iterable[Any] = reversed(self.items) if backwards else self.items
+        if limit < min(len(self.snaps), len(self.items)):
+            snaps = islice(snaps, limit)  # one side bounds the pairs (islice costs per row)
+        found = min(next(compress(count(), map(is_not, snaps, items)), limit), limit)
         if found == limit:
             return limit
         found, settled = self._same_dicts(found, limit, backwards)

@@ -228,6 +228,25 @@ def test_dict_rows_are_laid_end_to_end_once_per_render(
     assert to_html(previous.to_json()) == page
 
 
+@pytest.mark.parametrize("update", ["cell", "append", "remove"])
+def test_rows_paired_by_position_keep_their_positions_as_keys(update: str) -> None:
+    """Tuple rows have no id: they are keyed 0 … n - 1. An update of the same count reuses
+    the previous render's list (it is never changed in place); any other builds it anew."""
+    compiled = CompiledTemplate(environment(), TUPLE_TEMPLATE)
+    rows = [(i, f"n{i}", 0) for i in range(50)]
+    previous = compiled.render({"rows": rows})
+    if update == "cell":
+        rows = [*rows[:20], (20, "x", 1), *rows[21:]]
+    elif update == "append":
+        rows = [*rows, (50, "n50", 0)]
+    else:
+        rows = rows[:20] + rows[21:]
+    new = compiled.render({"rows": rows}, changed={"rows"}, previous=previous)
+    assert _loop(new).keys == list(range(len(rows)))
+    assert (_loop(new).keys is _loop(previous).keys) == (update == "cell")
+    assert _loop(new).derivation is not None  # the lean plan made it
+
+
 def test_a_render_keeps_only_its_parent_alive() -> None:
     compiled = CompiledTemplate(environment(), TEMPLATE)
     rows = [{"id": i, "name": "a", "score": 0} for i in range(10)]
