@@ -12,7 +12,8 @@ passes, cheapest first:
    a. **Laid end to end** (:class:`Flat`). When every key and value is of a type whose
       equal values print the same (``str``, ``int``, ``bool``, ``None``, ``bytes``,
       ``Markup``: :data:`~._snapshot.PLAIN`), the keys, the values and the types of both,
-      of all rows in order, are four flat lists. Rows are the same exactly when their
+      of all rows in order, are four flat lists (the keys and types kept as one row's
+      pattern when all rows share them). Rows are the same exactly when their
       stretches of all four lists compare equal, which ``list.__eq__`` finds in C (it
       takes the same object as equal without asking it, so unchanged rows cost a pointer
       comparison per key and value). The stretch holding the first difference is found by
@@ -46,23 +47,61 @@ NOT_DICTS = -1
 
 class Flat:
     """The keys and values of dict rows of one width laid end to end, with their types
-    (step 2a of the module's docstring); :data:`NO_FLAT` for rows that cannot be."""
+    (step 2a of the module's docstring); :data:`NO_FLAT` for rows that cannot be.
 
-    __slots__ = ("key_types", "keys", "value_types", "values", "width")
+    When every row has the same keys with the same types, and its values the same types
+    column by column (the usual table), only the values are kept as a list: the keys and
+    types are kept as one row's ``pattern``. The lists are kept from render to render, and
+    each reference in them is one more for the garbage collector to visit while it is
+    young (a table of 1,000 rows of 5 keys: 5,000 kept instead of 20,000).
+    """
+
+    __slots__ = ("_key_types", "_keys", "_value_types", "count", "pattern", "values", "width")
 
     def __init__(self, rows: list[dict[Any, Any]], width: int) -> None:
         self.width = width
-        self.keys = list(chain.from_iterable(rows))
+        self.count = count_ = len(rows)
         self.values = list(chain.from_iterable(map(dict.values, rows)))
-        self.key_types = list(map(type, self.keys))
-        self.value_types = list(map(type, self.values))
+        keys = list(chain.from_iterable(rows))
+        key_types = list(map(type, keys))
+        value_types = list(map(type, self.values))
+        #: One row's keys, key types and value types, when every row's are the same.
+        self.pattern: tuple[tuple[Any, ...], tuple[type, ...], tuple[type, ...]] | None = None
+        self._keys: list[Any] | None = keys
+        self._key_types: list[type] | None = key_types
+        self._value_types: list[type] | None = value_types
+        if (
+            count_
+            and key_types == key_types[:width] * count_
+            and value_types == value_types[:width] * count_
+            and keys == keys[:width] * count_
+        ):
+            self.pattern = (
+                tuple(keys[:width]),
+                tuple(key_types[:width]),
+                tuple(value_types[:width]),
+            )
+            self._keys = self._key_types = self._value_types = None
+
+    def laid_out(self) -> tuple[list[Any], list[Any], list[type], list[type]]:
+        """The keys, values, key types and value types of every row, end to end."""
+        if self.pattern is None:
+            assert self._keys is not None and self._key_types is not None
+            assert self._value_types is not None
+            return self._keys, self.values, self._key_types, self._value_types
+        keys, key_types, value_types = self.pattern
+        rows = self.count
+        return list(keys) * rows, self.values, list(key_types) * rows, list(value_types) * rows
 
     def plain(self, start: int = 0, stop: int | None = None) -> bool:
         """Whether every key and value of rows ``start`` to ``stop`` is of a plain type."""
+        if self.pattern is not None:
+            if start >= (self.count if stop is None else stop):
+                return True
+            return PLAIN.issuperset(self.pattern[1]) and PLAIN.issuperset(self.pattern[2])
+        _, _, key_types, value_types = self.laid_out()
         begin, end = start * self.width, None if stop is None else stop * self.width
-        return PLAIN.issuperset(self.key_types[begin:end]) and PLAIN.issuperset(
-            self.value_types[begin:end]
-        )
+        return PLAIN.issuperset(key_types[begin:end]) and PLAIN.issuperset(value_types[begin:end])
 
     def same(self, other: Flat, mine: int, theirs: int, rows: int, *, values: bool = False) -> bool:
         """Whether ``rows`` rows from row ``mine`` of these equal those from row ``theirs``
@@ -71,14 +110,21 @@ class Flat:
         width = self.width
         a, b = mine * width, theirs * width
         end_a, end_b = a + rows * width, b + rows * width
-        if values:
-            return self.values[a:end_a] == other.values[b:end_b]
-        return (
-            self.value_types[a:end_a] == other.value_types[b:end_b]
-            and self.key_types[a:end_a] == other.key_types[b:end_b]
-            and self.keys[a:end_a] == other.keys[b:end_b]
-            and self.values[a:end_a] == other.values[b:end_b]
-        )
+        if values or rows <= 0:
+            pass
+        elif self.pattern is not None and other.pattern is not None:
+            if self.pattern != other.pattern:  # every row differs from every other row
+                return False
+        else:
+            keys_a, _, key_types_a, value_types_a = self.laid_out()
+            keys_b, _, key_types_b, value_types_b = other.laid_out()
+            if not (
+                value_types_a[a:end_a] == value_types_b[b:end_b]
+                and key_types_a[a:end_a] == key_types_b[b:end_b]
+                and keys_a[a:end_a] == keys_b[b:end_b]
+            ):
+                return False
+        return self.values[a:end_a] == other.values[b:end_b]
 
 
 #: Rows that step 2a cannot lay end to end (a value of another type than the plain ones),

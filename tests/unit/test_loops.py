@@ -86,8 +86,9 @@ def _apply(kind: str, rows: list[Any], edit: tuple[str, int, Any], fresh_id: int
         row = rows[index]
         if what == "mutate":
             row["score"] = score
-        elif what == "reorder":
-            row["name"] = row.pop("name")
+        elif what == "reorder":  # the first key moved last ("name" may be renamed by now)
+            first = next(iter(row))
+            row[first] = row.pop(first)
         elif what == "widen":
             row[f"k{at}"] = score
         else:  # the last key renamed, its value kept

@@ -272,8 +272,8 @@ def _next_previous(scan: Scan, head: int, tail: int, rows: list[Any]) -> Previou
     elif old.flat is not None:
         fresh = Flat(rows, dict_width(rows))
         assert fresh.plain() and fresh.width == old.flat.width
-        for name in ("keys", "values", "key_types", "value_types"):
-            assert getattr(old.flat, name) == getattr(fresh, name), name
+        assert old.flat.laid_out() == fresh.laid_out()
+        assert (old.flat.pattern is None) == (fresh.pattern is None)
     return old
 
 
@@ -394,6 +394,33 @@ def test_a_row_changed_in_place_after_a_render_laid_end_to_end(
     changed = _next_previous(scan, head, tail, rows)
     plain = all(type(v) in PLAIN for v in after.values()) and all(type(k) in PLAIN for k in after)
     assert (changed.flat is NO_FLAT) == (not plain)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda i, row: {"a": bool(row["a"]), "b": row["b"]},  # equal values, another type
+        lambda i, row: {Markup("a"): row["a"], "b": row["b"]},  # an equal key, another type
+        lambda i, row: {"b": row["b"], "a": row["a"]},  # the keys in another order
+        lambda i, row: {"a": row["a"], "b": Markup(row["b"])} if i == 17 else row,
+        lambda i, row: {"a": row["a"], "b": None} if i == 3 else row,  # one row off pattern
+    ],
+)
+def test_rows_kept_as_a_pattern_are_compared_whole(change: Any) -> None:
+    """Rows that all share their keys and types keep them as one row's pattern; every row
+    (or one) changed in place to equal values of other types is still found, whether the
+    new rows share a pattern too or not."""
+    rows: list[Any] = [{"a": i % 2, "b": str(i)} for i in range(24)]
+    snaps = snapshot_rows(rows)
+    head, tail, scan = _scan_ends(snaps, rows, Previous())
+    old = _next_previous(scan, head, tail, rows)
+    assert isinstance(old.flat, Flat) and old.flat.pattern is not None
+    for index, row in enumerate(list(rows)):
+        new = change(index, row)
+        row.clear()
+        row.update(new)
+    head, tail, scan = _scan_ends(snaps, rows, old)
+    assert (head, tail) == _expected_ends(snaps, rows) != (24, 0)
 
 
 def test_rows_of_floats_are_compared_by_identity() -> None:
