@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
+from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
@@ -158,17 +160,20 @@ _ID = attrgetter("id")
 
 def _default_ids(name: str, items: list[Any]) -> tuple[list[str], bool]:
     """``default_dom_id(name)`` of each item, and whether they are known to be valid ids
-    (keys that are ints cannot put whitespace in one). Items of a mapping type, or without
-    an id, go through it one by one (which names the item without an id)."""
-    if not any(issubclass(kind, Mapping) for kind in set(map(type, items))):
-        try:
+    (keys that are ints cannot put whitespace in one). Items of a mapping type other than
+    ``dict``, or without an id, go through it one by one (which names the item without an
+    id)."""
+    item_kinds = set(map(type, items))
+    keys: list[Any] = [None]  # one by one, unless a pass below reads every id
+    if item_kinds == {dict}:  # the usual batch: its ids read in C, as default_dom_id does
+        keys = list(map(dict.get, items, repeat("id")))
+    elif not any(issubclass(kind, Mapping) for kind in item_kinds):
+        with suppress(AttributeError):
             keys = list(map(_ID, items))
-        except AttributeError:
-            keys = [None]
-        kinds = set(map(type, keys))
-        if type(None) not in kinds:
-            # Exactly int (a bool is one, and an IntEnum prints its own way): "-" and digits.
-            return [f"{name}-{key}" for key in keys], kinds <= {int}
+    kinds = set(map(type, keys))
+    if type(None) not in kinds:
+        # Exactly int (a bool is one, and an IntEnum prints its own way): "-" and digits.
+        return [f"{name}-{key}" for key in keys], kinds <= {int}
     return list(map(default_dom_id(name), items)), False
 
 

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
+import livewidget._streams as livewidget_streams
 from livewidget import LiveView
 from livewidget._streams import Streams
 from livewidget.template import CompiledTemplate, Rendered, diff, environment, merge, to_html
@@ -225,6 +226,54 @@ def test_names_positions_and_ids_are_checked():
         streams.delete_by_dom_id("msgs", "a b")
     with pytest.raises(TypeError, match="iterable of items"):
         streams.stream("msgs", {"id": 1})
+
+
+class _Item:
+    def __init__(self, id: Any) -> None:
+        self.id = id
+
+
+class _Mapping(dict):  # type: ignore[type-arg]
+    def get(self, key: Any, default: Any = None) -> Any:
+        return f"own-{dict.get(self, key, default)}"
+
+
+_ids = st.one_of(
+    st.integers(-5, 5), st.booleans(), st.none(), st.sampled_from(["a", "a b", "", "x\ty"])
+)
+_items = st.one_of(
+    st.builds(lambda i: {"id": i, "text": "t"}, _ids),
+    st.builds(lambda: {"text": "no id"}),
+    st.builds(_Item, _ids),
+    st.builds(lambda i: _Mapping(id=i), _ids),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_items, max_size=6))
+def test_a_batch_is_named_as_each_item_one_by_one(items: list[Any]) -> None:
+    """A batch's DOM ids (read in a few passes for dicts and objects) are those that
+    ``dom_id`` gives each item alone, and a batch fails where an item alone fails (naming
+    an item without an id before an id with whitespace)."""
+    streams = Streams()
+    try:
+        expected = [streams.dom_id("msgs", item) for item in items]
+    except ValueError:
+        with pytest.raises(ValueError, match=r"^stream 'msgs': (an item has no id|a row's DOM id)"):
+            streams._dom_ids_of("msgs", items)
+    else:
+        assert streams._dom_ids_of("msgs", items) == expected
+
+
+def test_a_batch_of_dicts_with_int_ids_is_named_without_a_call_per_item(monkeypatch):
+    calls: list[Any] = []
+    real = livewidget_streams.default_dom_id
+    monkeypatch.setattr(
+        livewidget_streams, "default_dom_id", lambda name: calls.append(name) or real(name)
+    )
+    items = [{"id": i, "text": "t"} for i in range(100)]
+    assert Streams()._dom_ids_of("msgs", items) == [f"msgs-{i}" for i in range(100)]
+    assert calls == []
 
 
 # -- temporary assigns with phx-update="append" / "prepend" ------------------------------------
