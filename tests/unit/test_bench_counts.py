@@ -58,7 +58,7 @@ def test_pyview_resends_every_row_of_a_changed_loop():
 @pytest.mark.parametrize("kind", rows.KINDS)
 @pytest.mark.parametrize("name", ["b one cell", "c row appended", "d row removed"])
 def test_every_row_kind_shows_the_jinja2_page(kind, name):
-    _, same, size = rows.setup(rows.KINDS[kind], 200, name)
+    _, same, size, _ = rows.setup(rows.KINDS[kind], 200, name)
     assert same
     # Plain tuples have no id: rows are paired by position, yet the unchanged rows at both
     # ends are found by identity, so a removal is one run of moves for them too.
