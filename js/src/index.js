@@ -4,10 +4,12 @@
  * `initialize` runs once per frontend model: it gets the widget's store (by the `_lw_id`
  * trait), which asks the kernel for the full tree (`{"k": "join"}`) and keeps it up to
  * date from then on. `render` runs once per displayed view: it builds the view inside
- * `el`, shows the current tree and binds the `phx-*` events, links and hooks. Each
- * returns its cleanup function; the last one to run disposes of the store.
+ * `el`, shows the current tree and binds the `phx-*` events, links and hooks, and marks the
+ * notebook output area it shows in (`live_area.js`). Each returns its cleanup function; the
+ * last one to run disposes of the store.
  */
 
+import { markLiveArea } from "./live_area.js";
 import { acquireStore } from "./registry.js";
 import { LiveViewElement } from "./view.js";
 
@@ -32,7 +34,9 @@ function initialize({ model }) {
 function render({ model, el }) {
   const { store, release } = acquireStore(model);
   const view = new LiveViewElement(el, store);
+  const unmark = markLiveArea(el);
   return () => {
+    unmark();
     view.destroy();
     release();
   };

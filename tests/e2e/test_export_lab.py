@@ -62,6 +62,9 @@ def test_the_snapshot_hides_beside_its_view_and_shows_once_the_kernel_is_gone(
     snapshot = page.locator(SNAPSHOT)
     expect(snapshot).to_have_count(1)
     expect(snapshot).to_be_hidden()
+    # Its whole output is hidden (no empty output row left), not only the snapshot's element.
+    output = page.locator(f".jp-OutputArea-child:has(> .jp-OutputArea-output > {SNAPSHOT})")
+    expect(output).to_have_css("display", "none")
     expect(snapshot.locator("[id$='-count']")).to_have_text("3")  # the end of the last cell
     page.locator(".lw-root button").click()
     expect(count).to_have_text("4")
@@ -86,3 +89,21 @@ def test_the_snapshot_hides_beside_its_view_and_shows_once_the_kernel_is_gone(
     expect(page.locator(f"{SNAPSHOT} [id$='-count']")).to_have_text("3")
     expect(page.locator(SNAPSHOT)).to_contain_text("static snapshot")
     assert page.locator(".lw-root").count() == 0
+
+
+def test_the_snapshot_hides_beside_its_view_in_notebook_7(
+    jupyter_lab: JupyterLab, page: Page, make_notebook: Callable[..., Path]
+) -> None:
+    source = make_notebook([VIEW], name="export_nb7.ipynb")
+    jupyter_lab.open_in_notebook_7(page, source)
+    count = page.locator(".lw-root #count")
+    expect(count).to_have_text("0", timeout=60_000)
+    # Its output area is marked as holding a live view, and the snapshot's output is hidden.
+    snapshot = page.locator(SNAPSHOT)
+    expect(snapshot).to_have_count(1)
+    expect(snapshot).to_be_hidden()
+    expect(page.locator(".jp-OutputArea.lw-live")).to_have_count(1)
+    output = page.locator(f".jp-OutputArea-child:has(> .jp-OutputArea-output > {SNAPSHOT})")
+    expect(output).to_have_css("display", "none")
+    page.locator(".lw-root button").click()
+    expect(count).to_have_text("1")
