@@ -4,14 +4,15 @@
 
 Starts a real IPython kernel with jupyter_client, creates the three widgets of
 ``bench/latency.py`` in it (a livewidget counter, the bare anywidget echo, an ipywidgets
-Button + Label) and the 1,000-row dict table of ``bench/latency_scenarios.py`` (its cell,
-append and remove buttons), and plays the frontend's part over ZMQ: for each click it sends
-the comm message the browser would send and times until the widget's reply reaches the
-client, then waits for the kernel's ``idle`` before the next click. Clicks go round robin over
-the widgets so the machine's load hits them alike. Prints p50 and p90 per widget, the ratio of
-its p50 to the echo's, ``busy→reply`` (the kernel's own clock: from its ``busy`` status to the
-reply, by the messages' header dates: the kernel's time on the click, transport excluded) and
-the kernel's messages per click on iopub (``busy``, the reply, ``idle``).
+Button + Label), the 1,000-row dict table of ``bench/latency_scenarios.py`` (its cell,
+append and remove buttons) and its feed (a click streams 100 rows under ``limit=-1000``), and
+plays the frontend's part over ZMQ: for each click it sends the comm message the browser
+would send and times until the widget's reply reaches the client, then waits for the
+kernel's ``idle`` before the next click. Clicks go round robin over the widgets so the
+machine's load hits them alike. Prints p50 and p90 per widget, the ratio of its p50 to the
+echo's, ``busy→reply`` (the kernel's own clock: from its ``busy`` status to the reply, by the
+messages' header dates: the kernel's time on the click, transport excluded) and the kernel's
+messages per click on iopub (``busy``, the reply, ``idle``).
 
 This is the floor under every number of ``bench.latency``: the browser and jupyter_server only
 add to it. The message counts are deterministic; the times are this machine's.
@@ -36,7 +37,7 @@ from jupyter_client.manager import KernelManager
 
 from bench._table import print_table
 from bench.latency import CELLS, p90
-from bench.latency_scenarios import TABLE_VIEW
+from bench.latency_scenarios import FEED_VIEW, STREAM_BATCH, TABLE_VIEW
 
 BASELINE = "echo"
 WARMUP_ROUNDS = 5
@@ -49,16 +50,20 @@ KEEP = "_bench_widgets = globals().setdefault('_bench_widgets', []); _bench_widg
 TABLE_CELL = (
     "from livewidget import LiveView, LiveWidget\n" + TABLE_VIEW + "\nLiveWidget(BigTable)\n"
 )
+#: The feed of bench.latency_scenarios (a click streams 100 rows under ``limit=-1000``).
+FEED_CELL = "from livewidget import LiveView, LiveWidget\n" + FEED_VIEW + "\nLiveWidget(Feed)\n"
+FEED = f"stream +{STREAM_BATCH}"
 #: The table's buttons: scenario → the event it sends.
 TABLE_EVENTS = {"table cell": "cell", "table append": "append", "table remove": "remove"}
 
 #: Run after the cells: the comm ids the client talks to.
 COMM_IDS = """
 import json
-livewidget, echo, _, table = _bench_widgets
+livewidget, echo, _, table, feed = _bench_widgets
 print(json.dumps({
     "livewidget": livewidget.comm.comm_id,
     "table": table.comm.comm_id,
+    "feed": feed.comm.comm_id,
     "echo": echo.comm.comm_id,
     "ipw_button": ipw_button.comm.comm_id,
     "ipw_label": ipw_label.comm.comm_id,
@@ -125,7 +130,7 @@ def run_cell(client: BlockingKernelClient, code: str) -> str:
 
 def targets_in(client: BlockingKernelClient) -> list[Target]:
     """Create the widgets in the kernel and say how to click each."""
-    for cell in [*CELLS, TABLE_CELL]:
+    for cell in [*CELLS, TABLE_CELL, FEED_CELL]:
         run_cell(client, cell)
         run_cell(client, KEEP)
     ids = json.loads(run_cell(client, COMM_IDS))
@@ -156,10 +161,11 @@ def targets_in(client: BlockingKernelClient) -> list[Target]:
         ids["ipw_label"],
         lambda: {"method": "custom", "content": {"event": "click"}},
     )
-    for comm_id in (lw.comm_id, ids["table"]):
+    feed = Target(FEED, ids["feed"], ids["feed"], clicks("more"))
+    for comm_id in (lw.comm_id, ids["table"], ids["feed"]):
         send(client, comm_id, {"method": "custom", "content": {"k": "join"}})
         drain(client)
-    return [lw, echo, ipw, *tables]
+    return [lw, echo, ipw, *tables, feed]
 
 
 def send(client: BlockingKernelClient, comm_id: str, data: dict[str, Any]) -> None:

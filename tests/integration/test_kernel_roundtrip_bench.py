@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import math
 
-from bench.kernel_roundtrip import BASELINE, TABLE_EVENTS, measure
+from bench.kernel_roundtrip import BASELINE, FEED, TABLE_EVENTS, measure
 
 
 def test_each_click_is_one_reply_between_busy_and_idle() -> None:
     targets = measure(clicks=3, gap_ms=0, split=True)
 
-    assert [t.name for t in targets] == ["livewidget", BASELINE, "ipywidgets", *TABLE_EVENTS]
+    names = ["livewidget", BASELINE, "ipywidgets", *TABLE_EVENTS, FEED]
+    assert [t.name for t in targets] == names
     for target in targets:
         assert len(target.samples) == 3, target.name
         assert all(math.isfinite(s) and s > 0 for s in target.samples), target.name
