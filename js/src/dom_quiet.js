@@ -13,7 +13,13 @@
  * The lists checked are recorded here, by their rows (`checkedLists`), for the row patch and
  * for the patch around lists (`list_skip.js`), which then steps over a list's rows from its
  * first element to its last instead of reading each one.
+ *
+ * The same observer tells `viewport.js` what a patch changed (`takeChanges`): one observer per
+ * view rather than one per reader, since each observer makes every node a patch adds or
+ * removes cost a record (a stream batch under a limit removes 100 rows and adds 100).
  */
+
+import { PHX_VIEWPORT_BOTTOM, PHX_VIEWPORT_TOP } from "./constants.js";
 
 /**
  * A list whose rows' elements were all checked by the row patch, and patched in since.
@@ -48,17 +54,26 @@ export function checkedLists(container) {
  * @typedef {object} Watch
  * @property {MutationObserver} observer
  * @property {boolean} touched whether something changed the DOM since `settle`
+ * @property {MutationRecord[] | null} records the records taken since `takeChanges` last
+ *   read them (null until it first asks)
  */
 
 /** container → what watches it. @type {WeakMap<Element, Watch>} */
 const watches = new WeakMap();
 
 /**
- * What a watch observes, anywhere inside: nodes added, removed or moved, text changed, and
- * ids (by which rows are found). Not other attributes: JS commands and loading states set
- * classes on rows all the time, and the patches carry those over.
+ * What a watch observes, anywhere inside: nodes added, removed or moved, text changed, ids
+ * (by which rows are found) and the viewport bindings (for `takeChanges`). Not other
+ * attributes: JS commands and loading states set classes on rows all the time, and the
+ * patches carry those over.
  */
-const OPTIONS = { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ["id"] };
+const OPTIONS = {
+  childList: true,
+  subtree: true,
+  characterData: true,
+  attributes: true,
+  attributeFilter: ["id", PHX_VIEWPORT_TOP, PHX_VIEWPORT_BOTTOM],
+};
 
 /**
  * Whether nothing changed the children or text of `container` since `settle(container)` was
@@ -70,7 +85,7 @@ const OPTIONS = { childList: true, subtree: true, characterData: true, attribute
 export function untouched(container) {
   const watch = watches.get(container);
   if (watch === undefined) return false;
-  if (watch.observer.takeRecords().length > 0) watch.touched = true;
+  take(watch);
   return !watch.touched;
 }
 
@@ -81,21 +96,70 @@ export function untouched(container) {
  * @param {Element} container
  */
 export function settle(container) {
-  let watch = watches.get(container);
-  if (watch === undefined) {
-    const Observer = container.ownerDocument.defaultView?.MutationObserver;
-    if (typeof Observer !== "function") return;
-    const made = /** @type {Watch} */ ({ touched: false });
-    // Records not taken by `untouched` reach this callback after the task: they count too.
-    made.observer = new Observer(() => {
-      made.touched = true;
-    });
-    made.observer.observe(container, OPTIONS);
-    watches.set(container, made);
-    watch = made;
-  }
-  watch.observer.takeRecords();
+  const watch = watchOf(container);
+  if (watch === undefined) return;
+  take(watch);
   watch.touched = false;
+}
+
+/**
+ * What changed in `container` (nodes added or removed, ids and viewport bindings set) since
+ * the last call, as MutationRecords; null on the first call (nothing was kept before it:
+ * search the whole view) and on a page without MutationObserver. Records delivered to the
+ * observer's callback after a task (changes made outside a patch, by a hook or a script)
+ * are not kept: as before, a reader looks at what the patches did.
+ *
+ * @param {Element} container
+ * @returns {MutationRecord[] | null}
+ */
+export function takeChanges(container) {
+  const watch = watchOf(container);
+  if (watch === undefined) return null;
+  if (watch.records === null) {
+    take(watch);
+    watch.records = [];
+    return null;
+  }
+  take(watch);
+  const records = watch.records;
+  watch.records = [];
+  return records;
+}
+
+/**
+ * The watch of `container`, started on the first call; undefined on a page without
+ * MutationObserver.
+ *
+ * @param {Element} container
+ * @returns {Watch | undefined}
+ */
+function watchOf(container) {
+  const known = watches.get(container);
+  if (known !== undefined) return known;
+  const Observer = container.ownerDocument.defaultView?.MutationObserver;
+  if (typeof Observer !== "function") return undefined;
+  // Untouched only from the first `settle` on.
+  const made = /** @type {Watch} */ ({ touched: true, records: null });
+  // Records not taken by `untouched` reach this callback after the task: they count too.
+  made.observer = new Observer(() => {
+    made.touched = true;
+  });
+  made.observer.observe(container, OPTIONS);
+  watches.set(container, made);
+  return made;
+}
+
+/**
+ * Take the records queued so far: any means the DOM was touched; they are kept for
+ * `takeChanges` once it has asked.
+ *
+ * @param {Watch} watch
+ */
+function take(watch) {
+  const taken = watch.observer.takeRecords();
+  if (taken.length === 0) return;
+  watch.touched = true;
+  if (watch.records !== null) for (const record of taken) watch.records.push(record);
 }
 
 /**

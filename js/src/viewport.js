@@ -13,6 +13,7 @@
  */
 
 import { PHX_VIEWPORT_BOTTOM, PHX_VIEWPORT_TOP } from "./constants.js";
+import { takeChanges } from "./dom_quiet.js";
 import { environment } from "./environment.js";
 
 /**
@@ -42,12 +43,6 @@ export class Viewport {
     this.push = push;
     /** @private @type {Map<Element, Watch>} */
     this.watches = new Map();
-    /**
-     * @private What changed in the view since the last patch (null before the first, or on
-     * a page without MutationObserver: then every patch looks through the whole view).
-     * @type {MutationObserver | null}
-     */
-    this.changes = null;
   }
 
   /** After a patch: watch the current edges of every container with a viewport binding. */
@@ -79,8 +74,6 @@ export class Viewport {
   destroy() {
     for (const watch of this.watches.values()) watch.observer.disconnect();
     this.watches.clear();
-    this.changes?.disconnect();
-    this.changes = null;
   }
 
   /**
@@ -88,30 +81,20 @@ export class Viewport {
    * The elements of the view with a viewport binding, or null when nothing changed since the
    * last patch. The whole view is searched once; after that only what the patches added, the
    * elements whose binding changed and those already watched are looked at, so a patch of
-   * one row does not search a page of a thousand.
+   * one row does not search a page of a thousand. What changed comes from the view's one
+   * MutationObserver (`dom_quiet.js`, shared with the row patch).
    * @returns {Set<Element> | null}
    */
   bound() {
     const selector = `[${PHX_VIEWPORT_TOP}],[${PHX_VIEWPORT_BOTTOM}]`;
-    const Mutations = this.container.ownerDocument.defaultView?.MutationObserver;
-    if (this.changes === null || Mutations === undefined) {
-      if (Mutations !== undefined) {
-        this.changes = new Mutations(() => {}); // read with takeRecords, after each patch
-        this.changes.observe(this.container, {
-          childList: true,
-          subtree: true,
-          attributes: true,
-          attributeFilter: [PHX_VIEWPORT_TOP, PHX_VIEWPORT_BOTTOM],
-        });
-      }
-      return new Set(this.container.querySelectorAll(selector));
-    }
-    const records = this.changes.takeRecords();
+    const records = takeChanges(this.container);
+    // The first patch, or a page without MutationObserver: the whole view.
+    if (records === null) return new Set(this.container.querySelectorAll(selector));
     if (records.length === 0) return null;
     /** @type {Set<Element>} */
     const candidates = new Set(this.watches.keys());
     for (const record of records) {
-      if (record.type === "attributes") candidates.add(/** @type {Element} */ (record.target));
+      if (record.type === "attributes" && record.attributeName !== "id") candidates.add(/** @type {Element} */ (record.target));
       // A watched container whose children changed is already a candidate (its edges follow).
       for (const node of record.addedNodes) {
         if (node.nodeType !== 1) continue;
