@@ -16,9 +16,9 @@ own code rather than livewidget's.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
-import sys
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -182,7 +182,9 @@ def measure(kind: Kind, size: int, name: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10_000]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10_000], help="rows per table")
+    sizes = parser.parse_args().sizes
     print_conditions()
     for size in sizes:
         table = []
