@@ -12,9 +12,9 @@ measured beside it so the two can be told apart. Issue #15's target: <= 1.2x Jin
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
-import sys
 from typing import Any
 
 import anywidget
@@ -84,7 +84,9 @@ def measure(
 
 
 def main() -> None:
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("rows", nargs="?", type=int, default=1000, help="rows in the table")
+    rows = parser.parse_args().rows
     comm.create_comm = lambda **kw: RecordingComm(**kw)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)

@@ -13,6 +13,7 @@ a second Python process publishing with a plain redis-py client. Prints figures 
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import statistics
 import subprocess
@@ -194,14 +195,12 @@ client.close()
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    redis_url = None
-    if "--redis" in args:
-        at = args.index("--redis")
-        redis_url = args[at + 1]
-        del args[at : at + 2]
-    views = int(args[0]) if args else 200
-    broadcasts = int(args[1]) if len(args) > 1 else 1000
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("views", nargs="?", type=int, default=200, help="views subscribed")
+    parser.add_argument("broadcasts", nargs="?", type=int, default=1000, help="broadcasts sent")
+    parser.add_argument("--redis", metavar="URL", help="also through a Redis server at URL")
+    args = parser.parse_args()
+    views, broadcasts, redis_url = args.views, args.broadcasts, args.redis
     livewidget.configure(pubsub="local")
     rows = asyncio.run(run(views, broadcasts, redis_url))
     print_table(

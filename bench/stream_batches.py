@@ -25,11 +25,11 @@ queue, the handler's transaction).
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import gc
 import json
 import statistics
-import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator, Mapping
@@ -225,10 +225,12 @@ def print_split(rows: int, batch: int, loop: asyncio.AbstractEventLoop) -> None:
 
 
 def main() -> None:
-    split = "--split" in sys.argv
-    args = [arg for arg in sys.argv[1:] if arg != "--split"]
-    rows = int(args[0]) if args else 100_000
-    batch = int(args[1]) if len(args) > 1 else 1_000
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("rows", nargs="?", type=int, default=100_000, help="rows in all")
+    parser.add_argument("batch", nargs="?", type=int, default=1_000, help="rows per batch")
+    parser.add_argument("--split", action="store_true", help="also time each step of a batch")
+    args = parser.parse_args()
+    rows, batch, split = args.rows, args.batch, args.split
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     plain = environment().from_string(BATCH_ALONE)

@@ -12,9 +12,9 @@ every item and sends the rows once too, but keeps them all in the kernel.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
-import sys
 import time
 import tracemalloc
 from typing import Any
@@ -95,8 +95,11 @@ def kept(grow: Any, rows: int, batch: int) -> int:
 
 
 def main() -> None:
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    batch = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("rows", nargs="?", type=int, default=100_000, help="rows in all")
+    parser.add_argument("batch", nargs="?", type=int, default=1_000, help="rows per batch")
+    args = parser.parse_args()
+    rows, batch = args.rows, args.batch
     checkpoints = {n for n in (rows // 10, rows // 2, rows) if n % batch == 0}
     table = []
     for name, grow in (("stream", grow_stream), ("list assign", grow_list)):

@@ -20,9 +20,9 @@ each sent for the burst (deterministic: one answer per event).
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -140,7 +140,9 @@ def measure(events: int, bursts: int = BURSTS) -> dict[str, dict[str, float]]:
 
 
 def main() -> None:
-    events = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("events", nargs="?", type=int, default=10_000, help="events in the burst")
+    events = parser.parse_args().events
     print_conditions()
     for setting, figures in (
         ("recording comm, no kernel", measure(events)),
