@@ -11,10 +11,11 @@ Each event is delivered as the kernel delivers a ``comm_msg``: the client's fram
 deserialized (HMAC checked, JSON parsed), the parent header set, the comm's handler called.
 
 Scenarios: the bare anywidget echo (the baseline), a Counter +1, and the 1,000-row dict table's
-cell / append / remove (the views of ``bench.latency_scenarios``). Events go round robin, so the
-machine's load hits all alike. Printed: the median µs of each stage per event (exclusive time:
-a stage's callees that are stages of their own are not counted in it), the median total, and its
-ratio to the echo's. ``--profile`` adds a cProfile of one scenario's events.
+cell / append / remove and the feed's 100 rows streamed under ``limit=-1000`` (the views of
+``bench.latency_scenarios``). Events go round robin, so the machine's load hits all alike.
+Printed: the median µs of each stage per event (exclusive time: a stage's callees that are
+stages of their own are not counted in it), the median total, and its ratio to the echo's.
+``--profile`` adds a cProfile of one scenario's events.
 
 The stages are timed by wrapping the functions named in :data:`STAGES` for the run; the wrappers
 cost ~1 µs each, charged to the stage that calls them. Times are this machine's (shared, noisy):
@@ -50,6 +51,7 @@ SCENARIOS: dict[str, tuple[str, str] | None] = {
     "table cell": ("BigTable", "cell"),
     "table append": ("BigTable", "append"),
     "table remove": ("BigTable", "remove"),
+    "stream +100": ("Feed", "more"),
 }
 WARMUP = 20
 KEY = b"bench-key"
@@ -207,12 +209,12 @@ def stages() -> list[tuple[Any, str, str]]:
 @contextmanager
 def widgets(kernel: StubKernel) -> Iterator[dict[str, Any]]:
     """Scenario → (widget, its comm id, make the content of event ``ref``); joined."""
-    from bench.latency_scenarios import COUNTER_VIEW, TABLE_VIEW
+    from bench.latency_scenarios import COUNTER_VIEW, FEED_VIEW, TABLE_VIEW
     from bench.throughput import Echo
     from livewidget import LiveView, LiveWidget
 
     names: dict[str, Any] = {"LiveView": LiveView}
-    for source in (COUNTER_VIEW, TABLE_VIEW):
+    for source in (COUNTER_VIEW, TABLE_VIEW, FEED_VIEW):
         exec(source, names)  # our own constant sources: the cells' classes, here
     made: dict[str, Any] = {}
     out: dict[str, Any] = {}
