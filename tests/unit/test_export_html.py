@@ -99,11 +99,16 @@ def test_a_snapshot_says_what_it_is_and_whose_it_is():
 
 def test_the_frontend_stylesheet_hides_a_snapshot_beside_its_live_view():
     # Once per page (JupyterLab, Notebook 7 and Voila; the classic Notebook's twin), in the
-    # stylesheet the loader adds before any view's root exists.
+    # stylesheet the loader adds before any view's root exists. A view marks the output area
+    # it shows in with `lw-live` (js/src/live_area.js); the rule uses child combinators only.
     rules = re.sub(r"\s+", "", static_text("widget.css"))
-    for area, child in ((".jp-OutputArea", ".jp-OutputArea-child"), (".output", ".output_area")):
-        selector = f"{area}:has(.lw-root)>{child}:has(.{SNAPSHOT_CLASS})"
+    for area, child, output in (
+        (".jp-OutputArea", ".jp-OutputArea-child", ".jp-OutputArea-output"),
+        (".output", ".output_area", ".output_subarea"),
+    ):
+        selector = f"{area}.lw-live>{child}:has(>{output}>.{SNAPSHOT_CLASS})"
         assert re.search(re.escape(selector) + r"[^{]*\{display:none", rules), selector
+    assert ":has(.lw-root)" not in rules  # a descendant :has() re-checks every output
 
 
 def test_a_snapshot_escapes_its_own_labels():
