@@ -110,21 +110,22 @@ class Flat:
         width = self.width
         a, b = mine * width, theirs * width
         end_a, end_b = a + rows * width, b + rows * width
-        if values or rows <= 0:
-            pass
-        elif self.pattern is not None and other.pattern is not None:
-            if self.pattern != other.pattern:  # every row differs from every other row
-                return False
-        else:
-            keys_a, _, key_types_a, value_types_a = self.laid_out()
-            keys_b, _, key_types_b, value_types_b = other.laid_out()
-            if not (
-                value_types_a[a:end_a] == value_types_b[b:end_b]
-                and key_types_a[a:end_a] == key_types_b[b:end_b]
-                and keys_a[a:end_a] == keys_b[b:end_b]
-            ):
-                return False
+        if not values and rows > 0 and not self._same_keys_and_types(other, a, b, end_a, end_b):
+            return False
         return self.values[a:end_a] == other.values[b:end_b]
+
+    def _same_keys_and_types(self, other: Flat, a: int, b: int, end_a: int, end_b: int) -> bool:
+        """Whether the keys and both types of the (non-empty) stretches ``a:end_a`` of these
+        and ``b:end_b`` of ``other`` compare equal."""
+        if self.pattern is not None and other.pattern is not None:
+            return self.pattern == other.pattern  # else every row differs from every other
+        keys_a, _, key_types_a, value_types_a = self.laid_out()
+        keys_b, _, key_types_b, value_types_b = other.laid_out()
+        return (
+            value_types_a[a:end_a] == value_types_b[b:end_b]
+            and key_types_a[a:end_a] == key_types_b[b:end_b]
+            and keys_a[a:end_a] == keys_b[b:end_b]
+        )
 
 
 #: Rows that step 2a cannot lay end to end (a value of another type than the plain ones),
@@ -177,7 +178,7 @@ class Scan:
         items: Iterable[Any] = reversed(self.items) if backwards else self.items
         if limit < min(len(self.snaps), len(self.items)):
             snaps = islice(snaps, limit)  # one side bounds the pairs (islice costs per row)
-        found = min(next(compress(count(), map(is_not, snaps, items)), limit), limit)
+        found = next(compress(count(), map(is_not, snaps, items)), limit)  # limit <= lengths
         if found == limit:
             return limit
         found, settled = self._same_dicts(found, limit, backwards)

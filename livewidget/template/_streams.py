@@ -315,18 +315,19 @@ def stream_comprehension(
     if reset or ops.deletes or ops.ids:
         values, packed = _encoded(rows)
         sendable = _sendable(packed, ops)
-        keep = None if reset or ops.deletes or ops.plain else _kept_last(ops.wire)
-        pruned = (
-            None
-            if keep is None
-            else store.appended_keeping_last(list(ops.ids), *packed, keep, sendable)
-        )
         if ops.plain and not ops.deletes:
             store = (_EMPTY if reset else store).appended(list(ops.ids), *packed, sendable)
-        elif pruned is not None:
-            store = pruned
         else:
-            store = store.applied(reset, ops.deletes, ops.wire, values, sendable)
+            keep = None if reset or ops.deletes else _kept_last(ops.wire)
+            pruned = (
+                None
+                if keep is None
+                else store.appended_keeping_last(list(ops.ids), *packed, keep, sendable)
+            )
+            if pruned is not None:
+                store = pruned  # a feed's batch: the packed rows pruned as text
+            else:
+                store = store.applied(reset, ops.deletes, ops.wire, values, sendable)
         base = weakref.ref(previous) if previous is not None else None
         log = (*log, _Entry(base, reset, tuple(ops.deletes), list(ops.wire), values, sendable))
     return StreamComprehension(
