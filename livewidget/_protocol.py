@@ -7,6 +7,7 @@ Frontend → kernel (``model.send``)::
 
     {"k": "join"}                                    # a frontend model wants the full tree
     {"k": "join", "url": "/users/7"}                 # … at the route the page's URL names
+    {"k": "join", "first": true}                     # … showing the state's first reply
     {"k": "event", "ref": 3, "type": "click",        # phx-click / a hook's pushEvent
      "event": "inc", "value": {"by": "5"}}
     {"k": "event", "ref": 4, "type": "form",         # phx-submit / phx-change
@@ -23,6 +24,7 @@ Frontend → kernel (``model.send``)::
 Kernel → frontend (``widget.send``)::
 
     {"r": TREE, "h": HOOKS}      # replace the whole tree (join reply, redirect); hook sources
+    {"nav": {...}}               # a "first" join's answer when the page shows the current tree
     {"d": DIFF, "ref": 3}        # merge a diff; "ref" echoes the event it answers
     {"ref": 4}                   # the event changed nothing visible
     {"err": {"message": "...", "traceback": "..."}, "ref": 5}   # show an error in the widget
@@ -56,6 +58,9 @@ REF: Final = "ref"
 
 # Inbound message kinds.
 JOIN: Final = "join"
+# Key of a join: the page shows the first reply the widget's state carried (``_lw_first``), so
+# the kernel leaves the tree out of its answer when that is still the current one.
+JOIN_FIRST: Final = "first"
 EVENT: Final = "event"
 NAV: Final = "nav"
 

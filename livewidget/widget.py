@@ -43,6 +43,12 @@ def in_voila() -> bool:
     )
 
 
+def _first_reply(_value: object, widget: Any) -> dict[str, Any] | None:
+    """The ``_lw_first`` trait's JSON: the session's first reply while no page has joined."""
+    session = getattr(widget, "_session", None)  # None while ipywidgets opens the comm
+    return session.first_reply() if session is not None else None
+
+
 class LiveWidget(ClassKeys, anywidget.AnyWidget):
     """Display a LiveView, or a table of routes to LiveViews, in a notebook or Voilà.
 
@@ -89,6 +95,9 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
     _voila = traitlets.Bool(False).tag(sync=True)
     #: A unique id the frontend keys its per-widget state by (shared by every view).
     _lw_id = traitlets.Unicode().tag(sync=True)
+    #: The first mount's reply until a page joined (``Session.first_reply``), read when the
+    #: state is sent: the value itself stays None, so nothing of it is kept or sent twice.
+    _lw_first = traitlets.Any(None, allow_none=True).tag(sync=True, to_json=_first_reply)
 
     @traitlets.default("layout")
     def _default_layout(self) -> ipywidgets.Layout:
@@ -140,6 +149,7 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
                 show_tracebacks=debug,
                 hooks=hooks,
                 on_state=self._on_state,
+                on_first=self._on_first,
                 page_layout=page_layout,
             )
         except BaseException:
@@ -277,6 +287,10 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
         """The page closed the widget's comm: end the view exactly as :meth:`close` does."""
         logger.info("livewidget: the page closed %r; ending its view", self)
         self.close()  # the session ends the view on its own loop, from any thread
+
+    def _on_first(self) -> None:
+        # Sent right after the comm_open (the mount ran after it), before the display.
+        _kernel.run_with_parent(self._parent, self.send_state, "_lw_first")
 
     def _on_state(self, url: str, title: str | None) -> None:
         _kernel.run_with_parent(self._parent, self._set_state_traits, url, title)

@@ -8,6 +8,7 @@
  *
  *     {"k": "join"}                                  a frontend model wants the full tree
  *     {"k": "join", "url": "/users/7"}               … at the route the page's URL names
+ *     {"k": "join", "first": true}                   … showing the state's first reply
  *     {"k": "event", "ref": 3, "type": "click",      phx-click / a hook's pushEvent
  *      "event": "inc", "value": {"by": "5"}}
  *     {"k": "event", "ref": 4, "type": "form",       phx-submit / phx-change
@@ -20,6 +21,7 @@
  * Kernel → frontend (`msg:custom`):
  *
  *     {"r": TREE, "h": HOOKS}                        replace the whole rendered tree
+ *     {"nav": {...}}                                 a "first" join's answer: the tree shown is current
  *     {"d": DIFF, "ref": 3}                          merge a diff
  *     {"ref": 4}                                     the event changed nothing visible
  *     {"err": {"message": "...", "traceback": "..."}, "ref": 5}
@@ -40,6 +42,8 @@ export const REF = "ref";
 
 /** Message kind: a frontend model asks for the full tree. */
 export const JOIN = "join";
+/** Key of a join: the page shows the first reply of the widget's state (`TRAIT_FIRST`). */
+export const JOIN_FIRST = "first";
 /** Message kind: a DOM or hook event. */
 export const EVENT = "event";
 /** Message kind: a navigation intent (a patch/redirect link, the browser's back/forward). */
@@ -157,6 +161,11 @@ export const TRAIT_VOILA = "_voila";
 /** The widget's URL (path and query) and its view's page title, as the kernel last set them. */
 export const TRAIT_URL = "url";
 export const TRAIT_TITLE = "title";
+/**
+ * The view's first reply (`{"r": TREE, "h": HOOKS, "nav": ...}`), from its mount until a page
+ * joined: a page draws it at once, as an ipywidgets view draws its state, then joins.
+ */
+export const TRAIT_FIRST = "_lw_first";
 
 /** The key of this package's entry in `history.state`: `{id, index}`. */
 export const HISTORY_STATE_KEY = "livewidget";

@@ -33,6 +33,7 @@ import {
   EVENTS,
   HOOKS,
   JOIN,
+  JOIN_FIRST,
   KIND,
   NAV,
   NAV_GO,
@@ -41,6 +42,7 @@ import {
   NAV_REPLACE,
   NAVIGATION,
   TITLE,
+  TRAIT_FIRST,
   TRAIT_TITLE,
   TRAIT_URL,
   TYPE_HOOK,
@@ -53,7 +55,7 @@ import { parseNavigation } from "./navigation.js";
 import { PageLoading } from "./page_loading.js";
 import { dispatchPushedEvents } from "./push_events.js";
 import { mergeDiff } from "./rendered.js";
-import { Transport } from "./transport.js";
+import { parseInbound, Transport } from "./transport.js";
 import { UrlSync } from "./url_sync.js";
 
 /** @typedef {import("./transport.js").AnyModel} AnyModel */
@@ -125,7 +127,17 @@ export class WidgetStore {
     const url = this.urlSync.joinUrl();
     /** @private Stops the join's page load, once its tree is shown. */
     this.joinLoading = this.pageLoading.start({ kind: "initial", to: url ?? this.currentUrl ?? "/" });
-    this.transport.send(url === null ? { [KIND]: JOIN } : { [KIND]: JOIN, [URL]: url });
+    // The first reply in the widget's state is the page at the kernel's URL: a page whose
+    // address names another route joins for that one instead.
+    const first = url === null ? readFirst(model) : null;
+    /** @private Whether the view shows the state's first reply: any answer to the join then comes without a ref. */
+    this.showsFirst = first !== null;
+    /** @type {import("./transport.js").JsonObject} */
+    const join = { [KIND]: JOIN };
+    if (url !== null) join[URL] = url;
+    if (first !== null) join[JOIN_FIRST] = true;
+    this.transport.send(join);
+    if (first !== null) this.apply(first, first.extra ?? {}, true);
   }
 
   /**
@@ -239,7 +251,8 @@ export class WidgetStore {
    */
   receive(msg) {
     const extra = msg.extra ?? {};
-    const joined = this.joining && msg.tree !== undefined && msg.ref === undefined;
+    // Nothing comes before the join's answer: the kernel sends a page nothing until it joined.
+    const joined = this.joining && msg.ref === undefined && (msg.tree !== undefined || this.showsFirst);
     // A view was mounted (its hook sources come with it): Phoenix's "initial" page load around
     // it, inside a "redirect" one when the kernel redirected on its own (an event's answer).
     const stops = [];
@@ -253,6 +266,7 @@ export class WidgetStore {
       }
       stops.push(this.pageLoading.start({ kind: "initial", to }));
     }
+    if (joined) this.joining = false;
     try {
       this.apply(msg, extra, joined);
     } finally {
@@ -266,13 +280,12 @@ export class WidgetStore {
    * @private
    * @param {Inbound} msg
    * @param {import("./transport.js").JsonObject} extra
-   * @param {boolean} joined whether it is the answer to the join
+   * @param {boolean} joined whether it is the answer to the join (or the state's first reply)
    */
   apply(msg, extra, joined) {
     if (HOOKS in extra) this.library.define(extra[HOOKS]);
     const ref = msg.ref;
     if (ref !== undefined) this.eachView((view) => view.answered?.(ref));
-    if (joined) this.joining = false;
     if (msg.tree) {
       this.show(mergeDiff(null, msg.tree));
     } else if (msg.diff) {
@@ -375,4 +388,20 @@ export class WidgetStore {
 function stringTrait(model, name) {
   const value = model.get(name);
   return typeof value === "string" && value ? value : null;
+}
+
+/**
+ * The first reply the widget's state carries (`TRAIT_FIRST`), checked, or null. The model's
+ * copy stays: the frontend never writes to the model (a write would be synced by the next
+ * `save_changes` of anyone, and the kernel refuses every update from the page).
+ *
+ * @param {AnyModel} model
+ * @returns {Inbound | null}
+ */
+function readFirst(model) {
+  const raw = model.get(TRAIT_FIRST);
+  if (raw === null || raw === undefined) return null;
+  const msg = parseInbound(raw);
+  // Only a whole tree answers for the join: anything else, the join's answer brings.
+  return msg !== null && msg.tree !== undefined && msg.ref === undefined && msg.error === undefined ? msg : null;
 }

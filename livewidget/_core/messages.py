@@ -26,9 +26,14 @@ _SCALARS = (str, int, float, bool, type(None))
 
 @dataclass(frozen=True, slots=True)
 class Join:
-    """A frontend model asks for the whole tree; ``url`` is the route the page asks for."""
+    """A frontend model asks for the whole tree; ``url`` is the route the page asks for.
+
+    ``first``: the page shows the first reply of the widget's state already, so the tree can
+    be left out of the answer if it is still the current one.
+    """
 
     url: str | None = None
+    first: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +90,12 @@ def parse(raw: object) -> Message:
         raise BadMessageError("only an upload chunk carries binary buffers")
     if kind == p.JOIN:
         url = raw.get(p.URL)
-        return Join(None if url is None else _url(url))
+        first = raw.get(p.JOIN_FIRST, False)
+        if not isinstance(first, bool):
+            raise BadMessageError(
+                f"a join's {p.JOIN_FIRST!r} must be true or false, got {_show(first)}"
+            )
+        return Join(None if url is None else _url(url), first)
     if kind == p.EVENT:
         return _event(raw)
     if kind == p.NAV:

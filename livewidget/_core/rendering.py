@@ -122,6 +122,23 @@ class Renderer:
         mounted, self._checked = self._checked, None  # kept for the first reply only
         return mounted[1] if mounted is not None and mounted[0] is tree else tree.to_json()
 
+    def first_reply(self) -> dict[str, Any]:
+        """The mounted page for the widget's state (``_lw_first``), changing nothing here.
+
+        The tree's JSON is the one checked at its mount, kept for the join's answer too.
+        """
+        tree = self._host._tree
+        assert tree is not None
+        mounted = self._checked
+        tree_json = mounted[1] if mounted is not None and mounted[0] is tree else tree.to_json()
+        return {p.RENDERED: tree_json, p.HOOKS: {**self._hooks, **self._host._view_hooks}}
+
+    def shown_whole(self) -> None:
+        """A page joined showing the current tree already (the state's first reply)."""
+        self._replaced = None
+        self._checked = None
+        self._replies.sent_whole()
+
     def full_reply(self) -> dict[str, Any]:
         """The page after a mount: the whole tree, with the hook sources of its view.
 

@@ -52,6 +52,7 @@ from .replies import Replies, Send
 logger = logging.getLogger("livewidget")
 
 OnState = Callable[[str, str | None], None]
+OnFirst = Callable[[], None]
 Routes = type[LiveView] | Mapping[str, type[LiveView]]
 
 
@@ -60,7 +61,9 @@ class Session:
 
     ``routes`` is one LiveView class (served on every path) or a route table such as
     ``{"/": Home, "/users/:id": User}``. ``send`` is called on the event loop with each
-    outbound message (a JSON-able dict); ``on_state(url, title)`` when the URL or title moves.
+    outbound message (a JSON-able dict); ``on_state(url, title)`` when the URL or title moves;
+    ``on_first()`` once the first mount's reply is ready before any page joined
+    (:meth:`first_reply`).
     ``loop`` defaults to the running loop (the kernel's, in Jupyter). ``page_layout`` (template
     source, or a ``pathlib.Path`` of a file, holding ``{{ inner_content }}``) wraps every view
     in one diffed tree (:mod:`livewidget._core.layout`).
@@ -81,6 +84,7 @@ class Session:
         show_tracebacks: bool = True,
         hooks: Mapping[str, str | Path] | None = None,
         on_state: OnState | None = None,
+        on_first: OnFirst | None = None,
         pacer: Pacer | None = None,
         page_layout: str | Path | None = None,
     ) -> None:
@@ -88,6 +92,9 @@ class Session:
         self.show_tracebacks = show_tracebacks
         self.history = History(url, mount=0)
         self._on_state = on_state
+        self._on_first = on_first
+        # The first mount's reply and its tree, until a page joins (see first_reply).
+        self._first: tuple[Rendered, dict[str, Any]] | None = None
         self._view_hooks: dict[str, str] = {}
         self._loop = loop or current_loop()
         self._tree: Rendered | None = None
@@ -152,6 +159,7 @@ class Session:
         async def first_mount() -> None:
             try:
                 await self._navigator.first_mount()
+                self._keep_first()
             finally:
                 self._committed()  # before done: the waiting caller reads these assigns
                 if done is not None:
@@ -173,6 +181,28 @@ class Session:
         queued without waiting.
         """
         self._inbox.receive(raw, wait=wait)
+
+    def first_reply(self) -> dict[str, Any] | None:
+        """The first mount's reply, while no page has joined and nothing has re-rendered.
+
+        The widget carries it in its state (``_lw_first``), so a page draws the view at once,
+        as an ipywidgets view draws its state, instead of after its join's round trip. The
+        page still joins (``{"k": "join", "first": true}``), and is sent the tree only if it
+        moved meanwhile. None once a page joined: a reloaded page then joins for the tree.
+        """
+        first = self._first
+        return first[1] if first is not None and first[0] is self._tree else None
+
+    def _keep_first(self) -> None:
+        if self._joined or self._closed or self._tree is None or self._pending_error is not None:
+            return  # a failed mount's error comes with the join's answer
+        reply = self._renderer.first_reply()
+        reply[p.NAVIGATION] = self._navigator.nav_state(False)
+        if self.socket.page_title is not None:
+            reply[p.TITLE] = self.socket.page_title
+        self._first = (self._tree, reply)
+        if self._on_first is not None:
+            self._on_first()
 
     @property
     def assigns(self) -> Assigns:
@@ -301,7 +331,7 @@ class Session:
             self._replies.emit(reply)
             return
         if isinstance(message, _messages.Join):
-            await self._join(message.url)
+            await self._join(message.url, message.first)
         elif isinstance(message, _messages.Event):
             await self._event(message)
         elif isinstance(message, _messages.Navigate):
@@ -311,8 +341,9 @@ class Session:
 
     # -- joining and events -----------------------------------------------------------------
 
-    async def _join(self, url: str | None) -> None:
+    async def _join(self, url: str | None, first: bool = False) -> None:
         self._joined = True
+        shown, self._first = self._first, None
         if url is not None and url != self.socket.url:
             # The page's address names a route (a reload or a shared link, with sync_url).
             match = self.router.match(url)
@@ -320,8 +351,13 @@ class Session:
                 await self._navigator.patch(url)
             else:
                 await self._navigator.redirect(url, replace=True)
-        self._renderer.page_is_empty()  # a joining page gets the whole tree
-        reply = self._renderer.full_reply()
+        reply: dict[str, Any]
+        if first and shown is not None and shown[0] is self._tree:
+            self._renderer.shown_whole()  # the page shows this tree, from the widget's state
+            reply = {}
+        else:
+            self._renderer.page_is_empty()  # a joining page gets the whole tree
+            reply = self._renderer.full_reply()
         reply[p.NAVIGATION] = self._navigator.nav_state(False)
         # The full reply carries the title, so the next reply must not send it again.
         if self.socket._take_title() is not None:

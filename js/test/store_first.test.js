@@ -1,0 +1,114 @@
+/**
+ * The first reply in the widget's state (`_lw_first`): a view draws it at once, as an
+ * ipywidgets view draws its state, and still joins (`{"k": "join", "first": true}`); the
+ * kernel's answer to that join may come without a tree, and ends the join all the same.
+ */
+
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, describe, test } from "node:test";
+import { PAGE_LOADING_START, PAGE_LOADING_STOP } from "../src/page_loading.js";
+import { captureErrors } from "./helpers.js";
+import { useHarness } from "./widget_harness.js";
+
+const { window, harness } = useHarness();
+const document = harness.document;
+
+const TREE = { s: ['<button id="b" phx-click="inc">+</button><span id="n">', "</span>"], 0: "3" };
+const NAV = { url: "/", replace: false, index: 0 };
+const FIRST = { r: TREE, h: {}, nav: NAV };
+
+/** @type {string[]} `start:kind` / `stop:kind` of each page-loading event */
+let loads = [];
+/** @type {any} the listener recording every page-loading event */
+const record = (/** @type {CustomEvent} */ e) => {
+  loads.push(`${e.type === PAGE_LOADING_START ? "start" : "stop"}:${e.detail.kind}`);
+};
+beforeEach(() => {
+  loads = [];
+  window.addEventListener(PAGE_LOADING_START, record);
+  window.addEventListener(PAGE_LOADING_STOP, record);
+});
+afterEach(() => {
+  window.removeEventListener(PAGE_LOADING_START, record);
+  window.removeEventListener(PAGE_LOADING_STOP, record);
+});
+
+/** @param {import("./widget_harness.js").Displayed} view */
+const count = (view) => view.$("#n").textContent;
+
+describe("the first reply in the widget's state", () => {
+  test("a view shows it before the join is answered, and joins saying so", () => {
+    const model = harness.model({ _lw_first: FIRST });
+    const view = harness.display(model);
+    assert.equal(count(view), "3");
+    assert.deepEqual(model.sent, [{ k: "join", first: true }]);
+    assert.deepEqual(loads, ["start:initial"], "the join's page load ended before its answer");
+  });
+
+  test("an answer without a tree ends the join; the next diff applies to the first tree", () => {
+    const model = harness.model({ _lw_first: FIRST });
+    const view = harness.display(model);
+    model.emit({ nav: NAV });
+    assert.deepEqual(loads, ["start:initial", "stop:initial"]);
+    model.emit({ d: { 0: "4" } });
+    assert.equal(count(view), "4");
+  });
+
+  test("an answer with a tree (the page moved before the join) replaces the first", () => {
+    const model = harness.model({ _lw_first: FIRST });
+    const view = harness.display(model);
+    model.emit({ r: { ...TREE, 0: "9" }, h: {}, nav: NAV });
+    assert.equal(count(view), "9");
+    model.emit({ d: { 0: "10" } });
+    assert.equal(count(view), "10");
+  });
+
+  test("a click on the first tree goes out at once, after the join", () => {
+    const model = harness.model({ _lw_first: FIRST });
+    const view = harness.display(model);
+    view.$("#b").click();
+    assert.deepEqual(
+      model.sent.map((m) => m.k),
+      ["join", "event"],
+    );
+  });
+
+  test("a view displayed after the store read it shows it too", () => {
+    const model = harness.model({ _lw_first: FIRST });
+    harness.display(model);
+    const second = harness.display(model);
+    assert.equal(count(second), "3");
+    assert.equal(model.sent.length, 1, "a second view joined again");
+  });
+
+  test("no first reply, or a malformed one: a plain join, and nothing shown until its answer", (t) => {
+    const errors = captureErrors(t);
+    for (const first of [null, { r: 5 }, { d: { 0: "1" } }, { r: TREE, ref: 1 }, "<p>"]) {
+      const model = harness.model({ _lw_first: first });
+      const view = harness.display(model);
+      assert.deepEqual(model.sent, [{ k: "join" }], JSON.stringify(first));
+      assert.equal(view.el.querySelector("#n"), null, JSON.stringify(first));
+      model.emit({ d: { 0: "1" } });
+      assert.equal(view.el.querySelector("#n"), null, "a diff before the join's tree was applied");
+      model.emit({ r: TREE, h: {}, nav: NAV });
+      assert.equal(count(view), "3");
+    }
+    assert.ok(errors.length >= 3, "malformed first replies and early diffs are logged");
+  });
+});
+
+describe("a page whose address names a route (Voilà, sync_url)", () => {
+  test("joins for that route, not showing the first reply of the kernel's URL", () => {
+    document.body.setAttribute("data-voila", "voila");
+    window.happyDOM.setURL("http://localhost/voila/render/nb.ipynb#/users/9");
+    try {
+      const model = harness.model({ sync_url: true, _voila: true, _lw_first: FIRST });
+      const view = harness.display(model);
+      assert.deepEqual(model.sent, [{ k: "join", url: "/users/9" }]);
+      assert.equal(view.el.querySelector("#n"), null);
+    } finally {
+      document.body.removeAttribute("data-voila");
+      window.happyDOM.setURL("http://localhost/");
+    }
+  });
+});

@@ -1,0 +1,165 @@
+"""The first reply in the widget's state (``_lw_first``): sent once, right after the comm
+opens; a join that says the page shows it gets no tree unless the page moved meanwhile."""
+
+from __future__ import annotations
+
+import json
+
+import comm
+import pytest
+
+from livewidget import LiveView, LiveWidget
+
+from .conftest import Counter
+from .test_streams import Chat
+from .test_widget import RecordingComm, settle
+
+
+@pytest.fixture
+def make(monkeypatch, loop):
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
+    made: list[LiveWidget] = []
+
+    def make(view=Counter, **kwargs) -> LiveWidget:
+        widget = LiveWidget(view, **kwargs)
+        made.append(widget)
+        settle(loop)
+        return widget
+
+    yield make
+    for widget in made:
+        widget.close()
+
+
+def state_updates(widget: LiveWidget) -> list[dict]:
+    return [
+        m["data"]["state"]
+        for m in widget.comm.published
+        if m["msg_type"] == "comm_msg" and m["data"].get("method") == "update"
+    ]
+
+
+def first_of(widget: LiveWidget) -> dict | None:
+    return widget.get_state("_lw_first")["_lw_first"]
+
+
+def test_the_first_reply_follows_the_comm_open_once(make):
+    widget = make(session={"start": 3})
+    kinds = [m["msg_type"] for m in widget.comm.published]
+    assert kinds[0] == "comm_open"
+    assert widget.comm.published[0]["data"]["state"]["_lw_first"] is None  # not mounted yet
+    assert state_updates(widget) == [{"_lw_first": first_of(widget)}]
+    first = first_of(widget)
+    assert first["r"]["0"] == "3"
+    assert set(first) == {"r", "h", "nav"}
+    assert first["nav"] == {"url": "/", "replace": False, "index": 0}
+    assert widget.comm.custom() == []  # nothing on the comm until a page joins
+
+
+def test_it_is_what_a_plain_join_would_send(make):
+    shown, plain = make(session={"start": 3}), make(session={"start": 3})
+    plain.comm.from_frontend({"k": "join"})
+    settle_all(plain)
+    (reply,) = plain.comm.custom()
+    assert json.dumps(first_of(shown), sort_keys=True) == json.dumps(reply, sort_keys=True)
+
+
+def settle_all(widget: LiveWidget) -> None:
+    settle(widget._live_session._loop)
+
+
+def test_a_join_showing_it_gets_no_tree_and_the_next_click_a_diff(make, loop):
+    widget = make(session={"start": 3})
+    widget.comm.from_frontend({"k": "join", "first": True})
+    settle(loop)
+    widget.comm.from_frontend(
+        {"k": "event", "ref": 1, "type": "click", "event": "inc", "value": {"by": "5"}}
+    )
+    settle(loop)
+    assert widget.comm.custom() == [
+        {"nav": {"url": "/", "replace": False, "index": 0}},
+        {"ref": 1, "d": {"0": "8", "1": "8"}},
+    ]
+    assert first_of(widget) is None  # a reloaded page asks for the tree
+    assert len(state_updates(widget)) == 1
+
+
+def test_a_page_that_moved_before_the_join_gets_the_whole_tree(make, loop):
+    widget = make(session={"start": 3})
+    widget.assign(count=7)
+    settle(loop)
+    assert first_of(widget) is None  # a page opening now must not show 3
+    widget.comm.from_frontend({"k": "join", "first": True})
+    settle(loop)
+    (reply,) = widget.comm.custom()
+    assert reply["r"]["0"] == "7"
+
+
+def test_a_reloaded_page_joins_without_it_and_gets_the_tree(make, loop):
+    widget = make(session={"start": 3})
+    widget.comm.from_frontend({"k": "join", "first": True})
+    widget.comm.from_frontend({"k": "join"})
+    widget.comm.from_frontend({"k": "join", "first": True})  # a second page with an old state
+    settle(loop)
+    shown, *reloads = widget.comm.custom()
+    assert "r" not in shown
+    assert [r["r"]["0"] for r in reloads] == ["3", "3"]
+
+
+@pytest.mark.parametrize("value", [1, "yes", None, [], {}])
+def test_a_join_with_a_bad_first_flag_is_refused_and_changes_nothing(make, loop, value):
+    widget = make(session={"start": 3})
+    widget.comm.from_frontend({"k": "join", "first": value})
+    settle(loop)
+    (refused,) = widget.comm.custom()
+    assert "first" in refused["err"]["message"] and "true or false" in refused["err"]["message"]
+    assert first_of(widget) is not None  # not joined: the state still draws the view
+    widget.comm.from_frontend({"k": "join", "first": True})
+    settle(loop)
+    assert "r" not in widget.comm.custom()[-1]
+
+
+class Broken(LiveView):
+    template = "<p>{{ x }}</p>"
+
+    def mount(self, socket, session, params):
+        raise RuntimeError("no database")
+
+
+def test_a_failed_mount_puts_nothing_in_the_state_and_the_join_brings_the_error(make, loop):
+    widget = make(Broken)
+    assert state_updates(widget) == []
+    widget.comm.from_frontend({"k": "join", "first": True})
+    settle(loop)
+    (reply,) = widget.comm.custom()
+    assert "no database" in reply["err"]["message"]
+    assert "r" in reply
+
+
+def test_a_streams_rows_come_with_the_first_reply_and_with_a_later_plain_join(make, loop):
+    widget = make(Chat)
+    rows = json.dumps(first_of(widget))
+    assert '"msgs-1"' in rows and '"msgs-2"' in rows
+    widget.comm.from_frontend({"k": "join"})  # a page without the state's copy
+    settle(loop)
+    (reply,) = widget.comm.custom()
+    assert json.dumps(reply["r"], sort_keys=True) == json.dumps(
+        json.loads(rows)["r"], sort_keys=True
+    )
+
+
+class Titled(LiveView):
+    template = "<p>{{ n }}</p>"
+
+    def mount(self, socket, session, params):
+        socket.assign(n=1)
+        socket.page_title = "Hello"
+
+
+def test_the_title_travels_with_it_and_again_with_the_join(make, loop):
+    widget = make(Titled)
+    assert first_of(widget)["t"] == "Hello"
+    widget.comm.from_frontend({"k": "join", "first": True})
+    settle(loop)
+    (reply,) = widget.comm.custom()
+    assert reply["t"] == "Hello" and "r" not in reply
