@@ -8,7 +8,8 @@ every widget, as before issue #15, ``LIVEWIDGET_INLINE_BUNDLE=1``; the ipywidget
 Debian's Chromium. Two more pages (not run by default) split what a LiveWidget costs in
 JupyterLab: ``livewidget-nosnapshot`` displays each view without its static snapshot output
 (``livewidget._export``), ``livewidget-noupdate`` keeps the snapshot but never updates it at
-a cell's end.
+a cell's end; ``livewidget-nofirst`` leaves the first reply out of each widget's state, so
+each view shows "connecting…" until its join is answered (as before 2026-12-01).
 
 - *shown*: seconds until every widget shows (Voilà: from the page's navigation, kernel start
   included; Lab: from "Run All Cells" in an opened notebook whose kernel is idle);
@@ -123,6 +124,12 @@ def show(i):
 PAGES["livewidget-noupdate"] = (
     LIVEWIDGET_CELL
     + "\nimport livewidget._export\nlivewidget._export.after_cell = lambda *_: None\n",
+    *PAGES["livewidget"][1:],
+)
+# The same Counters without the first reply in their state (each view waits for its join).
+PAGES["livewidget-nofirst"] = (
+    LIVEWIDGET_CELL
+    + "\nfrom livewidget._core.session import Session\nSession.first_reply = lambda self: None\n",
     *PAGES["livewidget"][1:],
 )
 BASELINE = "ipywidgets"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -116,21 +116,8 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
         debug: bool | None = None,
         **kwargs: Any,
     ) -> None:
-        # ipywidgets' DOMWidget.__init__, not anywidget's: every trait anywidget would add per
-        # instance (with a class of its own, ~7 KB of heap each) is declared on this class.
-        ipywidgets.DOMWidget.__init__(
-            self,
-            url=path,
-            sync_url=sync_url,
-            _voila=in_voila(),
-            _lw_id=uuid.uuid4().hex,
-            **_frontend.frontend_traits(),
-            **kwargs,
-        )
-        # The Layout child ipywidgets made for us has a comm of its own: ours to close. A
-        # layout the caller passed may be shared with other widgets: theirs.
-        self._own_layout: Any = self.layout if "layout" not in kwargs else None
         self._session: Session | None = None
+        self._own_layout: Any = None
         # The parent header of the last message from the page (at first, the cell's that
         # made the widget): what livewidget sends carries it, so ipykernel keeps routing the
         # page's messages to the subshell they came by (see livewidget/_kernel.py).
@@ -139,8 +126,9 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
             debug = os.environ.get("LIVEWIDGET_DEBUG") == "1" or not in_voila()
         loop = _loop.widget_loop()
         self._reply_wait = REPLY_WAIT_SECONDS if _loop.is_shared(loop) else 0.0
-        try:
-            self._session = Session(
+
+        def start() -> Session:
+            session_ = Session(
                 view,
                 send=self._send_message,
                 session=session,
@@ -152,21 +140,52 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
                 on_first=self._on_first,
                 page_layout=page_layout,
             )
+            # From a cell, wait (briefly) for the mount: the next line may read
+            # widget.assigns, and the comm_open then carries the first reply. In Voila, wait
+            # for all of it (see VOILA_MOUNT_WAIT_SECONDS).
+            mount_wait = VOILA_MOUNT_WAIT_SECONDS if self._voila and self._reply_wait else 0.0
+            session_.start(wait=max(self._reply_wait, mount_wait))
+            return session_
+
+        self._start: Callable[[], Session] | None = start  # run by open(), before the comm
+        # ipywidgets' DOMWidget.__init__, not anywidget's: every trait anywidget would add per
+        # instance (with a class of its own, ~7 KB of heap each) is declared on this class.
+        try:
+            ipywidgets.DOMWidget.__init__(
+                self,
+                url=path,
+                sync_url=sync_url,
+                _voila=in_voila(),
+                _lw_id=uuid.uuid4().hex,
+                **_frontend.frontend_traits(),
+                **kwargs,
+            )
         except BaseException:
-            self.close()  # the comms are open already: a widget that failed must not stay
+            self._start = None
+            if "layout" not in kwargs:  # made by ipywidgets before the view failed: ours
+                self._own_layout = self._trait_values.get("layout")
+            self.close()  # a view that failed to start must leave no comm open
             raise
+        # The Layout child ipywidgets made for us has a comm of its own: ours to close. A
+        # layout the caller passed may be shared with other widgets: theirs.
+        self._own_layout = self.layout if "layout" not in kwargs else None
         self.on_msg(self._on_custom_msg)
         _frontend.watch_for_reload(self)
         self.comm.on_close(self._on_page_closed)
         _kernel.route_as_addressed(self.comm)
-        # From a cell, wait (briefly) for the mount: the next line may read widget.assigns.
-        # In Voila, wait for all of it (see VOILA_MOUNT_WAIT_SECONDS).
-        mount_wait = VOILA_MOUNT_WAIT_SECONDS if self._voila and self._reply_wait else 0.0
-        self._session.start(wait=max(self._reply_wait, mount_wait))
         if watch_templates or (
             watch_templates is None and os.environ.get("LIVEWIDGET_WATCH") == "1"
         ):
-            self._session.watch_templates()
+            self._live_session.watch_templates()
+
+    def open(self) -> None:
+        """Start the view (its first mount), then open the comm (ipywidgets calls this once,
+        from ``__init__``): the ``comm_open``'s state then carries the first reply
+        (``_lw_first``), so a page draws the view without waiting for its join's answer."""
+        start, self._start = getattr(self, "_start", None), None
+        if start is not None:
+            self._session = start()
+        super().open()
 
     @property
     def view(self) -> LiveView:
@@ -289,7 +308,9 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
         self.close()  # the session ends the view on its own loop, from any thread
 
     def _on_first(self) -> None:
-        # Sent right after the comm_open (the mount ran after it), before the display.
+        if self.comm is None:
+            return  # the comm_open about to be sent carries it
+        # A mount slower than the cell's wait: the state follows the comm_open.
         _kernel.run_with_parent(self._parent, self.send_state, "_lw_first")
 
     def _on_state(self, url: str, title: str | None) -> None:

@@ -4,11 +4,15 @@ opens; a join that says the page shows it gets no tree unless the page moved mea
 from __future__ import annotations
 
 import json
+import threading
 
 import comm
 import pytest
 
+import livewidget.widget as widget_module
 from livewidget import LiveView, LiveWidget
+from livewidget._live import loop as _loop
+from tests.unit._waiting import TIMEOUT, wait_until
 
 from .conftest import Counter
 from .test_streams import Chat
@@ -163,3 +167,48 @@ def test_the_title_travels_with_it_and_again_with_the_join(make, loop):
     settle(loop)
     (reply,) = widget.comm.custom()
     assert reply["t"] == "Hello" and "r" not in reply
+
+
+def test_on_livewidgets_thread_the_comm_open_itself_carries_it(monkeypatch, local_pubsub):
+    # As in a kernel: the view mounts on livewidget's thread while the constructor waits, so
+    # the comm opens after the mount, with the first reply in its state; nothing follows it.
+    monkeypatch.setenv(_loop.ENV, "1")
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
+    widget = LiveWidget(Counter, session={"start": 5})
+    try:
+        opened = widget.comm.published[0]
+        assert opened["msg_type"] == "comm_open"
+        assert opened["data"]["state"]["_lw_first"]["r"]["0"] == "5"
+        assert state_updates(widget) == []
+        widget.comm.from_frontend({"k": "join", "first": True})
+        wait_until(lambda: widget.comm.custom() != [], "the join's answer")
+        assert widget.comm.custom() == [{"nav": {"url": "/", "replace": False, "index": 0}}]
+    finally:
+        widget.close()
+
+
+class Slow(LiveView):
+    template = "<p>{{ n }}</p>"
+
+    def mount(self, socket, session, params):
+        SLOW.wait(TIMEOUT)
+        socket.assign(n=1)
+
+
+SLOW = threading.Event()
+
+
+def test_a_mount_slower_than_the_cells_wait_sends_it_after_the_comm_open(monkeypatch, local_pubsub):
+    monkeypatch.setenv(_loop.ENV, "1")
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm(**kw))
+    monkeypatch.setattr(widget_module, "REPLY_WAIT_SECONDS", 0.05)
+    SLOW.clear()
+    widget = LiveWidget(Slow)
+    try:
+        assert widget.comm.published[0]["data"]["state"]["_lw_first"] is None
+        SLOW.set()
+        wait_until(lambda: state_updates(widget) != [], "the first reply's update")
+        assert state_updates(widget)[0]["_lw_first"]["r"]["0"] == "1"
+    finally:
+        SLOW.set()
+        widget.close()
