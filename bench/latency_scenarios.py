@@ -13,7 +13,11 @@ server and one kernel (``bench.latency`` measures the Counter alone on its own p
   and remove the 501st row (the table stays near 1,000 rows as the clicks go round);
 - ``stream +100``: a LiveWidget whose click appends 100 rows to a stream (``limit=-1000``:
   the page keeps the last 1,000);
-- ``counter 20/20``: the last of twenty Counter LiveWidgets shown on the page.
+- ``counter 20/20``: the last of twenty Counter LiveWidgets shown on the page;
+- ``stream +100 by hand``: not a LiveWidget but a bare anywidget doing the stream's page
+  work with no framework: its click sends a message, the kernel answers with the HTML of 100
+  rows, the page inserts it and removes the rows past the last 1,000. What the stream's own
+  DOM change costs, beside the echo that changes one text.
 
 Each click ends when a text the click changes goes from N to N+1 in the page (the changed
 cell, the last row's id, the 501st row's id, the last streamed row's batch number, the
@@ -54,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 import comm
+import traitlets
 from playwright.sync_api import Page, sync_playwright
 
 from bench._comm import RecordingComm
@@ -148,6 +153,56 @@ class Feed(LiveView):
         socket.assign(batch=batch)
 '''
 
+HAND = f"stream +{STREAM_BATCH} by hand"
+
+# The stream's page work written by hand in a bare anywidget: the baseline of its DOM change.
+HAND_FEED_CELL = f'''
+import html as _html
+import anywidget
+
+class HandFeed(anywidget.AnyWidget):
+    _esm = """
+    export default {{
+      render({{ model, el }}) {{
+        const button = Object.assign(document.createElement("button"),
+                                     {{ id: "hand-more", textContent: "+{STREAM_BATCH}" }});
+        const list = Object.assign(document.createElement("ul"), {{ id: "hand-rows" }});
+        const add = (html) => {{
+          list.insertAdjacentHTML("beforeend", html);
+          const excess = list.children.length - 1000;
+          if (excess > 0) {{
+            const range = document.createRange();
+            range.setStartBefore(list.firstElementChild);
+            range.setEndAfter(list.children[excess - 1]);
+            range.deleteContents();
+          }}
+        }};
+        button.addEventListener("click", () => model.send({{ n: 1 }}));
+        model.on("msg:custom", (msg) => add(msg.html));
+        add(model.get("first"));
+        el.append(button, list);
+      }},
+    }};
+    """
+    first = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self):
+        super().__init__(first=self.rows(0))
+        self.batch = 0
+        self.on_msg(self.more)
+
+    def rows(self, batch):
+        first = batch * {STREAM_BATCH}
+        return "".join(
+            f'<li id="hand-{{i}}"><b>{{batch}}</b> {{_html.escape(f"message number {{i}}")}}</li>'
+            for i in range(first, first + {STREAM_BATCH})
+        )
+
+    def more(self, widget, content, buffers):
+        self.batch += 1
+        self.send({{"html": self.rows(self.batch)}})
+'''
+
 IMPORTS = "from IPython.display import display\nfrom livewidget import LiveView, LiveWidget\n"
 
 CELLS = [
@@ -155,6 +210,7 @@ CELLS = [
     ECHO_CELL,
     IMPORTS + TABLE_VIEW + "\nLiveWidget(BigTable)\n",
     IMPORTS + FEED_VIEW + "\nLiveWidget(Feed)\n",
+    "import traitlets\n" + HAND_FEED_CELL + "\nHandFeed()\n",
     f'for i in range(2, {COUNTERS} + 1):\n    display(LiveWidget(Counter, session={{"i": i}}))\n',
 ]
 
@@ -167,6 +223,7 @@ SCENARIOS: Widgets = {
     "table remove": ("#big-remove", "#big-rows > tr:nth-child(501) > td:first-child"),
     f"stream +{STREAM_BATCH}": ("#feed-more", "#feed-rows > li:last-child > b"),
     f"counter {COUNTERS}/{COUNTERS}": (f"#c{COUNTERS}-inc", f"#c{COUNTERS}-count"),
+    HAND: ("#hand-more", "#hand-rows > li:last-child > b"),
 }
 
 #: scenario → (the view's class in the cells above, the event its button sends)
@@ -233,8 +290,13 @@ def in_process() -> Iterator[tuple[dict[str, Any], asyncio.AbstractEventLoop]]:
     comm.create_comm = lambda **kw: RecordingComm(**kw)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    names: dict[str, Any] = {"LiveView": LiveView, "LiveWidget": LiveWidget, "Echo": Echo}
-    for source in (COUNTER_VIEW, TABLE_VIEW, FEED_VIEW):
+    names: dict[str, Any] = {
+        "LiveView": LiveView,
+        "LiveWidget": LiveWidget,
+        "Echo": Echo,
+        "traitlets": traitlets,
+    }
+    for source in (COUNTER_VIEW, TABLE_VIEW, FEED_VIEW, HAND_FEED_CELL):
         exec(source, names)  # our own constant sources: the cells' classes, here
     try:
         yield names, loop
@@ -270,18 +332,19 @@ def kernel_work(clicks: int, profile: str | None = None) -> dict[str, tuple[floa
             "table remove": table,
             f"stream +{STREAM_BATCH}": live(names["Feed"]),
             f"counter {COUNTERS}/{COUNTERS}": live(names["Counter"], session={"i": COUNTERS}),
+            HAND: names["HandFeed"](),
         }
-        views = {id(w): w for name, w in widgets.items() if name != BASELINE}
+        views = {id(w): w for name, w in widgets.items() if name not in (BASELINE, HAND)}
         for widget in views.values():
             answer(widget, loop, {"k": "join"})
-        times: dict[str, list[float]] = {name: [] for name in [BASELINE, *EVENTS]}
+        times: dict[str, list[float]] = {name: [] for name in [BASELINE, *EVENTS, HAND]}
         sizes: dict[str, int] = {}
         profiler = cProfile.Profile()
         for ref in range(1, clicks + 1):
             for name in times:  # round robin, as in the page
                 widget = widgets[name]
                 content: dict[str, Any] = {"n": ref}
-                if name != BASELINE:
+                if name in EVENTS:
                     event = EVENTS[name][1]
                     content = {"k": "event", "ref": ref, "type": "click", "event": event}
                     content["value"] = {}
@@ -294,7 +357,7 @@ def kernel_work(clicks: int, profile: str | None = None) -> dict[str, tuple[floa
                     profiler.disable()
                 times[name].append((time.perf_counter() - began) * 1000)
                 sizes[name] = len(json.dumps(sent, separators=(",", ":")).encode())
-        for widget in [widgets[BASELINE], *views.values()]:
+        for widget in [widgets[BASELINE], widgets[HAND], *views.values()]:
             widget.close()
         loop.run_until_complete(asyncio.sleep(0.01))
     if profile is not None:

@@ -65,6 +65,7 @@ REPLY_BYTES = {
     "table remove": 240,
     f"stream +{STREAM_BATCH}": 100 * STREAM_BATCH + 500,
     f"counter {COUNTERS}/{COUNTERS}": 160,
+    scenarios.HAND: 70 * STREAM_BATCH + 500,  # the same rows' HTML, by hand
 }
 
 
@@ -99,6 +100,7 @@ def test_latency_scenarios_page_answers_each_click_with_one_small_reply_in_voila
     # one append and one remove per round: the table is back to its size
     assert page.locator("#big-rows > tr").count() == TABLE_ROWS
     assert page.locator("#feed-rows > li").count() == 4 * STREAM_BATCH
+    assert page.locator("#hand-rows > li").count() == 4 * STREAM_BATCH
     rows = scenarios.rows_for("voila", samples, frames, {name: (0.0, 0) for name in SCENARIOS})
     assert [row[1] for row in rows] == list(SCENARIOS)
     assert [row[-2] for row in rows] == ["1.00"] * len(SCENARIOS)  # replies per click
