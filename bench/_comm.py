@@ -12,6 +12,8 @@ class RecordingComm(BaseComm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.custom: list[Any] = []
+        self.opened: Any = None  # the comm_open's data (the widget's state)
+        self.opened_buffers: list[Any] = []  # its binary buffers (state["buffer_paths"])
         super().__init__(*args, **kwargs)
 
     def publish_msg(
@@ -22,7 +24,9 @@ class RecordingComm(BaseComm):
         buffers: Any = None,
         **keys: Any,
     ) -> None:
-        if msg_type == "comm_msg" and data and data.get("method") == "custom":
+        if msg_type == "comm_open":
+            self.opened, self.opened_buffers = data, list(buffers or [])
+        elif msg_type == "comm_msg" and data and data.get("method") == "custom":
             self.received(data["content"])
 
     def received(self, content: Any) -> None:

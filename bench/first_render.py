@@ -5,7 +5,8 @@
 Two livewidget paths against a plain Jinja2 render of the same page to a string, measured in
 the same run (medians): the core (render the template to a tree, ``to_json``, ``json.dumps``),
 and the whole path through a widget (a ``LiveWidget`` created on a recording comm, which
-mounts and renders, then a frontend's join, answered with the full tree, dumped to JSON).
+mounts and renders on livewidget's thread as in a kernel, its ``comm_open`` (the state, the
+first render in it) dumped to JSON, then a frontend's join, answered without the tree).
 The widget path includes creating the anywidget itself; a bare anywidget's creation is
 measured beside it so the two can be told apart. Issue #15's target: <= 1.2x Jinja2.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 from typing import Any
 
 import anywidget
@@ -26,6 +28,7 @@ from bench.diff import paired_medians
 from bench.rows import RowTuple
 from bench.scenarios import TABLE_TEMPLATE, table_assigns
 from livewidget import LiveView, LiveWidget
+from livewidget._live import loop as _loop
 from livewidget.template import CompiledTemplate, environment, to_html
 
 TARGET = 1.2
@@ -47,15 +50,18 @@ class Bare(anywidget.AnyWidget):
     _esm = "export default { render() {} }"
 
 
-def first_message(view: type[LiveView], loop: asyncio.AbstractEventLoop) -> str:
-    """Create a widget, join it, and return its first message as JSON text."""
+def first_message(view: type[LiveView], loop: asyncio.AbstractEventLoop) -> tuple[str, bytes]:
+    """Create a widget and return its first message as JSON text: the ``comm_open``, whose
+    state carries the first render (on livewidget's thread, as in a kernel, the constructor
+    waits for the mount); then a page's join, which shows that render (answered without it)."""
     widget = LiveWidget(view)
-    widget.comm.feed({"k": "join"})
+    text = json.dumps(widget.comm.opened)
+    (first,) = widget.comm.opened_buffers  # the first render: JSON in a binary buffer
+    widget.comm.feed({"k": "join", "first": True})
     while not widget.comm.custom:
         loop.run_until_complete(asyncio.sleep(0))
-    text = json.dumps(widget.comm.custom[0])
     widget.close()
-    return text
+    return text, bytes(first)
 
 
 def measure(
@@ -67,8 +73,8 @@ def measure(
     plain = env.from_string(TABLE_TEMPLATE)
     compiled = CompiledTemplate(env, TABLE_TEMPLATE)
     view = table_view(assigns)
-    message = json.loads(first_message(view, loop))
-    tree = next(v for v in message.values() if isinstance(v, dict) and "s" in v)
+    text, first = first_message(view, loop)
+    tree = json.loads(first)["r"]
     same = to_html(tree) == plain.render(assigns)
     medians = paired_medians(
         [
@@ -79,7 +85,7 @@ def measure(
         ],
         15,
     )
-    sizes = [len(json.dumps(compiled.render(assigns).to_json())), len(json.dumps(message))]
+    sizes = [len(json.dumps(compiled.render(assigns).to_json())), len(text) + len(first)]
     return same, medians, sizes
 
 
@@ -88,6 +94,7 @@ def main() -> None:
     parser.add_argument("rows", nargs="?", type=int, default=1000, help="rows in the table")
     rows = parser.parse_args().rows
     comm.create_comm = lambda **kw: RecordingComm(**kw)
+    os.environ[_loop.ENV] = "1"  # livewidget's own loop thread, as in a kernel
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     dicts = table_assigns(rows)
@@ -104,7 +111,7 @@ def main() -> None:
         for path, ms, size in (
             ("Jinja2 render to a string", jinja_ms, ""),
             ("render + to_json + json.dumps", core_ms, core_b),
-            ("LiveWidget created + join -> JSON", widget_ms, widget_b),
+            ("LiveWidget created -> comm_open JSON, joined", widget_ms, widget_b),
             ("(bare anywidget created)", bare_ms, ""),
         ):
             ratio = ms / jinja_ms

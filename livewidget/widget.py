@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import uuid
@@ -43,10 +44,16 @@ def in_voila() -> bool:
     )
 
 
-def _first_reply(_value: object, widget: Any) -> dict[str, Any] | None:
-    """The ``_lw_first`` trait's JSON: the session's first reply while no page has joined."""
+def _first_reply(_value: object, widget: Any) -> memoryview | None:
+    """The ``_lw_first`` trait's JSON: the session's first reply while no page has joined, as
+    UTF-8 JSON in a binary buffer. ipywidgets walks every nested list and dict of a state for
+    buffers (~3.4 ms for a 1,000-row table's tree); a buffer is one value to it, and travels
+    unescaped."""
     session = getattr(widget, "_session", None)  # None while ipywidgets opens the comm
-    return session.first_reply() if session is not None else None
+    reply = session.first_reply() if session is not None else None
+    if reply is None:
+        return None
+    return memoryview(json.dumps(reply, separators=(",", ":"), ensure_ascii=False).encode())
 
 
 class LiveWidget(ClassKeys, anywidget.AnyWidget):

@@ -391,7 +391,8 @@ function stringTrait(model, name) {
 }
 
 /**
- * The first reply the widget's state carries (`TRAIT_FIRST`), checked, or null. The model's
+ * The first reply the widget's state carries (`TRAIT_FIRST`: JSON in a binary buffer, or
+ * the object itself), checked, or null. The model's
  * copy stays: the frontend never writes to the model (a write would be synced by the next
  * `save_changes` of anyone, and the kernel refuses every update from the page).
  *
@@ -401,7 +402,17 @@ function stringTrait(model, name) {
 function readFirst(model) {
   const raw = model.get(TRAIT_FIRST);
   if (raw === null || raw === undefined) return null;
-  const msg = parseInbound(raw);
+  // The kernel sends it as UTF-8 JSON in a binary buffer (ipywidgets gives a DataView).
+  let content = raw;
+  if (ArrayBuffer.isView(raw) || raw instanceof ArrayBuffer) {
+    try {
+      content = JSON.parse(new TextDecoder().decode(/** @type {ArrayBuffer | ArrayBufferView} */ (raw)));
+    } catch (error) {
+      logError("ignoring a first reply that is not JSON:", error);
+      return null;
+    }
+  }
+  const msg = parseInbound(content);
   // Only a whole tree answers for the join: anything else, the join's answer brings.
   return msg !== null && msg.tree !== undefined && msg.ref === undefined && msg.error === undefined ? msg : null;
 }

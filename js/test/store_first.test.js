@@ -15,7 +15,14 @@ const document = harness.document;
 
 const TREE = { s: ['<button id="b" phx-click="inc">+</button><span id="n">', "</span>"], 0: "3" };
 const NAV = { url: "/", replace: false, index: 0 };
-const FIRST = { r: TREE, h: {}, nav: NAV };
+/**
+ * What the kernel sends: UTF-8 JSON in a binary buffer, which ipywidgets hands over as a DataView.
+ *
+ * @param {unknown} value
+ * @param {string} [text] the buffer's text instead of `value`'s JSON
+ */
+const buffer = (value, text = JSON.stringify(value)) => new DataView(new TextEncoder().encode(text).buffer);
+const FIRST = buffer({ r: TREE, h: {}, nav: NAV });
 
 /** @type {string[]} `start:kind` / `stop:kind` of each page-loading event */
 let loads = [];
@@ -81,9 +88,17 @@ describe("the first reply in the widget's state", () => {
     assert.equal(model.sent.length, 1, "a second view joined again");
   });
 
+  test("the first reply as a plain object (a host without binary buffers) is read too", () => {
+    const model = harness.model({ _lw_first: { r: TREE, h: {}, nav: NAV } });
+    const view = harness.display(model);
+    assert.equal(count(view), "3");
+    assert.deepEqual(model.sent, [{ k: "join", first: true }]);
+  });
+
   test("no first reply, or a malformed one: a plain join, and nothing shown until its answer", (t) => {
     const errors = captureErrors(t);
-    for (const first of [null, { r: 5 }, { d: { 0: "1" } }, { r: TREE, ref: 1 }, "<p>"]) {
+    const malformed = [buffer(null, "{not json"), buffer({ r: 5 }), { r: 5 }, { d: { 0: "1" } }, { r: TREE, ref: 1 }, "<p>"];
+    for (const first of [null, ...malformed]) {
       const model = harness.model({ _lw_first: first });
       const view = harness.display(model);
       assert.deepEqual(model.sent, [{ k: "join" }], JSON.stringify(first));
@@ -93,7 +108,7 @@ describe("the first reply in the widget's state", () => {
       model.emit({ r: TREE, h: {}, nav: NAV });
       assert.equal(count(view), "3");
     }
-    assert.ok(errors.length >= 3, "malformed first replies and early diffs are logged");
+    assert.ok(errors.length >= malformed.length, "malformed first replies and early diffs are logged");
   });
 });
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import gc
 import json
 import sys
@@ -13,6 +14,7 @@ import comm
 import ipywidgets
 import pytest
 from comm.base_comm import BaseComm
+from ipywidgets.widgets.widget import _put_buffers
 
 from livewidget import LiveView, LiveWidget, _frontend
 from livewidget.errors import RouteError
@@ -28,7 +30,13 @@ class RecordingComm(BaseComm):
         super().__init__(*args, **kwargs)
 
     def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
-        self.published.append({"msg_type": msg_type, "data": data or {}})
+        self.published.append({"msg_type": msg_type, "data": data or {}, "buffers": buffers})
+
+    def state_of(self, message: dict) -> dict:
+        """A comm_open's or update's state with its binary buffers put back, as a page gets it."""
+        state = copy.deepcopy(message["data"]["state"])
+        _put_buffers(state, message["data"].get("buffer_paths", []), message["buffers"] or [])
+        return state
 
     def custom(self) -> list[dict]:
         return [
@@ -302,7 +310,7 @@ def hostile_value(name, value, other_layout):
 
 def updates_sent(comm_: RecordingComm) -> list[dict]:
     return [
-        m["data"]["state"]
+        comm_.state_of(m)
         for m in comm_.published
         if m["msg_type"] == "comm_msg" and m["data"].get("method") == "update"
     ]

@@ -16,7 +16,7 @@ from tests.unit._waiting import TIMEOUT, wait_until
 
 from .conftest import Counter
 from .test_streams import Chat
-from .test_widget import RecordingComm, settle
+from .test_widget import RecordingComm, settle, updates_sent
 
 
 @pytest.fixture
@@ -36,15 +36,16 @@ def make(monkeypatch, loop):
 
 
 def state_updates(widget: LiveWidget) -> list[dict]:
-    return [
-        m["data"]["state"]
-        for m in widget.comm.published
-        if m["msg_type"] == "comm_msg" and m["data"].get("method") == "update"
-    ]
+    return updates_sent(widget.comm)
+
+
+def decoded(value) -> dict | None:
+    """The first reply as the page reads it: UTF-8 JSON in a binary buffer."""
+    return None if value is None else json.loads(bytes(value))
 
 
 def first_of(widget: LiveWidget) -> dict | None:
-    return widget.get_state("_lw_first")["_lw_first"]
+    return decoded(widget.get_state("_lw_first")["_lw_first"])
 
 
 def test_the_first_reply_follows_the_comm_open_once(make):
@@ -52,7 +53,8 @@ def test_the_first_reply_follows_the_comm_open_once(make):
     kinds = [m["msg_type"] for m in widget.comm.published]
     assert kinds[0] == "comm_open"
     assert widget.comm.published[0]["data"]["state"]["_lw_first"] is None  # not mounted yet
-    assert state_updates(widget) == [{"_lw_first": first_of(widget)}]
+    (update,) = state_updates(widget)
+    assert decoded(update["_lw_first"]) == first_of(widget)
     first = first_of(widget)
     assert first["r"]["0"] == "3"
     assert set(first) == {"r", "h", "nav"}
@@ -178,7 +180,8 @@ def test_on_livewidgets_thread_the_comm_open_itself_carries_it(monkeypatch, loca
     try:
         opened = widget.comm.published[0]
         assert opened["msg_type"] == "comm_open"
-        assert opened["data"]["state"]["_lw_first"]["r"]["0"] == "5"
+        assert opened["data"]["buffer_paths"] == [["_lw_first"]]  # not walked by ipywidgets
+        assert decoded(widget.comm.state_of(opened)["_lw_first"])["r"]["0"] == "5"
         assert state_updates(widget) == []
         widget.comm.from_frontend({"k": "join", "first": True})
         wait_until(lambda: widget.comm.custom() != [], "the join's answer")
@@ -208,7 +211,7 @@ def test_a_mount_slower_than_the_cells_wait_sends_it_after_the_comm_open(monkeyp
         assert widget.comm.published[0]["data"]["state"]["_lw_first"] is None
         SLOW.set()
         wait_until(lambda: state_updates(widget) != [], "the first reply's update")
-        assert state_updates(widget)[0]["_lw_first"]["r"]["0"] == "1"
+        assert decoded(state_updates(widget)[0]["_lw_first"])["r"]["0"] == "1"
     finally:
         SLOW.set()
         widget.close()
