@@ -162,8 +162,9 @@ export const TRAIT_VOILA = "_voila";
 export const TRAIT_URL = "url";
 export const TRAIT_TITLE = "title";
 /**
- * The view's first reply (`{"r": TREE, "h": HOOKS, "nav": ...}`), from its mount until a page
- * joined: a page draws it at once, as an ipywidgets view draws its state, then joins.
+ * The view's first reply (`{"r": TREE, "h": HOOKS, "nav": ...}` as UTF-8 JSON in a binary
+ * buffer), from its mount until a page joined: a page draws it at once, as an ipywidgets view
+ * draws its state, then joins.
  */
 export const TRAIT_FIRST = "_lw_first";
 

@@ -391,10 +391,10 @@ function stringTrait(model, name) {
 }
 
 /**
- * The first reply the widget's state carries (`TRAIT_FIRST`: JSON in a binary buffer, or
- * the object itself), checked, or null. The model's
- * copy stays: the frontend never writes to the model (a write would be synced by the next
- * `save_changes` of anyone, and the kernel refuses every update from the page).
+ * The first reply the widget's state carries (`TRAIT_FIRST`: JSON in a binary buffer, or the
+ * object itself), checked, or null. The model's copy stays: the frontend never writes to the
+ * model (a write would be synced by anyone's next `save_changes`, and the kernel refuses
+ * every update from the page).
  *
  * @param {AnyModel} model
  * @returns {Inbound | null}

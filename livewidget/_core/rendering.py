@@ -116,22 +116,24 @@ class Renderer:
             _checked.check(tree_json)  # a stream's rows were checked when they were packed
         self._checked = (tree, checked(tree_json))
 
-    def mounted_json(self, tree: Rendered) -> dict[str, Any]:
+    def mounted_json(self, tree: Rendered, *, keep: bool = False) -> dict[str, Any]:
         """``tree.to_json()``; a :class:`~livewidget._checked.Checked` one (not checked
-        again when sent) when ``tree`` is the tree that mounted last."""
-        mounted, self._checked = self._checked, None  # kept for the first reply only
+        again when sent) when ``tree`` is the tree that mounted last. That one is kept for
+        the first reply only, unless ``keep`` (the state's first reply: the join may need it)."""
+        mounted = self._checked
+        if not keep:
+            self._checked = None
         return mounted[1] if mounted is not None and mounted[0] is tree else tree.to_json()
 
-    def first_reply(self) -> dict[str, Any]:
-        """The mounted page for the widget's state (``_lw_first``), changing nothing here.
+    def hooks(self) -> dict[str, str]:
+        """The hook sources a page needs with a whole tree: the widget's and its view's."""
+        return {**self._hooks, **self._host._view_hooks}
 
-        The tree's JSON is the one checked at its mount, kept for the join's answer too.
-        """
+    def first_reply(self) -> dict[str, Any]:
+        """The mounted page for the widget's state (``_lw_first``), changing nothing here."""
         tree = self._host._tree
         assert tree is not None
-        mounted = self._checked
-        tree_json = mounted[1] if mounted is not None and mounted[0] is tree else tree.to_json()
-        return {p.RENDERED: tree_json, p.HOOKS: {**self._hooks, **self._host._view_hooks}}
+        return {p.RENDERED: self.mounted_json(tree, keep=True), p.HOOKS: self.hooks()}
 
     def shown_whole(self) -> None:
         """A page joined showing the current tree already (the state's first reply)."""
@@ -149,7 +151,7 @@ class Renderer:
         assert tree is not None
         replaced, self._replaced = self._replaced, None
         self._replies.sent_whole()
-        hooks = {**self._hooks, **self._host._view_hooks}
+        hooks = self.hooks()
         reply: dict[str, Any]
         if self._layout is not None and replaced is not None and replaced.statics == tree.statics:
             reply = {p.DIFF: diff(replaced, tree), p.HOOKS: hooks}

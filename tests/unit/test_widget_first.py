@@ -62,16 +62,12 @@ def test_the_first_reply_follows_the_comm_open_once(make):
     assert widget.comm.custom() == []  # nothing on the comm until a page joins
 
 
-def test_it_is_what_a_plain_join_would_send(make):
+def test_it_is_what_a_plain_join_would_send(make, loop):
     shown, plain = make(session={"start": 3}), make(session={"start": 3})
     plain.comm.from_frontend({"k": "join"})
-    settle_all(plain)
+    settle(loop)
     (reply,) = plain.comm.custom()
     assert json.dumps(first_of(shown), sort_keys=True) == json.dumps(reply, sort_keys=True)
-
-
-def settle_all(widget: LiveWidget) -> None:
-    settle(widget._live_session._loop)
 
 
 def test_a_join_showing_it_gets_no_tree_and_the_next_click_a_diff(make, loop):
