@@ -50,6 +50,9 @@ import { eventElement, owns } from "./ownership.js";
 import { clickValue, formOf, isSubmitControl, merge, serializeForm } from "./payloads.js";
 import { RateLimiter } from "./rate_limit.js";
 
+/** The attributes `nodeAdded` acts on, anywhere in some HTML. */
+const ADDED_ATTRIBUTES = new RegExp(`${PHX_MOUNTED}|${PHX_REMOVE}`, "i");
+
 /** @typedef {import("./payloads.js").Payload} Payload */
 /** @typedef {import("./loading.js").LoadingPlan} LoadingPlan */
 /** @typedef {[EventTarget | null, string, (e: Event) => void, boolean]} Listener a DOM listener: target, event type, listener, capture */
@@ -223,6 +226,16 @@ export class Bindings {
     if (toEl.hasAttribute(PHX_REMOVE)) this.mayRemove(true);
     this.sticky.apply(fromEl, toEl);
     this.loading.beforeElUpdated(fromEl, toEl);
+  }
+
+  /**
+   * Whether `nodeAdded` may act on an element of `html` once added: only on one with
+   * `phx-mounted` or `phx-remove` (attribute names are case-insensitive in HTML).
+   *
+   * @param {string} html
+   */
+  heedsAdded(html) {
+    return ADDED_ATTRIBUTES.test(html);
   }
 
   /** @param {Element} el an element the running patch added */

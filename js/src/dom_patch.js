@@ -39,6 +39,9 @@ const USER_OWNED_ATTRIBUTES = new Set(["value"]);
  *   leaves that element and its subtree exactly as they are
  * @property {(el: Element) => void} [nodeAdded] an element was added (each of a new
  *   subtree's elements too)
+ * @property {(html: string) => boolean} [heedsAdded] whether `nodeAdded` may act on any
+ *   element of this HTML once it is added (when false, a patch that knows the HTML of what
+ *   it adds need not call it); true when absent
  * @property {(el: Element) => boolean} [beforeNodeDiscarded] an element is about to be
  *   removed; returning false keeps it for now
  * @property {(el: Element) => boolean} [keepsFocusedValue] whether the focused control `el`

@@ -24,6 +24,9 @@
 /** The namespace of HTML elements: only HTML `<script>` elements are run. */
 const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
 
+/** Where HTML may hold a script element (tag names are case-insensitive). */
+const SCRIPT_TAG = /<script/i;
+
 /** The attributes that say what a script runs: a change to one makes it another script. */
 const RUN_ATTRIBUTES = ["src", "type"];
 
@@ -51,6 +54,16 @@ export class ScriptRunner {
     if (!isScript(fromEl)) return;
     const differs = (/** @type {string} */ name) => fromEl.getAttribute(name) !== toEl.getAttribute(name);
     if (fromEl.textContent !== toEl.textContent || RUN_ATTRIBUTES.some(differs)) this.changed.push(fromEl);
+  }
+
+  /**
+   * Whether `nodeAdded` may matter for the elements of `html` once added: only if it holds a
+   * script.
+   *
+   * @param {string} html
+   */
+  heedsAdded(html) {
+    return SCRIPT_TAG.test(html);
   }
 
   /**

@@ -55,6 +55,20 @@ import { streamWork } from "./stream_rows.js";
  * @property {StreamDom} dom
  * @property {StreamState} after
  * @property {Map<Step, Element>} fresh the parsed element of each insert and update
+ * @property {AppendedRun | null} run the batch's rows when they are one run appended after a
+ *   row already shown (then `fresh` is empty)
+ */
+
+/**
+ * A batch's new rows, appended one after another after a row shown before: parsed together
+ * into the nodes that go in after that row, whitespace between them included.
+ *
+ * @typedef {object} AppendedRun
+ * @property {string} anchor the DOM id of the row they go after
+ * @property {DocumentFragment} nodes the rows' elements, each after its whitespace
+ * @property {(Step & {row: unknown[]})[]} steps the inserts, in order
+ * @property {Element[]} elements their elements, in the same order
+ * @property {string} html the rows' HTML (for `observer.heedsAdded`)
  */
 
 /** Between rows parsed together. */
@@ -88,9 +102,11 @@ export function planStream(container, { statics, before, after }) {
   // with `phx-update` above the container keeps its children: the full patch handles those.
   const owner = dom.el.parentElement?.closest(`[${PHX_HOOK}],[${PHX_UPDATE}]`);
   if (dom.el.hasAttribute(PHX_HOOK) || (owner && container.contains(owner))) return null;
-  const changed = steps.filter((step) => step.op !== "remove");
-  const fresh = parseRows(dom, statics, /** @type {(Step & {row: unknown[]})[]} */ (changed));
-  return fresh && { dom, after, fresh };
+  const changed = /** @type {(Step & {row: unknown[]})[]} */ (steps.filter((step) => step.op !== "remove"));
+  const run = appendedRun(dom, statics, steps, changed);
+  if (run !== null) return { dom, after, fresh: new Map(), run };
+  const fresh = parseRows(dom, statics, changed);
+  return fresh && { dom, after, fresh, run: null };
 }
 
 /**
@@ -101,9 +117,15 @@ export function planStream(container, { statics, before, after }) {
  * @param {PatchObserver} [observer]
  * @returns {unknown[][]} the rows it put on the page
  */
-export function applyStreamPlan({ dom, after, fresh }, morph, observer) {
-  const doc = dom.el.ownerDocument;
+export function applyStreamPlan({ dom, after, fresh, run: appended }, morph, observer) {
   const separator = dom.trail + dom.lead;
+  if (appended !== null) {
+    for (const step of after.log) if (step.op === "remove") removeRow(dom, step.id, separator, observer);
+    const added = insertRun(dom, appended, observer);
+    dom.version = after.version;
+    return added;
+  }
+  const doc = dom.el.ownerDocument;
   /** @type {unknown[][]} */
   const added = [];
   // Rows appended one after another go in together, after the row before the first of them.
@@ -134,10 +156,7 @@ export function applyStreamPlan({ dom, after, fresh }, morph, observer) {
       // each insert): the run goes on unless the row is where it goes or is part of it, so
       // the batch still goes in as one fragment. The DOM ends up the same either way.
       if (run !== null && (el === run.anchor || el.parentNode === run.rows)) flush();
-      dom.byId.delete(step.id);
-      if (separator) removeSeparator(dom, el, separator);
-      // A `phx-remove` transition keeps the element until it ends (its binding removes it).
-      if (observer?.beforeNodeDiscarded?.(el) ?? true) el.remove();
+      removeRow(dom, step.id, separator, observer);
       continue;
     }
     flush();
@@ -164,6 +183,48 @@ export function applyStreamPlan({ dom, after, fresh }, morph, observer) {
   }
   flush();
   dom.version = after.version;
+  return added;
+}
+
+/**
+ * Remove a row's element and the whitespace beside it.
+ *
+ * @param {StreamDom} dom
+ * @param {string} id the row's DOM id
+ * @param {string} separator the whitespace between two rows
+ * @param {PatchObserver} [observer]
+ */
+function removeRow(dom, id, separator, observer) {
+  const el = dom.byId.get(id);
+  if (!el) return;
+  dom.byId.delete(id);
+  if (separator) removeSeparator(dom, el, separator);
+  // A `phx-remove` transition keeps the element until it ends (its binding removes it).
+  if (observer?.beforeNodeDiscarded?.(el) ?? true) el.remove();
+}
+
+/**
+ * Put an appended run's nodes in after its anchor row, in one insertion.
+ *
+ * @param {StreamDom} dom
+ * @param {AppendedRun} run
+ * @param {PatchObserver} [observer]
+ * @returns {unknown[][]} the rows it put on the page
+ */
+function insertRun(dom, run, observer) {
+  const anchor = /** @type {Element} */ (dom.byId.get(run.anchor));
+  streamWork.insertions += 1;
+  streamWork.runs += 1;
+  anchor.after(run.nodes);
+  /** @type {unknown[][]} */
+  const added = [];
+  run.steps.forEach((step, i) => {
+    dom.byId.set(step.id, run.elements[i]);
+    added.push(step.row);
+  });
+  if (observer?.nodeAdded && (observer.heedsAdded?.(run.html) ?? true)) {
+    for (const el of run.elements) told(el, observer.nodeAdded);
+  }
   return added;
 }
 
@@ -329,6 +390,74 @@ function parseRows(dom, statics, steps) {
     } else return null;
   }
   return index === steps.length ? fresh : null;
+}
+
+/**
+ * The batch's new rows parsed as one run, when they are all appended one after another after
+ * a row shown before that the batch keeps (the usual batch of a feed, pruned or not); null
+ * otherwise, or when their HTML is not one element per row, with its DOM id as id and the
+ * stream's whitespace around it.
+ *
+ * The rows' HTML is parsed as a full render writes it, end to end: the text between two rows'
+ * elements is one node, the previous row's trailing whitespace and the next one's leading
+ * whitespace together, exactly as on the page. Only the run's two ends are then made to fit
+ * between the anchor row and what follows it.
+ *
+ * @param {StreamDom} dom
+ * @param {string[]} statics
+ * @param {Step[]} steps all the batch's steps
+ * @param {(Step & {row: unknown[]})[]} changed its inserts and updates
+ * @returns {AppendedRun | null}
+ */
+function appendedRun(dom, statics, steps, changed) {
+  const first = changed[0];
+  const anchor = first?.op === "insert" ? first.after : null;
+  if (anchor === null || !dom.byId.has(anchor)) return null;
+  /** @type {Set<string>} */
+  const ids = new Set();
+  let previous = anchor;
+  for (const step of changed) {
+    if (step.op !== "insert" || step.before !== null || step.after !== previous || ids.has(step.id)) return null;
+    ids.add(step.id);
+    previous = step.id;
+  }
+  // A pruned row the run goes after or a new row pruned again: the steps in order do that.
+  for (const step of steps) if (step.op === "remove" && (step.id === anchor || ids.has(step.id))) return null;
+  const doc = dom.el.ownerDocument;
+  const template = doc.createElement("template");
+  const html = changed.map((step) => renderRowHTML(statics, step.row)).join("");
+  template.innerHTML = html;
+  const { lead, trail } = dom;
+  const separator = trail + lead;
+  const nodes = template.content.childNodes;
+  /** @type {Element[]} */
+  const elements = [];
+  let at = 0;
+  if (lead && !isText(nodes[at++], lead)) return null;
+  for (const step of changed) {
+    if (elements.length > 0 && separator && !isText(nodes[at++], separator)) return null;
+    const node = nodes[at++];
+    if (node?.nodeType !== 1 || /** @type {Element} */ (node).id !== step.id) return null;
+    elements.push(/** @type {Element} */ (node));
+  }
+  if (trail && !isText(nodes[at++], trail)) return null;
+  if (at !== nodes.length) return null;
+  streamWork.parsed += changed.length;
+  // Between the anchor and the first row: the whole separator, not the first row's lead alone.
+  const content = template.content;
+  if (lead) /** @type {Text} */ (content.firstChild).data = separator;
+  else if (separator) content.prepend(doc.createTextNode(separator));
+  // After the last row: the anchor's own trailing whitespace, already on the page.
+  if (trail) /** @type {ChildNode} */ (content.lastChild).remove();
+  return { anchor, nodes: content, steps: changed, elements, html };
+}
+
+/**
+ * @param {Node | undefined} node
+ * @param {string} text
+ */
+function isText(node, text) {
+  return node !== undefined && node.nodeType === 3 && node.nodeValue === text;
 }
 
 /**

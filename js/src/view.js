@@ -193,6 +193,8 @@ export class LiveViewElement {
         this.scripts.nodeAdded(el);
         this.bindings.nodeAdded(el);
       },
+      // Whenever `nodeAdded` tells another part, that part says here what it looks for.
+      heedsAdded: (html) => this.scripts.heedsAdded(html) || this.bindings.heedsAdded(html),
       keepsFocusedValue: (el) => this.bindings.keepsFocusedValue(el),
       beforeNodeDiscarded: (el) => this.bindings.beforeNodeDiscarded(el),
     };

@@ -15,6 +15,7 @@ import { patch } from "../src/dom_patch.js";
 import { mergeDiff, toHTML } from "../src/rendered.js";
 import { patchRowsInPlace } from "../src/row_patch.js";
 import { ScriptRunner } from "../src/scripts.js";
+import { streamWork } from "../src/stream_rows.js";
 import { closeWindow, documentOf, FakeModel } from "./helpers.js";
 
 const window = new Window({
@@ -110,6 +111,23 @@ describe("through the widget", () => {
     assert.equal(page.hits, 3);
     assert.equal(el.querySelector("#r1"), first);
     assert.equal(el.querySelectorAll("li script").length, 3);
+  });
+
+  test("stream rows appended in one run run their scripts, the tag in any case", () => {
+    const { model, el } = displayed();
+    const row = ['\n<li id="', `"><SCRIPT>window.hits++</SCRIPT>`, "</li>"];
+    /** @param {string[]} ids */
+    const stream = (ids) => ({
+      k: { ...ids.map((id) => ({ 0: id, 1: id })), kc: ids.length },
+      stream: ["0", ids.map((id) => [id, -1, null, false]), []],
+    });
+    model.emit({ r: { s: ['<ul id="s" phx-update="stream">', "\n</ul>"], 0: { s: row, ...stream(["a"]) } } });
+    assert.equal(page.hits, 1);
+    const runs = streamWork.runs;
+    model.emit({ d: { 0: stream(["b", "c"]) } });
+    assert.equal(streamWork.runs - runs, 1, "the rows went in as one run");
+    assert.equal(page.hits, 3);
+    assert.deepEqual(Array.from(el.querySelectorAll("li"), (li) => li.id), ["a", "b", "c"]);
   });
 
   test("a module script runs, with its attributes kept", async () => {

@@ -353,6 +353,75 @@ describe("a batch under a limit", () => {
   });
 });
 
+describe("a batch appended after the rows shown", () => {
+  const ROW_LEAD = ['\n<li id="', '">', "</li>"];
+  const ROW_TRAIL = ['<li id="', '">', "</li>\n"];
+  const shapes = /** @type {const} */ ([
+    ["whitespace on both sides", ROW_WITH_SPACE],
+    ["before each row", ROW_LEAD],
+    ["after each row", ROW_TRAIL],
+    ["none", ROW_TIGHT],
+  ]);
+  for (const [name, statics] of shapes) {
+    test(`goes in parsed as one run, pruned or not, and the page is a full render's (whitespace: ${name})`, async () => {
+      const model = harness.model();
+      const view = harness.display(model);
+      const ids = ["a-0", "a-1", "a-2", "a-3", "a-4"];
+      const texts = ids.map((id) => `a ${id}`);
+      model.emit(message([...statics], { reset: false, deletes: [], inserts: ids.map((id) => /** @type {Insert} */ ([id, -1, null, false])) }, "a", null, true));
+      await settle();
+      for (const [n, limit] of /** @type {[number, number | null][]} */ ([[3, null], [4, -8], [2, -8]])) {
+        const start = { ...streamWork };
+        const added = Array.from({ length: n }, (_, i) => `b${n}-${i}`);
+        const inserts = added.map((id) => /** @type {Insert} */ ([id, -1, limit, false]));
+        model.emit(message([...statics], { reset: false, deletes: [], inserts }, `b${n}`, null));
+        await settle();
+        ids.push(...added);
+        texts.push(...added.map((id) => `b${n} ${id}`));
+        if (limit !== null) texts.splice(0, ids.splice(0, Math.max(0, ids.length + limit)).length);
+        assert.equal(view.html(), fullHTML([...statics], ids, texts.map((text, i) => [ids[i], text]), "0"));
+        assert.equal(streamWork.runs - start.runs, 1, `${n} rows: one run`);
+        assert.equal(streamWork.parsed - start.parsed, n);
+        assert.equal(streamWork.insertions - start.insertions, 1);
+      }
+    });
+  }
+
+  test("its rows still get their phx-mounted commands (the attribute in any case)", async () => {
+    const statics = ['<li id="', '"', ">", "</li>"];
+    const model = harness.model();
+    const view = harness.display(model);
+    /** @param {[string, string][]} rows @param {boolean} [first] */
+    const emit = (rows, first = false) => {
+      const k = { ...rows.map(([id, attr]) => ({ 0: id, 1: attr, 2: id })), kc: rows.length };
+      const stream = { k, stream: ["0", rows.map(([id]) => /** @type {Insert} */ ([id, -1, null, false])), []] };
+      model.emit(first ? { r: { s: VIEW, 0: { s: statics, ...stream }, 1: "0" } } : { d: { 0: stream } });
+    };
+    emit([["m-0", ""]], true);
+    await settle();
+    const runs = streamWork.runs;
+    emit([["m-1", ` PHX-MOUNTED='[["add_class",{"names":["seen"]}]]'`], ["m-2", ""]]);
+    await settle();
+    assert.equal(streamWork.runs - runs, 1);
+    assert.ok(view.$("#m-1").classList.contains("seen"));
+    assert.ok(!view.$("#m-2").classList.contains("seen"));
+  });
+
+  test("does not go in as one run when it prunes the row it goes after, or its own rows", async () => {
+    const model = harness.model();
+    const view = harness.display(model);
+    model.emit(message([...ROW_WITH_SPACE], { reset: false, deletes: [], inserts: [["p-0", -1, null, false], ["p-1", -1, null, false]] }, "a", null, true));
+    await settle();
+    const runs = streamWork.runs;
+    // Three rows under a limit of two: p-1 (the anchor) and p-2 (a new row) are pruned.
+    const inserts = /** @type {Insert[]} */ ([["p-2", -1, -2, false], ["p-3", -1, -2, false], ["p-4", -1, -2, false]]);
+    model.emit(message([...ROW_WITH_SPACE], { reset: false, deletes: [], inserts }, "b", null));
+    await settle();
+    assert.equal(streamWork.runs, runs);
+    assert.equal(view.html(), fullHTML([...ROW_WITH_SPACE], ["p-3", "p-4"], [["p-3", "b p-3"], ["p-4", "b p-4"]], "0"));
+  });
+});
+
 describe("phx-remove and phx-click-away beside a stream", () => {
   /** A row whose second dynamic is an attribute (`phx-remove` on some rows). */
   const ROW_ATTR = ['\n  <li id="', '"', ">", "</li>\n"];
