@@ -56,10 +56,15 @@ const USER_OWNED_ATTRIBUTES = new Set(["value"]);
  * @param {string} html the new inner HTML
  * @param {PatchObserver} [observer] hears about each element before it is updated
  * @returns {boolean} false when a skip placeholder (see `row_skip.js`) found no element to
- *   keep and was inserted as is: the caller must patch again with the full HTML
+ *   keep and was inserted as is, or did not survive parsing: the caller must patch again
+ *   with the full HTML (nothing was touched in the second case)
  */
 export function patch(container, html, observer) {
   const target = parseLike(container, html);
+  // A row's element where the HTML parser drops it (a `<tr>` in a `<ul>`) was never on the
+  // page: the row shows as what the parser kept of it (its text), which its placeholder,
+  // dropped the same way, would silently take off the page.
+  if (droppedPlaceholder(html, target)) return false;
   const morph = new Morph(container, observer);
   morphdom(container, target, { childrenOnly: true, ...morph.keyed(container, target) });
   return !morph.orphanPlaceholder;
@@ -89,6 +94,24 @@ export function parseLike(container, html) {
   const target = /** @type {Element} */ (container.cloneNode(false));
   target.innerHTML = html;
   return target;
+}
+
+/** How each skip placeholder's start tag ends in the HTML (`row_skip.js` writes them). */
+const PLACEHOLDER_END = ` ${SKIP_ATTRIBUTE}></`;
+
+/**
+ * Whether parsing `html` into `target` lost a skip placeholder. Counted in the HTML text: a
+ * placeholder always ends its start tag this way, which escaped text or attribute values
+ * never hold (their `>` is escaped); raw HTML that does only makes the caller patch with the
+ * full HTML.
+ *
+ * @param {string} html
+ * @param {Element} target
+ */
+function droppedPlaceholder(html, target) {
+  let written = 0;
+  for (let at = html.indexOf(PLACEHOLDER_END); at !== -1; at = html.indexOf(PLACEHOLDER_END, at + 1)) written += 1;
+  return written > 0 && target.querySelectorAll(`[${SKIP_ATTRIBUTE}]`).length !== written;
 }
 
 /**

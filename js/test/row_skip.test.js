@@ -75,6 +75,24 @@ describe("RowSkipper", () => {
     assert.equal(container.querySelector("[data-lw-skip]"), null);
   });
 
+  test("a row whose element the HTML parser drops (a <tr> in a <ul>) shows its text, not a dropped placeholder", () => {
+    const statics = ['\n<tr id="t', '"><td>', "</td></tr>"];
+    let tree = table(statics, [["1", "a"], ["2", "b"]]);
+    show(tree);
+    assert.equal(container.textContent, "\na\nb", "the parser kept the rows' text");
+    tree = /** @type {Tree} */ (mergeDiff(tree, { 0: { k: { 1: { 1: "B" } } } }));
+    const html = skipper.html(tree);
+    assert.ok(html.includes("data-lw-skip"), "row 1 is skipped by a placeholder");
+    assert.equal(patch(container, html), false, "patch reports the placeholder the parser dropped");
+    assert.equal(container.textContent, "\na\nb", "nothing was touched");
+    skipper.reset();
+    show(tree);
+    const whole = document.createElement("ul");
+    whole.innerHTML = toHTML(tree).slice(4, -5);
+    assert.equal(container.firstElementChild?.innerHTML, whole.innerHTML);
+    assert.equal(container.textContent, "\na\nB");
+  });
+
   test("rows without an id, or of several elements, are always rendered in full", () => {
     for (const statics of [["<li>", "</li>"], ['<b id="x', '"></b><i>', "</i>"]]) {
       let tree = table(statics, [["1"], ["2"]]);

@@ -127,6 +127,8 @@ describe("StreamRows", () => {
 const VIEW = ['<div><ul id="msgs" phx-update="stream">\n', '\n</ul><p id="n">', "</p></div>"];
 const ROW_WITH_SPACE = ['\n  <li id="', '" class="r">', "</li>\n"];
 const ROW_TIGHT = ['<li id="', '">', "</li>"];
+const ROW_LEAD = ['\n<li id="', '">', "</li>"];
+const ROW_TRAIL = ['<li id="', '">', "</li>\n"];
 
 /**
  * A message of a stream view: its counter, its stream's instruction and rows.
@@ -158,7 +160,13 @@ function fullHTML(statics, ids, values, counter) {
 }
 
 describe("a stream's instruction on the page", () => {
-  for (const [name, statics] of /** @type {const} */ ([["with whitespace around rows", ROW_WITH_SPACE], ["without", ROW_TIGHT]])) {
+  const shapes = /** @type {const} */ ([
+    ["with whitespace around rows", ROW_WITH_SPACE],
+    ["before rows only", ROW_LEAD],
+    ["after rows only", ROW_TRAIL],
+    ["without", ROW_TIGHT],
+  ]);
+  for (const [name, statics] of shapes) {
     test(`random instructions, ${name}: two views show what a full render shows after each message`, async (t) => {
       const errors = captureErrors(t);
       const rand = random(name.length);
@@ -173,6 +181,7 @@ describe("a stream's instruction on the page", () => {
       /** @type {import("./widget_harness.js").Displayed | null} */
       let second = null;
       const parsed = streamWork.parsed;
+      const runs = streamWork.runs;
       for (let n = 0; n < 300; n++) {
         const change = n === 0 ? { reset: false, deletes: [], inserts: /** @type {Insert[]} */ ([["r-a", -1, null, false]]) } : instruction(rand, ids, counter);
         const bump = rand() < 0.15 ? String(n) : null;
@@ -186,6 +195,7 @@ describe("a stream's instruction on the page", () => {
         if (second) assert.equal(second.html(), expected, `view 2 after message ${n}`);
       }
       assert.ok(streamWork.parsed - parsed > 300, "the stream patch did the inserts");
+      assert.ok(streamWork.runs - runs > 20, "some batches went in as one appended run");
       assert.deepEqual(errors, []);
     });
   }
@@ -354,8 +364,6 @@ describe("a batch under a limit", () => {
 });
 
 describe("a batch appended after the rows shown", () => {
-  const ROW_LEAD = ['\n<li id="', '">', "</li>"];
-  const ROW_TRAIL = ['<li id="', '">', "</li>\n"];
   const shapes = /** @type {const} */ ([
     ["whitespace on both sides", ROW_WITH_SPACE],
     ["before each row", ROW_LEAD],
@@ -386,6 +394,49 @@ describe("a batch appended after the rows shown", () => {
       }
     });
   }
+
+  test("rows of random shapes: after each batch the page is what a view displayed anew shows", async (t) => {
+    const errors = captureErrors(t);
+    const rand = random(7);
+    const pick = (/** @type {string[]} */ options) => options[Math.floor(rand() * options.length)];
+    const spaces = ["", "\n", "  ", "\n  ", " \n\t"];
+    // Rows of one element with its DOM id, and rows that are not (text or a comment beside
+    // the element, two elements, an element the list's parser moves or drops).
+    const bodies = [
+      ['<li id="', '">', "</li>"],
+      ['<li id="', '"><b>', "</b> text</li>"],
+      ['<li id="', '">', "</li><!-- c -->"],
+      ['x<li id="', '">', "</li>"],
+      ['<li id="', '">', '</li><li class="more">more</li>'],
+      ['<p id="', '">', "</p>"],
+      ['<li id="', '"><p>', "</li>"],
+      ['<tr id="', '"><td>', "</td></tr>"],
+    ];
+    let runs = 0;
+    for (let shape = 0; shape < 40; shape++) {
+      const body = pick(/** @type {string[]} */ (/** @type {unknown} */ (bodies)));
+      const statics = [pick(spaces) + body[0], body[1], body[2] + pick(spaces)];
+      const model = harness.model();
+      const view = harness.display(model);
+      let next = 0;
+      const rows = (/** @type {number} */ n, /** @type {number | null} */ limit) =>
+        Array.from({ length: n }, () => /** @type {Insert} */ ([`s${shape}-${next++}`, -1, limit, false]));
+      model.emit(message([...statics], { reset: false, deletes: [], inserts: rows(3, null) }, "a", null, true));
+      await settle();
+      for (let batch = 0; batch < 4; batch++) {
+        const before = streamWork.runs;
+        const limit = rand() < 0.5 ? -(2 + Math.floor(rand() * 6)) : null;
+        model.emit(message([...statics], { reset: false, deletes: [], inserts: rows(1 + Math.floor(rand() * 4), limit) }, `b${batch}`, null));
+        await settle();
+        runs += streamWork.runs - before;
+        const fresh = harness.display(model);
+        assert.equal(view.html(), fresh.html(), `${JSON.stringify(statics)}, batch ${batch}`);
+        fresh.cleanup();
+      }
+    }
+    assert.ok(runs > 20, `some batches went in as one run (${runs})`);
+    assert.deepEqual(errors.filter((e) => !String(e).includes("stream")), []);
+  });
 
   test("its rows still get their phx-mounted commands (the attribute in any case)", async () => {
     const statics = ['<li id="', '"', ">", "</li>"];

@@ -49,7 +49,7 @@ SEQUENCES = 2  # update sequences per drawn template
 BATCH = 300  # sequences per node process
 
 #: Keyed rows around a grammar body (``BODY``): each row one element with an id, so the
-#: view can patch rows in place and skip lists. ``ID`` is the row's id, also for plain
+#: view can patch rows in place and skip lists (except where the parser moves or drops it). ``ID`` is the row's id, also for plain
 #: tuple rows; the last wrapper leaves tuple rows without one, so their ids repeat (as does
 #: an edit that copies another row's id), which the DOM patch must survive too.
 _ID = "{{ r.id|default(r[0]) }}"
@@ -59,6 +59,10 @@ ROW_WRAPPERS = (
     "{% endfor %}</tbody></table>",
     '<div>{% for r in rows %}<div id="row-ID">BODY</div>{% endfor %}</div>',
     '<div>{% for r in rows %}<p id="row-{{ r.id }}">BODY</p>{% endfor %}</div>',
+    # Rows the HTML parser does not keep where the template puts them: it drops a <tr> and
+    # its <td> in a <ul>, and only their text stays. (Not a <div> in a <table>: the DOM
+    # here, happy-dom's, foster-parents it unlike browsers, leaving its text behind.)
+    '<ul>{% for r in rows %}\n<tr id="row-ID"><td>BODY</td></tr>{% endfor %}</ul>',
 )
 
 
