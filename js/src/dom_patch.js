@@ -20,8 +20,9 @@
 
 import morphdom from "morphdom";
 import { appendMode, mergeChildren } from "./append_prepend.js";
-import { PHX_UPDATE, SKIP_ATTRIBUTE, UPDATE_IGNORE } from "./constants.js";
+import { LIST_MARKER, PHX_UPDATE, SKIP_ATTRIBUTE, UPDATE_IGNORE } from "./constants.js";
 import { keepsEmbed } from "./embed.js";
+import { reopens } from "./formatting.js";
 
 /** Tag names of the form controls whose user state is kept while they are focused. */
 const FORM_CONTROLS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
@@ -60,6 +61,8 @@ const USER_OWNED_ATTRIBUTES = new Set(["value"]);
  *   with the full HTML (nothing was touched in the second case)
  */
 export function patch(container, html, observer) {
+  // The rows on screen may hold formatting elements a fresh parse would not reopen there.
+  if (reopenedIn.has(container) && html.includes(PLACEHOLDER_END)) return false;
   const target = parseLike(container, html);
   // A row's element where the HTML parser drops it (a `<tr>` in a `<ul>`) was never on the
   // page: the row shows as what the parser kept of it (its text), which its placeholder,
@@ -93,7 +96,31 @@ export function patchElement(el, source, morph) {
 export function parseLike(container, html) {
   const target = /** @type {Element} */ (container.cloneNode(false));
   target.innerHTML = html;
+  if (reopens(html, target)) reopenedIn.add(container);
+  else if (!html.includes(PLACEHOLDER_END) && !html.includes(`<!--${LIST_MARKER}`)) reopenedIn.delete(container);
   return target;
+}
+
+/**
+ * Containers whose page the HTML parser wrote more formatting elements into than the HTML
+ * has start tags for: an element left open (`<b>` in `<div><b>x</div>`) reopened at the
+ * text after it, inside later elements too (`<div id="r1"><b>y</b></div>`). What it
+ * reopens depends on all the HTML before, so rows and lists kept on screen from such a
+ * parse may differ from a fresh one: their container is patched with the full HTML
+ * (`patch` asks for it; `list_skip.js` does not line up) until a full parse reopens none.
+ *
+ * @type {WeakSet<Element>}
+ */
+const reopenedIn = new WeakSet();
+
+/**
+ * Whether the DOM on screen in `container` may hold formatting elements the parser reopened
+ * (see `reopenedIn`): rows kept as they are there may not be what a fresh parse makes.
+ *
+ * @param {Element} container
+ */
+export function holdsReopened(container) {
+  return reopenedIn.has(container);
 }
 
 /** How each skip placeholder's start tag ends in the HTML (`row_skip.js` writes them). */

@@ -18,7 +18,7 @@
  */
 
 import { LIST_MARKER, PHX_HOOK, PHX_UPDATE, UPDATE_STREAM } from "./constants.js";
-import { Morph, parseLike, patchElement, syncAttributes } from "./dom_patch.js";
+import { holdsReopened, Morph, parseLike, patchElement, syncAttributes } from "./dom_patch.js";
 import { checkedLists, settleChecked } from "./dom_quiet.js";
 import { elementsById } from "./ownership.js";
 import { streamEnds, streamWhitespace } from "./stream_patch.js";
@@ -127,6 +127,8 @@ export function checkedListMarker(comprehension, known, shapeOf, lists) {
  *   (see `row_skip.js`): the caller must patch again with the full HTML
  */
 export function patchAroundLists(container, html, lists, observer) {
+  // Its lists' rows may hold what the parser reopened in them (see `holdsReopened`).
+  if (holdsReopened(container)) return "not lined up";
   const target = parseLike(container, html);
   const markers = findMarkers(target, lists);
   if (markers === null) return "not lined up";

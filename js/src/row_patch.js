@@ -28,7 +28,7 @@
  */
 
 import { DYNAMICS, PHX_HOOK, PHX_UPDATE, STATICS, UPDATE_STREAM } from "./constants.js";
-import { Morph } from "./dom_patch.js";
+import { holdsReopened, Morph } from "./dom_patch.js";
 import { checkedLists, settle } from "./dom_quiet.js";
 import { elementsById } from "./ownership.js";
 import { renderRowHTML } from "./rendered.js";
@@ -90,6 +90,8 @@ export const rowsRead = { count: 0 };
  *   to some list (nothing was touched)
  */
 export function patchRowsInPlace(container, before, after, observer) {
+  // Rows parsed alone would not show what the parser reopened in them there.
+  if (holdsReopened(container)) return null;
   /** @type {ListChange[]} */
   const changes = [];
   /** @type {import("./stream_patch.js").StreamChange[]} */

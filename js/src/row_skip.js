@@ -15,6 +15,7 @@
  */
 
 import { SKIP_ATTRIBUTE } from "./constants.js";
+import { leavesFormattingOpen, skipsInsideFormatting } from "./formatting.js";
 import { checkedListMarker, listMarker } from "./list_skip.js";
 import { renderRowHTML, toHTML } from "./rendered.js";
 import { streamState } from "./streams.js";
@@ -219,15 +220,28 @@ export class RowSkipper {
       if (marker !== null) for (const row of rows) pending.add(row);
       return marker;
     };
-    return toHTML(
+    let skipped = false;
+    const html = toHTML(
       tree,
       (row, statics) => {
         rowsLooked.count += 1;
         pending.add(row);
-        return shownShape(row, statics)?.placeholder ?? null;
+        const placeholder = shownShape(row, statics)?.placeholder ?? null;
+        skipped ||= placeholder !== null;
+        return placeholder;
       },
-      skipList,
+      (comprehension) => {
+        const marker = skipList(comprehension);
+        skipped ||= marker !== null;
+        return marker;
+      },
     );
+    if (!skipped || !skipsInsideFormatting(html)) return html;
+    // Rows kept where the parser would reopen a formatting element inside them: they would
+    // not change as the full render does. Then this patch writes every row.
+    if (lists) lists.length = 0;
+    this.reset();
+    return this.html(tree);
   }
 
   /**
@@ -310,6 +324,7 @@ function computeShape(html, doc) {
  * @returns {RowShape | null}
  */
 function shapeOf(html, nodes) {
+  if (leavesFormattingOpen(html)) return null;
   const elements = nodes.filter((node) => node.nodeType === 1);
   if (elements.length !== 1) return null;
   const element = /** @type {Element} */ (elements[0]);

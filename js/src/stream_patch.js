@@ -21,6 +21,7 @@
 import { holdsComponent } from "./components.js";
 import { PHX_HOOK, PHX_UPDATE, UPDATE_STREAM } from "./constants.js";
 import { patchElement } from "./dom_patch.js";
+import { leavesFormattingOpen } from "./formatting.js";
 import { elementsById } from "./ownership.js";
 import { renderRowHTML } from "./rendered.js";
 import { streamWork } from "./stream_rows.js";
@@ -103,9 +104,12 @@ export function planStream(container, { statics, before, after }) {
   const owner = dom.el.parentElement?.closest(`[${PHX_HOOK}],[${PHX_UPDATE}]`);
   if (dom.el.hasAttribute(PHX_HOOK) || (owner && container.contains(owner))) return null;
   const changed = /** @type {(Step & {row: unknown[]})[]} */ (steps.filter((step) => step.op !== "remove"));
-  const run = appendedRun(dom, statics, steps, changed);
+  const html = changed.map((step) => renderRowHTML(statics, step.row));
+  // A row leaving a `<b>` open changes what the parser makes of all the HTML after it.
+  if (html.some(leavesFormattingOpen)) return null;
+  const run = appendedRun(dom, steps, changed, html);
   if (run !== null) return { dom, after, fresh: new Map(), run };
-  const fresh = parseRows(dom, statics, changed);
+  const fresh = parseRows(dom, changed, html);
   return fresh && { dom, after, fresh, run: null };
 }
 
@@ -357,16 +361,16 @@ export function streamEnds(container, state) {
  * DOM id, with the stream's whitespace around it.
  *
  * @param {StreamDom} dom
- * @param {string[]} statics
  * @param {(Step & {row: unknown[]})[]} steps the inserts and updates
+ * @param {string[]} rowsHTML the HTML of each of them
  * @returns {Map<Step, Element> | null}
  */
-function parseRows(dom, statics, steps) {
+function parseRows(dom, steps, rowsHTML) {
   /** @type {Map<Step, Element>} */
   const fresh = new Map();
   if (steps.length === 0) return fresh;
   const template = dom.el.ownerDocument.createElement("template");
-  template.innerHTML = steps.map((step) => renderRowHTML(statics, step.row)).join(`<!--${ROW_BREAK}-->`);
+  template.innerHTML = rowsHTML.join(`<!--${ROW_BREAK}-->`);
   streamWork.parsed += steps.length;
   let index = 0;
   /** @type {Element | null} */
@@ -404,12 +408,12 @@ function parseRows(dom, statics, steps) {
  * between the anchor row and what follows it.
  *
  * @param {StreamDom} dom
- * @param {string[]} statics
  * @param {Step[]} steps all the batch's steps
  * @param {(Step & {row: unknown[]})[]} changed its inserts and updates
+ * @param {string[]} rowsHTML the HTML of each of them
  * @returns {AppendedRun | null}
  */
-function appendedRun(dom, statics, steps, changed) {
+function appendedRun(dom, steps, changed, rowsHTML) {
   const first = changed[0];
   const anchor = first?.op === "insert" ? first.after : null;
   if (anchor === null || !dom.byId.has(anchor)) return null;
@@ -425,7 +429,7 @@ function appendedRun(dom, statics, steps, changed) {
   for (const step of steps) if (step.op === "remove" && (step.id === anchor || ids.has(step.id))) return null;
   const doc = dom.el.ownerDocument;
   const template = doc.createElement("template");
-  const html = changed.map((step) => renderRowHTML(statics, step.row)).join("");
+  const html = rowsHTML.join("");
   template.innerHTML = html;
   const { lead, trail } = dom;
   const separator = trail + lead;

@@ -458,6 +458,25 @@ describe("a batch appended after the rows shown", () => {
     assert.ok(!view.$("#m-2").classList.contains("seen"));
   });
 
+  test("a batch with a row that leaves a <b> open is patched whole (the parser reopens it in the HTML after)", async () => {
+    const model = harness.model();
+    const view = harness.display(model);
+    const statics = ['\n<li id="', '">', "</li>"];
+    model.emit(message([...statics], { reset: false, deletes: [], inserts: [["o-0", -1, null, false]] }, "a", null, true));
+    await settle();
+    const start = { ...streamWork };
+    const inserts = /** @type {Insert[]} */ ([["o-1", -1, null, false], ["o-2", -1, null, false]]);
+    const change = message([...statics], { reset: false, deletes: [], inserts }, "b", null);
+    /** @type {any} */ (change).d[0].k[0][1] = "<b>open";
+    model.emit(change);
+    await settle();
+    assert.equal(streamWork.parsed - start.parsed, 0, "no row parsed by the stream patch");
+    assert.equal(streamWork.runs - start.runs, 0);
+    const fresh = harness.display(model);
+    assert.equal(view.html(), fresh.html());
+    assert.ok(view.html()?.includes("<b>open"));
+  });
+
   test("does not go in as one run when it prunes the row it goes after, or its own rows", async () => {
     const model = harness.model();
     const view = harness.display(model);

@@ -49,9 +49,10 @@ SEQUENCES = 2  # update sequences per drawn template
 BATCH = 300  # sequences per node process
 
 #: Keyed rows around a grammar body (``BODY``): each row one element with an id, so the
-#: view can patch rows in place and skip lists (except where the parser moves or drops it). ``ID`` is the row's id, also for plain
-#: tuple rows; the last wrapper leaves tuple rows without one, so their ids repeat (as does
-#: an edit that copies another row's id), which the DOM patch must survive too.
+#: view can patch rows in place and skip lists (unless the parser drops it: the last
+#: wrapper). ``ID`` is the row's id, also for plain tuple rows; the ``<p>`` wrapper leaves
+#: tuple rows without one, so their ids repeat (as does an edit that copies another row's
+#: id), which the DOM patch must survive too.
 _ID = "{{ r.id|default(r[0]) }}"
 ROW_WRAPPERS = (
     '<ul>{% for r in rows %}\n  <li id="row-ID">BODY</li>{% endfor %}\n</ul>',

@@ -1,0 +1,109 @@
+/**
+ * The HTML parser's formatting elements (`<b>`, `<a>`, `<i>`…), which it reopens.
+ *
+ * One left open is not closed for good by the end tag of an element around it: browsers'
+ * parsers reopen it at the next text after that, inside later elements too, so
+ * `<div><b>t</div><div id="r1">x</div>` parses as `<div><b>t</b></div><div id="r1"><b>x</b></div>`.
+ * A row's elements then depend on all the HTML before it, and a row kept on screen, or parsed
+ * alone, may not be what a full parse makes. The patches ask here whether some HTML leaves one
+ * open (`leavesFormattingOpen`), whether a row placeholder or list marker sits where one is
+ * open (`skipsInsideFormatting`), and whether a parse reopened one (`reopens`); each then takes
+ * the full render's path. Found in Chromium by `tests/e2e/test_differential_chromium.py`
+ * (happy-dom's parser reopens nothing).
+ */
+
+import { LIST_MARKER, SKIP_ATTRIBUTE } from "./constants.js";
+
+/** The HTML parser's formatting elements, `|`-separated; as a selector and as start tags. */
+const FORMATTING = "a|b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u";
+const FORMATTING_SELECTOR = FORMATTING.split("|").join(",");
+const FORMATTING_START = new RegExp(`<(?:${FORMATTING})(?=[\\s/>])`, "gi");
+
+/**
+ * The elements whose end forgets the formatting elements opened inside them (the parser's
+ * "markers"): a `<b>` left open in a table cell is not reopened after its `</td>`.
+ */
+const MARKERS = new Set(["td", "th", "caption", "applet", "marquee", "object", "template"]);
+
+/**
+ * What `formatting` reads in HTML: a row placeholder or a list marker (group 1; tried first,
+ * as a placeholder's own tag may be a formatting one), or a start or end tag (group 2 the
+ * `/` of an end tag) of a formatting or marker element (group 3 its name).
+ */
+const FORMATTING_OR_SKIP = new RegExp(
+  `(<[a-zA-Z][^\\s/>]* id="[^"]*" ${SKIP_ATTRIBUTE}></|<!--${LIST_MARKER})` +
+    `|<(/?)(${FORMATTING}|${[...MARKERS].join("|")})(?=[\\s/>])`,
+  "gi",
+);
+
+/**
+ * Whether parsing `html` made `target` hold more formatting elements than `html` starts.
+ *
+ * @param {string} html
+ * @param {Element} target
+ */
+export function reopens(html, target) {
+  const starts = html.match(FORMATTING_START)?.length ?? 0;
+  return starts > 0 && target.querySelectorAll(FORMATTING_SELECTOR).length > starts;
+}
+
+/**
+ * Whether `html` leaves a formatting element open (see `FORMATTING`): its start tags
+ * outnumber its end tags, an end tag without an open one counting for nothing, as in the
+ * parser, and those inside a table cell forgotten at its `</td>`. A row that does is not one
+ * self-contained element in the page, whatever it parses to alone. Errs on the safe side:
+ * where the parser closes one for good otherwise (an `<a>` in an `<a>`, a cell closed by
+ * `</tr>`), the row is only rendered in full.
+ *
+ * @param {string} html
+ */
+export function leavesFormattingOpen(html) {
+  return formatting(html).open;
+}
+
+/**
+ * Whether a row placeholder or list marker in `html` comes where a formatting element is
+ * open (counted as `leavesFormattingOpen` does): the parser would reopen it inside the rows
+ * there, which the elements kept on screen do not show.
+ *
+ * @param {string} html
+ */
+export function skipsInsideFormatting(html) {
+  return formatting(html).skipInside;
+}
+
+/**
+ * @param {string} html
+ * @returns {{open: boolean, skipInside: boolean}}
+ */
+function formatting(html) {
+  // Per marker element open (the outermost for the HTML itself): formatting elements open
+  // in it by name, and how many in all. An end tag closes one of the innermost only.
+  /** @type {{counts: Map<string, number>, open: number}[]} */
+  const scopes = [{ counts: new Map(), open: 0 }];
+  let open = 0;
+  for (const [, skip, end, name] of html.matchAll(FORMATTING_OR_SKIP)) {
+    if (skip !== undefined) {
+      if (open > 0) return { open: true, skipInside: true };
+      continue;
+    }
+    const tag = name.toLowerCase();
+    if (MARKERS.has(tag)) {
+      if (!end) scopes.push({ counts: new Map(), open: 0 });
+      else if (scopes.length > 1) open -= /** @type {{open: number}} */ (scopes.pop()).open;
+      continue;
+    }
+    const scope = scopes[scopes.length - 1];
+    const count = scope.counts.get(tag) ?? 0;
+    if (!end) {
+      scope.counts.set(tag, count + 1);
+      scope.open += 1;
+      open += 1;
+    } else if (count > 0) {
+      scope.counts.set(tag, count - 1);
+      scope.open -= 1;
+      open -= 1;
+    }
+  }
+  return { open: open > 0, skipInside: false };
+}
