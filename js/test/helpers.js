@@ -307,3 +307,17 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     assert.equal(model.listenerCount("msg:custom"), 0);
   });
 }
+
+/**
+ * The `innerHTML` accessor `el` inherits (tests wrap it to see or change what a copy parses).
+ *
+ * @param {Element} el
+ * @returns {PropertyDescriptor}
+ */
+export function innerHTMLOf(el) {
+  for (let proto = Object.getPrototypeOf(el); proto; proto = Object.getPrototypeOf(proto)) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, "innerHTML");
+    if (descriptor) return descriptor;
+  }
+  throw new Error("no innerHTML accessor on the element's prototype chain");
+}

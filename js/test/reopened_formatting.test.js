@@ -16,7 +16,7 @@ import { patch } from "../src/dom_patch.js";
 import { patchAroundLists } from "../src/list_skip.js";
 import { mergeDiff } from "../src/rendered.js";
 import { rowShape, RowSkipper } from "../src/row_skip.js";
-import { usePage } from "./helpers.js";
+import { innerHTMLOf, usePage } from "./helpers.js";
 
 const { document, fresh } = usePage();
 
@@ -65,19 +65,6 @@ function parsesAsChromium(html, chromium) {
   };
 }
 
-/**
- * The `innerHTML` accessor `el` inherits.
- *
- * @param {Element} el
- * @returns {PropertyDescriptor}
- */
-function innerHTMLOf(el) {
-  for (let proto = Object.getPrototypeOf(el); proto; proto = Object.getPrototypeOf(proto)) {
-    const descriptor = Object.getOwnPropertyDescriptor(proto, "innerHTML");
-    if (descriptor) return descriptor;
-  }
-  throw new Error("no innerHTML accessor");
-}
 
 describe("rows that leave a formatting element open", () => {
   /** @param {string} body a row's content, in `<div id="r1">…</div>` */

@@ -33,7 +33,7 @@ import { test } from "node:test";
 import { LIST_MARKER } from "../../src/constants.js";
 import { storeById } from "../../src/registry.js";
 import { WidgetHarness } from "../widget_harness.js";
-import { closeWindow, createWindow } from "../helpers.js";
+import { closeWindow, createWindow, innerHTMLOf } from "../helpers.js";
 
 /** @typedef {[unknown, string]} Step one kernel message and the page expected after it */
 /**
@@ -149,19 +149,6 @@ function traceView(container, id) {
   return trace;
 }
 
-/**
- * The `innerHTML` accessor `el` inherits.
- *
- * @param {Element} el
- * @returns {PropertyDescriptor}
- */
-function innerHTMLOf(el) {
-  for (let proto = Object.getPrototypeOf(el); proto; proto = Object.getPrototypeOf(proto)) {
-    const descriptor = Object.getOwnPropertyDescriptor(proto, "innerHTML");
-    if (descriptor) return descriptor;
-  }
-  throw new Error("no innerHTML accessor on the container's prototype chain");
-}
 
 /**
  * @param {Trace} trace
