@@ -2,7 +2,8 @@
  * The HTML parser's formatting elements (`<b>`, `<a>`, `<i>`…), which it reopens.
  *
  * One left open is not closed for good by the end tag of an element around it: browsers'
- * parsers reopen it at the next text after that, inside later elements too, so
+ * parsers keep it pending and reopen it wherever they next insert text or an element,
+ * inside later elements too, so
  * `<div><b>t</div><div id="r1">x</div>` parses as `<div><b>t</b></div><div id="r1"><b>x</b></div>`.
  * A row's elements then depend on all the HTML before it, and a row kept on screen, or parsed
  * alone, may not be what a full parse makes. The patches ask here whether some HTML leaves one
@@ -37,14 +38,40 @@ const FORMATTING_OR_SKIP = new RegExp(
 );
 
 /**
- * Whether parsing `html` made `target` hold more formatting elements than `html` starts.
+ * What in HTML holds no tag the parser makes an element of where it stands: comments (but
+ * list markers, which `formatting` reads), the text of raw-text elements, and the content of
+ * a `<template>` (a fragment apart, which the container's `querySelectorAll` does not see).
+ */
+const INERT = new RegExp(
+  `<!--(?!${LIST_MARKER})[\\s\\S]*?-->` +
+    "|<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|template)(?=[\\s/>])[\\s\\S]*?<\\/\\1\\s*>",
+  "gi",
+);
+
+/**
+ * `html` without what `INERT` matches: the tags the parser acts on.
+ *
+ * @param {string} html
+ */
+function markupOf(html) {
+  return html.replace(INERT, "");
+}
+
+/**
+ * Whether the page the HTML parser made of `html` (`target`) may hold formatting elements it
+ * reopened, or may reopen some in what is patched into it later: `html` leaves one open (the
+ * parser keeps it pending even where it made no copy yet, as above rows still empty), or
+ * `target` holds more of them than `html` starts. Errs on the safe side (a misnested
+ * `<b><p>x</b>y</p>` counts too): a container it holds for takes the full HTML.
  *
  * @param {string} html
  * @param {Element} target
  */
 export function reopens(html, target) {
-  const starts = html.match(FORMATTING_START)?.length ?? 0;
-  return starts > 0 && target.querySelectorAll(FORMATTING_SELECTOR).length > starts;
+  const markup = markupOf(html);
+  const starts = markup.match(FORMATTING_START)?.length ?? 0;
+  if (starts === 0) return false;
+  return formatting(markup).open || target.querySelectorAll(FORMATTING_SELECTOR).length > starts;
 }
 
 /**
@@ -58,7 +85,7 @@ export function reopens(html, target) {
  * @param {string} html
  */
 export function leavesFormattingOpen(html) {
-  return formatting(html).open;
+  return formatting(markupOf(html)).open;
 }
 
 /**
@@ -69,11 +96,11 @@ export function leavesFormattingOpen(html) {
  * @param {string} html
  */
 export function skipsInsideFormatting(html) {
-  return formatting(html).skipInside;
+  return formatting(markupOf(html)).skipInside;
 }
 
 /**
- * @param {string} html
+ * @param {string} html markup (see `markupOf`)
  * @returns {{open: boolean, skipInside: boolean}}
  */
 function formatting(html) {

@@ -310,3 +310,19 @@ def test_a_row_patched_in_place_below_an_open_formatting_element(
         {"head": Markup("<b>t"), "rows": _rows(3, r2=5)},
     ]
     _check_hand_written(page, bundle_url, ROWS_BELOW, states_)
+
+
+def test_rows_empty_below_a_pending_formatting_element(page: Page, bundle_url: str) -> None:
+    """Fixed: with the rows empty, the parser made no copy of the head's pending <b>, so the
+    page was not known to reopen one, and a row patched alone later lacked it. Also with a
+    <b> in a comment and in a template, which are no elements."""
+    source = (
+        "<!-- <b> --><template><b>x</b></template><div>{{ head }}</div><div>{% for r in rows %}"
+        '<div id="r{{ r.id }}">{% if r.score == 5 %}x{% endif %}</div>{% endfor %}</div>'
+    )
+    states_ = [
+        {"head": Markup("<b>t"), "rows": _rows(3)},
+        {"head": Markup("<b>t"), "rows": _rows(3, r2=5)},
+        {"head": Markup("<b>t"), "rows": _rows(3, r2=5, r3=5)},
+    ]
+    _check_hand_written(page, bundle_url, source, states_)
