@@ -78,6 +78,16 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
+def bundle_url() -> str:
+    """The built frontend bundle as a URL a blank page can import (the client under test)."""
+    from bench.browser_patch import BUNDLE, data_url
+
+    if not BUNDLE.exists():
+        pytest.fail(f"{BUNDLE.name} is not built: run `npm run build` in js/", pytrace=False)
+    return data_url(BUNDLE)
+
+
+@pytest.fixture(scope="session")
 def base_url() -> str | None:
     """No base URL: every test opens the server it started.
 

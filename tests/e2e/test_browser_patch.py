@@ -4,12 +4,10 @@ elements, and only what changed is parsed (counts and bytes, not times)."""
 
 from __future__ import annotations
 
-import base64
-
 import pytest
 from playwright.sync_api import Page
 
-from bench.browser_patch import BUNDLE, PAGE_SCRIPT, scenario_messages
+from bench.browser_patch import PAGE_SCRIPT, scenario_messages
 from bench.scenarios import SCENARIOS, TABLE_TEMPLATE
 
 TABLE_SCENARIOS = [name for name, scenario in SCENARIOS.items() if scenario[0] == TABLE_TEMPLATE]
@@ -40,13 +38,6 @@ APPLY_COUNTING_PARSES = """
 #: Tags every row element, so that a later check sees which ones were kept.
 TAG_ROWS = "() => { for (const tr of document.querySelectorAll('tbody tr')) tr.__kept = true; }"
 KEPT_ROWS = "() => [...document.querySelectorAll('tbody tr')].filter((tr) => tr.__kept).length"
-
-
-@pytest.fixture
-def bundle_url() -> str:
-    if not BUNDLE.exists():
-        pytest.fail(f"{BUNDLE.name} is not built: run `npm run build` in js/", pytrace=False)
-    return "data:text/javascript;base64," + base64.b64encode(BUNDLE.read_bytes()).decode()
 
 
 @pytest.mark.parametrize("name", TABLE_SCENARIOS)

@@ -40,7 +40,6 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 from playwright.sync_api import Page
 
-from bench.browser_patch import BUNDLE, data_url
 from tests._assign_updates import steps
 from tests._dom_oracle import kernel_messages
 from tests._jinja_grammar import GeneratedTemplate, _Builder, templates
@@ -181,14 +180,6 @@ def rows_in(draw: Callable[[st.SearchStrategy[Any]], Any], wrapper: str) -> Gene
 def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One folder for every generated file: names are content hashes, so they never clash."""
     return tmp_path_factory.mktemp("differential_chromium")
-
-
-@pytest.fixture(scope="module")
-def bundle_url() -> str:
-    """The built bundle as a URL a blank page can import (the client under test)."""
-    if not BUNDLE.exists():
-        pytest.fail(f"{BUNDLE.name} is not built: run `npm run build` in js/", pytrace=False)
-    return data_url(BUNDLE)
 
 
 def _patch_in_chromium(
