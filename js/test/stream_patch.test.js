@@ -7,10 +7,11 @@
  */
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { applyStream } from "../src/streams.js";
 import { StreamRows, streamWork } from "../src/stream_rows.js";
-import { captureErrors } from "./helpers.js";
+import { captureErrors, FIXTURES_DIR } from "./helpers.js";
 import { settle, useHarness } from "./widget_harness.js";
 
 const { window, harness } = useHarness();
@@ -123,6 +124,9 @@ describe("StreamRows", () => {
     assert.equal(rows.size, 5001);
   });
 });
+
+/** The row shapes of the random-shapes test (`tests/fixtures/row_shapes.json`). */
+const ROW_SHAPES = `${FIXTURES_DIR}../row_shapes.json`;
 
 const VIEW = ['<div><ul id="msgs" phx-update="stream">\n', '\n</ul><p id="n">', "</p></div>"];
 const ROW_WITH_SPACE = ['\n  <li id="', '" class="r">', "</li>\n"];
@@ -399,22 +403,11 @@ describe("a batch appended after the rows shown", () => {
     const errors = captureErrors(t);
     const rand = random(7);
     const pick = (/** @type {string[]} */ options) => options[Math.floor(rand() * options.length)];
-    const spaces = ["", "\n", "  ", "\n  ", " \n\t"];
-    // Rows of one element with its DOM id, and rows that are not (text or a comment beside
-    // the element, two elements, an element the list's parser moves or drops).
-    const bodies = [
-      ['<li id="', '">', "</li>"],
-      ['<li id="', '"><b>', "</b> text</li>"],
-      ['<li id="', '">', "</li><!-- c -->"],
-      ['x<li id="', '">', "</li>"],
-      ['<li id="', '">', '</li><li class="more">more</li>'],
-      ['<p id="', '">', "</p>"],
-      ['<li id="', '"><p>', "</li>"],
-      ['<tr id="', '"><td>', "</td></tr>"],
-    ];
+    // Shared with the same test in Chromium (tests/e2e/test_stream_shapes_chromium.py).
+    const { spaces, bodies } = JSON.parse(readFileSync(ROW_SHAPES, "utf8"));
     let runs = 0;
     for (let shape = 0; shape < 40; shape++) {
-      const body = pick(/** @type {string[]} */ (/** @type {unknown} */ (bodies)));
+      const body = /** @type {string[]} */ (bodies[Math.floor(rand() * bodies.length)]);
       const statics = [pick(spaces) + body[0], body[1], body[2] + pick(spaces)];
       const model = harness.model();
       const view = harness.display(model);

@@ -16,7 +16,9 @@ from scratch (the full render's HTML through Chromium's parser).
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page
@@ -26,20 +28,10 @@ BATCHES = 5
 
 #: The stream's container and a counter beside it.
 VIEW = ['<div><ul id="msgs" phx-update="stream">\n', '\n</ul><p id="n">', "</p></div>"]
-SPACES = ["", "\n", "  ", "\n  ", " \n\t"]
-#: A row around its DOM id (between the first two parts) and its text (between the last two).
-BODIES = [
-    ['<li id="', '">', "</li>"],
-    ['<li id="', '"><b>', "</b> text</li>"],
-    ['<li id="', '">', "</li><!-- c -->"],
-    ['x<li id="', '">', "</li>"],
-    ['<li id="', '">', '</li><li class="more">more</li>'],
-    ['<p id="', '">', "</p>"],
-    ['<li id="', '"><p>', "</li>"],
-    ['<tr id="', '"><td>', "</td></tr>"],
-    ['<li id="', '"><b>', "</li>"],
-    ['<li id="', '"><i>', "</i></li>"],
-]
+#: Row shapes, shared with the same test in happy-dom (js/test/stream_patch.test.js).
+ROW_SHAPES = json.loads((Path(__file__).parents[1] / "fixtures" / "row_shapes.json").read_text())
+SPACES: list[str] = ROW_SHAPES["spaces"]
+BODIES: list[list[str]] = ROW_SHAPES["bodies"]
 
 #: A fake widget model for one view's messages, the view, and a second view on demand.
 SETUP = """
