@@ -19,6 +19,8 @@ import { LIST_MARKER, SKIP_ATTRIBUTE } from "./constants.js";
 const FORMATTING = "a|b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u";
 const FORMATTING_SELECTOR = FORMATTING.split("|").join(",");
 const FORMATTING_START = new RegExp(`<(?:${FORMATTING})(?=[\\s/>])`, "gi");
+/** Whether HTML holds a formatting start tag at all (most rows hold none: one quick look). */
+const ANY_FORMATTING_START = new RegExp(FORMATTING_START.source, "i");
 
 /**
  * The elements whose end forgets the formatting elements opened inside them (the parser's
@@ -42,11 +44,13 @@ const FORMATTING_OR_SKIP = new RegExp(
  * list markers, which `formatting` reads), the text of raw-text elements, and the content of
  * a `<template>` (a fragment apart, which the container's `querySelectorAll` does not see).
  */
+const RAW = "script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|template";
 const INERT = new RegExp(
-  `<!--(?!${LIST_MARKER})[\\s\\S]*?-->` +
-    "|<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|template)(?=[\\s/>])[\\s\\S]*?<\\/\\1\\s*>",
+  `<!--(?!${LIST_MARKER})[\\s\\S]*?-->|<(${RAW})(?=[\\s/>])[\\s\\S]*?<\\/\\1\\s*>`,
   "gi",
 );
+/** Where `INERT` may match (most HTML, a stream's rows among it, holds none of it). */
+const MAY_BE_INERT = new RegExp(`<!--|<(?:${RAW})(?=[\\s/>])`, "i");
 
 /**
  * `html` without what `INERT` matches: the tags the parser acts on.
@@ -54,7 +58,7 @@ const INERT = new RegExp(
  * @param {string} html
  */
 function markupOf(html) {
-  return html.replace(INERT, "");
+  return MAY_BE_INERT.test(html) ? html.replace(INERT, "") : html;
 }
 
 /**
@@ -85,7 +89,7 @@ export function reopens(html, target) {
  * @param {string} html
  */
 export function leavesFormattingOpen(html) {
-  return formatting(markupOf(html)).open;
+  return ANY_FORMATTING_START.test(html) && formatting(markupOf(html)).open;
 }
 
 /**
@@ -96,7 +100,7 @@ export function leavesFormattingOpen(html) {
  * @param {string} html
  */
 export function skipsInsideFormatting(html) {
-  return formatting(markupOf(html)).skipInside;
+  return ANY_FORMATTING_START.test(html) && formatting(markupOf(html)).skipInside;
 }
 
 /**

@@ -105,10 +105,11 @@ export function planStream(container, { statics, before, after }) {
   if (dom.el.hasAttribute(PHX_HOOK) || (owner && container.contains(owner))) return null;
   const changed = /** @type {(Step & {row: unknown[]})[]} */ (steps.filter((step) => step.op !== "remove"));
   const html = changed.map((step) => renderRowHTML(statics, step.row));
-  // A row leaving a `<b>` open changes what the parser makes of all the HTML after it.
-  if (html.some(leavesFormattingOpen)) return null;
   const run = appendedRun(dom, steps, changed, html);
   if (run !== null) return { dom, after, fresh: new Map(), run };
+  // A row parsed on its own that leaves a `<b>` open: the parser would reopen it in all the
+  // HTML after it on the page (rows not parsed again among it).
+  if (html.some(leavesFormattingOpen)) return null;
   const fresh = parseRows(dom, changed, html);
   return fresh && { dom, after, fresh, run: null };
 }
@@ -427,9 +428,12 @@ function appendedRun(dom, steps, changed, rowsHTML) {
   }
   // A pruned row the run goes after or a new row pruned again: the steps in order do that.
   for (const step of steps) if (step.op === "remove" && (step.id === anchor || ids.has(step.id))) return null;
+  const html = rowsHTML.join("");
+  // Parsed together, the rows show the `<b>` one leaves open in those after it, as a full
+  // render does; only one still open after the last would reach the HTML after them.
+  if (leavesFormattingOpen(html)) return null;
   const doc = dom.el.ownerDocument;
   const template = doc.createElement("template");
-  const html = rowsHTML.join("");
   template.innerHTML = html;
   const { lead, trail } = dom;
   const separator = trail + lead;
