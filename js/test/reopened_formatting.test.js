@@ -1,8 +1,8 @@
 /**
  * Formatting elements the HTML parser reopens (`row_skip.js`, `dom_patch.js`, `list_skip.js`).
  *
- * A `<b>` left open is reopened by browsers' parsers at the next text after the element that
- * closed it, inside later rows too: `<div><b>t</div><div id="r1">x</div>` parses as
+ * A `<b>` left open is kept pending by browsers' parsers after the element that closed it and
+ * reopened wherever they next insert text or an element, inside later rows too: `<div><b>t</div><div id="r1">x</div>` parses as
  * `<div><b>t</b></div><div id="r1"><b>x</b></div>`. So a row's elements depend on the HTML
  * before it, and a row kept on screen, or parsed alone, may not be what a full parse makes.
  * Found by `tests/e2e/test_differential_chromium.py`. happy-dom's parser reopens nothing, so
@@ -66,7 +66,6 @@ function parsesAsChromium(html, chromium) {
     return copy;
   };
 }
-
 
 describe("rows that leave a formatting element open", () => {
   /** @param {string} body a row's content, in `<div id="r1">…</div>` */

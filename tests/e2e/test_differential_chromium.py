@@ -15,9 +15,10 @@ the full render. So here the same replays run through the built bundle in Chromi
   that browsers rewrite, each with grammar bodies in keyed rows; plus the grammar's own
   templates (loops without ids, so morphdom does the work);
 - hand-written sequences with a formatting element left open (``<b>`` closed by the end of
-  the element around it), which browsers reopen at the next text, inside later rows too:
-  what a row's element holds depends on the HTML before it, so a row patched alone or kept
-  on screen may differ from a fresh parse. happy-dom's parser reopens nothing.
+  the element around it), which browsers reopen wherever they next insert text or an
+  element, inside later rows too: what a row's element holds depends on the HTML before it,
+  so a row patched alone or kept on screen may differ from a fresh parse. happy-dom's parser
+  reopens nothing.
 
 All replays of a case run in one page, one fresh widget each. Idle callbacks (the view
 learns row shapes when idle) are queued and run on a fixed schedule, as the node oracle
@@ -240,8 +241,8 @@ def test_generated_sequences_patch_like_chromium_parses(
 
 
 # -- hand-written sequences: a formatting element left open ---------------------------------
-# A <b> that an element's end tag leaves open is reopened by the parser at the next text,
-# inside later rows too (`<div><b>t</div><div id="r1">x</div>` parses as
+# A <b> that an element's end tag leaves open is reopened by the parser at the next text or
+# element, inside later rows too (`<div><b>t</div><div id="r1">x</div>` parses as
 # `<div><b>t</b></div><div id="r1"><b>x</b></div>`): what a row's element holds depends on
 # all the HTML before it. happy-dom's parser reopens nothing, so only a browser shows this.
 
