@@ -58,7 +58,6 @@ from pathlib import Path
 from typing import Any
 
 import comm
-import traitlets
 from playwright.sync_api import Page, sync_playwright
 
 from bench._comm import RecordingComm
@@ -158,7 +157,9 @@ HAND = f"stream +{STREAM_BATCH} by hand"
 # The stream's page work written by hand in a bare anywidget: the baseline of its DOM change.
 HAND_FEED_CELL = f'''
 import html as _html
+
 import anywidget
+import traitlets
 
 class HandFeed(anywidget.AnyWidget):
     _esm = """
@@ -210,7 +211,7 @@ CELLS = [
     ECHO_CELL,
     IMPORTS + TABLE_VIEW + "\nLiveWidget(BigTable)\n",
     IMPORTS + FEED_VIEW + "\nLiveWidget(Feed)\n",
-    "import traitlets\n" + HAND_FEED_CELL + "\nHandFeed()\n",
+    HAND_FEED_CELL + "\nHandFeed()\n",
     f'for i in range(2, {COUNTERS} + 1):\n    display(LiveWidget(Counter, session={{"i": i}}))\n',
 ]
 
@@ -290,12 +291,7 @@ def in_process() -> Iterator[tuple[dict[str, Any], asyncio.AbstractEventLoop]]:
     comm.create_comm = lambda **kw: RecordingComm(**kw)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    names: dict[str, Any] = {
-        "LiveView": LiveView,
-        "LiveWidget": LiveWidget,
-        "Echo": Echo,
-        "traitlets": traitlets,
-    }
+    names: dict[str, Any] = {"LiveView": LiveView, "LiveWidget": LiveWidget, "Echo": Echo}
     for source in (COUNTER_VIEW, TABLE_VIEW, FEED_VIEW, HAND_FEED_CELL):
         exec(source, names)  # our own constant sources: the cells' classes, here
     try:
