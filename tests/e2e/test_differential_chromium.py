@@ -31,27 +31,24 @@ from __future__ import annotations
 
 import collections
 import os
-from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import strategies as st
 from markupsafe import Markup
 from playwright.sync_api import Page
 
 from tests._assign_updates import steps
 from tests._dom_oracle import kernel_messages
-from tests._jinja_grammar import GeneratedTemplate, _Builder, templates
+from tests._jinja_grammar import templates
 from tests.unit.test_differential import Replay, _no_cids
 from tests.unit.test_differential_dom import (
-    _ID,
     ROW_WRAPPERS,
     _collect,
     _retitled,
     _rows,
     _sequence,
+    keyed_templates,
 )
 
 EXAMPLES = int(os.environ.get("LIVEWIDGET_DIFFERENTIAL_CHROMIUM_EXAMPLES", "12"))
@@ -159,24 +156,6 @@ async (bundleUrl) => {
 """
 
 
-@st.composite
-def rows_in(draw: Callable[[st.SearchStrategy[Any]], Any], wrapper: str) -> GeneratedTemplate:
-    """``keyed_templates`` of the unit test with ``wrapper`` as the rows' wrapper: that one
-    draws from its own fixed list, and here each wrapper is a case of its own."""
-    builder = _Builder(draw)
-    prelude, scope = builder.macros()
-    # A head of scalars alone half the time, so that some updates change the rows alone
-    # and some the head alone: the two fast paths.
-    head = (
-        "<h1>{{ title }} {{ a }} {{ x }} {{ count }}</h1>"
-        if draw(st.booleans())
-        else builder.body(replace(scope, depth=1), 2)
-    )
-    body = builder.body(replace(scope, rows=("r",), loop="row", depth=1), 3)
-    source = prelude + head + wrapper.replace("ID", _ID).replace("BODY", body)
-    return GeneratedTemplate(source, tuple(sorted(builder.files.items())))
-
-
 @pytest.fixture(scope="module")
 def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One folder for every generated file: names are content hashes, so they never clash."""
@@ -224,7 +203,8 @@ def _replay_in_chromium(
 def test_keyed_rows_patch_like_chromium_parses(
     page: Page, bundle_url: str, template_dir: Path, wrapper: str
 ) -> None:
-    records = _collect(rows_in(WRAPPERS[wrapper]), template_dir, EXAMPLES, steps().map(_retitled))
+    strategy = keyed_templates(wrappers=(WRAPPERS[wrapper],))
+    records = _collect(strategy, template_dir, EXAMPLES, steps().map(_retitled))
     assert len(records) >= EXAMPLES, f"too few sequences to patch: {len(records)}"
     paths = _replay_in_chromium(page, bundle_url, records)
     if wrapper in FAST_WRAPPERS:  # the fast paths ran in the browser too, not only morphdom

@@ -74,8 +74,11 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @st.composite
-def keyed_templates(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedTemplate:
-    """Grammar output above a keyed loop whose rows hold a grammar body reading ``r``."""
+def keyed_templates(
+    draw: Callable[[st.SearchStrategy[Any]], Any], wrappers: tuple[str, ...] = ROW_WRAPPERS
+) -> GeneratedTemplate:
+    """Grammar output above a keyed loop whose rows hold a grammar body reading ``r``, in
+    one of ``wrappers``."""
     builder = _Builder(draw)
     prelude, scope = builder.macros()
     # Half the heads read a few scalars only, so that some updates change rows alone and
@@ -87,7 +90,7 @@ def keyed_templates(draw: Callable[[st.SearchStrategy[Any]], Any]) -> GeneratedT
         else builder.body(replace(scope, depth=1), 2)
     )
     body = builder.body(replace(scope, rows=("r",), loop="row", depth=1), 3)
-    wrapper = draw(st.sampled_from(ROW_WRAPPERS)).replace("ID", _ID)
+    wrapper = draw(st.sampled_from(wrappers)).replace("ID", _ID)
     source = prelude + head + wrapper.replace("BODY", body)
     return GeneratedTemplate(source, tuple(sorted(builder.files.items())))
 
