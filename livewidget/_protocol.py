@@ -8,6 +8,8 @@ Frontend → kernel (``model.send``)::
     {"k": "join"}                                    # a frontend model wants the full tree
     {"k": "join", "url": "/users/7"}                 # … at the route the page's URL names
     {"k": "join", "first": true}                     # … showing the state's first reply
+                                                     #   (sent before the page's first other
+                                                     #   message, or when the kernel asks)
     {"k": "event", "ref": 3, "type": "click",        # phx-click / a hook's pushEvent
      "event": "inc", "value": {"by": "5"}}
     {"k": "event", "ref": 4, "type": "form",         # phx-submit / phx-change
@@ -28,6 +30,7 @@ Kernel → frontend (``widget.send``)::
     {"d": DIFF, "ref": 3}        # merge a diff; "ref" echoes the event it answers
     {"ref": 4}                   # the event changed nothing visible
     {"err": {"message": "...", "traceback": "..."}, "ref": 5}   # show an error in the widget
+    {"join": true}               # the view changed before any page joined: join now
 
 and, beside "r" / "d" in the same message::
 
@@ -100,6 +103,9 @@ TITLE: Final = "t"
 REPLY: Final = "rep"
 NAVIGATION: Final = "nav"
 HOOKS: Final = "h"
+# The kernel asks a page that shows the state's first reply without having joined to join now:
+# the view changed since, and no page has joined to be sent the change.
+ASK_JOIN: Final = "join"
 
 # Keys of a rendered tree.
 STATICS: Final = "s"

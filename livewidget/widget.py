@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -15,6 +16,7 @@ import ipywidgets  # type: ignore[import-untyped]
 import traitlets
 
 from . import _frontend
+from . import _protocol as p
 from ._core.session import Routes, Session
 from ._kernel_owned import ClassKeys, KernelLayout, refuse_update, refused_update
 from ._live import kernel as _kernel
@@ -125,6 +127,9 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
     ) -> None:
         self._session: Session | None = None
         self._own_layout: Any = None
+        # Held while a state is read and sent, and while pages are asked to join: see
+        # _on_unjoined. (Reentrant: a state sent while one is being sent is in order too.)
+        self._state_lock = threading.RLock()
         # The parent header of the last message from the page (at first, the cell's that
         # made the widget): what livewidget sends carries it, so ipykernel keeps routing the
         # page's messages to the subshell they came by (see livewidget/_kernel.py).
@@ -145,6 +150,7 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
                 hooks=hooks,
                 on_state=self._on_state,
                 on_first=self._on_first,
+                on_unjoined=self._on_unjoined,
                 page_layout=page_layout,
             )
             # From a cell, wait (briefly) for the mount: the next line may read
@@ -192,7 +198,14 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
         start, self._start = getattr(self, "_start", None), None
         if start is not None:
             self._session = start()
-        super().open()
+        with self._state_lock:
+            super().open()
+
+    def send_state(self, key: str | list[str] | None = None) -> None:
+        """Send the state (or the traits named by ``key``) to the page, as ipywidgets does,
+        in order with the requests to join (see :meth:`_on_unjoined`)."""
+        with self._state_lock:
+            super().send_state(key)
 
     @property
     def view(self) -> LiveView:
@@ -319,6 +332,22 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
             return  # the comm_open about to be sent carries it
         # A mount slower than the cell's wait: the state follows the comm_open.
         _kernel.run_with_parent(self._parent, self.send_state, "_lw_first")
+
+    def _on_unjoined(self) -> None:
+        """The view changed before any page joined: ask the pages that show the first reply
+        of the state to join (``{"join": true}``), so they are sent the change.
+
+        In order with the state: a state read before the change (its first reply now stale)
+        is sent before this asks; one read after carries no first reply, and its page joins
+        by itself. Without a comm yet, the coming ``comm_open`` reads the changed view.
+        """
+        with self._state_lock:
+            if self.comm is None:
+                return
+            try:
+                _kernel.run_with_parent(self._parent, self.send, {p.ASK_JOIN: True})
+            except Exception:
+                logger.exception("livewidget: asking the page to join failed for %r", self)
 
     def _on_state(self, url: str, title: str | None) -> None:
         _kernel.run_with_parent(self._parent, self._set_state_traits, url, title)

@@ -22,10 +22,12 @@ const stores = new Map();
  * Hold the store of a model's widget, creating it (and so joining) when none exists.
  *
  * @param {AnyModel} model
+ * @param {{initializing?: boolean}} [options] `initializing`: called from anywidget's
+ *   `initialize`, as the model is made (a store made then may defer its join)
  * @returns {{store: WidgetStore, release: () => void}} `release` lets go (once); the last
  *   holder's release disposes of the store
  */
-export function acquireStore(model) {
+export function acquireStore(model, { initializing = false } = {}) {
   const id = model.get(TRAIT_ID);
   if (typeof id !== "string" || !id) {
     logError(`the widget's model has no "${TRAIT_ID}"; its views cannot share a store`);
@@ -34,7 +36,7 @@ export function acquireStore(model) {
   }
   let entry = stores.get(id);
   if (!entry) {
-    entry = { store: new WidgetStore(model, id), holders: 0 };
+    entry = { store: new WidgetStore(model, id, { deferJoin: initializing }), holders: 0 };
     stores.set(id, entry);
   }
   entry.holders += 1;

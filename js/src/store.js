@@ -80,8 +80,12 @@ export class WidgetStore {
   /**
    * @param {AnyModel} model
    * @param {string} id the widget's `_lw_id`
+   * @param {{deferJoin?: boolean}} [options] `deferJoin`: the store is made as the model is
+   *   (anywidget's `initialize`), so it has missed no message of the kernel: when the state
+   *   carries the first reply, its join can wait (see `Transport.defer`). A store made later
+   *   (by a view, after an earlier store let go) joins at once.
    */
-  constructor(model, id) {
+  constructor(model, id, { deferJoin = false } = {}) {
     /** The current tree, null until the first one arrives. @type {Tree | null} */
     this.tree = null;
     /** The widget's URL (path and query). @type {string | null} */
@@ -135,9 +139,20 @@ export class WidgetStore {
     /** @type {import("./transport.js").JsonObject} */
     const join = { [KIND]: JOIN };
     if (url !== null) join[URL] = url;
-    if (first !== null) join[JOIN_FIRST] = true;
-    this.transport.send(join);
-    if (first !== null) this.apply(first, first.extra ?? {}, true);
+    if (first === null) {
+      this.transport.send(join);
+    } else if (!deferJoin) {
+      this.transport.send({ ...join, [JOIN_FIRST]: true });
+      this.apply(first, first.extra ?? {}, true);
+    } else {
+      // The page is the state's first reply, as an ipywidgets view is its state. The join
+      // waits for the page's first message to the kernel, or for the kernel to ask for it
+      // (the view changed before any page joined): a widget nobody uses sends the kernel
+      // nothing, and Run All on a notebook of widgets queues no join behind its cells.
+      this.transport.defer({ ...join, [JOIN_FIRST]: true });
+      this.apply(first, first.extra ?? {}, true);
+      this.joinLoading();
+    }
   }
 
   /**

@@ -6,9 +6,13 @@
  * ref (a hook's pushEvent). Inbound, it checks the shape of every message before anything acts on it:
  * the kernel is trusted, but a message mangled on the way (or sent by another version of
  * the package) must not break the widget; such a message is logged and dropped.
+ *
+ * One message can be held back (`defer`): the join of a view drawn from the widget's state,
+ * sent before the next message, or when the kernel asks for it with `{"join": true}`.
  */
 
 import {
+  ASK_JOIN,
   DIFF,
   ERROR,
   ERROR_MESSAGE,
@@ -168,11 +172,17 @@ export class Transport {
     this.lastRef = 0;
     /** @private Who waits for the answer to which ref. @type {Map<number, OnAnswer>} */
     this.pending = new Map();
+    /** @private A message held back until the next one is sent, or the kernel asks for it. @type {JsonObject | null} */
+    this.deferred = null;
     /**
      * @private
      * @param {unknown} content
      */
     this.handler = (content) => {
+      if (isObject(content) && content[ASK_JOIN] === true && Object.keys(content).length === 1) {
+        this.flush();
+        return;
+      }
       const msg = parseInbound(content);
       if (!msg) return;
       try {
@@ -197,6 +207,7 @@ export class Transport {
    * @returns {number | null} the message's ref, or null for other messages
    */
   send(msg, onAnswer, buffers) {
+    this.flush();
     let ref = null;
     let out = msg;
     if (msg[KIND] === EVENT || msg[KIND] === NAV || msg[KIND] === UPLOAD) {
@@ -212,6 +223,25 @@ export class Transport {
       if (ref !== null) this.answer(ref, undefined, { message: String(error), traceback: "" });
     }
     return ref;
+  }
+
+  /**
+   * Hold `msg` back until the next message is sent (it goes first) or the kernel asks for
+   * it (`{"join": true}`): the join of a view that shows the state's first reply, so that a
+   * widget nobody uses costs the kernel no message.
+   *
+   * @param {JsonObject} msg
+   */
+  defer(msg) {
+    this.deferred = msg;
+  }
+
+  /** Send the message held back by `defer`, if it was not sent yet. */
+  flush() {
+    const msg = this.deferred;
+    if (msg === null) return;
+    this.deferred = null;
+    this.send(msg);
   }
 
   /**
@@ -255,5 +285,6 @@ export class Transport {
   close() {
     this.model.off(MSG_CUSTOM, this.handler);
     this.pending.clear();
+    this.deferred = null;
   }
 }

@@ -1,13 +1,16 @@
 /**
  * The first reply in the widget's state (`_lw_first`): a view draws it at once, as an
- * ipywidgets view draws its state, and still joins (`{"k": "join", "first": true}`); the
- * kernel's answer to that join may come without a tree, and ends the join all the same.
+ * ipywidgets view draws its state. Its join (`{"k": "join", "first": true}`) waits: it goes
+ * before the page's first message to the kernel, or when the kernel asks for it
+ * (`{"join": true}`: the view changed before any page joined). The kernel's answer to that
+ * join may come without a tree, and ends the join all the same.
  */
 
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { PAGE_LOADING_START, PAGE_LOADING_STOP } from "../src/page_loading.js";
-import { captureErrors } from "./helpers.js";
+import widget from "../src/index.js";
+import { captureErrors, FakeModel } from "./helpers.js";
 import { useHarness } from "./widget_harness.js";
 
 const { window, harness } = useHarness();
@@ -44,21 +47,72 @@ afterEach(() => {
 const count = (view) => view.$("#n").textContent;
 
 describe("the first reply in the widget's state", () => {
-  test("a view shows it before the join is answered, and joins saying so", () => {
+  test("a view shows it, and sends the kernel nothing while it is not used", () => {
     const model = harness.model({ _lw_first: FIRST });
     const view = harness.display(model);
     assert.equal(count(view), "3");
+    assert.deepEqual(model.sent, []);
+    assert.deepEqual(loads, ["start:initial", "stop:initial"], "the page is loaded: it shows the view");
+  });
+
+  test("asked by the kernel, it joins saying so, once", () => {
+    const model = harness.model({ _lw_first: FIRST });
+    const view = harness.display(model);
+    model.emit({ join: true });
+    model.emit({ join: true });
     assert.deepEqual(model.sent, [{ k: "join", first: true }]);
-    assert.deepEqual(loads, ["start:initial"], "the join's page load ended before its answer");
+    model.emit({ r: { ...TREE, 0: "7" }, h: {}, nav: NAV });
+    assert.equal(count(view), "7", "the answer's tree (the view moved) replaced the first");
+    assert.deepEqual(loads, ["start:initial", "stop:initial"], "the join's answer started no second page load");
+  });
+
+  test("a malformed request to join is logged and changes nothing", (t) => {
+    const errors = captureErrors(t);
+    const model = harness.model({ _lw_first: FIRST });
+    const view = harness.display(model);
+    for (const content of [{ join: 1 }, { join: "yes" }, { join: null }]) model.emit(content);
+    assert.deepEqual(model.sent, []);
+    assert.equal(count(view), "3");
+    assert.equal(errors.length, 3, "each malformed message is logged");
   });
 
   test("an answer without a tree ends the join; the next diff applies to the first tree", () => {
     const model = harness.model({ _lw_first: FIRST });
     const view = harness.display(model);
+    model.emit({ join: true });
     model.emit({ nav: NAV });
     assert.deepEqual(loads, ["start:initial", "stop:initial"]);
     model.emit({ d: { 0: "4" } });
     assert.equal(count(view), "4");
+  });
+
+  test("a diff for another page's join applies to the first tree, and the join still waits", () => {
+    const model = harness.model({ _lw_first: FIRST });
+    const view = harness.display(model);
+    model.emit({ d: { 0: "5" } });
+    assert.equal(count(view), "5");
+    view.$("#b").click();
+    assert.deepEqual(
+      model.sent.map((m) => [m.k, m.first]),
+      [
+        ["join", true],
+        ["event", undefined],
+      ],
+    );
+  });
+
+  test("a store made after the model (by a view, the loader's fallback) joins at once", () => {
+    const model = new FakeModel({ _lw_first: FIRST });
+    const el = document.createElement("div");
+    document.body.append(el);
+    const cleanup = widget.render({ model: model.proxy(), el });
+    try {
+      assert.equal(el.querySelector("#n")?.textContent, "3");
+      assert.deepEqual(model.sent, [{ k: "join", first: true }], "it may have missed a request to join");
+    } finally {
+      cleanup();
+      el.remove();
+    }
   });
 
   test("an answer with a tree (the page moved before the join) replaces the first", () => {
@@ -70,7 +124,7 @@ describe("the first reply in the widget's state", () => {
     assert.equal(count(view), "10");
   });
 
-  test("a click on the first tree goes out at once, after the join", () => {
+  test("a click on the first tree goes out at once, after the join it waited for", () => {
     const model = harness.model({ _lw_first: FIRST });
     const view = harness.display(model);
     view.$("#b").click();
@@ -85,6 +139,7 @@ describe("the first reply in the widget's state", () => {
     harness.display(model);
     const second = harness.display(model);
     assert.equal(count(second), "3");
+    model.emit({ join: true });
     assert.equal(model.sent.length, 1, "a second view joined again");
   });
 
@@ -92,6 +147,7 @@ describe("the first reply in the widget's state", () => {
     const model = harness.model({ _lw_first: { r: TREE, h: {}, nav: NAV } });
     const view = harness.display(model);
     assert.equal(count(view), "3");
+    model.emit({ join: true });
     assert.deepEqual(model.sent, [{ k: "join", first: true }]);
   });
 

@@ -59,6 +59,7 @@ class NavigationHost(Protocol):
     _pending_error: dict[str, Any] | None
 
     def _state_changed(self) -> None: ...
+    def _held_for_join(self, ref: int | None) -> bool: ...
     def _live_run(self, socket: Socket) -> Run: ...
 
 
@@ -125,7 +126,10 @@ class Navigator:
             reply = self._replies.diff_reply(tree)
             self.record(navigation.url, navigation.replace, self.mount_id)
         reply[p.NAVIGATION] = self.nav_state(navigation.replace)
-        self._replies.finish(reply, self._host.socket._take_events(), ref, None)
+        events = self._host.socket._take_events()
+        if self._host._held_for_join(ref):
+            return  # Python's navigate() before any page joined: the join sends the page
+        self._replies.finish(reply, events, ref, None)
 
     async def go(self, index: int, ref: int | None = None) -> None:
         """Move to history entry ``index``: a patch within the mount, else mount its view again."""
@@ -151,7 +155,10 @@ class Navigator:
             reply = self._renderer.full_reply()
         self._host._state_changed()
         reply[p.NAVIGATION] = self.nav_state(False)
-        self._replies.finish(reply, self._host.socket._take_events(), ref, None)
+        events = self._host.socket._take_events()
+        if self._host._held_for_join(ref):
+            return
+        self._replies.finish(reply, events, ref, None)
 
     async def patch(self, url: str) -> None:
         """Patch to ``url`` while joining; a failure is shown with the join's reply."""

@@ -53,6 +53,7 @@ logger = logging.getLogger("livewidget")
 
 OnState = Callable[[str, str | None], None]
 OnFirst = Callable[[], None]
+OnUnjoined = Callable[[], None]
 Routes = type[LiveView] | Mapping[str, type[LiveView]]
 
 
@@ -63,7 +64,8 @@ class Session:
     ``{"/": Home, "/users/:id": User}``. ``send`` is called on the event loop with each
     outbound message (a JSON-able dict); ``on_state(url, title)`` when the URL or title moves;
     ``on_first()`` once the first mount's reply is ready before any page joined
-    (:meth:`first_reply`).
+    (:meth:`first_reply`); ``on_unjoined()`` when the view changed before any page joined
+    while a page may be showing that first reply (the transport asks such pages to join).
     ``loop`` defaults to the running loop (the kernel's, in Jupyter). ``page_layout`` (template
     source, or a ``pathlib.Path`` of a file, holding ``{{ inner_content }}``) wraps every view
     in one diffed tree (:mod:`livewidget._core.layout`).
@@ -85,6 +87,7 @@ class Session:
         hooks: Mapping[str, str | Path] | None = None,
         on_state: OnState | None = None,
         on_first: OnFirst | None = None,
+        on_unjoined: OnUnjoined | None = None,
         pacer: Pacer | None = None,
         page_layout: str | Path | None = None,
     ) -> None:
@@ -93,8 +96,11 @@ class Session:
         self.history = History(url, mount=0)
         self._on_state = on_state
         self._on_first = on_first
+        self._on_unjoined = on_unjoined
         # The first mount's reply and its tree, until a page joins (see first_reply).
         self._first: tuple[Rendered, dict[str, Any]] | None = None
+        # Whether a state carried the first reply: a page may show it without having joined.
+        self._first_out = False
         self._view_hooks: dict[str, str] = {}
         self._loop = loop or current_loop()
         self._tree: Rendered | None = None
@@ -186,12 +192,17 @@ class Session:
         """The first mount's reply, while no page has joined and nothing has re-rendered.
 
         The widget carries it in its state (``_lw_first``), so a page draws the view at once,
-        as an ipywidgets view draws its state, instead of after its join's round trip. The
-        page still joins (``{"k": "join", "first": true}``), and is sent the tree only if it
-        moved meanwhile. None once a page joined: a reloaded page then joins for the tree.
+        as an ipywidgets view draws its state, instead of after its join's round trip. Such a
+        page joins (``{"k": "join", "first": true}``) only before its first other message, or
+        when the view changes before any page joined (it is asked to: see
+        :meth:`_held_for_join`); it is sent the tree only if it moved meanwhile. None once a
+        page joined or the tree moved: a page given None joins for the tree at once.
         """
         first = self._first
-        return first[1] if first is not None and first[0] is self._tree else None
+        if first is None or first[0] is not self._tree:
+            return None
+        self._first_out = True
+        return first[1]
 
     def _keep_first(self) -> None:
         if self._joined or self._closed or self._tree is None or self._pending_error is not None:
@@ -474,10 +485,26 @@ class Session:
             reply[p.NAVIGATION] = self._navigator.nav_state(navigation.replace)
         if ref is None and not reply and not events and not self.socket._title_changed:
             return  # handle_info changed nothing: nothing to send
-        if ref is None and not self._joined:
+        if self._held_for_join(ref):
             return  # a timer or broadcast before any page joined: the join sends the tree
         # A redirect's full reply was not part of the check: emit checks it.
         self._replies.finish(reply, events, ref, payload, checked=tree is not None)
+
+    def _held_for_join(self, ref: int | None) -> bool:
+        """Whether an update that answers no message waits for a page to join (none has):
+        the join's answer brings the whole tree, so nothing is sent now.
+
+        A page that shows the first reply from the widget's state joins only when it has
+        something to send, so it is asked to join now (``on_unjoined``), at every such
+        change until one joins: a request a page missed (sent while it was still making the
+        widget's model) is made again by the next change, as ipywidgets' next update of a
+        trait would bring it up to date.
+        """
+        if ref is not None or self._joined:
+            return False
+        if self._first_out and self._on_unjoined is not None:
+            self._on_unjoined()
+        return True
 
     def _state_changed(self) -> None:
         """The URL or title moved: tell the transport (it syncs them to its traits)."""

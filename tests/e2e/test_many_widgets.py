@@ -1,9 +1,12 @@
 """Many LiveWidgets on one page (issue #15): all show, the last answers a click, and the page
 imports the frontend bundle once, in Voilà and in JupyterLab; without the shared bundle model,
-the widgets fetch the bundle from their kernel and still work."""
+the widgets fetch the bundle from their kernel and still work. Widgets drawn from their state
+send the kernel nothing until used: the click's widget joins, then sends its event."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 from _jupyter import JupyterLab
@@ -34,6 +37,22 @@ def kernel_requests(page: Page) -> list[str]:
     return asked
 
 
+def sent_to_widgets(page: Page) -> list[str]:
+    """The kind (``"k"``) of each custom widget message the page sends its kernel (not
+    ipywidgets' own, such as a state request), as they go."""
+    kinds: list[str] = []
+
+    def on_frame(payload: str | bytes) -> None:
+        text = payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
+        custom = re.search(r'"method":\s*"custom"', text)
+        if custom and re.search(r'"msg_type":\s*"comm_msg"', text):
+            found = re.search(r'"content":\s*\{"k":\s*("\w+")', text)
+            kinds.append(json.loads(found.group(1)) if found else "?")
+
+    page.on("websocket", lambda ws: ws.on("framesent", on_frame))
+    return kinds
+
+
 def all_show_and_the_last_answers(page: Page, count: int) -> None:
     buttons = page.locator(".lw-root button.mw-inc")
     expect(buttons).to_have_count(count, timeout=60_000)
@@ -47,9 +66,11 @@ def all_show_and_the_last_answers(page: Page, count: int) -> None:
 def test_twenty_widgets_in_voila(voila, make_notebook, page: Page) -> None:
     notebook = make_notebook([f"COUNT = {COUNT}", COUNTERS, SHOW])
     asked = kernel_requests(page)
+    sent = sent_to_widgets(page)
     page.goto(voila(notebook))
     all_show_and_the_last_answers(page, COUNT)
     assert asked == []  # the bundle came from the shared model
+    assert sent == ["join", "event"]  # the clicked widget's join, then its click; no other
 
 
 def test_without_the_shared_model_the_widgets_ask_their_kernel(
@@ -67,6 +88,8 @@ def test_twenty_widgets_in_jupyterlab(
 ) -> None:
     notebook = make_notebook([f"COUNT = {COUNT}", COUNTERS, SHOW], name="many.ipynb")
     asked = kernel_requests(page)
+    sent = sent_to_widgets(page)
     jupyter_lab.open_notebook(page, notebook)
     all_show_and_the_last_answers(page, COUNT)
     assert asked == []
+    assert sent == ["join", "event"]

@@ -11,6 +11,7 @@ import pytest
 
 import livewidget.widget as widget_module
 from livewidget import LiveView, LiveWidget
+from livewidget._core.session import Session
 from livewidget._live import loop as _loop
 from tests.unit._waiting import TIMEOUT, wait_until
 
@@ -86,15 +87,95 @@ def test_a_join_showing_it_gets_no_tree_and_the_next_click_a_diff(make, loop):
     assert len(state_updates(widget)) == 1
 
 
-def test_a_page_that_moved_before_the_join_gets_the_whole_tree(make, loop):
+def test_a_page_that_moved_before_the_join_is_asked_to_join_and_gets_the_whole_tree(make, loop):
     widget = make(session={"start": 3})
     widget.assign(count=7)
     settle(loop)
+    assert widget.comm.custom() == [{"join": True}]  # no diff: no page joined to apply it
     assert first_of(widget) is None  # a page opening now must not show 3
     widget.comm.from_frontend({"k": "join", "first": True})
     settle(loop)
-    (reply,) = widget.comm.custom()
-    assert reply["r"]["0"] == "7"
+    asked, reply = widget.comm.custom()
+    assert asked == {"join": True} and reply["r"]["0"] == "7"
+
+
+def test_it_asks_at_every_change_until_a_page_joins_then_sends_diffs(make, loop):
+    widget = make(session={"start": 3})
+    for count in (4, 5):
+        widget.assign(count=count)
+        settle(loop)
+    widget.send_info("nothing")  # Counter's handle_info changes nothing: nothing to ask
+    settle(loop)
+    assert widget.comm.custom() == [{"join": True}] * 2  # a page that missed one gets the next
+    widget.comm.from_frontend({"k": "join", "first": True})
+    widget.assign(count=6)
+    settle(loop)
+    *_, joined, update = widget.comm.custom()
+    assert joined["r"]["0"] == "5"
+    assert update == {"d": {"0": "6", "1": "6"}}
+
+
+def test_a_view_no_page_was_given_asks_no_page(loop):
+    # The state never carried the first reply (no page displayed it): no page can show it.
+    asked: list[str] = []
+    sent: list[dict] = []
+    session = Session(Counter, send=sent.append, loop=loop, on_unjoined=lambda: asked.append("x"))
+    session.start()
+    settle(loop)
+    session.assign({"count": 9})
+    settle(loop)
+    assert (asked, sent) == ([], [])
+    assert session.first_reply() is None  # the tree moved: a page now joins by itself
+    session.close("done")
+
+
+def test_pythons_navigate_before_any_join_asks_and_the_join_brings_the_new_url(make, loop):
+    widget = make(Paged)
+    widget.navigate("/?page=2")
+    settle(loop)
+    assert widget.comm.custom() == [{"join": True}]
+    widget.comm.from_frontend({"k": "join", "first": True})
+    settle(loop)
+    _, reply = widget.comm.custom()
+    assert reply["r"]["0"] == "2" and reply["nav"]["url"] == "/?page=2"
+
+
+def test_a_request_to_join_waits_for_a_state_being_sent(make, loop):
+    # A state read before the view changed carries the stale first reply: the page must get
+    # it before it is asked to join, or it would show it and wait for a request it missed.
+    widget = make(session={"start": 3})
+    reading, release = threading.Event(), threading.Event()
+    get_state = widget.get_state
+
+    def slow_get_state(key=None):
+        state = get_state(key)
+        reading.set()
+        release.wait(TIMEOUT)
+        return state
+
+    widget.get_state = slow_get_state
+    sender = threading.Thread(target=widget.send_state)
+    sender.start()
+    assert reading.wait(TIMEOUT)
+    asker = threading.Thread(target=widget._on_unjoined)
+    asker.start()
+    asker.join(0.2)
+    assert asker.is_alive(), "it asked while the state was being sent"
+    release.set()
+    sender.join(TIMEOUT)
+    asker.join(TIMEOUT)
+    kinds = [
+        "ask" if m["data"].get("content") == {"join": True} else m["data"].get("method")
+        for m in widget.comm.published[-2:]
+    ]
+    assert kinds == ["update", "ask"]
+
+
+def test_without_a_comm_it_asks_nothing(make):
+    widget = make(session={"start": 3})
+    widget.close()
+    widget._on_unjoined()  # closed: the comm is gone; nothing raises, nothing is sent
+    assert widget.comm is None
 
 
 def test_a_reloaded_page_joins_without_it_and_gets_the_tree(make, loop):
@@ -119,6 +200,16 @@ def test_a_join_with_a_bad_first_flag_is_refused_and_changes_nothing(make, loop,
     widget.comm.from_frontend({"k": "join", "first": True})
     settle(loop)
     assert "r" not in widget.comm.custom()[-1]
+
+
+class Paged(LiveView):
+    template = "<p>{{ page }}</p>"
+
+    def mount(self, socket, session, params):
+        socket.assign(page="1")
+
+    def handle_params(self, params, url, socket):
+        socket.assign(page=params.get("page", "1"))
 
 
 class Broken(LiveView):
