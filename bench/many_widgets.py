@@ -1,6 +1,7 @@
 """Many widgets on one page: 50 Counter LiveWidgets against 50 ipywidgets Button + Label pairs.
 
     python -m bench.many_widgets [--count 50] [--rounds 3] [--envs voila,lab] [--one-cell]
+                                 [--against BUNDLE]
 
 For each environment (a standalone Voilà page, a JupyterLab notebook) and each page, one
 widget per cell (the LiveWidgets; the same LiveWidgets with the whole frontend bundle in
@@ -10,6 +11,8 @@ JupyterLab: ``livewidget-nosnapshot`` displays each view without its static snap
 (``livewidget._export``), ``livewidget-noupdate`` keeps the snapshot but never updates it at
 a cell's end; ``livewidget-nofirst`` leaves the first reply out of each widget's state, so
 each view shows "connecting…" until its join is answered (as before 2026-12-01).
+``--against BUNDLE`` adds ``livewidget-against``: the LiveWidgets with the frontend bundle
+read from BUNDLE (another build of ``js/``), to compare two builds in one run.
 
 - *shown*: seconds until every widget shows (Voilà: from the page's navigation, kernel start
   included; Lab: from "Run All Cells" in an opened notebook whose kernel is idle);
@@ -133,6 +136,23 @@ PAGES["livewidget-nofirst"] = (
     *PAGES["livewidget"][1:],
 )
 BASELINE = "ipywidgets"
+#: The page added by ``--against BUNDLE``: the same Counters, the frontend bundle read from BUNDLE.
+AGAINST = "livewidget-against"
+
+
+def add_against(bundle: Path) -> None:
+    """Add the :data:`AGAINST` page: its first cell makes the kernel serve ``bundle`` (another
+    build of ``js/``, e.g. an older commit's) as the frontend, before any widget exists."""
+    serve = f"""
+import livewidget._frontend as _lw_frontend
+_lw_bundle_text = {str(bundle)!r}
+_lw_static = _lw_frontend.static_text
+with open(_lw_bundle_text, encoding="utf-8") as _lw_file:
+    _lw_bundle_text = _lw_file.read()
+_lw_frontend.static_text = lambda name: _lw_bundle_text if name == "widget.js" else _lw_static(name)
+_lw_frontend.bundle_digest.cache_clear()
+"""
+    PAGES[AGAINST] = (serve + LIVEWIDGET_CELL, *PAGES["livewidget"][1:])
 
 
 #: The notebook's cells whose output holds no "+1" button: [index, prompt, output text].
@@ -244,9 +264,17 @@ def main() -> None:
     parser.add_argument(
         "--one-cell", action="store_true", help="show all widgets from one cell (Voila only)"
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help=f"another build of the frontend bundle (widget.js): adds the page {AGAINST}",
+    )
     args = parser.parse_args()
     ONE_CELL["value"] = args.one_cell
     envs, names = args.envs.split(","), args.pages.split(",")
+    if args.against is not None:
+        add_against(args.against.resolve())
+        names.append(AGAINST)
     if not set(envs) <= {"voila", "lab"} or not set(names) <= set(PAGES):
         parser.error(f"--envs takes voila and/or lab; --pages takes {', '.join(PAGES)}")
     if args.one_cell and "lab" in envs:

@@ -82,8 +82,8 @@ export class WidgetStore {
    * @param {string} id the widget's `_lw_id`
    * @param {{deferJoin?: boolean}} [options] `deferJoin`: the store is made as the model is
    *   (anywidget's `initialize`), so it has missed no message of the kernel: when the state
-   *   carries the first reply, its join can wait (see `Transport.defer`). A store made later
-   *   (by a view, after an earlier store let go) joins at once.
+   *   carries the first reply, its join can wait (see `Transport.defer`). A store made later,
+   *   by a view (the loader's fallback skips `initialize`), joins at once.
    */
   constructor(model, id, { deferJoin = false } = {}) {
     /** The current tree, null until the first one arrives. @type {Tree | null} */
