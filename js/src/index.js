@@ -3,10 +3,11 @@
  *
  * `initialize` runs once per frontend model: it gets the widget's store (by the `_lw_id`
  * trait), which shows the first reply of the widget's state or asks the kernel for the full
- * tree (`{"k": "join"}`), and keeps it up to date from then on. `render` runs once per displayed view: it builds the view inside
- * `el`, shows the current tree and binds the `phx-*` events, links and hooks, and marks the
- * notebook output area it shows in (`live_area.js`). Each returns its cleanup function; the
- * last one to run disposes of the store.
+ * tree (`{"k": "join"}`), and keeps it up to date from then on. `render` runs once per
+ * displayed view: it builds the view inside `el`, shows the current tree and binds the
+ * `phx-*` events, links and hooks, and marks the notebook output area it shows in
+ * (`live_area.js`). Each returns its cleanup function; the last one to run disposes of the
+ * store.
  */
 
 import { markLiveArea } from "./live_area.js";

@@ -54,6 +54,9 @@ logger = logging.getLogger("livewidget")
 OnState = Callable[[str, str | None], None]
 OnFirst = Callable[[], None]
 OnUnjoined = Callable[[], None]
+#: How many pushed events, at most, wait for a page showing the first reply to join (the
+#: oldest go first): a page that closed without joining must not make them pile up.
+MAX_EVENTS_BEFORE_JOIN = 1_000
 Routes = type[LiveView] | Mapping[str, type[LiveView]]
 
 
@@ -101,6 +104,8 @@ class Session:
         self._first: tuple[Rendered, dict[str, Any]] | None = None
         # Whether a state carried the first reply: a page may show it without having joined.
         self._first_out = False
+        # Events pushed since, before any page joined: the join's answer carries them.
+        self._events_before_join: list[list[Any]] = []
         self._view_hooks: dict[str, str] = {}
         self._loop = loop or current_loop()
         self._tree: Rendered | None = None
@@ -377,6 +382,9 @@ class Session:
             reply[p.TITLE] = self.socket.page_title
         if self._pending_error is not None:
             reply[p.ERROR] = self._pending_error
+        if self._events_before_join:
+            # Pushed while no page had joined, after a page was given the first reply.
+            reply[p.EVENTS], self._events_before_join = self._events_before_join, []
         self._replies.emit(reply, answer=True)  # a tree checked at its mount is not again
 
     async def _event(self, event: _messages.Event) -> None:
@@ -485,12 +493,12 @@ class Session:
             reply[p.NAVIGATION] = self._navigator.nav_state(navigation.replace)
         if ref is None and not reply and not events and not self.socket._title_changed:
             return  # handle_info changed nothing: nothing to send
-        if self._held_for_join(ref):
+        if self._held_for_join(ref, events):
             return  # a timer or broadcast before any page joined: the join sends the tree
         # A redirect's full reply was not part of the check: emit checks it.
         self._replies.finish(reply, events, ref, payload, checked=tree is not None)
 
-    def _held_for_join(self, ref: int | None) -> bool:
+    def _held_for_join(self, ref: int | None, events: list[list[Any]] | None = None) -> bool:
         """Whether an update that answers no message waits for a page to join (none has):
         the join's answer brings the whole tree, so nothing is sent now.
 
@@ -498,11 +506,17 @@ class Session:
         something to send, so it is asked to join now (``on_unjoined``), at every such
         change until one joins: a request a page missed (sent while it was still making the
         widget's model) is made again by the next change, as ipywidgets' next update of a
-        trait would bring it up to date.
+        trait would bring it up to date. The update's pushed ``events`` wait for that join
+        (at most :data:`MAX_EVENTS_BEFORE_JOIN`); with no such page, they are dropped, as
+        events pushed before a page joins are in Phoenix.
         """
         if ref is not None or self._joined:
             return False
         if self._first_out and self._on_unjoined is not None:
+            if events:
+                waiting = self._events_before_join
+                waiting.extend(events)
+                del waiting[:-MAX_EVENTS_BEFORE_JOIN]
             self._on_unjoined()
         return True
 

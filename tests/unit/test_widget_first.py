@@ -11,6 +11,7 @@ import pytest
 
 import livewidget.widget as widget_module
 from livewidget import LiveView, LiveWidget
+from livewidget._core import session as session_module
 from livewidget._core.session import Session
 from livewidget._live import loop as _loop
 from tests.unit._waiting import TIMEOUT, wait_until
@@ -113,6 +114,32 @@ def test_it_asks_at_every_change_until_a_page_joins_then_sends_diffs(make, loop)
     *_, joined, update = widget.comm.custom()
     assert joined["r"]["0"] == "5"
     assert update == {"d": {"0": "6", "1": "6"}}
+
+
+class Pusher(LiveView):
+    template = "<p>{{ n }}</p>"
+
+    def mount(self, socket, session, params):
+        socket.assign(n=0)
+
+    def handle_info(self, info, socket):
+        socket.push_event("ping", {"i": info})
+
+
+def test_events_pushed_before_any_join_come_with_the_joins_answer(make, loop, monkeypatch):
+    monkeypatch.setattr(session_module, "MAX_EVENTS_BEFORE_JOIN", 2)
+    widget = make(Pusher)
+    for i in range(3):
+        widget.send_info(i)
+    settle(loop)
+    assert widget.comm.custom() == [{"join": True}] * 3
+    widget.comm.from_frontend({"k": "join", "first": True})
+    widget.send_info(3)
+    settle(loop)
+    *_, joined, after = widget.comm.custom()
+    assert joined["e"] == [["ping", {"i": 1}], ["ping", {"i": 2}]]  # the oldest went first
+    assert joined["r"]["0"] == "0"  # a render since the first reply: the whole tree
+    assert after == {"e": [["ping", {"i": 3}]]}
 
 
 def test_a_view_no_page_was_given_asks_no_page(loop):
