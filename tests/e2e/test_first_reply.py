@@ -1,6 +1,7 @@
 """A view draws its first reply from the widget's state (``_lw_first``), before its join is
 answered, in a real Voilà and JupyterLab: it shows while livewidget's loop is still busy
-with work queued before the join, never shows "connecting…", and goes live after."""
+with work queued before the join, never shows "connecting…", and goes live after. A page not
+joined yet is asked to join when the view changes, and gets the events it pushed meanwhile."""
 
 from __future__ import annotations
 
@@ -66,3 +67,50 @@ def test_jupyterlab_draws_the_first_reply_before_the_join_is_answered(
     page.add_init_script(COUNT_PLACEHOLDERS)
     jupyter_lab.open_notebook(page, make_notebook([BUSY], name="first.ipynb"))
     shows_first_then_goes_live(page)
+
+
+# A view that pushes an event 2 s after its mount, without changing what it shows: the page,
+# drawn from the state and not joined, is asked to join and gets the event with the answer.
+PUSHER = """
+from IPython.display import display
+from livewidget import LiveView, LiveWidget
+
+class Pusher(LiveView):
+    template = "<p id='quiet'>quiet</p>"
+
+    def mount(self, socket, session, params):
+        socket.send_info_after(2, "ping")
+
+    def handle_info(self, info, socket):
+        socket.push_event("lw-ping", {"info": info})
+
+display(LiveWidget(Pusher))
+"""
+
+#: Every phx:lw-ping the page's window receives, recorded from before the page loads.
+RECORD_PINGS = """
+window.__lwPings = [];
+window.addEventListener("phx:lw-ping", (e) => window.__lwPings.push(e.detail));
+"""
+
+
+def gets_the_event_pushed_before_it_joined(page: Page) -> None:
+    expect(page.locator(".lw-root #quiet")).to_have_text("quiet", timeout=20_000)
+    page.wait_for_function("window.__lwPings.length > 0", timeout=20_000)
+    assert page.evaluate("window.__lwPings") == [{"info": "ping"}]
+
+
+def test_voila_delivers_an_event_pushed_before_the_page_joined(
+    voila, make_notebook, page: Page
+) -> None:
+    page.add_init_script(RECORD_PINGS)
+    page.goto(voila(make_notebook([PUSHER])))
+    gets_the_event_pushed_before_it_joined(page)
+
+
+def test_jupyterlab_delivers_an_event_pushed_before_the_page_joined(
+    jupyter_lab: JupyterLab, make_notebook, page: Page
+) -> None:
+    page.add_init_script(RECORD_PINGS)
+    jupyter_lab.open_notebook(page, make_notebook([PUSHER], name="pusher.ipynb"))
+    gets_the_event_pushed_before_it_joined(page)
