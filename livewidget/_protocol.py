@@ -9,7 +9,7 @@ Frontend → kernel (``model.send``)::
     {"k": "join", "url": "/users/7"}                 # … at the route the page's URL names
     {"k": "join", "first": true}                     # … showing the state's first reply
                                                      #   (sent before the page's first other
-                                                     #   message, or when the kernel asks)
+                                                     #   message)
     {"k": "event", "ref": 3, "type": "click",        # phx-click / a hook's pushEvent
      "event": "inc", "value": {"by": "5"}}
     {"k": "event", "ref": 4, "type": "form",         # phx-submit / phx-change
@@ -30,7 +30,8 @@ Kernel → frontend (``widget.send``)::
     {"d": DIFF, "ref": 3}        # merge a diff; "ref" echoes the event it answers
     {"ref": 4}                   # the event changed nothing visible
     {"err": {"message": "...", "traceback": "..."}, "ref": 5}   # show an error in the widget
-    {"join": true}               # the view changed before any page joined: join now
+    {"d": DIFF, "first": true}   # the view's first change before any page joined: a diff
+                                 # from the state's first reply, joining the pages showing it
 
 and, beside "r" / "d" in the same message::
 
@@ -103,9 +104,9 @@ TITLE: Final = "t"
 REPLY: Final = "rep"
 NAVIGATION: Final = "nav"
 HOOKS: Final = "h"
-# The kernel asks a page that shows the state's first reply without having joined to join now:
-# the view changed since, and no page has joined to be sent the change.
-ASK_JOIN: Final = "join"
+# Marks the view's first change before any page joined: its diff is from the first reply the
+# widget's state carried, and it joins the pages that show that reply without having joined.
+FROM_FIRST: Final = "first"
 
 # Keys of a rendered tree.
 STATICS: Final = "s"

@@ -16,7 +16,6 @@ import ipywidgets  # type: ignore[import-untyped]
 import traitlets
 
 from . import _frontend
-from . import _protocol as p
 from ._core.session import Routes, Session
 from ._kernel_owned import ClassKeys, KernelLayout, refuse_update, refused_update
 from ._live import kernel as _kernel
@@ -127,8 +126,8 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
     ) -> None:
         self._session: Session | None = None
         self._own_layout: Any = None
-        # Held while a state is read and sent, and while pages are asked to join: see
-        # _on_unjoined. (Reentrant: a state sent while one is being sent is in order too.)
+        # Held while a state is read and sent, and while a message is sent: a message sent
+        # after a state was read goes out after that state (see _send_message). Reentrant.
         self._state_lock = threading.RLock()
         # The parent header of the last message from the page (at first, the cell's that
         # made the widget): what livewidget sends carries it, so ipykernel keeps routing the
@@ -150,7 +149,7 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
                 hooks=hooks,
                 on_state=self._on_state,
                 on_first=self._on_first,
-                on_unjoined=self._on_unjoined,
+                on_first_gone=self._on_first_gone,
                 page_layout=page_layout,
             )
             # From a cell, wait (briefly) for the mount: the next line may read
@@ -203,7 +202,7 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
 
     def send_state(self, key: str | list[str] | None = None) -> None:
         """Send the state (or the traits named by ``key``) to the page, as ipywidgets does,
-        in order with the requests to join (see :meth:`_on_unjoined`)."""
+        in order with the widget's messages (see :meth:`_send_message`)."""
         with self._state_lock:
             super().send_state(key)
 
@@ -333,21 +332,11 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
         # A mount slower than the cell's wait: the state follows the comm_open.
         _kernel.run_with_parent(self._parent, self.send_state, "_lw_first")
 
-    def _on_unjoined(self) -> None:
-        """The view changed before any page joined: ask the pages that show the first reply
-        of the state to join (``{"join": true}``), so they are sent the change.
-
-        In order with the state: a state read before the change (its first reply now stale)
-        is sent before this asks; one read after carries no first reply, and its page joins
-        by itself. Without a comm yet, the coming ``comm_open`` reads the changed view.
-        """
-        with self._state_lock:
-            if self.comm is None:
-                return
-            try:
-                _kernel.run_with_parent(self._parent, self.send, {p.ASK_JOIN: True})
-            except Exception:
-                logger.exception("livewidget: asking the page to join failed for %r", self)
+    def _on_first_gone(self) -> None:
+        # The state's first reply is no longer the page: a model made from the state later
+        # (a reloaded page, a frontend that replays it) must join instead of showing it.
+        if self.comm is not None:
+            _kernel.run_with_parent(self._parent, self.send_state, "_lw_first")
 
     def _on_state(self, url: str, title: str | None) -> None:
         _kernel.run_with_parent(self._parent, self._set_state_traits, url, title)
@@ -358,6 +347,9 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
             self.title = title
 
     def _send_message(self, message: dict[str, Any]) -> None:
-        if self.comm is None:
-            raise ClosedError("the widget's comm is closed; display a new LiveWidget")
-        _kernel.run_with_parent(self._parent, self.send, message)
+        # After any state being read and sent: a state that carried the first reply reaches
+        # the page before the diff from it (the view's first change, see Session).
+        with self._state_lock:
+            if self.comm is None:
+                raise ClosedError("the widget's comm is closed; display a new LiveWidget")
+            _kernel.run_with_parent(self._parent, self.send, message)

@@ -9,8 +9,7 @@
  *     {"k": "join"}                                  a frontend model wants the full tree
  *     {"k": "join", "url": "/users/7"}               … at the route the page's URL names
  *     {"k": "join", "first": true}                   … showing the state's first reply (sent
- *                                                    before the page's first other message,
- *                                                    or when the kernel asks for it)
+ *                                                    before the page's first other message)
  *     {"k": "event", "ref": 3, "type": "click",      phx-click / a hook's pushEvent
  *      "event": "inc", "value": {"by": "5"}}
  *     {"k": "event", "ref": 4, "type": "form",       phx-submit / phx-change
@@ -27,7 +26,9 @@
  *     {"d": DIFF, "ref": 3}                          merge a diff
  *     {"ref": 4}                                     the event changed nothing visible
  *     {"err": {"message": "...", "traceback": "..."}, "ref": 5}
- *     {"join": true}                                 the view changed before any page joined: join now
+ *     {"d": DIFF, "first": true}                     the view's first change before any page joined:
+ *                                                    a diff from the state's first reply, joining
+ *                                                    the pages that show it
  *
  * and beside "r" / "d": "e" pushed events, "t" title, "rep" a hook's reply, "nav" the URL.
  *
@@ -87,9 +88,9 @@ export const TITLE = "t";
 export const REPLY = "rep";
 export const NAVIGATION = "nav";
 export const HOOKS = "h";
-/** The kernel asks a page that shows the state's first reply without having joined to join
- * now: the view changed since, and no page has joined to be sent the change. */
-export const ASK_JOIN = "join";
+/** Marks the view's first change before any page joined: its diff is from the first reply
+ * the widget's state carried, and it joins the pages that show that reply without having joined. */
+export const FROM_FIRST = "first";
 
 /** Keys of a rendered tree: statics. */
 export const STATICS = "s";

@@ -31,6 +31,7 @@
 import {
   COMM_LIVE_UPDATE,
   EVENTS,
+  FROM_FIRST,
   HOOKS,
   JOIN,
   JOIN_FIRST,
@@ -146,9 +147,9 @@ export class WidgetStore {
       this.apply(first, first.extra ?? {}, true);
     } else {
       // The page is the state's first reply, as an ipywidgets view is its state. The join
-      // waits for the page's first message to the kernel, or for the kernel to ask for it
-      // (the view changed before any page joined): a widget nobody uses sends the kernel
-      // nothing, and Run All on a notebook of widgets queues no join behind its cells.
+      // waits for the page's first message to the kernel (the view's first change before
+      // any page joined joins this page: see `receive`): a widget nobody uses sends the
+      // kernel nothing, and Run All on a notebook of widgets queues no join behind its cells.
       this.transport.defer({ ...join, [JOIN_FIRST]: true });
       this.apply(first, first.extra ?? {}, true);
       this.joinLoading();
@@ -266,8 +267,20 @@ export class WidgetStore {
    */
   receive(msg) {
     const extra = msg.extra ?? {};
-    // Nothing comes before the join's answer: the kernel sends a page nothing until it joined.
-    const joined = this.joining && msg.ref === undefined && (msg.tree !== undefined || this.showsFirst);
+    const fromFirst = extra[FROM_FIRST] === true && this.transport.deferring;
+    if (this.joining && this.showsFirst && msg.diff !== undefined && !fromFirst) {
+      // A diff before this page's join was answered, from a tree it may not show: its first
+      // reply may be stale (a state replayed after a page joined), or its join went out (the
+      // answer brings the whole tree). The join goes out now, if it waited.
+      this.transport.flush();
+      return;
+    }
+    // The join's answer: a tree; for a page showing the state's first reply, also the answer
+    // to a join showing it (the navigation alone: the first reply is current), or the view's
+    // first change (its diff from the first reply), which joins the pages whose join waits.
+    const answersFirst = fromFirst || (msg.diff === undefined && NAVIGATION in extra);
+    const joined = this.joining && msg.ref === undefined && (msg.tree !== undefined || (this.showsFirst && answersFirst));
+    if (joined) this.transport.cancelDeferred();
     // A view was mounted (its hook sources come with it): Phoenix's "initial" page load around
     // it, inside a "redirect" one when the kernel redirected on its own (an event's answer).
     const stops = [];

@@ -8,11 +8,11 @@
  * the package) must not break the widget; such a message is logged and dropped.
  *
  * One message can be held back (`defer`): the join of a view drawn from the widget's state,
- * sent before the next message, or when the kernel asks for it with `{"join": true}`.
+ * sent before the next message (or when the store needs the whole tree), or dropped once the
+ * kernel's messages show the page is current (`cancelDeferred`).
  */
 
 import {
-  ASK_JOIN,
   DIFF,
   ERROR,
   ERROR_MESSAGE,
@@ -24,6 +24,7 @@ import {
   EVENT_NAME,
   EVENT_TYPE,
   EVENT_VALUE,
+  FROM_FIRST,
   KIND,
   MSG_CUSTOM,
   NAV,
@@ -77,7 +78,7 @@ import { isObject, isTree } from "./rendered.js";
  */
 
 /** Keys passed through unchecked, for the modules that act on them. */
-const EXTRA_KEYS = [EVENTS, TITLE, REPLY, NAVIGATION, HOOKS];
+const EXTRA_KEYS = [EVENTS, TITLE, REPLY, NAVIGATION, HOOKS, FROM_FIRST];
 
 /**
  * Check an inbound message's shape; log and return null when it is malformed.
@@ -179,10 +180,6 @@ export class Transport {
      * @param {unknown} content
      */
     this.handler = (content) => {
-      if (isObject(content) && content[ASK_JOIN] === true && Object.keys(content).length === 1) {
-        this.flush();
-        return;
-      }
       const msg = parseInbound(content);
       if (!msg) return;
       try {
@@ -226,14 +223,24 @@ export class Transport {
   }
 
   /**
-   * Hold `msg` back until the next message is sent (it goes first) or the kernel asks for
-   * it (`{"join": true}`): the join of a view that shows the state's first reply, so that a
-   * widget nobody uses costs the kernel no message.
+   * Hold `msg` back until the next message is sent (it goes first) or `flush` is called:
+   * the join of a view that shows the state's first reply, so that a widget nobody uses
+   * costs the kernel no message.
    *
    * @param {JsonObject} msg
    */
   defer(msg) {
     this.deferred = msg;
+  }
+
+  /** Whether a message is held back by `defer`. */
+  get deferring() {
+    return this.deferred !== null;
+  }
+
+  /** Forget the message held back by `defer`: it is not needed any more. */
+  cancelDeferred() {
+    this.deferred = null;
   }
 
   /** Send the message held back by `defer`, if it was not sent yet. */

@@ -1,9 +1,10 @@
 /**
  * The first reply in the widget's state (`_lw_first`): a view draws it at once, as an
  * ipywidgets view draws its state. Its join (`{"k": "join", "first": true}`) waits: it goes
- * before the page's first message to the kernel, or when the kernel asks for it
- * (`{"join": true}`: the view changed before any page joined). The kernel's answer to that
- * join may come without a tree, and ends the join all the same.
+ * before the page's first message to the kernel. The view's first change before any page
+ * joined comes as a diff from the first reply, marked `"first"`, and joins such a page; any
+ * other diff before the join's answer is not applied (the join goes out for the whole tree).
+ * The kernel's answer to a join may come without a tree, and ends the join all the same.
  */
 
 import assert from "node:assert/strict";
@@ -55,50 +56,63 @@ describe("the first reply in the widget's state", () => {
     assert.deepEqual(loads, ["start:initial", "stop:initial"], "the page is loaded: it shows the view");
   });
 
-  test("asked by the kernel, it joins saying so, once", () => {
+  test("the view's first change (a diff marked first) applies to it and joins: no join goes out", () => {
     const model = harness.model({ _lw_first: FIRST });
     const view = harness.display(model);
-    model.emit({ join: true });
-    model.emit({ join: true });
-    assert.deepEqual(model.sent, [{ k: "join", first: true }]);
-    model.emit({ r: { ...TREE, 0: "7" }, h: {}, nav: NAV });
-    assert.equal(count(view), "7", "the answer's tree (the view moved) replaced the first");
-    assert.deepEqual(loads, ["start:initial", "stop:initial"], "the join's answer started no second page load");
-  });
-
-  test("a malformed request to join is logged and changes nothing", (t) => {
-    const errors = captureErrors(t);
-    const model = harness.model({ _lw_first: FIRST });
-    const view = harness.display(model);
-    for (const content of [{ join: 1 }, { join: "yes" }, { join: null }]) model.emit(content);
-    assert.deepEqual(model.sent, []);
-    assert.equal(count(view), "3");
-    assert.equal(errors.length, 3, "each malformed message is logged");
-  });
-
-  test("an answer without a tree ends the join; the next diff applies to the first tree", () => {
-    const model = harness.model({ _lw_first: FIRST });
-    const view = harness.display(model);
-    model.emit({ join: true });
-    model.emit({ nav: NAV });
-    assert.deepEqual(loads, ["start:initial", "stop:initial"]);
-    model.emit({ d: { 0: "4" } });
+    model.emit({ d: { 0: "4" }, first: true });
     assert.equal(count(view), "4");
-  });
-
-  test("a diff for another page's join applies to the first tree, and the join still waits", () => {
-    const model = harness.model({ _lw_first: FIRST });
-    const view = harness.display(model);
     model.emit({ d: { 0: "5" } });
     assert.equal(count(view), "5");
     view.$("#b").click();
     assert.deepEqual(
-      model.sent.map((m) => [m.k, m.first]),
-      [
-        ["join", true],
-        ["event", undefined],
-      ],
+      model.sent.map((m) => m.k),
+      ["event"],
+      "joined by the change: the click goes alone",
     );
+    assert.deepEqual(loads, ["start:initial", "stop:initial"], "no second page load");
+  });
+
+  test("a diff not from the first reply is not applied: the join goes out for the whole tree", () => {
+    // A state replayed after a page joined elsewhere carries a stale first reply.
+    const model = harness.model({ _lw_first: FIRST });
+    const view = harness.display(model);
+    for (const message of [{ d: { 0: "8" } }, { d: { 0: "9" }, ref: 4 }]) model.emit(message);
+    assert.equal(count(view), "3");
+    assert.deepEqual(model.sent, [{ k: "join", first: true }], "one join");
+    model.emit({ d: { 0: "10" }, first: true });
+    assert.equal(count(view), "3", "its join went out: a diff marked first no longer joins it");
+    model.emit({ r: { ...TREE, 0: "11" }, h: {}, nav: NAV });
+    assert.equal(count(view), "11");
+    model.emit({ d: { 0: "12" } });
+    assert.equal(count(view), "12");
+  });
+
+  test("an answer without a tree (another page's join showing it) ends the wait: no join goes out", () => {
+    const model = harness.model({ _lw_first: FIRST });
+    const view = harness.display(model);
+    model.emit({ nav: NAV });
+    model.emit({ d: { 0: "4" } });
+    assert.equal(count(view), "4");
+    view.$("#b").click();
+    assert.deepEqual(
+      model.sent.map((m) => m.k),
+      ["event"],
+    );
+  });
+
+  test("an error alone, or a reply to another page's event, leaves its join waiting", () => {
+    const model = harness.model({ _lw_first: FIRST });
+    const view = harness.display(model);
+    model.emit({ err: { message: "handle_info failed" } });
+    model.emit({ ref: 9 });
+    assert.equal(count(view), "3");
+    view.$("#b").click();
+    assert.deepEqual(
+      model.sent.map((m) => m.k),
+      ["join", "event"],
+    );
+    model.emit({ nav: NAV });
+    assert.deepEqual(loads, ["start:initial", "stop:initial"], "the join's answer started no page load");
   });
 
   test("a store made after the model (by a view, the loader's fallback) joins at once", () => {
@@ -108,7 +122,7 @@ describe("the first reply in the widget's state", () => {
     const cleanup = widget.render({ model: model.proxy(), el });
     try {
       assert.equal(el.querySelector("#n")?.textContent, "3");
-      assert.deepEqual(model.sent, [{ k: "join", first: true }], "it may have missed a request to join");
+      assert.deepEqual(model.sent, [{ k: "join", first: true }], "it may have missed the view's first change");
     } finally {
       cleanup();
       el.remove();
@@ -139,16 +153,20 @@ describe("the first reply in the widget's state", () => {
     harness.display(model);
     const second = harness.display(model);
     assert.equal(count(second), "3");
-    model.emit({ join: true });
-    assert.equal(model.sent.length, 1, "a second view joined again");
+    second.$("#b").click();
+    assert.deepEqual(
+      model.sent.map((m) => m.k),
+      ["join", "event"],
+      "a second view joined again",
+    );
   });
 
   test("the first reply as a plain object (a host without binary buffers) is read too", () => {
     const model = harness.model({ _lw_first: { r: TREE, h: {}, nav: NAV } });
     const view = harness.display(model);
     assert.equal(count(view), "3");
-    model.emit({ join: true });
-    assert.deepEqual(model.sent, [{ k: "join", first: true }]);
+    view.$("#b").click();
+    assert.deepEqual(model.sent[0], { k: "join", first: true });
   });
 
   test("no first reply, or a malformed one: a plain join, and nothing shown until its answer", (t) => {

@@ -59,7 +59,7 @@ class NavigationHost(Protocol):
     _pending_error: dict[str, Any] | None
 
     def _state_changed(self) -> None: ...
-    def _held_for_join(self, ref: int | None, events: list[list[Any]]) -> bool: ...
+    def _unjoined_update(self, ref: int | None, reply: dict[str, Any]) -> bool: ...
     def _live_run(self, socket: Socket) -> Run: ...
 
 
@@ -127,8 +127,8 @@ class Navigator:
             self.record(navigation.url, navigation.replace, self.mount_id)
         reply[p.NAVIGATION] = self.nav_state(navigation.replace)
         events = self._host.socket._take_events()
-        if self._host._held_for_join(ref, events):
-            return  # Python's navigate() before any page joined: the join sends the page
+        if self._host._unjoined_update(ref, reply):
+            return  # Python's navigate() before any page could apply it
         self._replies.finish(reply, events, ref, None)
 
     async def go(self, index: int, ref: int | None = None) -> None:
@@ -156,7 +156,7 @@ class Navigator:
         self._host._state_changed()
         reply[p.NAVIGATION] = self.nav_state(False)
         events = self._host.socket._take_events()
-        if self._host._held_for_join(ref, events):
+        if self._host._unjoined_update(ref, reply):
             return
         self._replies.finish(reply, events, ref, None)
 

@@ -53,10 +53,7 @@ logger = logging.getLogger("livewidget")
 
 OnState = Callable[[str, str | None], None]
 OnFirst = Callable[[], None]
-OnUnjoined = Callable[[], None]
-#: How many pushed events, at most, wait for a page showing the first reply to join (the
-#: oldest go first): a page that closed without joining must not make them pile up.
-MAX_EVENTS_BEFORE_JOIN = 1_000
+OnFirstGone = Callable[[], None]
 Routes = type[LiveView] | Mapping[str, type[LiveView]]
 
 
@@ -67,8 +64,8 @@ class Session:
     ``{"/": Home, "/users/:id": User}``. ``send`` is called on the event loop with each
     outbound message (a JSON-able dict); ``on_state(url, title)`` when the URL or title moves;
     ``on_first()`` once the first mount's reply is ready before any page joined
-    (:meth:`first_reply`); ``on_unjoined()`` when the view changed before any page joined
-    while a page may be showing that first reply (the transport asks such pages to join).
+    (:meth:`first_reply`); ``on_first_gone()`` once a state carried that first reply and it
+    is no longer the page (the transport's state then says so).
     ``loop`` defaults to the running loop (the kernel's, in Jupyter). ``page_layout`` (template
     source, or a ``pathlib.Path`` of a file, holding ``{{ inner_content }}``) wraps every view
     in one diffed tree (:mod:`livewidget._core.layout`).
@@ -90,7 +87,7 @@ class Session:
         hooks: Mapping[str, str | Path] | None = None,
         on_state: OnState | None = None,
         on_first: OnFirst | None = None,
-        on_unjoined: OnUnjoined | None = None,
+        on_first_gone: OnFirstGone | None = None,
         pacer: Pacer | None = None,
         page_layout: str | Path | None = None,
     ) -> None:
@@ -99,13 +96,11 @@ class Session:
         self.history = History(url, mount=0)
         self._on_state = on_state
         self._on_first = on_first
-        self._on_unjoined = on_unjoined
+        self._on_first_gone = on_first_gone
         # The first mount's reply and its tree, until a page joins (see first_reply).
         self._first: tuple[Rendered, dict[str, Any]] | None = None
         # Whether a state carried the first reply: a page may show it without having joined.
         self._first_out = False
-        # Events pushed since, before any page joined: the join's answer carries them.
-        self._events_before_join: list[list[Any]] = []
         self._view_hooks: dict[str, str] = {}
         self._loop = loop or current_loop()
         self._tree: Rendered | None = None
@@ -198,16 +193,25 @@ class Session:
 
         The widget carries it in its state (``_lw_first``), so a page draws the view at once,
         as an ipywidgets view draws its state, instead of after its join's round trip. Such a
-        page joins (``{"k": "join", "first": true}``) only before its first other message, or
-        when the view changes before any page joined (it is asked to: see
-        :meth:`_held_for_join`); it is sent the tree only if it moved meanwhile. None once a
-        page joined or the tree moved: a page given None joins for the tree at once.
+        page joins (``{"k": "join", "first": true}``) only before its first other message; if
+        the view changes before any page joined, that change joins the pages showing this
+        reply (see :meth:`_unjoined_update`). None once a page joined or the tree moved: a
+        page given None joins for the tree at once.
         """
+        # Flagged before the tree is read: a change committed meanwhile on the loop either
+        # sees the flag (and joins the pages showing this reply) or is seen here (None).
+        self._first_out = True
         first = self._first
         if first is None or first[0] is not self._tree:
             return None
-        self._first_out = True
         return first[1]
+
+    def _drop_first(self) -> None:
+        """The first reply is no longer the page: forget it, and (once a state carried it)
+        have the widget's state say so, so that a model made from that state later joins."""
+        first, self._first = self._first, None
+        if first is not None and self._first_out and self._on_first_gone is not None:
+            self._on_first_gone()
 
     def _keep_first(self) -> None:
         if self._joined or self._closed or self._tree is None or self._pending_error is not None:
@@ -359,7 +363,8 @@ class Session:
 
     async def _join(self, url: str | None, first: bool = False) -> None:
         self._joined = True
-        shown, self._first = self._first, None
+        shown = self._first
+        self._drop_first()
         if url is not None and url != self.socket.url:
             # The page's address names a route (a reload or a shared link, with sync_url).
             match = self.router.match(url)
@@ -382,9 +387,6 @@ class Session:
             reply[p.TITLE] = self.socket.page_title
         if self._pending_error is not None:
             reply[p.ERROR] = self._pending_error
-        if self._events_before_join:
-            # Pushed while no page had joined, after a page was given the first reply.
-            reply[p.EVENTS], self._events_before_join = self._events_before_join, []
         self._replies.emit(reply, answer=True)  # a tree checked at its mount is not again
 
     async def _event(self, event: _messages.Event) -> None:
@@ -493,32 +495,32 @@ class Session:
             reply[p.NAVIGATION] = self._navigator.nav_state(navigation.replace)
         if ref is None and not reply and not events and not self.socket._title_changed:
             return  # handle_info changed nothing: nothing to send
-        if self._held_for_join(ref, events):
-            return  # a timer or broadcast before any page joined: the join sends the tree
+        if self._unjoined_update(ref, reply):
+            return  # a timer or broadcast before any page could apply it: a join sends the tree
         # A redirect's full reply was not part of the check: emit checks it.
         self._replies.finish(reply, events, ref, payload, checked=tree is not None)
 
-    def _held_for_join(self, ref: int | None, events: list[list[Any]] | None = None) -> bool:
-        """Whether an update that answers no message waits for a page to join (none has):
-        the join's answer brings the whole tree, so nothing is sent now.
+    def _unjoined_update(self, ref: int | None, reply: dict[str, Any]) -> bool:
+        """Whether an update that answers no message, before any page joined, is not sent.
 
-        A page that shows the first reply from the widget's state joins only when it has
-        something to send, so it is asked to join now (``on_unjoined``), at every such
-        change until one joins: a request a page missed (sent while it was still making the
-        widget's model) is made again by the next change, as ipywidgets' next update of a
-        trait would bring it up to date. The update's pushed ``events`` wait for that join
-        (at most :data:`MAX_EVENTS_BEFORE_JOIN`); with no such page, they are dropped, as
-        events pushed before a page joins are in Phoenix.
+        Pages may show the first reply of the widget's state without having joined (they
+        join before their first message). While one may (a state carried that reply), the
+        view's first change joins them: it goes out at once as usual, a diff from that reply,
+        marked ``"first"`` (``reply`` gets the mark), so a page showing it applies it, even
+        while the kernel runs a cell and the page's own messages would wait. Otherwise no
+        page could apply it: nothing is sent, and the first reply is forgotten (a page joins
+        for the whole tree).
         """
         if ref is not None or self._joined:
             return False
-        if self._first_out and self._on_unjoined is not None:
-            if events:
-                waiting = self._events_before_join
-                waiting.extend(events)
-                del waiting[:-MAX_EVENTS_BEFORE_JOIN]
-            self._on_unjoined()
-        return True
+        if not self._first_out or self._first is None:
+            self._first = None
+            return True
+        self._joined = True
+        self._renderer.shown_whole()  # the page is what this update's diff starts from
+        self._drop_first()
+        reply[p.FROM_FIRST] = True
+        return False
 
     def _state_changed(self) -> None:
         """The URL or title moved: tell the transport (it syncs them to its traits)."""

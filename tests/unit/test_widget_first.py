@@ -11,7 +11,6 @@ import pytest
 
 import livewidget.widget as widget_module
 from livewidget import LiveView, LiveWidget
-from livewidget._core import session as session_module
 from livewidget._core.session import Session
 from livewidget._live import loop as _loop
 from tests.unit._waiting import TIMEOUT, wait_until
@@ -44,6 +43,15 @@ def state_updates(widget: LiveWidget) -> list[dict]:
 def decoded(value) -> dict | None:
     """The first reply as the page reads it: UTF-8 JSON in a binary buffer."""
     return None if value is None else json.loads(bytes(value))
+
+
+def settle_until(loop, done) -> None:
+    """Run the loop (paced updates go out on its timers) until ``done()``."""
+    for _ in range(200):
+        settle(loop)
+        if done():
+            return
+    raise AssertionError("the loop settled without it")
 
 
 def first_of(widget: LiveWidget) -> dict | None:
@@ -85,35 +93,35 @@ def test_a_join_showing_it_gets_no_tree_and_the_next_click_a_diff(make, loop):
         {"ref": 1, "d": {"0": "8", "1": "8"}},
     ]
     assert first_of(widget) is None  # a reloaded page asks for the tree
-    assert len(state_updates(widget)) == 1
+    first, gone = state_updates(widget)  # ... and so does a model made from a replayed state
+    assert decoded(first["_lw_first"])["r"]["0"] == "3" and gone == {"_lw_first": None}
 
 
-def test_a_page_that_moved_before_the_join_is_asked_to_join_and_gets_the_whole_tree(make, loop):
+def test_the_first_change_before_any_join_is_a_diff_from_it_marked_first(make, loop):
     widget = make(session={"start": 3})
     widget.assign(count=7)
     settle(loop)
-    assert widget.comm.custom() == [{"join": True}]  # no diff: no page joined to apply it
+    assert widget.comm.custom() == [{"d": {"0": "7", "1": "7"}, "first": True}]
     assert first_of(widget) is None  # a page opening now must not show 3
-    widget.comm.from_frontend({"k": "join", "first": True})
+    *_, gone = state_updates(widget)
+    assert gone == {"_lw_first": None}  # a model made from the state later joins
+    widget.comm.from_frontend({"k": "join", "first": True})  # a page that missed it
     settle(loop)
-    asked, reply = widget.comm.custom()
-    assert asked == {"join": True} and reply["r"]["0"] == "7"
+    *_, whole = widget.comm.custom()
+    assert whole["r"]["0"] == "7"
+    widget.assign(count=8)
+    settle_until(loop, lambda: widget.comm.custom()[-1] == {"d": {"0": "8", "1": "8"}})
 
 
-def test_it_asks_at_every_change_until_a_page_joins_then_sends_diffs(make, loop):
+def test_a_join_first_after_a_first_join_gets_the_whole_tree_and_clears_the_state(make, loop):
     widget = make(session={"start": 3})
-    for count in (4, 5):
-        widget.assign(count=count)
-        settle(loop)
-    widget.send_info("nothing")  # Counter's handle_info changes nothing: nothing to ask
-    settle(loop)
-    assert widget.comm.custom() == [{"join": True}] * 2  # a page that missed one gets the next
     widget.comm.from_frontend({"k": "join", "first": True})
-    widget.assign(count=6)
     settle(loop)
-    *_, joined, update = widget.comm.custom()
-    assert joined["r"]["0"] == "5"
-    assert update == {"d": {"0": "6", "1": "6"}}
+    assert state_updates(widget)[-1] == {"_lw_first": None}
+    widget.comm.from_frontend({"k": "join", "first": True})  # a state replayed from a cache
+    settle(loop)
+    _, whole = widget.comm.custom()
+    assert whole["r"]["0"] == "3"
 
 
 class Pusher(LiveView):
@@ -126,50 +134,45 @@ class Pusher(LiveView):
         socket.push_event("ping", {"i": info})
 
 
-def test_events_pushed_before_any_join_come_with_the_joins_answer(make, loop, monkeypatch):
-    monkeypatch.setattr(session_module, "MAX_EVENTS_BEFORE_JOIN", 2)
+def test_events_pushed_before_any_join_go_out_with_the_first_change(make, loop):
     widget = make(Pusher)
-    for i in range(3):
-        widget.send_info(i)
+    widget.send_info(1)
     settle(loop)
-    assert widget.comm.custom() == [{"join": True}] * 3
-    widget.comm.from_frontend({"k": "join", "first": True})
-    widget.send_info(3)
-    settle(loop)
-    *_, joined, after = widget.comm.custom()
-    assert joined["e"] == [["ping", {"i": 1}], ["ping", {"i": 2}]]  # the oldest went first
-    assert joined["r"]["0"] == "0"  # a render since the first reply: the whole tree
-    assert after == {"e": [["ping", {"i": 3}]]}
+    assert widget.comm.custom() == [{"e": [["ping", {"i": 1}]], "first": True}]
+    widget.send_info(2)
+    settle_until(loop, lambda: len(widget.comm.custom()) == 2)  # paced as usual
+    assert widget.comm.custom()[1] == {"e": [["ping", {"i": 2}]]}
 
 
-def test_a_view_no_page_was_given_asks_no_page(loop):
+def test_a_view_no_page_was_given_sends_nothing_before_a_join(loop):
     # The state never carried the first reply (no page displayed it): no page can show it.
-    asked: list[str] = []
     sent: list[dict] = []
-    session = Session(Counter, send=sent.append, loop=loop, on_unjoined=lambda: asked.append("x"))
+    gone: list[str] = []
+    session = Session(Counter, send=sent.append, loop=loop, on_first_gone=lambda: gone.append("x"))
     session.start()
     settle(loop)
     session.assign({"count": 9})
     settle(loop)
-    assert (asked, sent) == ([], [])
+    assert (sent, gone) == ([], [])
     assert session.first_reply() is None  # the tree moved: a page now joins by itself
+    session.assign({"count": 10})
+    settle(loop)
+    assert sent == []  # still no page that could apply a diff
     session.close("done")
 
 
-def test_pythons_navigate_before_any_join_asks_and_the_join_brings_the_new_url(make, loop):
+def test_pythons_navigate_before_any_join_is_a_diff_from_the_first_reply(make, loop):
     widget = make(Paged)
     widget.navigate("/?page=2")
     settle(loop)
-    assert widget.comm.custom() == [{"join": True}]
-    widget.comm.from_frontend({"k": "join", "first": True})
-    settle(loop)
-    _, reply = widget.comm.custom()
-    assert reply["r"]["0"] == "2" and reply["nav"]["url"] == "/?page=2"
+    (message,) = widget.comm.custom()
+    assert message["first"] is True
+    assert message["d"] == {"0": "2"} and message["nav"]["url"] == "/?page=2"
 
 
-def test_a_request_to_join_waits_for_a_state_being_sent(make, loop):
-    # A state read before the view changed carries the stale first reply: the page must get
-    # it before it is asked to join, or it would show it and wait for a request it missed.
+def test_a_message_waits_for_a_state_being_sent(make, loop):
+    # A state read before the view changed carries the first reply: the page must get it
+    # before the diff from it, or that diff would reach a model not made yet, and be lost.
     widget = make(session={"start": 3})
     reading, release = threading.Event(), threading.Event()
     get_state = widget.get_state
@@ -184,25 +187,15 @@ def test_a_request_to_join_waits_for_a_state_being_sent(make, loop):
     sender = threading.Thread(target=widget.send_state)
     sender.start()
     assert reading.wait(TIMEOUT)
-    asker = threading.Thread(target=widget._on_unjoined)
-    asker.start()
-    asker.join(0.2)
-    assert asker.is_alive(), "it asked while the state was being sent"
+    diff = threading.Thread(target=widget._send_message, args=({"d": {}, "first": True},))
+    diff.start()
+    diff.join(0.2)
+    assert diff.is_alive(), "it was sent while the state was being sent"
     release.set()
     sender.join(TIMEOUT)
-    asker.join(TIMEOUT)
-    kinds = [
-        "ask" if m["data"].get("content") == {"join": True} else m["data"].get("method")
-        for m in widget.comm.published[-2:]
-    ]
-    assert kinds == ["update", "ask"]
-
-
-def test_without_a_comm_it_asks_nothing(make):
-    widget = make(session={"start": 3})
-    widget.close()
-    widget._on_unjoined()  # closed: the comm is gone; nothing raises, nothing is sent
-    assert widget.comm is None
+    diff.join(TIMEOUT)
+    kinds = [m["data"].get("method") for m in widget.comm.published[-2:]]
+    assert kinds == ["update", "custom"]
 
 
 def test_a_reloaded_page_joins_without_it_and_gets_the_tree(make, loop):
