@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -253,3 +254,25 @@ def write_notebook(path: Path, cells: list[str]) -> Path:
     }
     path.write_text(json.dumps(nb, indent=1))
     return path
+
+
+def run_cell(page: Page, index: int) -> None:
+    """Select code cell ``index`` of the notebook open in JupyterLab and run it (Shift+Enter)."""
+    page.locator(".jp-Notebook .jp-CodeCell").nth(index).locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+
+
+def widget_messages_sent(page: Page) -> list[str]:
+    """The kind (``"k"``) of each custom widget message the page sends its kernel from now on
+    (not ipywidgets' own, such as a state request), as they go."""
+    kinds: list[str] = []
+
+    def on_frame(payload: str | bytes) -> None:
+        text = payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
+        custom = re.search(r'"method":\s*"custom"', text)
+        if custom and re.search(r'"msg_type":\s*"comm_msg"', text):
+            found = re.search(r'"content":\s*\{"k":\s*("\w+")', text)
+            kinds.append(json.loads(found.group(1)) if found else "?")
+
+    page.on("websocket", lambda ws: ws.on("framesent", on_frame))
+    return kinds

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 
-from _jupyter import KERNELSPEC, JupyterLab
+from _jupyter import KERNELSPEC, JupyterLab, run_cell
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -59,12 +59,6 @@ print("sleeping", flush=True)
 time.sleep(8)
 print("cell done", flush=True)
 """
-
-
-def run_cell(page: Page, index: int) -> None:
-    """Select code cell ``index`` of the open notebook and run it (Shift+Enter)."""
-    page.locator(".jp-Notebook .jp-CodeCell").nth(index).locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
 
 
 def printed(page: Page, text: str) -> bool:

@@ -1,11 +1,11 @@
 """A view draws its first reply from the widget's state (``_lw_first``), before its join is
 answered, in a real Voilà and JupyterLab: it shows while livewidget's loop is still busy
 with work queued before the join, never shows "connecting…", and goes live after. A page not
-joined yet is asked to join when the view changes, and gets the events it pushed meanwhile."""
+joined yet gets the view's first change (and the events pushed with it) without joining."""
 
 from __future__ import annotations
 
-from _jupyter import JupyterLab
+from _jupyter import JupyterLab, run_cell, widget_messages_sent
 from playwright.sync_api import Page, expect
 
 # The view's loop is busy for 3 s with an info queued before the page can join: the join's
@@ -69,22 +69,25 @@ def test_jupyterlab_draws_the_first_reply_before_the_join_is_answered(
     shows_first_then_goes_live(page)
 
 
-# A view that pushes an event 2 s after its mount, without changing what it shows: the page,
-# drawn from the state and not joined, is asked to join and gets the event with the answer.
+# A view whose change comes from a later cell: it pushes an event and shows the info. The page,
+# drawn from the state and not joined, gets the change (a diff from its first reply) at once,
+# and sends nothing: the change joined it.
 PUSHER = """
 from IPython.display import display
 from livewidget import LiveView, LiveWidget
 
 class Pusher(LiveView):
-    template = "<p id='quiet'>quiet</p>"
+    template = "<p id='said'>{{ said }}</p>"
 
     def mount(self, socket, session, params):
-        socket.send_info_after(2, "ping")
+        socket.assign(said="nothing")
 
     def handle_info(self, info, socket):
+        socket.assign(said=info)
         socket.push_event("lw-ping", {"info": info})
 
-display(LiveWidget(Pusher))
+w = LiveWidget(Pusher)
+display(w)
 """
 
 #: Every phx:lw-ping the page's window receives, recorded from before the page loads.
@@ -94,23 +97,18 @@ window.addEventListener("phx:lw-ping", (e) => window.__lwPings.push(e.detail));
 """
 
 
-def gets_the_event_pushed_before_it_joined(page: Page) -> None:
-    expect(page.locator(".lw-root #quiet")).to_have_text("quiet", timeout=20_000)
-    page.wait_for_function("window.__lwPings.length > 0", timeout=20_000)
-    assert page.evaluate("window.__lwPings") == [{"info": "ping"}]
-
-
-def test_voila_delivers_an_event_pushed_before_the_page_joined(
-    voila, make_notebook, page: Page
-) -> None:
-    page.add_init_script(RECORD_PINGS)
-    page.goto(voila(make_notebook([PUSHER])))
-    gets_the_event_pushed_before_it_joined(page)
-
-
-def test_jupyterlab_delivers_an_event_pushed_before_the_page_joined(
+def test_jupyterlab_gets_the_views_first_change_from_a_later_cell_without_joining(
     jupyter_lab: JupyterLab, make_notebook, page: Page
 ) -> None:
     page.add_init_script(RECORD_PINGS)
-    jupyter_lab.open_notebook(page, make_notebook([PUSHER], name="pusher.ipynb"))
-    gets_the_event_pushed_before_it_joined(page)
+    sent = widget_messages_sent(page)
+    notebook = make_notebook([PUSHER, 'w.send_info("ping")'], name="pusher.ipynb")
+    jupyter_lab.open_notebook(page, notebook, run_all=False)
+    run_cell(page, 0)
+    said = page.locator(".lw-root #said")
+    expect(said).to_have_text("nothing", timeout=20_000)
+    run_cell(page, 1)
+    expect(said).to_have_text("ping", timeout=20_000)
+    page.wait_for_function("window.__lwPings.length > 0")
+    assert page.evaluate("window.__lwPings") == [{"info": "ping"}]
+    assert sent == []  # no join: the change joined the page

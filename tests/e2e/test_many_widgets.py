@@ -5,11 +5,9 @@ send the kernel nothing until used: the click's widget joins, then sends its eve
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
-from _jupyter import JupyterLab
+from _jupyter import JupyterLab, widget_messages_sent
 from playwright.sync_api import Page, expect
 
 from bench.many_widgets import COUNTER
@@ -37,22 +35,6 @@ def kernel_requests(page: Page) -> list[str]:
     return asked
 
 
-def sent_to_widgets(page: Page) -> list[str]:
-    """The kind (``"k"``) of each custom widget message the page sends its kernel (not
-    ipywidgets' own, such as a state request), as they go."""
-    kinds: list[str] = []
-
-    def on_frame(payload: str | bytes) -> None:
-        text = payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
-        custom = re.search(r'"method":\s*"custom"', text)
-        if custom and re.search(r'"msg_type":\s*"comm_msg"', text):
-            found = re.search(r'"content":\s*\{"k":\s*("\w+")', text)
-            kinds.append(json.loads(found.group(1)) if found else "?")
-
-    page.on("websocket", lambda ws: ws.on("framesent", on_frame))
-    return kinds
-
-
 def all_show_and_the_last_answers(page: Page, count: int) -> None:
     buttons = page.locator(".lw-root button.mw-inc")
     expect(buttons).to_have_count(count, timeout=60_000)
@@ -66,7 +48,7 @@ def all_show_and_the_last_answers(page: Page, count: int) -> None:
 def test_twenty_widgets_in_voila(voila, make_notebook, page: Page) -> None:
     notebook = make_notebook([f"COUNT = {COUNT}", COUNTERS, SHOW])
     asked = kernel_requests(page)
-    sent = sent_to_widgets(page)
+    sent = widget_messages_sent(page)
     page.goto(voila(notebook))
     all_show_and_the_last_answers(page, COUNT)
     assert asked == []  # the bundle came from the shared model
@@ -88,7 +70,7 @@ def test_twenty_widgets_in_jupyterlab(
 ) -> None:
     notebook = make_notebook([f"COUNT = {COUNT}", COUNTERS, SHOW], name="many.ipynb")
     asked = kernel_requests(page)
-    sent = sent_to_widgets(page)
+    sent = widget_messages_sent(page)
     jupyter_lab.open_notebook(page, notebook)
     all_show_and_the_last_answers(page, COUNT)
     assert asked == []

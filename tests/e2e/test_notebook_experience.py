@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _jupyter import JupyterLab
+from _jupyter import JupyterLab, run_cell
 from playwright.sync_api import Page, expect
 
 COUNTER_V1 = '''
@@ -47,13 +47,6 @@ class Fails(LiveView):
 
 LiveWidget(Fails)
 '''
-
-
-def run_cell(page: Page, index: int) -> None:
-    """Select code cell `index` of the open notebook and run it (Shift+Enter)."""
-    cell = page.locator(".jp-Notebook .jp-CodeCell").nth(index)
-    cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
 
 
 def test_rerunning_a_views_cell_updates_the_displayed_widget(
