@@ -104,6 +104,9 @@ TITLE: Final = "t"
 REPLY: Final = "rep"
 NAVIGATION: Final = "nav"
 HOOKS: Final = "h"
+# Marks the first reply in the state of a widget's comm_open (its "_lw_first" trait): a page
+# showing it may join later (before its first message). A state a page asked for lacks it.
+JOIN_LATER: Final = "later"
 # Marks the view's first change before any page joined: its diff is from the first reply the
 # widget's state carried, and it joins the pages that show that reply without having joined.
 FROM_FIRST: Final = "first"

@@ -16,6 +16,7 @@ import ipywidgets  # type: ignore[import-untyped]
 import traitlets
 
 from . import _frontend
+from . import _protocol as p
 from ._core.session import Routes, Session
 from ._kernel_owned import ClassKeys, KernelLayout, refuse_update, refused_update
 from ._live import kernel as _kernel
@@ -49,11 +50,20 @@ def _first_reply(_value: object, widget: Any) -> memoryview | None:
     """The ``_lw_first`` trait's JSON: the session's first reply while no page has joined, as
     UTF-8 JSON in a binary buffer. ipywidgets walks every nested list and dict of a state for
     buffers (~3.4 ms for a 1,000-row table's tree); a buffer is one value to it, and travels
-    unescaped."""
+    unescaped.
+
+    Read for the ``comm_open`` (:meth:`LiveWidget.open`), it is marked ``"later"``: the page
+    may join later, since every message of the widget reaches it after the ``comm_open``
+    (:meth:`LiveWidget._send_message`). A state a page asks for (Voilà, a reloaded page) is
+    not: such a page makes the widget's comm only once the state has come, and would miss a
+    change sent in between, so it joins at once.
+    """
     session = getattr(widget, "_session", None)  # None while ipywidgets opens the comm
     reply = session.first_reply() if session is not None else None
     if reply is None:
         return None
+    if getattr(widget, "_opening", None) == threading.get_ident():
+        reply = {**reply, p.JOIN_LATER: True}
     return memoryview(json.dumps(reply, separators=(",", ":"), ensure_ascii=False).encode())
 
 
@@ -129,6 +139,7 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
         # Held while a state is read and sent, and while a message is sent: a message sent
         # after a state was read goes out after that state (see _send_message). Reentrant.
         self._state_lock = threading.RLock()
+        self._opening: int | None = None
         # The parent header of the last message from the page (at first, the cell's that
         # made the widget): what livewidget sends carries it, so ipykernel keeps routing the
         # page's messages to the subshell they came by (see livewidget/_kernel.py).
@@ -198,7 +209,11 @@ class LiveWidget(ClassKeys, anywidget.AnyWidget):
         if start is not None:
             self._session = start()
         with self._state_lock:
-            super().open()
+            self._opening = threading.get_ident()  # the thread reading the comm_open's state
+            try:
+                super().open()
+            finally:
+                self._opening = None
 
     def send_state(self, key: str | list[str] | None = None) -> None:
         """Send the state (or the traits named by ``key``) to the page, as ipywidgets does,

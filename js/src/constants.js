@@ -88,6 +88,9 @@ export const TITLE = "t";
 export const REPLY = "rep";
 export const NAVIGATION = "nav";
 export const HOOKS = "h";
+/** Marks the first reply in the state of a widget's `comm_open`: a page showing it may join
+ * later (before its first message). A state a page asked for (Voilà, a reload) lacks it. */
+export const JOIN_LATER = "later";
 /** Marks the view's first change before any page joined: its diff is from the first reply
  * the widget's state carried, and it joins the pages that show that reply without having joined. */
 export const FROM_FIRST = "first";

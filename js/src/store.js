@@ -35,6 +35,7 @@ import {
   HOOKS,
   JOIN,
   JOIN_FIRST,
+  JOIN_LATER,
   KIND,
   NAV,
   NAV_GO,
@@ -83,8 +84,9 @@ export class WidgetStore {
    * @param {string} id the widget's `_lw_id`
    * @param {{deferJoin?: boolean}} [options] `deferJoin`: the store is made as the model is
    *   (anywidget's `initialize`), so it has missed no message of the kernel: when the state
-   *   carries the first reply, its join can wait (see `Transport.defer`). A store made later,
-   *   by a view (the loader's fallback skips `initialize`), joins at once.
+   *   is the `comm_open`'s (its first reply marked `JOIN_LATER`), its join can wait (see
+   *   `Transport.defer`). A store made later, by a view (the loader's fallback skips
+   *   `initialize`), or from a state the page asked for, joins at once.
    */
   constructor(model, id, { deferJoin = false } = {}) {
     /** The current tree, null until the first one arrives. @type {Tree | null} */
@@ -142,7 +144,7 @@ export class WidgetStore {
     if (url !== null) join[URL] = url;
     if (first === null) {
       this.transport.send(join);
-    } else if (!deferJoin) {
+    } else if (!deferJoin || first.extra?.[JOIN_LATER] !== true) {
       this.transport.send({ ...join, [JOIN_FIRST]: true });
       this.apply(first, first.extra ?? {}, true);
     } else {

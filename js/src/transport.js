@@ -20,6 +20,7 @@ import {
   EVENT,
   EVENTS,
   HOOKS,
+  JOIN_LATER,
   EVENT_CID,
   EVENT_NAME,
   EVENT_TYPE,
@@ -78,7 +79,7 @@ import { isObject, isTree } from "./rendered.js";
  */
 
 /** Keys passed through unchecked, for the modules that act on them. */
-const EXTRA_KEYS = [EVENTS, TITLE, REPLY, NAVIGATION, HOOKS, FROM_FIRST];
+const EXTRA_KEYS = [EVENTS, TITLE, REPLY, NAVIGATION, HOOKS, FROM_FIRST, JOIN_LATER];
 
 /**
  * Check an inbound message's shape; log and return null when it is malformed.

@@ -26,7 +26,8 @@ const NAV = { url: "/", replace: false, index: 0 };
  * @param {string} [text] the buffer's text instead of `value`'s JSON
  */
 const buffer = (value, text = JSON.stringify(value)) => new DataView(new TextEncoder().encode(text).buffer);
-const FIRST = buffer({ r: TREE, h: {}, nav: NAV });
+/** The first reply as the `comm_open`'s state carries it: marked "later" (the join may wait). */
+const FIRST = buffer({ r: TREE, h: {}, nav: NAV, later: true });
 
 /** @type {string[]} `start:kind` / `stop:kind` of each page-loading event */
 let loads = [];
@@ -115,6 +116,19 @@ describe("the first reply in the widget's state", () => {
     assert.deepEqual(loads, ["start:initial", "stop:initial"], "the join's answer started no page load");
   });
 
+  test("a first reply from a state the page asked for (Voilà, a reload) joins at once", () => {
+    // Such a page makes the widget's comm only once the state came: it may have missed the
+    // view's first change, sent in between.
+    const model = harness.model({ _lw_first: buffer({ r: TREE, h: {}, nav: NAV }) });
+    const view = harness.display(model);
+    assert.equal(count(view), "3");
+    assert.deepEqual(model.sent, [{ k: "join", first: true }]);
+    model.emit({ d: { 0: "4" }, first: true });
+    assert.equal(count(view), "3", "its join went out: its answer brings the tree");
+    model.emit({ r: { ...TREE, 0: "4" }, h: {}, nav: NAV });
+    assert.equal(count(view), "4");
+  });
+
   test("a store made after the model (by a view, the loader's fallback) joins at once", () => {
     const model = new FakeModel({ _lw_first: FIRST });
     const el = document.createElement("div");
@@ -162,7 +176,7 @@ describe("the first reply in the widget's state", () => {
   });
 
   test("the first reply as a plain object (a host without binary buffers) is read too", () => {
-    const model = harness.model({ _lw_first: { r: TREE, h: {}, nav: NAV } });
+    const model = harness.model({ _lw_first: { r: TREE, h: {}, nav: NAV, later: true } });
     const view = harness.display(model);
     assert.equal(count(view), "3");
     view.$("#b").click();

@@ -8,8 +8,10 @@ from __future__ import annotations
 from _jupyter import JupyterLab, run_cell, widget_messages_sent
 from playwright.sync_api import Page, expect
 
-# The view's loop is busy for 3 s with an info queued before the page can join: the join's
+# The view's loop is busy for 6 s with an info queued before the page can join: the join's
 # answer (count 100) can only come after it. A view drawn from its state shows 0 before that.
+# (6 s: long enough for Voilà to serve the page on a loaded machine; a page that loads after
+# the view moved has no first reply to draw.)
 BUSY = '''
 import time
 from IPython.display import display
@@ -22,7 +24,7 @@ class Busy(LiveView):
         socket.assign(n=0)
 
     def handle_info(self, info, socket):
-        time.sleep(3)
+        time.sleep(6)
         socket.assign(n=100)
 
     def handle_event(self, event, params, socket):

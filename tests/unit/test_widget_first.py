@@ -288,7 +288,10 @@ def test_on_livewidgets_thread_the_comm_open_itself_carries_it(monkeypatch, loca
         opened = widget.comm.published[0]
         assert opened["msg_type"] == "comm_open"
         assert opened["data"]["buffer_paths"] == [["_lw_first"]]  # not walked by ipywidgets
-        assert decoded(widget.comm.state_of(opened)["_lw_first"])["r"]["0"] == "5"
+        first = decoded(widget.comm.state_of(opened)["_lw_first"])
+        assert first["r"]["0"] == "5"
+        assert first["later"] is True  # the comm_open's: its page may join later
+        assert "later" not in first_of(widget)  # a state a page asks for: it joins at once
         assert state_updates(widget) == []
         widget.comm.from_frontend({"k": "join", "first": True})
         wait_until(lambda: widget.comm.custom() != [], "the join's answer")
