@@ -144,18 +144,19 @@ export class WidgetStore {
     if (url !== null) join[URL] = url;
     if (first === null) {
       this.transport.send(join);
-    } else if (!deferJoin || first.extra?.[JOIN_LATER] !== true) {
-      this.transport.send({ ...join, [JOIN_FIRST]: true });
-      this.apply(first, first.extra ?? {}, true);
-    } else {
-      // The page is the state's first reply, as an ipywidgets view is its state. The join
-      // waits for the page's first message to the kernel (the view's first change before
-      // any page joined joins this page: see `receive`): a widget nobody uses sends the
-      // kernel nothing, and Run All on a notebook of widgets queues no join behind its cells.
-      this.transport.defer({ ...join, [JOIN_FIRST]: true });
-      this.apply(first, first.extra ?? {}, true);
-      this.joinLoading();
+      return;
     }
+    join[JOIN_FIRST] = true;
+    // The page is the state's first reply, as an ipywidgets view is its state. The join of a
+    // `comm_open`'s reply waits for the page's first message to the kernel (the view's first
+    // change before any page joined joins this page: see `receive`): a widget nobody uses
+    // sends the kernel nothing, and Run All on a notebook of widgets queues no join behind
+    // its cells.
+    const later = deferJoin && first.extra?.[JOIN_LATER] === true;
+    if (later) this.transport.defer(join);
+    else this.transport.send(join);
+    this.apply(first, first.extra ?? {}, true);
+    if (later) this.joinLoading(); // the page is loaded: it shows the view
   }
 
   /**

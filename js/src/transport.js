@@ -174,7 +174,7 @@ export class Transport {
     this.lastRef = 0;
     /** @private Who waits for the answer to which ref. @type {Map<number, OnAnswer>} */
     this.pending = new Map();
-    /** @private A message held back until the next one is sent, or the kernel asks for it. @type {JsonObject | null} */
+    /** @private A message held back until the next one is sent (`defer`). @type {JsonObject | null} */
     this.deferred = null;
     /**
      * @private
