@@ -1,12 +1,13 @@
 /**
  * A row patch's plan (`row_patch.js`) applied to the page: changed rows morphed on their own
- * elements, removed rows' elements taken out with one whitespace separator each, appended
- * rows inserted after the last one. The plan was checked against the page before anything
+ * elements (or only their texts set, `text_patch.js`), removed rows' elements taken out with
+ * one whitespace separator each, appended rows inserted after the last one. The plan was checked against the page before anything
  * was touched; here nothing is read but the elements it names.
  */
 
 import { patchElement } from "./dom_patch.js";
 import { rowsParsed } from "./row_skip.js";
+import { applyTextEdits } from "./text_patch.js";
 
 /** @typedef {import("./row_patch.js").Plan} Plan */
 /** @typedef {import("./dom_patch.js").Morph} Morph */
@@ -21,7 +22,10 @@ import { rowsParsed } from "./row_skip.js";
  * @param {PatchObserver} [observer]
  */
 export function applyPlan(doc, { updates, removed, rows, appended, separator }, morph, observer) {
-  for (const { el, html, fresh } of updates) patchRoot(el, fresh ?? parseRow(doc, html), morph);
+  for (const { el, html, fresh, texts } of updates) {
+    if (texts) applyTextEdits(texts);
+    else patchRoot(el, fresh ?? parseRow(doc, html), morph);
+  }
   const current = rows.slice();
   for (const el of removed) {
     const index = current.indexOf(el);

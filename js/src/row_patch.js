@@ -33,12 +33,14 @@ import { checkedLists, settle } from "./dom_quiet.js";
 import { elementsById } from "./ownership.js";
 import { renderRowHTML } from "./rendered.js";
 import { applyPlan } from "./row_apply.js";
-import { learnShapes, rowShape, rowShapeParsed } from "./row_skip.js";
+import { adoptShape, learnShapes, rowShape, rowShapeParsed } from "./row_skip.js";
 import { applyStreamPlan, planStream } from "./stream_patch.js";
 import { streamState } from "./streams.js";
+import { planTextEdits } from "./text_patch.js";
 
 /** @typedef {import("./rendered.js").Tree} Tree */
 /** @typedef {import("./dom_patch.js").PatchObserver} PatchObserver */
+/** @typedef {import("./text_patch.js").TextEdit} TextEdit */
 
 /** Attributes whose elements the full patch must handle (their lifecycle needs it). */
 const LIFECYCLE = [PHX_HOOK, "phx-mounted", "phx-remove"];
@@ -55,8 +57,9 @@ const WHOLE_SELECTOR = `[${PHX_HOOK}],[${PHX_UPDATE}]`;
 
 /**
  * @typedef {object} Plan
- * @property {{el: Element, html: string, fresh: Element | null}[]} updates rows changed in
- *   place (`fresh`: the row's element, when it was parsed already)
+ * @property {{el: Element, html: string, fresh: Element | null, texts?: TextEdit[]}[]} updates
+ *   rows changed in place (`fresh`: the row's element, when it was parsed already; `texts`:
+ *   the row's new texts, set in place of a morph)
  * @property {Element[]} removed elements of removed rows, in order
  * @property {Element[]} rows elements of the rows on screen, in order
  * @property {{html: string, fresh: Element | null}[]} appended the rows to add at the end
@@ -252,9 +255,10 @@ function planRun(container, { statics, before, after }, known, checked) {
   const around = [start > 0 ? before[start - 1] : null, end > 0 ? before[before.length - end] : null];
   if (!newRun.every(Array.isArray)) return null;
   rowsRead.count += oldRun.length + newRun.length + around.filter(Boolean).length;
-  learnShapes(newRun, statics, doc);
   const shapeOf = (/** @type {unknown[]} */ row) => rowShape(row, statics, doc);
   const oldShapes = oldRun.map(shapeOf);
+  const texts = textEdits(container, statics, oldRun, newRun, oldShapes);
+  learnShapes(newRun, statics, doc);
   // A new row parsed for its shape is patched in from that parse.
   /** @type {Map<unknown, {html: string, element: Element}>} */
   const parsed = new Map();
@@ -295,6 +299,8 @@ function planRun(container, { statics, before, after }, known, checked) {
   const byId = new Map(oldIds.map((id, i) => [id, i]));
   /** @template {Element | null} E @param {unknown} row @param {E} el */
   const source = (row, el) => {
+    const edits = texts.get(row);
+    if (edits && edits.el === el) return { el, html: "", fresh: null, texts: edits.edits };
     const known = parsed.get(row);
     return { el, html: known?.html ?? renderRowHTML(statics, row), fresh: known?.element ?? null };
   };
@@ -323,6 +329,32 @@ function planRun(container, { statics, before, after }, known, checked) {
     checked.set(after, known);
   };
   return { updates, removed, rows: elements, appended, separator, placed, remember };
+}
+
+/**
+ * The rows of a changed run that differ from the row on screen at their place in texts alone
+ * (`text_patch.js`), with their edits; each takes that row's shape, so it is not parsed.
+ *
+ * @param {Element} container
+ * @param {string[]} statics
+ * @param {unknown[]} oldRun the run's rows on screen
+ * @param {unknown[]} newRun the run's new rows
+ * @param {(import("./row_skip.js").RowShape | null)[]} oldShapes
+ * @returns {Map<unknown, {el: Element, edits: TextEdit[]}>}
+ */
+function textEdits(container, statics, oldRun, newRun, oldShapes) {
+  const found = new Map();
+  if (oldRun.length !== newRun.length) return found;
+  for (let i = 0; i < newRun.length; i++) {
+    const [old, row, shape] = [oldRun[i], newRun[i], oldShapes[i]];
+    if (!shape || old === row || !Array.isArray(old) || !Array.isArray(row)) continue;
+    const [el] = elementsById(container, [shape.id]);
+    const edits = el && !el.hasAttribute(PHX_HOOK) && planTextEdits(statics, old, row, el, shape);
+    if (!edits) continue;
+    adoptShape(row, shape);
+    found.set(row, { el, edits });
+  }
+  return found;
 }
 
 /**

@@ -66,6 +66,17 @@ export function rowShape(row, statics, doc) {
 }
 
 /**
+ * Give `row` the shape of `like`, a row on screen it differs from in texts alone
+ * (`text_patch.js`): the same element, tag, id and whitespace, so no parse is needed.
+ *
+ * @param {unknown[]} row
+ * @param {RowShape} like
+ */
+export function adoptShape(row, like) {
+  if (!shapes.has(row)) shapes.set(row, like);
+}
+
+/**
  * The shape of `row`, as `rowShape` gives it, and, when the row had to be parsed for it just
  * now, its HTML and parsed element: a row about to be patched in is then parsed once, not
  * once for its shape and again for the patch. The element is the caller's to use once.

@@ -38,6 +38,7 @@ import { Embeds, managerOf } from "./embed.js";
 import { patchAroundLists } from "./list_skip.js";
 import { patchRowsInPlace } from "./row_patch.js";
 import { learnShapesWhenIdle, RowSkipper } from "./row_skip.js";
+import { patchTextsInPlace } from "./text_patch.js";
 import { ScriptRunner } from "./scripts.js";
 import { Uploader } from "./uploads.js";
 import { bindLinks } from "./navigation.js";
@@ -122,9 +123,11 @@ export class LiveViewElement {
     }
     const before = this.onScreen;
     this.onScreen = tree;
-    const rows = before && patchRowsInPlace(this.container, before, tree, this.observer);
-    if (rows) this.rows.showing(rows.shown);
-    if (!rows || rows.rest) this.patchRest(tree);
+    if (!before || !patchTextsInPlace(this.container, before, tree)) {
+      const rows = before && patchRowsInPlace(this.container, before, tree, this.observer);
+      if (rows) this.rows.showing(rows.shown);
+      if (!rows || rows.rest) this.patchRest(tree);
+    }
     // Before the hooks mount: a hook may use what a script of the page defines.
     this.scripts.run(this.container);
     this.embeds.afterPatch();

@@ -14,6 +14,8 @@ the full render. So here the same replays run through the built bundle in Chromi
 - one case per row wrapper: those of the unit test (``ROW_WRAPPERS``) and misnested ones
   that browsers rewrite, each with grammar bodies in keyed rows; plus the grammar's own
   templates (loops without ids, so morphdom does the work);
+- drawn rows of text cells (``tests/unit/test_differential_texts.py``), where the client
+  sets texts alone when the page's serialization shows it holds exactly the old row;
 - hand-written sequences with a formatting element left open (``<b>`` closed by the end of
   the element around it), which browsers reopen wherever they next insert text or an
   element, inside later rows too: what a row's element holds depends on the HTML before it,
@@ -50,6 +52,7 @@ from tests.unit.test_differential_dom import (
     _sequence,
     keyed_templates,
 )
+from tests.unit.test_differential_texts import drawn_sequences
 
 EXAMPLES = int(os.environ.get("LIVEWIDGET_DIFFERENTIAL_CHROMIUM_EXAMPLES", "12"))
 
@@ -92,6 +95,15 @@ async (bundleUrl) => {
     channel.port2.postMessage(null);
   });
   let lastId = 0;
+  // Rows parsed on their own (a row patch's morph) go through a <template>.
+  const templates = {count: 0};
+  const templateHTML = Object.getOwnPropertyDescriptor(HTMLTemplateElement.prototype, "innerHTML")
+    ?? Object.getOwnPropertyDescriptor(Element.prototype, "innerHTML");
+  Object.defineProperty(HTMLTemplateElement.prototype, "innerHTML", {
+    get() { return templateHTML.get.call(this); },
+    set(html) { templates.count += 1; templateHTML.set.call(this, html); },
+    configurable: true,
+  });
 
   async function replay(sequence, index) {
     const listeners = new Set();
@@ -123,22 +135,35 @@ async (bundleUrl) => {
       });
       return copy;
     };
+    // A patch that parsed nothing and changed only text nodes set texts alone (text_patch.js).
+    const seen = [];
+    const changes = new MutationObserver((records) => { seen.push(...records); });
+    changes.observe(container,
+      {childList: true, subtree: true, characterData: true, attributes: true});
+    const textNodes = (r) => [...r.addedNodes, ...r.removedNodes].every((n) => n.nodeType === 3);
+    const textOnly = (records) => records.length > 0 && records.every(
+      (r) => r.type === "characterData" || (r.type === "childList" && textNodes(r)));
     const out = [];
     for (const [at, [message, expected]] of sequence.entries()) {
       logged = null;
       parsed.length = 0;
+      templates.count = 0;
+      changes.takeRecords();
+      seen.length = 0;
       for (const cb of [...listeners]) cb(message, []);
       await settle();
       fresh.innerHTML = expected;
       const patched = logged === null ? container.innerHTML
         : `<the client logged at message ${at}: ${logged}>`;
+      const texts = templates.count === 0 && textOnly([...seen, ...changes.takeRecords()]);
       const path = parsed.length ? parsed.map((h) => h.includes("<!--lw-list:") ? "lists" : "full")
-        .join("+") : ("d" in message ? "rows" : "none");
+        .join("+") : ("d" in message ? (texts ? "texts" : "rows") : "none");
       out.push([patched, fresh.innerHTML, path]);
       // Idle callbacks after every message, never, or after every other one.
       const mode = index % 3;
       if (mode === 0 || (mode === 2 && at % 2 === 0)) for (const cb of idle.splice(0)) cb();
     }
+    changes.disconnect();
     for (const cleanup of cleanups.reverse()) cleanup?.();
     el.remove();
     idle.length = 0;
@@ -220,6 +245,23 @@ def test_generated_sequences_patch_like_chromium_parses(
     assert paths["full"] > len(records), f"morphdom patched too few messages: {paths}"
 
 
+def test_drawn_text_rows_patch_like_chromium_parses(page: Page, bundle_url: str) -> None:
+    """Texts set alone (js/src/text_patch.js) on the draws of test_differential_texts: the
+    check that the page shows a row or a view exactly rests on Chromium's serializer."""
+    sequences = drawn_sequences(EXAMPLES * 4)
+    paths: collections.Counter[str] = collections.Counter()
+    for sequence, steps_ in zip(
+        sequences, _patch_in_chromium(page, bundle_url, sequences), strict=True
+    ):
+        for index, (patched, expected, path) in enumerate(steps_):
+            paths[path] += 1
+            assert patched == expected, (
+                f"message {index} ({path}): {sequence[index][0]}\n"
+                f"PATCHED:  {patched!r}\nEXPECTED: {expected!r}"
+            )
+    assert paths["texts"] >= EXAMPLES // 2, f"texts set alone too rarely: {paths}"
+
+
 # -- hand-written sequences: a formatting element left open ---------------------------------
 # A <b> that an element's end tag leaves open is reopened by the parser at the next text or
 # element, inside later rows too (`<div><b>t</div><div id="r1">x</div>` parses as
@@ -298,3 +340,20 @@ def test_rows_empty_below_a_pending_formatting_element(page: Page, bundle_url: s
         {"head": Markup("<b>t"), "rows": _rows(3, r2=5, r3=5)},
     ]
     _check_hand_written(page, bundle_url, source, states_)
+
+
+def test_a_row_the_parser_rewrote_is_morphed_not_its_text_set(page: Page, bundle_url: str) -> None:
+    """The parser adds a <tbody> and drops the stray <td> after the table: counting the row's
+    start tags would find the table's cell, which holds the same text. Its outerHTML is not
+    its HTML, so the row is morphed (js/src/text_patch.js)."""
+    source = (
+        '<ul>{% for r in rows %}<li id="r{{ r.id }}"><table><tr><td>A</td></tr></table>'
+        "<td>{{ r.name }}</td></li>{% endfor %}</ul>"
+    )
+    rows = [{**row, "name": "A"} for row in _rows(3)]
+    states_ = [
+        {"rows": rows},
+        {"rows": [{**rows[0], "name": "first"}, *rows[1:]]},
+        {"rows": [{**rows[0], "name": "first"}, {**rows[1], "name": "B"}, rows[2]]},
+    ]
+    assert _check_hand_written(page, bundle_url, source, states_)[-1] == "rows"

@@ -32,6 +32,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { LIST_MARKER } from "../../src/constants.js";
 import { storeById } from "../../src/registry.js";
+import { rowsParsed } from "../../src/row_skip.js";
+import { textsSet } from "../../src/text_patch.js";
 import { WidgetHarness } from "../widget_harness.js";
 import { closeWindow, createWindow, innerHTMLOf } from "../helpers.js";
 
@@ -39,8 +41,8 @@ import { closeWindow, createWindow, innerHTMLOf } from "../helpers.js";
 /**
  * Which way the view patched a message, read from what it parsed as the container's HTML
  * (`dom_patch.js` `parseLike`): `"none"` when the view was not updated (the tree did not
- * change), `"rows"` when it was but parsed no container HTML (rows patched in place,
- * `row_patch.js`), else one word per container parse, joined by `+`: `"lists"` for HTML
+ * change), `"texts"` when it only set texts (`text_patch.js`: no parse, no morph), `"rows"`
+ * when it parsed no container HTML (rows patched in place, `row_patch.js`), else one word per container parse, joined by `+`: `"lists"` for HTML
  * with list markers (`list_skip.js`), `"full"` for HTML without (morphdom over the whole
  * view, rows already shown as placeholders). `"lists+full"`: the lists did not line up.
  *
@@ -87,12 +89,15 @@ export async function patchSequences(sequences) {
         logged = null;
         trace.updated = false;
         trace.parsed.length = 0;
+        const texts = textsSet.count;
+        const parsedRows = rowsParsed.count;
         model.emit(message);
         // The view patches synchronously; let anything it queued (microtasks) run too.
         await new Promise((resolve) => setImmediate(resolve));
         fresh.innerHTML = expected;
         const patched = logged === null ? container.innerHTML : `<patch.mjs: the client logged at message ${at}: ${logged}>`;
-        pairs.push([patched, fresh.innerHTML, pathOf(trace)]);
+        const onlyTexts = textsSet.count > texts && rowsParsed.count === parsedRows;
+        pairs.push([patched, fresh.innerHTML, pathOf(trace, onlyTexts)]);
         if (runIdle(index, at)) for (const callback of idle.splice(0)) callback();
       }
       out.push(pairs);
@@ -152,11 +157,12 @@ function traceView(container, id) {
 
 /**
  * @param {Trace} trace
+ * @param {boolean} onlyTexts whether texts were set and no row was parsed
  * @returns {Path}
  */
-function pathOf({ updated, parsed }) {
+function pathOf({ updated, parsed }, onlyTexts) {
   if (!updated) return "none";
-  if (parsed.length === 0) return "rows";
+  if (parsed.length === 0) return onlyTexts ? "texts" : "rows";
   return parsed.map((html) => (html.includes(`<!--${LIST_MARKER}`) ? "lists" : "full")).join("+");
 }
 
