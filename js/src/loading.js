@@ -46,6 +46,8 @@ import { withRowsFrom } from "./row_skip.js";
  * @property {boolean | null} disabled whether the kernel had it disabled (null: we did not touch it)
  * @property {boolean | null} readonly whether the kernel had it read-only (null: untouched)
  * @property {Node[] | null} restore the children `phx-disable-with` replaced
+ * @property {boolean} classless whether the kernel's version had no `class` attribute (the
+ *   answer then takes away the one the loading class made, so the page is the kernel's HTML)
  */
 
 export class LoadingStates {
@@ -74,7 +76,7 @@ export class LoadingStates {
       const { el, cls } = part;
       let state = this.elements.get(el);
       if (!state) {
-        state = { refs: new Map(), disabled: null, readonly: null, restore: null };
+        state = { refs: new Map(), disabled: null, readonly: null, restore: null, classless: !el.hasAttribute("class") };
         this.elements.set(el, state);
       }
       if (state.refs.has(ref)) continue;
@@ -139,6 +141,7 @@ export class LoadingStates {
       if (cls !== undefined && ![...state.refs.values()].includes(cls)) el.classList.remove(cls);
       if (state.refs.size > 0) continue;
       this.elements.delete(el);
+      if (state.classless && el.getAttribute("class") === "") el.removeAttribute("class");
       if (state.disabled !== null) el.toggleAttribute("disabled", state.disabled);
       if (state.readonly !== null) el.toggleAttribute("readonly", state.readonly);
       if (state.restore !== null) el.replaceChildren(...state.restore);
@@ -165,6 +168,7 @@ export class LoadingStates {
   beforeElUpdated(fromEl, toEl) {
     const state = this.elements.get(fromEl);
     if (state) {
+      state.classless = !toEl.hasAttribute("class");
       for (const cls of state.refs.values()) toEl.classList.add(cls);
       if (state.disabled !== null) {
         state.disabled = toEl.hasAttribute("disabled");

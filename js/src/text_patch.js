@@ -20,7 +20,9 @@
  * Anything else returns null and the row is morphed as before (`row_apply.js`).
  *
  * An element with a hook or `phx-update` (the row's own or one around the slot) is left to
- * the full patch: a hook hears `updated` from it, `phx-update` keeps its children.
+ * the full patch: a hook hears `updated` from it, `phx-update` keeps its children. So is a
+ * row or view holding a form control: the patch also brings what an unfocused control shows
+ * back to the kernel's value, which its HTML does not tell.
  */
 
 import { DYNAMICS, PHX_HOOK, PHX_UPDATE, STATICS } from "./constants.js";
@@ -63,14 +65,29 @@ const ENTITIES = new Map([
 
 const HTML = "http://www.w3.org/1999/xhtml";
 
-/** Elements whose content the serializer writes as it is (not escaped): skipped whole. */
-const RAW_TEXT = new Set(["script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"]);
+/**
+ * Elements whose content the start tags of a serialization may not count one to one: raw text
+ * that may read like markup (`<script>`, `<style>`… and `<noscript>`, whose content a
+ * `<template>` parses as elements), a template's content (not among the descendants), and
+ * SVG and MathML, whose `<style>` and `<script>` hold elements. Their HTML is patched.
+ */
+const UNCOUNTED = new Set([
+  "script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext",
+  "template", "svg", "math",
+]);
 
 /** A start tag as the serializer writes it: lowercase name, each attribute as `name="value"`. */
 const START_TAG = /<([a-z][^\s/>]*)(?: [^\s"'<>/=]+="[^"]*")*>/y;
 
 /** The most HTML a view may have for `patchTextsInPlace` to compare it with the page. */
 const SMALL_VIEW = 8192;
+
+/**
+ * A form control: what it shows (its value, its checked state, the option selected) is not in
+ * the HTML, and the patch brings an unfocused one back in line with the kernel's HTML. A row or
+ * view holding one is patched, not only its texts set.
+ */
+const FORM_CONTROL = /<(?:input|select|textarea)[\s/>]/;
 
 /** Text the parser would not keep as one text node of the same characters. */
 const NOT_PLAIN = /[<\r\0]/;
@@ -94,7 +111,7 @@ export function planTextEdits(statics, before, after, el, shape) {
   const html = walk.out.join("");
   const start = shape.lead.length;
   const outer = html.slice(start, html.length - shape.trail.length);
-  if (el.outerHTML !== outer) return null;
+  if (FORM_CONTROL.test(outer) || el.outerHTML !== outer) return null;
   const slots = walk.slots.map(({ at, old, value }) => ({ at: at - start, old, value }));
   if (slots.some(({ at, old }) => at < 0 || at + old.length > outer.length)) return null;
   return editsFor(el, outer, slots, true);
@@ -119,7 +136,7 @@ export function patchTextsInPlace(container, before, after) {
   const walk = { out: [], length: 0, slots: [], limit: SMALL_VIEW, lists: false };
   if (!walkBoth(before, after, walk) || walk.slots.length === 0) return false;
   const html = walk.out.join("");
-  if (container.innerHTML !== html) return false;
+  if (FORM_CONTROL.test(html) || container.innerHTML !== html) return false;
   const edits = editsFor(container, html, walk.slots, false);
   if (!edits) return false;
   // The view's DOM is as its patches left it, and stays so: the row patch may trust it.
@@ -246,14 +263,20 @@ export function applyTextEdits(edits) {
  * @returns {TextEdit[] | null}
  */
 function editsFor(root, html, slots, self) {
+  const tags = startTags(html);
+  // Every element of the page is a start tag of the HTML, in order, and no other is.
+  const elements = root.getElementsByTagName("*");
+  if (!tags || tags.length !== elements.length + (self ? 1 : 0)) return null;
   /** @type {TextEdit[]} */
   const edits = [];
   let from = 0;
+  let index = -1; // of the last start tag before the slot
   while (from < slots.length) {
     const { at } = slots[from];
-    const opened = lastStartTag(html, at);
-    // (A slot inside a start tag, an attribute's value, is not a text.)
-    if (!opened || opened.end > at || !TEXT_TAGS.has(opened.name)) return null;
+    while (index + 1 < tags.length && tags[index + 1].end <= at) index++;
+    const opened = tags[index];
+    if (!opened || !TEXT_TAGS.has(opened.name)) return null;
+    // (A slot inside a start tag, an attribute's value, follows text with a "<" in it.)
     if (html.slice(opened.end, at).includes("<")) return null;
     const close = html.indexOf("<", at);
     if (close === -1 || !html.startsWith(`</${opened.name}>`, close)) return null;
@@ -268,8 +291,7 @@ function editsFor(root, html, slots, self) {
     }
     parts.push(html.slice(last, close));
     const text = decode(parts.join(""));
-    const index = self ? opened.index - 1 : opened.index;
-    const el = index === -1 ? root : root.getElementsByTagName("*")[index];
+    const el = self ? (index === 0 ? root : elements[index - 1]) : elements[index];
     if (text === null || !el || el.localName !== opened.name || el.namespaceURI !== HTML) return null;
     const kids = el.childNodes;
     if (close === opened.end ? kids.length !== 0 : kids.length !== 1 || kids[0].nodeType !== 3) return null;
@@ -284,21 +306,20 @@ function editsFor(root, html, slots, self) {
 }
 
 /**
- * The last start tag of serialized HTML `html` before `stop`: its name, its index among the
- * start tags (0: the first), and where it ends; null when something in the way is not as the
- * serializer writes it (then nothing is assumed).
+ * Where each start tag of serialized HTML `html` ends, and its name, in order; null when
+ * something is not as the serializer writes it, or when an element may hold what the
+ * serialization does not show as start tags one to one (`UNCOUNTED`): then nothing is assumed.
  *
  * @param {string} html
- * @param {number} stop
- * @returns {{name: string, index: number, end: number} | null}
+ * @returns {{name: string, end: number}[] | null}
  */
-export function lastStartTag(html, stop) {
-  let found = null;
-  let index = -1;
+export function startTags(html) {
+  /** @type {{name: string, end: number}[]} */
+  const tags = [];
   let at = 0;
   for (;;) {
     const lt = html.indexOf("<", at);
-    if (lt === -1 || lt >= stop) return found;
+    if (lt === -1) return tags;
     if (html.startsWith("<!--", lt)) {
       const close = html.indexOf("-->", lt + 4);
       if (close === -1) return null;
@@ -310,16 +331,9 @@ export function lastStartTag(html, stop) {
     } else {
       START_TAG.lastIndex = lt;
       const match = START_TAG.exec(html);
-      // `<template>`'s content is not among the element's descendants.
-      if (!match || match[1] === "template") return null;
-      index += 1;
+      if (!match || UNCOUNTED.has(match[1])) return null;
       at = START_TAG.lastIndex;
-      found = { name: match[1], index, end: at };
-      if (RAW_TEXT.has(match[1])) {
-        const close = html.indexOf(`</${match[1]}`, at);
-        if (close === -1) return null;
-        at = close;
-      }
+      tags.push({ name: match[1], end: at });
     }
   }
 }

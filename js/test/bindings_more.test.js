@@ -334,6 +334,16 @@ describe("loading states", () => {
     assert.ok($("button").classList.contains("phx-click-loading"));
     answer();
     assert.equal($("button").className, "");
+    assert.equal($("button").hasAttribute("class"), false, "as the kernel wrote it: no class at all");
+  });
+
+  test("an element that had classes keeps them, and its class attribute, after the answer", () => {
+    const { $, answer } = widget('<button class="" phx-click="a">a</button><b class="x" phx-click="b">b</b>');
+    $("button").click();
+    $("b").click();
+    answer();
+    assert.equal($("button").getAttribute("class"), "");
+    assert.equal($("b").getAttribute("class"), "x");
   });
 
   test("keys, focus and blur have their own loading classes", () => {

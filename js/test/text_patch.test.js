@@ -10,7 +10,7 @@ import { settle, untouched } from "../src/dom_quiet.js";
 import { mergeDiff, toHTML } from "../src/rendered.js";
 import { patchRowsInPlace } from "../src/row_patch.js";
 import { rowsParsed } from "../src/row_skip.js";
-import { lastStartTag, patchTextsInPlace, textsSet } from "../src/text_patch.js";
+import { patchTextsInPlace, startTags, textsSet } from "../src/text_patch.js";
 import { usePage } from "./helpers.js";
 
 const { fresh } = usePage();
@@ -51,19 +51,33 @@ function texts(tree, diff) {
   return { took, set: textsSet.count - set };
 }
 
-describe("lastStartTag", () => {
-  test("counts start tags, and steps over end tags, comments, quoted values and raw text", () => {
-    const html = '<div id="a"><!-- <p> --><script>if (a <b) {}</script><i title="x>y">t</i></div>';
-    assert.deepEqual(lastStartTag(html, html.indexOf("t</i>")), { name: "i", index: 2, end: html.indexOf("t</i>") });
-    assert.deepEqual(lastStartTag(html, 5), { name: "div", index: 0, end: 12 });
-    assert.equal(lastStartTag("text", 4), null);
+describe("startTags", () => {
+  test("finds each start tag's end, stepping over end tags, comments and quoted values", () => {
+    const html = '<div id="a"><!-- <p> --><i title="x>y">t</i></div><br>';
+    assert.deepEqual(startTags(html), [
+      { name: "div", end: 12 },
+      { name: "i", end: html.indexOf("t</i>") },
+      { name: "br", end: html.length },
+    ]);
+    assert.deepEqual(startTags("text"), []);
   });
 
   test("assumes nothing where the HTML is not as the serializer writes it", () => {
-    assert.equal(lastStartTag("<p title='x'>a</p>", 14), null, "single quotes");
-    assert.equal(lastStartTag("<P>a</P>", 3), null, "an upper-case name");
-    assert.equal(lastStartTag("<template><b>x</b></template><i>y</i>", 33), null, "a template's content");
-    assert.equal(lastStartTag("<!-- open", 9), null);
+    assert.equal(startTags("<p title='x'>a</p>"), null, "single quotes");
+    assert.equal(startTags("<P>a</P>"), null, "an upper-case name");
+    assert.equal(startTags("<!-- open"), null);
+  });
+
+  test("nor where an element may hold what its start tags do not count", () => {
+    for (const html of [
+      '<script>var s = "</scripts><p>";</script><p>a</p>',
+      "<noscript><b>n</b></noscript><p>a</p>",
+      "<template><b>x</b></template><i>y</i>",
+      "<svg><style><circle></circle></style></svg><p>a</p>",
+      "<math><mi>x</mi></math>",
+    ]) {
+      assert.equal(startTags(html), null, html);
+    }
   });
 });
 
@@ -101,6 +115,9 @@ describe("patchTextsInPlace", () => {
       [{ s: ['<div id="h" phx-hook="H"><p>', "</p></div>"], 0: "a" }, { 0: "b" }, "a hook around it"],
       [{ s: ["<p>", "</p>"], 0: { s: ["<i>", "</i>"], 0: "a" } }, { 0: { s: ["<b>", "</b>"], 0: "a" } }, "a new subtree"],
       [{ s: ["<p>", "</p>", ""], 0: "a", 1: { s: ["<i>", "</i>"], d: [["x"]] } }, { 0: "b" }, "a view holding a list"],
+      [{ s: ['<script>var s = "</scripts><p>";</script><p>', "</p><p>", "</p>"], 0: "A", 1: "B" }, { 0: "A2" }, "a script"],
+      [{ s: ["<noscript><b>n</b></noscript><p>", "</p>"], 0: "A" }, { 0: "B" }, "a noscript"],
+      [{ s: ["<p>", '</p><input name="q">'], 0: "a" }, { 0: "b" }, "a form control: the patch resets what it shows"],
     ])) {
       assert.equal(texts(tree, diff).took, false, why);
     }
@@ -153,6 +170,14 @@ describe("texts of a changed row", () => {
   test("a row's text in its own element is set; one beside an element is morphed", () => {
     assert.deepEqual(rowPatch(list(["a", "b", "c"]), { 0: { k: { 1: { 1: "B" } } } }), { parsed: 0, set: 1 });
     assert.deepEqual(rowPatch(list(["a", "b", "c"]), { 0: { k: { 1: { 2: "9" } } } }), { parsed: 1, set: 0 });
+  });
+
+  test("a row holding a form control is morphed: what the control shows follows the kernel", () => {
+    const withInput = /** @type {Tree} */ ({
+      s: ["<ul>", "</ul>"],
+      0: { s: ['<li id="r', '"><b>', '</b><input name="q"></li>'], d: [["0", "a"], ["1", "b"]] },
+    });
+    assert.deepEqual(rowPatch(withInput, { 0: { k: { 1: { 1: "B" } } } }), { parsed: 1, set: 0 });
   });
 
   test("a row with a hook inside is morphed, so the hook hears of it", () => {
