@@ -111,7 +111,7 @@ export function planTextEdits(statics, before, after, el, shape) {
   const html = walk.out.join("");
   const start = shape.lead.length;
   const outer = html.slice(start, html.length - shape.trail.length);
-  if (FORM_CONTROL.test(outer) || el.outerHTML !== outer) return null;
+  if (FORM_CONTROL.test(outer) || !shows(el.outerHTML, outer)) return null;
   const slots = walk.slots.map(({ at, old, value }) => ({ at: at - start, old, value }));
   if (slots.some(({ at, old }) => at < 0 || at + old.length > outer.length)) return null;
   return editsFor(el, outer, slots, true);
@@ -136,7 +136,7 @@ export function patchTextsInPlace(container, before, after) {
   const walk = { out: [], length: 0, slots: [], limit: SMALL_VIEW, lists: false };
   if (!walkBoth(before, after, walk) || walk.slots.length === 0) return false;
   const html = walk.out.join("");
-  if (FORM_CONTROL.test(html) || container.innerHTML !== html) return false;
+  if (FORM_CONTROL.test(html) || !shows(container.innerHTML, html)) return false;
   const edits = editsFor(container, html, walk.slots, false);
   if (!edits) return false;
   // The view's DOM is as its patches left it, and stays so: the row patch may trust it.
@@ -303,6 +303,74 @@ function editsFor(root, html, slots, self) {
     from = to;
   }
   return edits;
+}
+
+/**
+ * Whether `serialized`, the page's serialization, is `html` as the page's serializer writes
+ * it: the same, or the same once the kernel's escapes are written as the serializer writes
+ * them (`asSerialized`).
+ *
+ * @param {string} serialized
+ * @param {string} html
+ */
+function shows(serialized, html) {
+  return serialized === html || serialized === asSerialized(html);
+}
+
+/**
+ * `html` as an HTML serializer writes what it parses into, where the two differ only in how
+ * characters are escaped: the kernel writes `'` and `"` as `&#39;` and `&#34;` everywhere
+ * (MarkupSafe), a serializer leaves them as they are in text and writes `"` as `&quot;` in
+ * attribute values, escapes `>` and U+00A0 in text and `<` and `>` in attribute values (as
+ * Chromium does). Null where the HTML is not of the form `startTags` reads.
+ *
+ * @param {string} html
+ * @returns {string | null}
+ */
+export function asSerialized(html) {
+  const out = [];
+  let at = 0;
+  for (;;) {
+    const lt = html.indexOf("<", at);
+    out.push(serializedText(html.slice(at, lt === -1 ? html.length : lt)));
+    if (lt === -1) return out.join("");
+    let end;
+    if (html.startsWith("<!--", lt)) {
+      end = html.indexOf("-->", lt + 4) + 3;
+      if (end === 2) return null;
+      out.push(html.slice(lt, end));
+    } else if (html[lt + 1] === "/") {
+      end = html.indexOf(">", lt) + 1;
+      if (end === 0) return null;
+      out.push(html.slice(lt, end));
+    } else {
+      START_TAG.lastIndex = lt;
+      const match = START_TAG.exec(html);
+      if (!match || UNCOUNTED.has(match[1])) return null;
+      end = START_TAG.lastIndex;
+      out.push(html.slice(lt, end).replace(/="([^"]*)"/g, (_, value) => `="${serializedValue(value)}"`));
+    }
+    at = end;
+  }
+}
+
+/** @param {string} text the kernel's HTML of a text @returns {string} the serializer's */
+function serializedText(text) {
+  return text
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&#34;|&quot;|&#x22;/g, '"')
+    .replace(/>/g, "&gt;")
+    .replace(/\u00a0/g, "&nbsp;");
+}
+
+/** @param {string} value the kernel's HTML of an attribute value @returns {string} the serializer's */
+function serializedValue(value) {
+  return value
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&#34;|&#x22;/g, "&quot;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\u00a0/g, "&nbsp;");
 }
 
 /**

@@ -386,3 +386,23 @@ def test_rows_whose_markup_may_hide_elements_are_morphed(
         {"rows": [rows[0], {**rows[1], "vip": True, "score": 99}, rows[2]]},
     ]
     assert _check_hand_written(page, bundle_url, source, states_)[-1] == "rows"
+
+
+def test_texts_set_where_the_serializer_escapes_otherwise_than_the_kernel(
+    page: Page, bundle_url: str
+) -> None:
+    """The kernel writes a quote and an apostrophe as &#34; and &#39; (a JS command's JSON in
+    an attribute, a name in a text); Chromium writes &quot; in attributes and the characters
+    as they are in text. The page is still compared as Chromium writes it."""
+    source = (
+        '<button phx-click="{{ command }}">go</button>'
+        '<p title="a<b>c">{{ name }}</p><span>Count: {{ n }}</span>'
+    )
+    command = '[["toggle",{"to":"#menu"}]]'
+    states_ = [
+        {"command": command, "name": "O'Brien", "n": 1},
+        {"command": command, "name": "O'Brien", "n": 2},
+        {"command": command, "name": 'say "hi"', "n": 3},
+        {"command": command, "name": "x > y", "n": 4},
+    ]
+    assert _check_hand_written(page, bundle_url, source, states_) == ["full", *["texts"] * 3]
