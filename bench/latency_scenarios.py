@@ -2,6 +2,7 @@
 
     python -m bench.latency_scenarios [--clicks 50] [--gap 30] [--envs voila,lab]
                                       [--nodelay on] [--profile SCENARIO] [--offscreen]
+                                      [--against BUNDLE] [--rounds 1]
 
 One notebook holds every scenario, so that all of them and their baseline share one page, one
 server and one kernel (``bench.latency`` measures the Counter alone on its own page):
@@ -38,6 +39,9 @@ Three more columns say where the time goes:
   rest of ``→frame`` is the transport, which the echo pays too.
 
 ``--profile SCENARIO`` prints the top of a cProfile of that scenario's events, in process.
+``--against BUNDLE`` runs each frontend a second time with ``BUNDLE`` (another build of
+``js/``) served as the frontend (its rows say ``against``), alternating with this checkout's
+build ``--rounds`` times, so that two builds are compared under the same load.
 Never asserts a time; ``tests/e2e/test_latency_bench.py`` checks the page once in Voilà.
 """
 
@@ -60,6 +64,7 @@ from typing import Any
 import comm
 from playwright.sync_api import Page, sync_playwright
 
+from bench._against import serve_cell
 from bench._comm import RecordingComm
 from bench._table import print_table
 from bench.latency import (
@@ -238,9 +243,11 @@ EVENTS: dict[str, tuple[str, str]] = {
 }
 
 
-def notebook(folder: Path) -> Path:
-    """The scenarios' notebook (every scenario and the echo on one page) written into ``folder``."""
-    return write_notebook(folder / "latency_scenarios.ipynb", CELLS)
+def notebook(folder: Path, bundle: Path | None = None) -> Path:
+    """The scenarios' notebook (every scenario and the echo on one page) written into
+    ``folder``; with ``bundle`` served as the frontend when given (``--against``)."""
+    cells = CELLS if bundle is None else [serve_cell(bundle) + CELLS[0], *CELLS[1:]]
+    return write_notebook(folder / "latency_scenarios.ipynb", cells)
 
 
 #: per scenario, per click: the kernel websocket frames between the click and the update
@@ -414,6 +421,10 @@ def main() -> None:
         action="store_true",
         help="click buttons where they are, without scrolling them into view first",
     )
+    parser.add_argument(
+        "--against", type=Path, help="another build of the frontend's widget.js to compare"
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each build, alternated")
     args = parser.parse_args()
     envs = args.envs.split(",")
     if not set(envs) <= set(RUNNERS):
@@ -425,7 +436,16 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = launch(playwright)
         print(header(browser.version), flush=True)
-        for env_name in envs:
+        builds: list[tuple[str, Path | None]] = [("", None)]
+        if args.against is not None:
+            builds.append((" against", args.against.resolve()))
+        runs = [
+            (env_name, f"{env_name}{suffix}{f' #{n + 1}' if args.rounds > 1 else ''}", bundle)
+            for env_name in envs
+            for n in range(args.rounds)
+            for suffix, bundle in builds
+        ]
+        for env_name, label, bundle in runs:
             with tempfile.TemporaryDirectory(prefix="lw-latency-scenarios-") as tmp:
                 work = Path(tmp)
                 env = server_env(work, args.nodelay == "on")
@@ -442,10 +462,10 @@ def main() -> None:
                     return samples, click_frames(page, samples)
 
                 run: Callable[..., tuple[Samples, ClickFrames]] = RUNNERS[env_name]
-                samples, frames = run(browser, work, env, notebook(work), use)
+                samples, frames = run(browser, work, env, notebook(work, bundle), use)
             check(samples, args.clicks)
-            rows += rows_for(env_name, samples, frames, kernel)
-            print(f"  {env_name}, nodelay {args.nodelay}: done", flush=True)
+            rows += rows_for(label, samples, frames, kernel)
+            print(f"  {label}, nodelay {args.nodelay}: done", flush=True)
         browser.close()
     print_table(
         f"Click → DOM updated, ms, nodelay {args.nodelay}, {args.gap:g} ms between clicks,"

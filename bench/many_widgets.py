@@ -40,6 +40,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from bench._against import serve_cell
 from bench._browser import (
     count_ws_bytes,
     js_heap,
@@ -141,18 +142,8 @@ AGAINST = "livewidget-against"
 
 
 def add_against(bundle: Path) -> None:
-    """Add the :data:`AGAINST` page: its first cell makes the kernel serve ``bundle`` (another
-    build of ``js/``, e.g. an older commit's) as the frontend, before any widget exists."""
-    serve = f"""
-import livewidget._frontend as _lw_frontend
-_lw_bundle_text = {str(bundle)!r}
-_lw_static = _lw_frontend.static_text
-with open(_lw_bundle_text, encoding="utf-8") as _lw_file:
-    _lw_bundle_text = _lw_file.read()
-_lw_frontend.static_text = lambda name: _lw_bundle_text if name == "widget.js" else _lw_static(name)
-_lw_frontend.bundle_digest.cache_clear()
-"""
-    PAGES[AGAINST] = (serve + LIVEWIDGET_CELL, *PAGES["livewidget"][1:])
+    """Add the :data:`AGAINST` page: the Counters, with ``bundle`` served as the frontend."""
+    PAGES[AGAINST] = (serve_cell(bundle) + LIVEWIDGET_CELL, *PAGES["livewidget"][1:])
 
 
 #: The notebook's cells whose output holds no "+1" button: [index, prompt, output text].
