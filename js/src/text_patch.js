@@ -1,28 +1,31 @@
 /**
- * The cheapest row patch: a changed row whose only differences are the texts of some of its
- * elements gets those texts set on the page's text nodes; nothing is parsed or morphed.
+ * The cheapest patch: a changed row, or a small view, whose only differences are the texts of
+ * some of its elements gets those texts set on the page's text nodes; nothing is parsed or
+ * morphed.
  *
- * A row change qualifies when every dynamic that differs is a "text slot" holding plain text
- * before and after:
- * - the slot is the whole content of one element: in the row's HTML it starts right after
- *   that element's start tag and is followed by its end tag (`<td>` 7 `</td>`);
+ * A change qualifies when every dynamic that differs (nested ones too) is plain text before
+ * and after, lying in a "text slot":
+ * - the slot is in the text that is the whole content of one element, beside static text or
+ *   other slots only (`<td>` 7 `</td>`, `<span>Count: ` 7 `</span>`);
  * - the element is one whose text the HTML parser keeps as one plain text child (`TEXT_TAGS`:
  *   no `<pre>`, whose first newline the parser drops, no `<textarea>`, `<option>`, `<script>`…);
  * - both values hold no markup and no character the parser rewrites: no `<`, no `\r`, no NUL,
  *   and `&` only in the entities the kernel's escaping writes (`ENTITIES`).
  *
- * The page must show exactly the old row: the element's `outerHTML` is the old row's HTML,
- * character for character. That one comparison proves what the parser made of that HTML (no
- * element dropped, implied or moved, and nothing a hook, a JS command or a loading state put
- * there since), so the slot's element is found by counting the start tags before it, and its
- * text node is where the new text goes. A fresh parse of the new row would make the same
- * element with the same single text node: the page ends up exactly as the full patch makes it.
- * Anything else returns null and the row is morphed as before (`row_apply.js`).
+ * The page must show exactly the old HTML: the row element's `outerHTML` (a view's
+ * `innerHTML`) is that HTML, character for character or once the kernel's escapes are written
+ * as the serializer writes them (`asSerialized`), and the page holds one element per start tag
+ * of it. That proves what the parser made of the HTML (no element dropped, implied or moved,
+ * nothing a hook, a JS command or a loading state put there since), so the slot's element is
+ * found by counting the start tags before it, and its text node is where the new text goes.
+ * A fresh parse of the new HTML would make the same element with the same single text node:
+ * the page ends up exactly as the full patch makes it. Anything else returns null (false) and
+ * the row or view is patched as before (`row_apply.js`, `dom_patch.js`).
  *
- * An element with a hook or `phx-update` (the row's own or one around the slot) is left to
- * the full patch: a hook hears `updated` from it, `phx-update` keeps its children. So is a
- * row or view holding a form control: the patch also brings what an unfocused control shows
- * back to the kernel's value, which its HTML does not tell.
+ * An element with a hook or `phx-update` (the element's own or one around it) is left to the
+ * full patch: a hook hears `updated` from it, `phx-update` keeps its children. So is a row or
+ * view holding a form control: the patch also brings what an unfocused control shows back to
+ * the kernel's value, which its HTML does not tell.
  */
 
 import { DYNAMICS, PHX_HOOK, PHX_UPDATE, STATICS } from "./constants.js";
@@ -328,30 +331,16 @@ function shows(serialized, html) {
  * @returns {string | null}
  */
 export function asSerialized(html) {
-  const out = [];
-  let at = 0;
-  for (;;) {
-    const lt = html.indexOf("<", at);
-    out.push(serializedText(html.slice(at, lt === -1 ? html.length : lt)));
-    if (lt === -1) return out.join("");
-    let end;
-    if (html.startsWith("<!--", lt)) {
-      end = html.indexOf("-->", lt + 4) + 3;
-      if (end === 2) return null;
-      out.push(html.slice(lt, end));
-    } else if (html[lt + 1] === "/") {
-      end = html.indexOf(">", lt) + 1;
-      if (end === 0) return null;
-      out.push(html.slice(lt, end));
-    } else {
-      START_TAG.lastIndex = lt;
-      const match = START_TAG.exec(html);
-      if (!match || UNCOUNTED.has(match[1])) return null;
-      end = START_TAG.lastIndex;
-      out.push(html.slice(lt, end).replace(/="([^"]*)"/g, (_, value) => `="${serializedValue(value)}"`));
-    }
-    at = end;
-  }
+  const found = parts(html);
+  if (!found) return null;
+  return found
+    .map(({ kind, from, to }) => {
+      const part = html.slice(from, to);
+      if (kind === "text") return serializedText(part);
+      if (kind === "start") return part.replace(/="([^"]*)"/g, (_, value) => `="${serializedValue(value)}"`);
+      return part;
+    })
+    .join("");
 }
 
 /** @param {string} text the kernel's HTML of a text @returns {string} the serializer's */
@@ -374,34 +363,53 @@ function serializedValue(value) {
 }
 
 /**
- * Where each start tag of serialized HTML `html` ends, and its name, in order; null when
- * something is not as the serializer writes it, or when an element may hold what the
- * serialization does not show as start tags one to one (`UNCOUNTED`): then nothing is assumed.
+ * Where each start tag of serialized HTML `html` ends, and its name, in order; null as `parts`.
  *
  * @param {string} html
  * @returns {{name: string, end: number}[] | null}
  */
 export function startTags(html) {
-  /** @type {{name: string, end: number}[]} */
-  const tags = [];
+  const found = parts(html);
+  return found && found.filter((part) => part.kind === "start").map(({ name, to }) => ({ name, end: to }));
+}
+
+/**
+ * One part of serialized HTML: a text, a start tag (and its element's name), or other markup
+ * (an end tag, a comment), from `from` to `to`.
+ *
+ * @typedef {{kind: "text" | "start" | "markup", from: number, to: number, name: string}} Part
+ */
+
+/**
+ * The parts of serialized HTML `html`, in order; null when something is not as the serializer
+ * writes it, or when an element may hold what the serialization does not show as start tags
+ * one to one (`UNCOUNTED`): then nothing is assumed.
+ *
+ * @param {string} html
+ * @returns {Part[] | null}
+ */
+function parts(html) {
+  /** @type {Part[]} */
+  const found = [];
   let at = 0;
   for (;;) {
     const lt = html.indexOf("<", at);
-    if (lt === -1) return tags;
-    if (html.startsWith("<!--", lt)) {
-      const close = html.indexOf("-->", lt + 4);
+    const text = lt === -1 ? html.length : lt;
+    if (text > at) found.push({ kind: "text", from: at, to: text, name: "" });
+    if (lt === -1) return found;
+    const comment = html.startsWith("<!--", lt);
+    if (comment || html[lt + 1] === "/") {
+      const closer = comment ? "-->" : ">";
+      const close = html.indexOf(closer, comment ? lt + 4 : lt + 2);
       if (close === -1) return null;
-      at = close + 3;
-    } else if (html[lt + 1] === "/") {
-      const close = html.indexOf(">", lt);
-      if (close === -1) return null;
-      at = close + 1;
+      at = close + closer.length;
+      found.push({ kind: "markup", from: lt, to: at, name: "" });
     } else {
       START_TAG.lastIndex = lt;
       const match = START_TAG.exec(html);
       if (!match || UNCOUNTED.has(match[1])) return null;
       at = START_TAG.lastIndex;
-      tags.push({ name: match[1], end: at });
+      found.push({ kind: "start", from: lt, to: at, name: match[1] });
     }
   }
 }
