@@ -1,8 +1,9 @@
 /**
  * A row patch's plan (`row_patch.js`) applied to the page: changed rows morphed on their own
  * elements (or only their texts set, `text_patch.js`), removed rows' elements taken out with
- * one whitespace separator each, appended rows inserted after the last one. The plan was checked against the page before anything
- * was touched; here nothing is read but the elements it names.
+ * one whitespace separator each, appended rows inserted after the last one. The plan was
+ * checked against the page before anything was touched; here nothing is read but the elements
+ * it names.
  */
 
 import { patchElement } from "./dom_patch.js";

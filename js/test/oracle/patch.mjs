@@ -42,9 +42,10 @@ import { closeWindow, createWindow, innerHTMLOf } from "../helpers.js";
  * Which way the view patched a message, read from what it parsed as the container's HTML
  * (`dom_patch.js` `parseLike`): `"none"` when the view was not updated (the tree did not
  * change), `"texts"` when it only set texts (`text_patch.js`: no parse, no morph), `"rows"`
- * when it parsed no container HTML (rows patched in place, `row_patch.js`), else one word per container parse, joined by `+`: `"lists"` for HTML
- * with list markers (`list_skip.js`), `"full"` for HTML without (morphdom over the whole
- * view, rows already shown as placeholders). `"lists+full"`: the lists did not line up.
+ * when it parsed no container HTML (rows patched in place, `row_patch.js`), else one word
+ * per container parse, joined by `+`: `"lists"` for HTML with list markers (`list_skip.js`),
+ * `"full"` for HTML without (morphdom over the whole view, rows already shown as
+ * placeholders). `"lists+full"`: the lists did not line up.
  *
  * @typedef {string} Path
  */
