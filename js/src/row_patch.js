@@ -34,7 +34,7 @@ import { elementsById } from "./ownership.js";
 import { renderRowHTML } from "./rendered.js";
 import { applyPlan } from "./row_apply.js";
 import { adoptShape, learnShapes, rowShape, rowShapeParsed } from "./row_skip.js";
-import { applyStreamPlan, planStream } from "./stream_patch.js";
+import { applyStreamPlan, placeRuns, planStream } from "./stream_patch.js";
 import { streamState } from "./streams.js";
 import { planTextEdits } from "./text_patch.js";
 
@@ -115,6 +115,8 @@ export function patchRowsInPlace(container, before, after, observer) {
     if (!plan) return null;
     streamPlans.push(plan);
   }
+  // The last step that may give up: it leaves the page as it was when it does.
+  if (!placeRuns(streamPlans)) return null;
   const doc = container.ownerDocument;
   const morph = new Morph(container, observer);
   for (const plan of plans) applyPlan(doc, plan, morph, observer);

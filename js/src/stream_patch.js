@@ -64,19 +64,34 @@ import { streamWork } from "./stream_rows.js";
  * A batch's new rows, appended one after another after a row shown before: parsed together
  * into the nodes that go in after that row, whitespace between them included.
  *
+ * Parsed in place (`inPlace`: `nodes` is null until `placeRuns` put them after the anchor,
+ * `elements` empty until then), or in a template at plan time.
+ *
  * @typedef {object} AppendedRun
  * @property {string} anchor the DOM id of the row they go after
- * @property {DocumentFragment} nodes the rows' elements, each after its whitespace
+ * @property {DocumentFragment | null} nodes the rows' elements, each after its whitespace
  * @property {(Step & {row: unknown[]})[]} steps the inserts, in order
  * @property {Element[]} elements their elements, in the same order
  * @property {string} html the rows' HTML (for `observer.heedsAdded`)
+ * @property {string | null} inPlace the HTML to parse after the anchor (each row's element
+ *   after the separator), when the run is parsed in place
  */
 
 /** Between rows parsed together. */
 const ROW_BREAK = "lw-stream-row";
 
+/**
+ * Rows whose HTML holds these are parsed in a template, never in place: parsing in the page
+ * builds elements there at once, and a custom element's callbacks or a frame's load would
+ * run even when the parse is then taken back (`placeRuns`).
+ */
+const NOT_IN_PLACE = /<(?:[a-z][^\s/>]*-|i?frame|object|embed)/i;
+
 /** stream rows → view container → the stream's container in that view. @type {WeakMap<object, WeakMap<Element, StreamDom>>} */
 const shown = new WeakMap();
+
+/** The streams (their rows) whose runs are parsed in a template: one parsed in place was not one element per row. @type {WeakSet<object>} */
+const inTemplate = new WeakSet();
 
 /**
  * What to do to the page for one stream's change, or null when this module cannot do it
@@ -105,7 +120,7 @@ export function planStream(container, { statics, before, after }) {
   if (dom.el.hasAttribute(PHX_HOOK) || (owner && container.contains(owner))) return null;
   const changed = /** @type {(Step & {row: unknown[]})[]} */ (steps.filter((step) => step.op !== "remove"));
   const html = changed.map((step) => renderRowHTML(statics, step.row));
-  const run = appendedRun(dom, steps, changed, html);
+  const run = appendedRun(dom, steps, changed, html, inTemplate.has(after.rows));
   if (run !== null) return { dom, after, fresh: new Map(), run };
   // A row parsed on its own that leaves a `<b>` open: the parser would reopen it in all the
   // HTML after it on the page (rows not parsed again among it).
@@ -125,8 +140,11 @@ export function planStream(container, { statics, before, after }) {
 export function applyStreamPlan({ dom, after, fresh, run: appended }, morph, observer) {
   const separator = dom.trail + dom.lead;
   if (appended !== null) {
+    // A run parsed in place is on the page already: its rows are known before the pruned
+    // rows go, so that a pruned row's separator is found beside them.
+    const placed = appended.nodes === null ? insertRun(dom, appended, observer) : null;
     for (const step of after.log) if (step.op === "remove") removeRow(dom, step.id, separator, observer);
-    const added = insertRun(dom, appended, observer);
+    const added = placed ?? insertRun(dom, appended, observer);
     dom.version = after.version;
     return added;
   }
@@ -220,7 +238,7 @@ function insertRun(dom, run, observer) {
   const anchor = /** @type {Element} */ (dom.byId.get(run.anchor));
   streamWork.insertions += 1;
   streamWork.runs += 1;
-  anchor.after(run.nodes);
+  if (run.nodes !== null) anchor.after(run.nodes);
   /** @type {unknown[][]} */
   const added = [];
   run.steps.forEach((step, i) => {
@@ -412,9 +430,10 @@ function parseRows(dom, steps, rowsHTML) {
  * @param {Step[]} steps all the batch's steps
  * @param {(Step & {row: unknown[]})[]} changed its inserts and updates
  * @param {string[]} rowsHTML the HTML of each of them
+ * @param {boolean} inTemplate parse them in a template, not in place
  * @returns {AppendedRun | null}
  */
-function appendedRun(dom, steps, changed, rowsHTML) {
+function appendedRun(dom, steps, changed, rowsHTML, inTemplate) {
   const first = changed[0];
   const anchor = first?.op === "insert" ? first.after : null;
   if (anchor === null || !dom.byId.has(anchor)) return null;
@@ -432,6 +451,8 @@ function appendedRun(dom, steps, changed, rowsHTML) {
   // Parsed together, the rows show the `<b>` one leaves open in those after it, as a full
   // render does; only one still open after the last would reach the HTML after them.
   if (leavesFormattingOpen(html)) return null;
+  const inPlace = inTemplate ? null : inPlaceHTML(dom, rowsHTML, html);
+  if (inPlace !== null) return { anchor, nodes: null, steps: changed, elements: [], html, inPlace };
   const doc = dom.el.ownerDocument;
   const template = doc.createElement("template");
   template.innerHTML = html;
@@ -457,7 +478,89 @@ function appendedRun(dom, steps, changed, rowsHTML) {
   else if (separator) content.prepend(doc.createTextNode(separator));
   // After the last row: the anchor's own trailing whitespace, already on the page.
   if (trail) /** @type {ChildNode} */ (content.lastChild).remove();
-  return { anchor, nodes: content, steps: changed, elements, html };
+  return { anchor, nodes: content, steps: changed, elements, html, inPlace: null };
+}
+
+/**
+ * The HTML that puts a run's rows after its anchor when parsed there: the separator before
+ * each row's element, the anchor's own trailing whitespace being on the page already. Null
+ * when the rows are not each their lead, their element and their trail, or hold what is
+ * never parsed in place (`NOT_IN_PLACE`).
+ *
+ * @param {StreamDom} dom
+ * @param {string[]} rowsHTML
+ * @param {string} html the rows' HTML joined
+ * @returns {string | null}
+ */
+function inPlaceHTML({ lead, trail }, rowsHTML, html) {
+  if (NOT_IN_PLACE.test(html)) return null;
+  const separator = trail + lead;
+  let out = "";
+  for (const row of rowsHTML) {
+    if (!row.startsWith(lead) || !row.endsWith(trail) || row.length < lead.length + trail.length) return null;
+    out += separator + row.slice(lead.length, row.length - trail.length);
+  }
+  return out;
+}
+
+/**
+ * Parse the runs planned in place (`AppendedRun.inPlace`) where they go, after their anchor
+ * rows, each in one `insertAdjacentHTML`: the page's own parser builds the nodes in the page,
+ * which costs a third of a template's parse and its move into the page in Chromium. Each run
+ * is checked as a template's is (one element per row, its DOM id as id, the separator before
+ * each). When one is not, every run placed here is taken out again, that stream's runs are
+ * parsed in a template from then on, and this returns false: nothing is left changed, and
+ * the caller patches as usual.
+ *
+ * @param {StreamPlan[]} plans
+ * @returns {boolean}
+ */
+export function placeRuns(plans) {
+  /** @type {{first: ChildNode | null, anchor: Element, end: ChildNode | null}[]} */
+  const placed = [];
+  for (const { dom, after, run } of plans) {
+    if (run === null || run.inPlace === null) continue;
+    const anchor = /** @type {Element} */ (dom.byId.get(run.anchor));
+    const end = anchor.nextSibling;
+    anchor.insertAdjacentHTML("afterend", run.inPlace);
+    placed.push({ first: anchor.nextSibling, anchor, end });
+    const elements = placedElements(anchor, end, run.steps, dom.trail + dom.lead);
+    if (elements === null) {
+      inTemplate.add(after.rows);
+      for (const { anchor: at, end: stop } of placed) while (at.nextSibling !== stop) /** @type {ChildNode} */ (at.nextSibling).remove();
+      return false;
+    }
+    run.elements = elements;
+    streamWork.parsed += run.steps.length;
+    streamWork.inPlace += run.steps.length;
+  }
+  return true;
+}
+
+/**
+ * The elements of a run parsed after `anchor` (up to `end`), one per step with its DOM id as
+ * id and `separator` before each; null when the parse gave anything else.
+ *
+ * @param {Element} anchor
+ * @param {ChildNode | null} end
+ * @param {Step[]} steps
+ * @param {string} separator
+ * @returns {Element[] | null}
+ */
+function placedElements(anchor, end, steps, separator) {
+  /** @type {Element[]} */
+  const elements = [];
+  let node = anchor.nextSibling;
+  for (const step of steps) {
+    if (separator) {
+      if (!node || node === end || !isText(node, separator)) return null;
+      node = node.nextSibling;
+    }
+    if (!node || node === end || node.nodeType !== 1 || /** @type {Element} */ (node).id !== step.id) return null;
+    elements.push(/** @type {Element} */ (node));
+    node = node.nextSibling;
+  }
+  return node === end ? elements : null;
 }
 
 /**

@@ -33,10 +33,11 @@
 /**
  * Work counted, for tests (never timed): rows visited by the steps that cost O(rows) (making
  * the rows into one array, reading a container's children), rows parsed for the page, and
- * the insertions into the page (a run of appended rows goes in as one), and the batches whose
- * new rows were parsed as one run (`stream_patch.js`, `appendedRun`).
+ * the insertions into the page (a run of appended rows goes in as one), the batches whose
+ * new rows were parsed as one run (`stream_patch.js`, `appendedRun`), and the rows of those
+ * runs parsed in place, in the page (`placeRuns`).
  */
-export const streamWork = { flattened: 0, indexed: 0, parsed: 0, insertions: 0, runs: 0 };
+export const streamWork = { flattened: 0, indexed: 0, parsed: 0, insertions: 0, runs: 0, inPlace: 0 };
 
 /** The rows of one stream, with their DOM ids. */
 export class StreamRows {

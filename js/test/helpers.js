@@ -54,6 +54,30 @@ export function createWindow() {
     },
   });
   Object.assign(globalThis, { HTMLElement: window.HTMLElement });
+  return inOrder(window);
+}
+
+/**
+ * `window` with `insertAdjacentHTML` inserting in order at `afterend` and `afterbegin`, as
+ * browsers do. happy-dom 21 inserts the parsed nodes one at a time right after the element
+ * (or at the start of it), so several nodes land in reverse order; the stream patch parses
+ * appended rows in place with `afterend` (`stream_patch.js`, `placeRuns`). Chromium runs the
+ * same patch without this in `tests/e2e`.
+ *
+ * @param {Window} window
+ * @returns {Window}
+ */
+export function inOrder(window) {
+  const proto = window.Element.prototype;
+  const native = proto.insertAdjacentHTML;
+  proto.insertAdjacentHTML = function (/** @type {InsertPosition} */ position, /** @type {string} */ html) {
+    const where = position.toLowerCase();
+    if (where !== "afterend" && where !== "afterbegin") return native.call(this, position, html);
+    const template = this.ownerDocument.createElement("template");
+    template.innerHTML = html;
+    if (where === "afterend") this.after(template.content);
+    else this.prepend(template.content);
+  };
   return window;
 }
 
@@ -305,6 +329,18 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     model.emit({ r: 2 });
     assert.deepEqual(got, [{ r: 1 }]);
     assert.equal(model.listenerCount("msg:custom"), 0);
+  });
+
+  test("the window inserts adjacent HTML in order, as a browser does", async () => {
+    const window = createWindow();
+    const document = documentOf(window);
+    document.body.innerHTML = "<ul><li id=a>a</li><li id=z>z</li></ul>";
+    const ids = () => Array.from(document.querySelectorAll("li"), (li) => li.id).join();
+    document.getElementById("a")?.insertAdjacentHTML("afterend", "<li id=b>b</li><li id=c>c</li>");
+    document.querySelector("ul")?.insertAdjacentHTML("afterbegin", "<li id=0>0</li><li id=1>1</li>");
+    document.getElementById("z")?.insertAdjacentHTML("beforebegin", "<li id=y>y</li>");
+    assert.equal(ids(), "0,1,a,b,c,y,z");
+    await closeWindow(window);
   });
 }
 

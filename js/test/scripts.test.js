@@ -16,9 +16,9 @@ import { mergeDiff, toHTML } from "../src/rendered.js";
 import { patchRowsInPlace } from "../src/row_patch.js";
 import { ScriptRunner } from "../src/scripts.js";
 import { streamWork } from "../src/stream_rows.js";
-import { closeWindow, documentOf, FakeModel } from "./helpers.js";
+import { closeWindow, documentOf, FakeModel, inOrder } from "./helpers.js";
 
-const window = new Window({
+const window = inOrder(new Window({
   url: "http://localhost/",
   settings: {
     enableJavaScriptEvaluation: true,
@@ -27,7 +27,7 @@ const window = new Window({
     disableCSSFileLoading: true,
     navigation: { disableMainFrameNavigation: true },
   },
-});
+}));
 Object.assign(globalThis, { HTMLElement: window.HTMLElement });
 const document = documentOf(window);
 after(() => closeWindow(window));

@@ -393,6 +393,7 @@ describe("a batch appended after the rows shown", () => {
         if (limit !== null) texts.splice(0, ids.splice(0, Math.max(0, ids.length + limit)).length);
         assert.equal(view.html(), fullHTML([...statics], ids, texts.map((text, i) => [ids[i], text]), "0"));
         assert.equal(streamWork.runs - start.runs, 1, `${n} rows: one run`);
+        assert.equal(streamWork.inPlace - start.inPlace, n, `${n} rows: parsed in place`);
         assert.equal(streamWork.parsed - start.parsed, n);
         assert.equal(streamWork.insertions - start.insertions, 1);
       }
