@@ -6,7 +6,8 @@
  * the stream's container: the new rows' HTML is parsed in one go, each new element goes next
  * to the element of the row it was inserted beside, an updated row is morphed on its own
  * element (its hook stays and hears `updated`), a removed row's element leaves. The other
- * rows are not rendered, parsed, compared or even visited, as in Phoenix's client.
+ * rows are not rendered, parsed, compared or even visited, as in Phoenix's client. A batch
+ * appended after a row shown (a feed's) is parsed in place, where it goes (`placeRuns`).
  *
  * Each view keeps, per stream, its container element and the row elements by DOM id, built
  * once by reading the container's children (the first time, or after a patch of another

@@ -47,6 +47,13 @@ async ([bundleUrl, first, id]) => {
     set: (key, value) => { attributes[key] = value; },
   };
   window.__errors = [];
+  // Batches whose rows the stream patch parsed in place, where they go.
+  window.__inPlace = 0;
+  const insertAdjacentHTML = Element.prototype.insertAdjacentHTML;
+  Element.prototype.insertAdjacentHTML = function (...args) {
+    window.__inPlace += 1;
+    return insertAdjacentHTML.apply(this, args);
+  };
   const log = console.error;
   console.error = (...args) => { window.__errors.push(args.map(String).join(" ")); log(...args); };
   window.__emit = (content) => { for (const cb of listeners["msg:custom"] ?? []) cb(content, []); };
@@ -106,7 +113,7 @@ def test_stream_batches_of_random_row_shapes_patch_like_chromium_parses(
     page: Page, bundle_url: str
 ) -> None:
     rng = random.Random(15)
-    checked = 0
+    checked = in_place = 0
     for shape in range(SHAPES):
         statics, first, batches = _batches(rng, shape)
         page.set_content("<html><body></body></html>")
@@ -118,4 +125,27 @@ def test_stream_batches_of_random_row_shapes_patch_like_chromium_parses(
             assert patched == fresh, f"{statics!r}, batch {index}: {batch}"
             checked += 1
         assert page.evaluate("window.__errors") == [], statics
+        in_place += page.evaluate("window.__inPlace")
     assert checked == SHAPES * BATCHES
+    assert in_place > SHAPES, f"batches parsed in place: {in_place}"
+
+
+def test_scripts_in_rows_parsed_in_place_run_once_each(page: Page, bundle_url: str) -> None:
+    statics = [
+        '\n<li id="',
+        '"><script>window.__hits = (window.__hits ?? 0) + 1</script>',
+        "</li>",
+    ]
+    ids = iter(f"r-{n}" for n in range(100))
+    first = {"r": {"s": VIEW, "0": {"s": statics, **_stream([next(ids)], "a", None)}, "1": "0"}}
+    page.set_content("<html><body></body></html>")
+    page.evaluate(SETUP, [bundle_url, first, "scripts"])
+    assert page.evaluate("window.__hits") == 1
+    for batch, count in enumerate([3, 2, 4]):
+        page.evaluate(
+            "(m) => window.__emit(m)",
+            {"d": {"0": _stream([next(ids) for _ in range(count)], f"b{batch}", -6)}},
+        )
+    assert page.evaluate("[window.__hits, window.__inPlace]") == [10, 3]
+    assert page.evaluate("window.__errors") == []
+    assert page.evaluate("document.querySelectorAll('#msgs > li').length") == 6
