@@ -82,11 +82,14 @@ import { streamWork } from "./stream_rows.js";
 const ROW_BREAK = "lw-stream-row";
 
 /**
- * Rows whose HTML holds these are parsed in a template, never in place: parsing in the page
- * builds elements there at once, and a custom element's callbacks or a frame's load would
- * run even when the parse is then taken back (`placeRuns`).
+ * Rows whose HTML holds these are parsed in a template, never in place. Parsing in the page
+ * builds elements there at once: a custom element's callbacks (an autonomous one, or a
+ * built-in one named with `is`) or a frame's load would run even when the parse is then
+ * taken back (`placeRuns`). And a `<form>` parsed where a form is open above the container
+ * is dropped (the parser's form pointer starts at that form), where a full render, having
+ * closed it at the first row's `</form>`, keeps it.
  */
-const NOT_IN_PLACE = /<(?:[a-z][^\s/>]*-|i?frame|object|embed)/i;
+const NOT_IN_PLACE = /<(?:[a-z][^\s/>]*-|i?frame|fencedframe|object|embed|form)|<[^>]*\sis\s*=/i;
 
 /** stream rows → view container → the stream's container in that view. @type {WeakMap<object, WeakMap<Element, StreamDom>>} */
 const shown = new WeakMap();
@@ -517,14 +520,15 @@ function inPlaceHTML({ lead, trail }, rowsHTML, html) {
  * @returns {boolean}
  */
 export function placeRuns(plans) {
-  /** @type {{first: ChildNode | null, anchor: Element, end: ChildNode | null}[]} */
+  /** @type {{anchor: Element, end: ChildNode | null}[]} */
   const placed = [];
+  let rows = 0;
   for (const { dom, after, run } of plans) {
     if (run === null || run.inPlace === null) continue;
     const anchor = /** @type {Element} */ (dom.byId.get(run.anchor));
     const end = anchor.nextSibling;
     anchor.insertAdjacentHTML("afterend", run.inPlace);
-    placed.push({ first: anchor.nextSibling, anchor, end });
+    placed.push({ anchor, end });
     const elements = placedElements(anchor, end, run.steps, dom.trail + dom.lead);
     if (elements === null) {
       inTemplate.add(after.rows);
@@ -532,9 +536,10 @@ export function placeRuns(plans) {
       return false;
     }
     run.elements = elements;
-    streamWork.parsed += run.steps.length;
-    streamWork.inPlace += run.steps.length;
+    rows += run.steps.length;
   }
+  streamWork.parsed += rows;
+  streamWork.inPlace += rows;
   return true;
 }
 

@@ -82,8 +82,31 @@ test("rows that are not one element each in place: the page is left as it was, a
   assert.equal(streamWork.inPlace - again.inPlace, 0, "parsed in a template");
 });
 
-test("rows holding a custom element or a frame are parsed in a template", () => {
-  for (const [i, text] of ["<x-card>hi</x-card>", '<iframe src="about:blank"></iframe>'].entries()) {
+test("two streams, the second's rows not one element each: both left as they were, nothing counted", () => {
+  const wire = { s: ['<ul id="one" phx-update="stream">', '</ul><ul id="two" phx-update="stream">', "</ul>"] };
+  const first = { ...wire, 0: { s: ROW, ...appended([["e-0", "zero"]]) }, 1: { s: ROW, ...appended([["f-0", "zero"]]) } };
+  first[1].stream[0] = "1";
+  const tree = /** @type {Tree} */ (mergeDiff(null, first));
+  const container = document.createElement("div");
+  document.body.append(container);
+  patch(container, toHTML(tree));
+  const nodes = Array.from(container.childNodes, (node) => Array.from(node.childNodes)).flat();
+  const html = container.innerHTML;
+  const diff = { 0: appended([["e-1", "one"]]), 1: appended([["f-1", "one<li>more"]]) };
+  diff[1].stream[0] = "1";
+  const next = /** @type {Tree} */ (mergeDiff(tree, diff));
+  const start = { ...streamWork };
+  assert.equal(patchRowsInPlace(container, tree, next), null);
+  assert.equal(container.innerHTML, html);
+  assert.deepEqual(Array.from(container.childNodes, (node) => Array.from(node.childNodes)).flat(), nodes);
+  for (const key of /** @type {const} */ (["parsed", "inPlace", "insertions", "runs"])) {
+    assert.equal(streamWork[key], start[key], `no rows counted as ${key}`);
+  }
+});
+
+test("rows holding a custom element, a frame or a form are parsed in a template", () => {
+  const texts = ["<x-card>hi</x-card>", '<b is="x-b">hi</b>', '<iframe src="about:blank"></iframe>', '<form><input name="q"></form>'];
+  for (const [i, text] of texts.entries()) {
     const { container, tree } = shown([[`d${i}-0`, "zero"]]);
     const next = /** @type {Tree} */ (mergeDiff(tree, { 0: appended([[`d${i}-1`, text]]) }));
     const start = { ...streamWork };
