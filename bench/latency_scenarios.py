@@ -12,6 +12,9 @@ server and one kernel (``bench.latency`` measures the Counter alone on its own p
 - ``table cell`` / ``table append`` / ``table remove``: one LiveWidget showing a 1,000-row by
   5-column table (rows are dicts), whose buttons change one cell of row 250, append a row,
   and remove the 501st row (the table stays near 1,000 rows as the clicks go round);
+- ``tuple table cell``: the same table with immutable rows (named tuples), one cell of row
+  250 changed: what the kernel's row comparison costs when rows are found unchanged by
+  identity, beside ``table cell``'s dicts, compared by value;
 - ``stream +100``: a LiveWidget whose click appends 100 rows to a stream (``limit=-1000``:
   the page keeps the last 1,000);
 - ``counter 20/20``: the last of twenty Counter LiveWidgets shown on the page;
@@ -135,6 +138,37 @@ class BigTable(LiveView):
         socket.assign(rows=rows)
 '''  # noqa: E501
 
+TUPLE_TABLE_VIEW = f'''
+from typing import NamedTuple
+
+class Row(NamedTuple):
+    id: int
+    name: str
+    email: str
+    city: str
+    score: int
+
+class TupleTable(LiveView):
+    template = """<button id="tup-cell" phx-click="cell">cell</button>
+<table>
+  <tbody id="tup-rows">
+  {{% for row in rows %}}
+    <tr id="trow-{{{{ row.id }}}}"><td>{{{{ row.id }}}}</td><td>{{{{ row.name }}}}</td><td>{{{{ row.email }}}}</td><td>{{{{ row.city }}}}</td><td>{{{{ row.score }}}}</td></tr>
+  {{% endfor %}}
+  </tbody>
+</table>"""
+
+    def mount(self, socket, session, params):
+        cities = ["Oslo", "Lima", "Pune", "Kyiv", "Accra", "Quito", "Hanoi", "Porto"]
+        socket.assign(rows=[Row(i, f"Person {{i}}", f"person{{i}}@example.com", cities[i % 8],
+                                (i * 37) % 100) for i in range(1, {TABLE_ROWS} + 1)])
+
+    def handle_event(self, event, params, socket):
+        rows = socket.assigns.rows
+        row = rows[249]
+        socket.assign(rows=[*rows[:249], row._replace(score=row.score + 1), *rows[250:]])
+'''  # noqa: E501
+
 FEED_VIEW = f'''
 class Feed(LiveView):
     template = """<button id="feed-more" phx-click="more">+{STREAM_BATCH}</button>
@@ -158,6 +192,7 @@ class Feed(LiveView):
 '''
 
 HAND = f"stream +{STREAM_BATCH} by hand"
+TUPLES = "tuple table cell"
 
 # The stream's page work written by hand in a bare anywidget: the baseline of its DOM change.
 HAND_FEED_CELL = f'''
@@ -215,6 +250,7 @@ CELLS = [
     IMPORTS + COUNTER_VIEW + '\nLiveWidget(Counter, session={"i": 1})\n',
     ECHO_CELL,
     IMPORTS + TABLE_VIEW + "\nLiveWidget(BigTable)\n",
+    IMPORTS + TUPLE_TABLE_VIEW + "\nLiveWidget(TupleTable)\n",
     IMPORTS + FEED_VIEW + "\nLiveWidget(Feed)\n",
     HAND_FEED_CELL + "\nHandFeed()\n",
     f'for i in range(2, {COUNTERS} + 1):\n    display(LiveWidget(Counter, session={{"i": i}}))\n',
@@ -227,6 +263,7 @@ SCENARIOS: Widgets = {
     "table cell": ("#big-cell", "#row-250 > td:nth-child(5)"),
     "table append": ("#big-append", "#big-rows > tr:last-child > td:first-child"),
     "table remove": ("#big-remove", "#big-rows > tr:nth-child(501) > td:first-child"),
+    TUPLES: ("#tup-cell", "#trow-250 > td:nth-child(5)"),
     f"stream +{STREAM_BATCH}": ("#feed-more", "#feed-rows > li:last-child > b"),
     f"counter {COUNTERS}/{COUNTERS}": (f"#c{COUNTERS}-inc", f"#c{COUNTERS}-count"),
     HAND: ("#hand-more", "#hand-rows > li:last-child > b"),
@@ -238,6 +275,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     "table cell": ("BigTable", "cell"),
     "table append": ("BigTable", "append"),
     "table remove": ("BigTable", "remove"),
+    TUPLES: ("TupleTable", "cell"),
     f"stream +{STREAM_BATCH}": ("Feed", "more"),
     f"counter {COUNTERS}/{COUNTERS}": ("Counter", "inc"),
 }
@@ -299,7 +337,7 @@ def in_process() -> Iterator[tuple[dict[str, Any], asyncio.AbstractEventLoop]]:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     names: dict[str, Any] = {"LiveView": LiveView, "LiveWidget": LiveWidget, "Echo": Echo}
-    for source in (COUNTER_VIEW, TABLE_VIEW, FEED_VIEW, HAND_FEED_CELL):
+    for source in (COUNTER_VIEW, TABLE_VIEW, TUPLE_TABLE_VIEW, FEED_VIEW, HAND_FEED_CELL):
         exec(source, names)  # our own constant sources: the cells' classes, here
     try:
         yield names, loop
@@ -333,6 +371,7 @@ def kernel_work(clicks: int, profile: str | None = None) -> dict[str, tuple[floa
             "table cell": table,
             "table append": table,
             "table remove": table,
+            TUPLES: live(names["TupleTable"]),
             f"stream +{STREAM_BATCH}": live(names["Feed"]),
             f"counter {COUNTERS}/{COUNTERS}": live(names["Counter"], session={"i": COUNTERS}),
             HAND: names["HandFeed"](),

@@ -63,6 +63,7 @@ REPLY_BYTES = {
     "table cell": 220,
     "table append": 330,
     "table remove": 240,
+    scenarios.TUPLES: 220,
     f"stream +{STREAM_BATCH}": 100 * STREAM_BATCH + 500,
     f"counter {COUNTERS}/{COUNTERS}": 160,
     scenarios.HAND: 70 * STREAM_BATCH + 500,  # the same rows' HTML, by hand
