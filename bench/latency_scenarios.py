@@ -21,7 +21,10 @@ server and one kernel (``bench.latency`` measures the Counter alone on its own p
 - ``stream +100 by hand``: not a LiveWidget but a bare anywidget doing the stream's page
   work with no framework: its click sends a message, the kernel answers with the HTML of 100
   rows, the page inserts it and removes the rows past the last 1,000. What the stream's own
-  DOM change costs, beside the echo that changes one text.
+  DOM change costs, beside the echo that changes one text;
+- ``table cell by hand``: a bare anywidget holding the table's 1,000 dict rows, whose click
+  changes row 250's score and sends it, and whose page sets that one cell's text: the
+  table's change with no framework and no comparison of rows (the code knows what changed).
 
 Each click ends when a text the click changes goes from N to N+1 in the page (the changed
 cell, the last row's id, the 501st row's id, the last streamed row's batch number, the
@@ -193,6 +196,7 @@ class Feed(LiveView):
 
 HAND = f"stream +{STREAM_BATCH} by hand"
 TUPLES = "tuple table cell"
+HAND_TABLE = "table cell by hand"
 
 # The stream's page work written by hand in a bare anywidget: the baseline of its DOM change.
 HAND_FEED_CELL = f'''
@@ -244,6 +248,53 @@ class HandFeed(anywidget.AnyWidget):
         self.send({{"html": self.rows(self.batch)}})
 '''
 
+# The table's one-cell change written by hand in a bare anywidget: the kernel knows which cell
+# changed (no comparison of rows), the page sets that cell's text. Its rows are the dict table's.
+HAND_TABLE_CELL = f'''
+import html as _html
+
+import anywidget
+import traitlets
+
+class HandTable(anywidget.AnyWidget):
+    _esm = """
+    export default {{
+      render({{ model, el }}) {{
+        const button = Object.assign(document.createElement("button"),
+                                     {{ id: "hand-cell", textContent: "cell" }});
+        const table = document.createElement("table");
+        table.innerHTML = model.get("first");
+        button.addEventListener("click", () => model.send({{ n: 1 }}));
+        model.on("msg:custom", (msg) => {{
+          table.querySelector(`#hrow-${{msg.id}} > td:nth-child(5)`).textContent = msg.score;
+        }});
+        el.append(button, table);
+      }},
+    }};
+    """
+    first = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self):
+        cities = ["Oslo", "Lima", "Pune", "Kyiv", "Accra", "Quito", "Hanoi", "Porto"]
+        self.rows = [{{"id": i, "name": f"Person {{i}}", "email": f"person{{i}}@example.com",
+                      "city": cities[i % 8], "score": (i * 37) % 100}}
+                     for i in range(1, {TABLE_ROWS} + 1)]
+        cells = "</td><td>".join
+        body = "".join(
+            f'<tr id="hrow-{{r["id"]}}"><td>'
+            + cells(_html.escape(str(r[k])) for k in ("id", "name", "email", "city", "score"))
+            + "</td></tr>"
+            for r in self.rows
+        )
+        super().__init__(first=f"<tbody>{{body}}</tbody>")
+        self.on_msg(self.cell)
+
+    def cell(self, widget, content, buffers):
+        row = self.rows[249]
+        row["score"] += 1
+        self.send({{"id": row["id"], "score": row["score"]}})
+'''
+
 IMPORTS = "from IPython.display import display\nfrom livewidget import LiveView, LiveWidget\n"
 
 CELLS = [
@@ -253,6 +304,7 @@ CELLS = [
     IMPORTS + TUPLE_TABLE_VIEW + "\nLiveWidget(TupleTable)\n",
     IMPORTS + FEED_VIEW + "\nLiveWidget(Feed)\n",
     HAND_FEED_CELL + "\nHandFeed()\n",
+    HAND_TABLE_CELL + "\nHandTable()\n",
     f'for i in range(2, {COUNTERS} + 1):\n    display(LiveWidget(Counter, session={{"i": i}}))\n',
 ]
 
@@ -267,6 +319,7 @@ SCENARIOS: Widgets = {
     f"stream +{STREAM_BATCH}": ("#feed-more", "#feed-rows > li:last-child > b"),
     f"counter {COUNTERS}/{COUNTERS}": (f"#c{COUNTERS}-inc", f"#c{COUNTERS}-count"),
     HAND: ("#hand-more", "#hand-rows > li:last-child > b"),
+    HAND_TABLE: ("#hand-cell", "#hrow-250 > td:nth-child(5)"),
 }
 
 #: scenario → (the view's class in the cells above, the event its button sends)
@@ -337,7 +390,8 @@ def in_process() -> Iterator[tuple[dict[str, Any], asyncio.AbstractEventLoop]]:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     names: dict[str, Any] = {"LiveView": LiveView, "LiveWidget": LiveWidget, "Echo": Echo}
-    for source in (COUNTER_VIEW, TABLE_VIEW, TUPLE_TABLE_VIEW, FEED_VIEW, HAND_FEED_CELL):
+    views = (COUNTER_VIEW, TABLE_VIEW, TUPLE_TABLE_VIEW, FEED_VIEW)
+    for source in (*views, HAND_FEED_CELL, HAND_TABLE_CELL):
         exec(source, names)  # our own constant sources: the cells' classes, here
     try:
         yield names, loop
@@ -375,11 +429,13 @@ def kernel_work(clicks: int, profile: str | None = None) -> dict[str, tuple[floa
             f"stream +{STREAM_BATCH}": live(names["Feed"]),
             f"counter {COUNTERS}/{COUNTERS}": live(names["Counter"], session={"i": COUNTERS}),
             HAND: names["HandFeed"](),
+            HAND_TABLE: names["HandTable"](),
         }
-        views = {id(w): w for name, w in widgets.items() if name not in (BASELINE, HAND)}
+        bare = (BASELINE, HAND, HAND_TABLE)
+        views = {id(w): w for name, w in widgets.items() if name not in bare}
         for widget in views.values():
             answer(widget, loop, {"k": "join"})
-        times: dict[str, list[float]] = {name: [] for name in [BASELINE, *EVENTS, HAND]}
+        times: dict[str, list[float]] = {name: [] for name in [BASELINE, *EVENTS, HAND, HAND_TABLE]}
         sizes: dict[str, int] = {}
         profiler = cProfile.Profile()
         for ref in range(1, clicks + 1):
@@ -399,7 +455,7 @@ def kernel_work(clicks: int, profile: str | None = None) -> dict[str, tuple[floa
                     profiler.disable()
                 times[name].append((time.perf_counter() - began) * 1000)
                 sizes[name] = len(json.dumps(sent, separators=(",", ":")).encode())
-        for widget in [widgets[BASELINE], widgets[HAND], *views.values()]:
+        for widget in [*(widgets[name] for name in bare), *views.values()]:
             widget.close()
         loop.run_until_complete(asyncio.sleep(0.01))
     if profile is not None:

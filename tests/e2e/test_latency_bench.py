@@ -67,6 +67,7 @@ REPLY_BYTES = {
     f"stream +{STREAM_BATCH}": 100 * STREAM_BATCH + 500,
     f"counter {COUNTERS}/{COUNTERS}": 160,
     scenarios.HAND: 70 * STREAM_BATCH + 500,  # the same rows' HTML, by hand
+    scenarios.HAND_TABLE: 150,
 }
 
 
