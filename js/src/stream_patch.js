@@ -532,7 +532,9 @@ export function placeRuns(plans) {
     const elements = placedElements(anchor, end, run.steps, dom.trail + dom.lead);
     if (elements === null) {
       inTemplate.add(after.rows);
-      for (const { anchor: at, end: stop } of placed) while (at.nextSibling !== stop) /** @type {ChildNode} */ (at.nextSibling).remove();
+      for (const { anchor: at, end: stop } of placed) {
+        for (let node = at.nextSibling; node !== null && node !== stop; node = at.nextSibling) node.remove();
+      }
       return false;
     }
     run.elements = elements;
