@@ -144,11 +144,10 @@ export function planStream(container, { statics, before, after }) {
 export function applyStreamPlan({ dom, after, fresh, run: appended }, morph, observer) {
   const separator = dom.trail + dom.lead;
   if (appended !== null) {
-    // A run parsed in place is on the page already: its rows are known before the pruned
-    // rows go, so that a pruned row's separator is found beside them.
-    const placed = appended.nodes === null ? insertRun(dom, appended, observer) : null;
+    // The run goes in first (one parsed in place is in already): a pruned row's separator is
+    // then found beside the new rows as beside any other.
+    const added = insertRun(dom, appended, observer);
     for (const step of after.log) if (step.op === "remove") removeRow(dom, step.id, separator, observer);
-    const added = placed ?? insertRun(dom, appended, observer);
     dom.version = after.version;
     return added;
   }
