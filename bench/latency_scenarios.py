@@ -161,10 +161,8 @@ class TupleTable(LiveView):
   </tbody>
 </table>"""
 
-    def mount(self, socket, session, params):
-        cities = ["Oslo", "Lima", "Pune", "Kyiv", "Accra", "Quito", "Hanoi", "Porto"]
-        socket.assign(rows=[Row(i, f"Person {{i}}", f"person{{i}}@example.com", cities[i % 8],
-                                (i * 37) % 100) for i in range(1, {TABLE_ROWS} + 1)])
+    def mount(self, socket, session, params):  # make_row: the dict table's cell, run before
+        socket.assign(rows=[Row(**make_row(i)) for i in range(1, {TABLE_ROWS} + 1)])
 
     def handle_event(self, event, params, socket):
         rows = socket.assigns.rows
@@ -249,7 +247,8 @@ class HandFeed(anywidget.AnyWidget):
 '''
 
 # The table's one-cell change written by hand in a bare anywidget: the kernel knows which cell
-# changed (no comparison of rows), the page sets that cell's text. Its rows are the dict table's.
+# changed (no comparison of rows), the page sets that cell's text. Its rows are the dict table's
+# (``make_row``, defined by TABLE_VIEW, which runs first in the notebook and in process).
 HAND_TABLE_CELL = f'''
 import html as _html
 
@@ -274,11 +273,8 @@ class HandTable(anywidget.AnyWidget):
     """
     first = traitlets.Unicode("").tag(sync=True)
 
-    def __init__(self):
-        cities = ["Oslo", "Lima", "Pune", "Kyiv", "Accra", "Quito", "Hanoi", "Porto"]
-        self.rows = [{{"id": i, "name": f"Person {{i}}", "email": f"person{{i}}@example.com",
-                      "city": cities[i % 8], "score": (i * 37) % 100}}
-                     for i in range(1, {TABLE_ROWS} + 1)]
+    def __init__(self):  # make_row: the dict table's cell, run before
+        self.rows = [make_row(i) for i in range(1, {TABLE_ROWS} + 1)]
         cells = "</td><td>".join
         body = "".join(
             f'<tr id="hrow-{{r["id"]}}"><td>'
