@@ -114,10 +114,11 @@ export function planTextEdits(statics, before, after, el, shape) {
   const html = walk.out.join("");
   const start = shape.lead.length;
   const outer = html.slice(start, html.length - shape.trail.length);
-  if (FORM_CONTROL.test(outer) || !shows(el.outerHTML, outer)) return null;
+  const found = FORM_CONTROL.test(outer) ? null : shown(el.outerHTML, outer);
+  if (!found) return null;
   const slots = walk.slots.map(({ at, old, value }) => ({ at: at - start, old, value }));
   if (slots.some(({ at, old }) => at < 0 || at + old.length > outer.length)) return null;
-  return editsFor(el, outer, slots, true);
+  return editsFor(el, outer, found, slots, true);
 }
 
 /**
@@ -139,8 +140,8 @@ export function patchTextsInPlace(container, before, after) {
   const walk = { out: [], length: 0, slots: [], limit: SMALL_VIEW, lists: false };
   if (!walkBoth(before, after, walk) || walk.slots.length === 0) return false;
   const html = walk.out.join("");
-  if (FORM_CONTROL.test(html) || !shows(container.innerHTML, html)) return false;
-  const edits = editsFor(container, html, walk.slots, false);
+  const found = FORM_CONTROL.test(html) ? null : shown(container.innerHTML, html);
+  const edits = found && editsFor(container, html, found, walk.slots, false);
   if (!edits) return false;
   // The view's DOM is as its patches left it, and stays so: the row patch may trust it.
   const quiet = untouched(container);
@@ -257,19 +258,20 @@ export function applyTextEdits(edits) {
  * the text that is the whole content of an element of `TEXT_TAGS` (beside other text of the
  * template's or other slots, not beside an element), and that element must hold it as its one
  * text node. Null otherwise. `html` is the serialization of `root`: its `outerHTML` when
- * `self`, else its `innerHTML`.
+ * `self`, else its `innerHTML`; `found`, its parts.
  *
  * @param {Element} root
  * @param {string} html
+ * @param {Part[]} found
  * @param {Slot[]} slots
  * @param {boolean} self whether `html` starts with `root`'s own start tag
  * @returns {TextEdit[] | null}
  */
-function editsFor(root, html, slots, self) {
-  const tags = startTags(html);
+function editsFor(root, html, found, slots, self) {
+  const tags = tagsOf(found);
   // Every element of the page is a start tag of the HTML, in order, and no other is.
   const elements = root.getElementsByTagName("*");
-  if (!tags || tags.length !== elements.length + (self ? 1 : 0)) return null;
+  if (tags.length !== elements.length + (self ? 1 : 0)) return null;
   /** @type {TextEdit[]} */
   const edits = [];
   let from = 0;
@@ -309,15 +311,17 @@ function editsFor(root, html, slots, self) {
 }
 
 /**
- * Whether `serialized`, the page's serialization, is `html` as the page's serializer writes
- * it: the same, or the same once the kernel's escapes are written as the serializer writes
- * them (`asSerialized`).
+ * The parts of `html` (`parts`) when `serialized`, the page's serialization, is `html` as the
+ * page's serializer writes it: the same, or the same once the kernel's escapes are written as
+ * the serializer writes them (`asSerialized`); null otherwise.
  *
  * @param {string} serialized
  * @param {string} html
+ * @returns {Part[] | null}
  */
-function shows(serialized, html) {
-  return serialized === html || serialized === asSerialized(html);
+function shown(serialized, html) {
+  const found = parts(html);
+  return found && (serialized === html || serialized === asSerialized(html, found)) ? found : null;
 }
 
 /**
@@ -325,14 +329,13 @@ function shows(serialized, html) {
  * characters are escaped: the kernel writes `'` and `"` as `&#39;` and `&#34;` everywhere
  * (MarkupSafe), a serializer leaves them as they are in text and writes `"` as `&quot;` in
  * attribute values, escapes `>` and U+00A0 in text and `<` and `>` in attribute values (as
- * Chromium does). Null where the HTML is not of the form `startTags` reads.
+ * Chromium does).
  *
  * @param {string} html
- * @returns {string | null}
+ * @param {Part[]} found its parts
+ * @returns {string}
  */
-export function asSerialized(html) {
-  const found = parts(html);
-  if (!found) return null;
+function asSerialized(html, found) {
   return found
     .map(({ kind, from, to }) => {
       const part = html.slice(from, to);
@@ -370,7 +373,15 @@ function serializedValue(value) {
  */
 export function startTags(html) {
   const found = parts(html);
-  return found && found.filter((part) => part.kind === "start").map(({ name, to }) => ({ name, end: to }));
+  return found && tagsOf(found);
+}
+
+/**
+ * @param {Part[]} found
+ * @returns {{name: string, end: number}[]}
+ */
+function tagsOf(found) {
+  return found.filter((part) => part.kind === "start").map(({ name, to }) => ({ name, end: to }));
 }
 
 /**
